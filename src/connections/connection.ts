@@ -1,0 +1,205 @@
+/**
+ * Main-thread handle of one MCP connection: starts its worker, wraps it with comlink, turns the
+ * worker's pushed events into DOM-free EventTarget events, and settles every call if the worker
+ * dies (comlink alone would leave them pending forever).
+ */
+import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
+import '../../workers/shared/transfer-handlers.js';
+import { deserializeError } from '../../workers/shared/transfer-handlers.js';
+import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
+import type {
+  CallToolResult,
+  ConnectionApi,
+  ConnectionConfig,
+  ConnectionDiagnostics,
+  ConnectionEvent,
+  ConnectionInfo,
+  ConnectionStatus,
+  JsonObject,
+  Progress,
+  Tool,
+} from '../../workers/connection-api.js';
+
+export interface CallOptions {
+  /** Aborting cancels the call: it rejects with `TG_CANCELLED` and the server is told. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface ConnectionEventMap {
+  status: CustomEvent<{ status: ConnectionStatus; error?: Error }>;
+  'tools-changed': CustomEvent<{ tools: Tool[] }>;
+  problem: CustomEvent<{ error: Error; count: number }>;
+}
+
+/** Typed listeners for the events above (declaration merging keeps EventTarget's own overloads). */
+export interface McpConnection {
+  addEventListener<K extends keyof ConnectionEventMap>(
+    type: K,
+    listener: (event: ConnectionEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof ConnectionEventMap>(
+    type: K,
+    listener: (event: ConnectionEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
+export type WorkerFactory = () => Worker;
+
+/** The default: one module worker per connection, bundled by Vite as its own chunk. */
+export const createConnectionWorker: WorkerFactory = () =>
+  new Worker(new URL('../../workers/connection.worker.ts', import.meta.url), { type: 'module', name: 'tg-connection' });
+
+export class McpConnection extends EventTarget {
+  readonly config: Readonly<ConnectionConfig>;
+  readonly #worker: Worker;
+  readonly #api: Remote<ConnectionApi>;
+  readonly #dead: Promise<never>;
+  #markDead!: (error: TgError) => void;
+  #status: ConnectionStatus = 'connecting';
+  #info?: ConnectionInfo;
+  #tools: Tool[] = [];
+  #ended = false;
+
+  /** Starts a worker and connects it. Rejects with the worker's coded error. */
+  static async open(config: ConnectionConfig, createWorker: WorkerFactory = createConnectionWorker): Promise<McpConnection> {
+    const connection = new McpConnection(config, createWorker());
+    try {
+      await connection.#start();
+    } catch (err) {
+      connection.#end();
+      throw err;
+    }
+    return connection;
+  }
+
+  private constructor(config: ConnectionConfig, worker: Worker) {
+    super();
+    this.config = Object.freeze({ ...config });
+    this.#worker = worker;
+    this.#api = wrap<ConnectionApi>(worker);
+    this.#dead = new Promise<never>((_, reject) => {
+      this.#markDead = reject;
+    });
+    this.#dead.catch(() => {}); // observed through #guard; never an unhandled rejection
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.#fail(new TgError(ErrorCode.WORKER_FAILED, `Connection worker failed: ${event.message || 'script error'}`));
+    });
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  get info(): ConnectionInfo | undefined {
+    return this.#info;
+  }
+
+  /** The latest tool list (after `listTools()` or a `tools-changed` event). */
+  get tools(): readonly Tool[] {
+    return this.#tools;
+  }
+
+  async listTools(): Promise<Tool[]> {
+    this.#tools = await this.#guard(this.#api.listTools());
+    return this.#tools;
+  }
+
+  async callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
+    if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
+    const { signal, timeoutMs, onProgress } = options;
+    if (signal?.aborted) throw new TgError(ErrorCode.CANCELLED, 'Call cancelled before it started', { cause: signal.reason });
+    const callId = crypto.randomUUID();
+    const onAbort = () => void this.#api.cancel(callId, abortReason(signal?.reason)).catch(() => {});
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.#guard(
+        this.#api.callTool(name, args, {
+          callId,
+          ...(timeoutMs !== undefined && { timeoutMs }),
+          ...(onProgress && { onProgress: proxy(onProgress) }),
+        }),
+      );
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  diagnostics(): Promise<ConnectionDiagnostics> {
+    return this.#guard(this.#api.diagnostics());
+  }
+
+  /** Closes the MCP session cleanly, then the worker. */
+  async close(): Promise<void> {
+    if (this.#ended) return;
+    try {
+      await this.#guard(this.#api.close());
+    } catch {
+      /* closing anyway */
+    }
+    this.#end();
+    this.#setStatus('closed');
+  }
+
+  /** Kills the worker at once (no goodbye to the server); pending calls reject with `TG_WORKER_FAILED`. */
+  terminate(): void {
+    this.#fail(new TgError(ErrorCode.WORKER_FAILED, 'Connection worker was terminated'));
+  }
+
+  async #start(): Promise<void> {
+    const onEvent = proxy((event: ConnectionEvent) => this.#onWorkerEvent(event));
+    this.#info = await this.#guard(this.#api.connect(this.config as ConnectionConfig, onEvent));
+  }
+
+  #onWorkerEvent(event: ConnectionEvent): void {
+    switch (event.type) {
+      case 'status':
+        this.#setStatus(event.status, event.error && deserializeError(event.error));
+        return;
+      case 'tools-changed':
+        this.#tools = event.tools;
+        this.dispatchEvent(new CustomEvent('tools-changed', { detail: { tools: event.tools } }));
+        return;
+      case 'problem':
+        this.dispatchEvent(new CustomEvent('problem', { detail: { error: deserializeError(event.error), count: event.count } }));
+        return;
+    }
+  }
+
+  #setStatus(status: ConnectionStatus, error?: Error): void {
+    if (this.#status === status && !error) return;
+    this.#status = status;
+    this.dispatchEvent(new CustomEvent('status', { detail: error ? { status, error } : { status } }));
+  }
+
+  #guard<T>(call: Promise<T>): Promise<T> {
+    return Promise.race([call, this.#dead]);
+  }
+
+  #fail(error: TgError): void {
+    if (this.#ended) return;
+    this.#markDead(error);
+    this.#end();
+    this.#setStatus('failed', error);
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#markDead(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
+    this.#api[releaseProxy]();
+    this.#worker.terminate();
+  }
+}
+
+function abortReason(reason: unknown): string {
+  if (typeof reason === 'string') return reason;
+  if (reason instanceof Error && reason.message) return reason.message;
+  return 'cancelled by the page';
+}

@@ -1,0 +1,68 @@
+/**
+ * The API one connection worker exposes through comlink. The page imports it with `import type`.
+ * Functions passed in (`onEvent`, `onProgress`) must be wrapped with comlink's `proxy()`.
+ */
+import type { SerializedError } from './shared/transfer-handlers.js';
+import type { CallToolResult, Implementation, JsonObject, Progress, ServerCapabilities, Tool } from './protocol/wire.js';
+
+export type { CallToolResult, ContentBlock, Implementation, JsonObject, Progress, Tool, ToolAnnotations } from './protocol/wire.js';
+export type { SerializedError } from './shared/transfer-handlers.js';
+
+export type TransportKind = 'websocket';
+
+export interface ConnectionConfig {
+  /** `wss://` (or `ws://` on a loopback host, or with `allowInsecure`). */
+  url: string;
+  transport?: TransportKind;
+  /** Offer the `mcp.msgpack` subprotocol (the server decides). Default false. */
+  msgpack?: boolean;
+  /** Largest frame accepted or sent, in bytes. Default 4 MiB. */
+  maxFrameBytes?: number;
+  /** Default per-request timeout. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** Allow `ws://` to hosts other than loopback (plaintext; for trusted development networks only). */
+  allowInsecure?: boolean;
+  clientInfo?: Implementation;
+}
+
+export type ConnectionStatus = 'connecting' | 'ready' | 'closed' | 'failed';
+
+/** Pushed from the worker to the page. */
+export type ConnectionEvent =
+  | { type: 'status'; status: ConnectionStatus; error?: SerializedError }
+  | { type: 'tools-changed'; tools: Tool[] }
+  /** A non-fatal problem (bad frame, dropped tool); `count` is the running total. */
+  | { type: 'problem'; error: SerializedError; count: number };
+
+export interface ConnectionInfo {
+  protocolVersion: string;
+  serverInfo: Implementation;
+  capabilities: ServerCapabilities;
+  instructions?: string;
+  codec: 'json' | 'msgpack';
+}
+
+export interface WorkerCallOptions {
+  /** Lets the page cancel this call later with `cancel(callId)`. */
+  callId?: string;
+  timeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface ConnectionDiagnostics {
+  invalidFrames: number;
+  unknownResponses: number;
+  inFlight: number;
+}
+
+export interface ConnectionApi {
+  /** Opens the transport and initializes the MCP session. Call once per worker. */
+  connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void): Promise<ConnectionInfo>;
+  /** Every tool, across all pages. */
+  listTools(): Promise<Tool[]>;
+  callTool(name: string, args: JsonObject, options?: WorkerCallOptions): Promise<CallToolResult>;
+  /** Cancels a call started with `callId`; the server gets `notifications/cancelled`. */
+  cancel(callId: string, reason?: string): void;
+  diagnostics(): ConnectionDiagnostics;
+  close(): Promise<void>;
+}

@@ -1,0 +1,72 @@
+/**
+ * Error codes and the one error class that crosses the worker boundary.
+ *
+ * Callers branch on `err.code`, never on `instanceof`: an error that travelled through
+ * comlink is rebuilt on the other side, and bundles may hold two copies of this class.
+ */
+
+/** Every code Toolgate's connection layer throws or reports. */
+export const ErrorCode = {
+  /** The transport closed while the request was pending, or a call was made after close. */
+  CONNECTION_CLOSED: 'TG_CONNECTION_CLOSED',
+  /** The transport could not be opened (refused, DNS, TLS, handshake). */
+  CONNECTION_FAILED: 'TG_CONNECTION_FAILED',
+  /** A method was called before `connect()` finished. */
+  NOT_CONNECTED: 'TG_NOT_CONNECTED',
+  /** A request got no response in time. The server was sent `notifications/cancelled`. */
+  TIMEOUT: 'TG_TIMEOUT',
+  /** The page cancelled a request. The server was sent `notifications/cancelled`. */
+  CANCELLED: 'TG_CANCELLED',
+  /** The server answered with a JSON-RPC error; `rpcCode` and `data` carry its code and data. */
+  RPC_ERROR: 'TG_RPC_ERROR',
+  /** A frame or message broke JSON-RPC or MCP rules (bad JSON, wrong shape, unknown id). */
+  PROTOCOL_ERROR: 'TG_PROTOCOL_ERROR',
+  /** A frame was larger than `maxFrameBytes`; it was refused. */
+  FRAME_TOO_LARGE: 'TG_FRAME_TOO_LARGE',
+  /** The server chose a protocol version this client does not speak. */
+  UNSUPPORTED_PROTOCOL_VERSION: 'TG_UNSUPPORTED_PROTOCOL_VERSION',
+  /** A configuration value is invalid (bad URL, scheme, number out of range). */
+  INVALID_CONFIG: 'TG_INVALID_CONFIG',
+  /** The worker itself failed (uncaught error or terminated). */
+  WORKER_FAILED: 'TG_WORKER_FAILED',
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface TgErrorOptions {
+  data?: unknown;
+  cause?: unknown;
+  /** JSON-RPC error code, for `TG_RPC_ERROR`. */
+  rpcCode?: number;
+}
+
+/** A Toolgate error: a stable string `code`, a human `message`, optional `data` and `cause`. */
+export class TgError extends Error {
+  override name = 'TgError';
+  readonly code: string;
+  readonly data?: unknown;
+  readonly rpcCode?: number;
+
+  constructor(code: string, message: string, options: TgErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.data !== undefined) this.data = options.data;
+    if (options.rpcCode !== undefined) this.rpcCode = options.rpcCode;
+  }
+}
+
+/** Node-style error for a bad argument: a `TypeError` with `code: 'ERR_INVALID_ARG_TYPE'`. */
+export function invalidArgument(name: string, expected: string): TypeError & { code: string } {
+  return Object.assign(new TypeError(`The "${name}" argument must be ${expected}`), {
+    code: 'ERR_INVALID_ARG_TYPE',
+  });
+}
+
+/** Reads `code` from anything thrown, for branching without `instanceof`. */
+export function errorCode(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const code = (err as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}

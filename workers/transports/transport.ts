@@ -1,0 +1,20 @@
+import type { TgError } from '../shared/errors.js';
+import type { JsonRpcMessage } from '../protocol/wire.js';
+
+/**
+ * A transport only frames and carries messages; correlation, timeouts and rejecting pending
+ * requests on close belong to the RPC engine. `onerror` reports are not fatal: the transport
+ * stays open after a bad frame. `onclose` fires once, with a reason unless the close was asked for.
+ */
+export interface Transport {
+  /** Opens the connection; rejects with `TG_CONNECTION_FAILED`. */
+  start(): Promise<void>;
+  /** Sends one message; rejects with `TG_CONNECTION_CLOSED` or `TG_FRAME_TOO_LARGE`. */
+  send(message: JsonRpcMessage): Promise<void>;
+  close(): Promise<void>;
+  /** The wire encoding in use once started. */
+  readonly codecName: 'json' | 'msgpack';
+  onmessage?: (message: unknown) => void;
+  onerror?: (error: TgError) => void;
+  onclose?: (reason?: TgError) => void;
+}
