@@ -46,7 +46,6 @@ export interface WorkerCallOptions {
   /** Lets the page cancel this call later with `cancel(callId)`. */
   callId?: string;
   timeoutMs?: number;
-  onProgress?: (progress: Progress) => void;
 }
 
 export interface ConnectionDiagnostics {
@@ -60,7 +59,13 @@ export interface ConnectionApi {
   connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void): Promise<ConnectionInfo>;
   /** Every tool, across all pages. */
   listTools(): Promise<Tool[]>;
-  callTool(name: string, args: JsonObject, options?: WorkerCallOptions): Promise<CallToolResult>;
+  /** `onProgress` is a separate argument because comlink proxies only top-level arguments. */
+  callTool(
+    name: string,
+    args: JsonObject,
+    options?: WorkerCallOptions,
+    onProgress?: (progress: Progress) => void,
+  ): Promise<CallToolResult>;
   /** Cancels a call started with `callId`; the server gets `notifications/cancelled`. */
   cancel(callId: string, reason?: string): void;
   diagnostics(): ConnectionDiagnostics;

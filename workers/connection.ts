@@ -7,7 +7,7 @@ import { ErrorCode, TgError, invalidArgument } from './shared/errors.js';
 import { serializeError } from './shared/transfer-handlers.js';
 import { McpClient } from './protocol/client.js';
 import { RpcEngine } from './protocol/rpc.js';
-import type { CallToolResult, JsonObject, Tool } from './protocol/wire.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from './protocol/wire.js';
 import { WebSocketTransport, DEFAULT_MAX_FRAME_BYTES } from './transports/websocket.js';
 import type {
   ConnectionApi,
@@ -77,10 +77,10 @@ export class Connection implements ConnectionApi {
       });
       const rpc = new RpcEngine(transport, checked.requestTimeoutMs ? { defaultTimeoutMs: checked.requestTimeoutMs } : {});
       rpc.onerror = (error) => this.#problem(error);
-      rpc.onclose = (reason) => this.#setStatus(reason ? 'failed' : 'closed', reason);
+      rpc.onclose = (reason) => void this.#setStatus(reason ? 'failed' : 'closed', reason);
       const client = new McpClient(rpc, {
         clientInfo: checked.clientInfo ?? DEFAULT_CLIENT_INFO,
-        onToolsChanged: (tools) => this.#emit({ type: 'tools-changed', tools }),
+        onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
         onproblem: (error) => this.#problem(error),
       });
       this.#transport = transport;
@@ -88,7 +88,7 @@ export class Connection implements ConnectionApi {
       await transport.start();
       const session = await client.initialize(checked.requestTimeoutMs ? { timeoutMs: checked.requestTimeoutMs } : {});
       this.#client = client;
-      this.#setStatus('ready');
+      await this.#setStatus('ready'); // lands on the page before connect() resolves
       const info: ConnectionInfo = {
         protocolVersion: session.protocolVersion,
         serverInfo: session.serverInfo,
@@ -98,7 +98,7 @@ export class Connection implements ConnectionApi {
       if (session.instructions !== undefined) info.instructions = session.instructions;
       return info;
     } catch (err) {
-      this.#setStatus('failed', err); // before closing, so the status names the cause
+      void this.#setStatus('failed', err); // before closing, so the status names the cause
       await this.#rpc?.close().catch(() => {});
       throw err;
     }
@@ -108,23 +108,30 @@ export class Connection implements ConnectionApi {
     return this.#session().listTools();
   }
 
-  async callTool(name: string, args: JsonObject, options: WorkerCallOptions = {}): Promise<CallToolResult> {
+  async callTool(
+    name: string,
+    args: JsonObject,
+    options: WorkerCallOptions = {},
+    onProgress?: (progress: Progress) => void,
+  ): Promise<CallToolResult> {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
     if (typeof args !== 'object' || args === null || Array.isArray(args)) throw invalidArgument('args', 'an object');
     const client = this.#session();
-    const { callId, timeoutMs, onProgress } = options;
+    const { callId, timeoutMs } = options;
     if (callId !== undefined && this.#calls.has(callId)) throw invalidArgument('options.callId', 'unique among calls in flight');
     const controller = new AbortController();
+    const deliveries: Promise<unknown>[] = [];
     if (callId !== undefined) this.#calls.set(callId, controller);
     try {
       return await client.callTool(name, args, {
         signal: controller.signal,
         ...(timeoutMs !== undefined && { timeoutMs }),
-        // Progress crosses to the page as a fire-and-forget proxy call.
-        ...(onProgress && { onProgress: (p) => void onProgress(p) }),
+        ...(onProgress && { onProgress: (p: Progress) => void deliveries.push(Promise.resolve(onProgress(p))) }),
       });
     } finally {
       if (callId !== undefined) this.#calls.delete(callId);
+      // Progress travels on its own comlink channel; let it land before the result does.
+      await Promise.allSettled(deliveries);
     }
   }
 
@@ -140,7 +147,7 @@ export class Connection implements ConnectionApi {
   async close(): Promise<void> {
     for (const controller of this.#calls.values()) controller.abort('connection closing');
     await this.#rpc?.close();
-    this.#setStatus('closed');
+    await this.#setStatus('closed');
   }
 
   #session(): McpClient {
@@ -149,22 +156,28 @@ export class Connection implements ConnectionApi {
     return this.#client;
   }
 
-  #setStatus(status: ConnectionStatus, error?: unknown): void {
-    if (this.#status === status || this.#status === 'failed' || (this.#status === 'closed' && status !== 'connecting')) return;
+  #setStatus(status: ConnectionStatus, error?: unknown): Promise<void> {
+    if (this.#status === status || this.#status === 'failed' || (this.#status === 'closed' && status !== 'connecting')) {
+      return Promise.resolve();
+    }
     this.#status = status;
-    this.#emit(error === undefined ? { type: 'status', status } : { type: 'status', status, error: serializeError(error) });
+    return this.#emit(error === undefined ? { type: 'status', status } : { type: 'status', status, error: serializeError(error) });
   }
 
   #problem(error: TgError): void {
     this.#problems++;
-    this.#emit({ type: 'problem', error: serializeError(error), count: this.#problems });
+    void this.#emit({ type: 'problem', error: serializeError(error), count: this.#problems });
   }
 
-  #emit(event: ConnectionEvent): void {
+  /** Settles when the page has taken the event (or is gone); never rejects. */
+  #emit(event: ConnectionEvent): Promise<void> {
     try {
-      void Promise.resolve(this.#onEvent(event)).catch(() => {});
+      return Promise.resolve(this.#onEvent(event)).then(
+        () => {},
+        () => {},
+      );
     } catch {
-      /* the page went away; the worker will be terminated */
+      return Promise.resolve(); // the page went away; the worker will be terminated
     }
   }
 }

@@ -120,11 +120,12 @@ export class McpConnection extends EventTarget {
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await this.#guard(
-        this.#api.callTool(name, args, {
-          callId,
-          ...(timeoutMs !== undefined && { timeoutMs }),
-          ...(onProgress && { onProgress: proxy(onProgress) }),
-        }),
+        this.#api.callTool(
+          name,
+          args,
+          { callId, ...(timeoutMs !== undefined && { timeoutMs }) },
+          onProgress && proxy(onProgress),
+        ),
       );
     } finally {
       signal?.removeEventListener('abort', onAbort);

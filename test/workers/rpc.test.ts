@@ -81,7 +81,7 @@ describe('RpcEngine', () => {
     const id = peer.requests[0]!.id;
     expect(peer.notifications[0]).to.deep.equal({
       method: 'notifications/cancelled',
-      params: { requestId: id, reason: 'cancelled by the client' },
+      params: { requestId: id, reason: 'user pressed stop' },
     });
     peer.reply(id, { late: true });
     await tick();

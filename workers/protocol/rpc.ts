@@ -118,7 +118,10 @@ export class RpcEngine {
           data: { method, timeoutMs: limitMs },
         }), cancellable ? 'timeout' : undefined);
       const totalTimer = setTimeout(onTimeout(maxTotalMs), maxTotalMs);
-      const onAbort = () => this.#abandon(id, cancelledError(signal?.reason), cancellable ? 'cancelled by the client' : undefined);
+      const onAbort = () => {
+        const reason = typeof signal?.reason === 'string' ? signal.reason : 'cancelled by the client';
+        this.#abandon(id, cancelledError(signal?.reason), cancellable ? reason : undefined);
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
 
       const entry: Pending = {
