@@ -1,12 +1,12 @@
 // @ts-check
 /**
  * Browser tests in the system Chromium (Playwright) and Firefox ESR (Puppeteer over WebDriver BiDi),
- * against the demo MCP server started here with its test hooks on 127.0.0.1.
+ * against the servers in test/support/services/ (the demo MCP server with its test hooks, …) on 127.0.0.1.
  */
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { startDemoServer } from './demo/server/server.mjs';
+import { startTestServices } from './test/support/services/index.mjs';
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -18,17 +18,17 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
-/** @type {Awaited<ReturnType<typeof startDemoServer>> | undefined} */
-let demo;
+/** @type {Awaited<ReturnType<typeof startTestServices>> | undefined} */
+let services;
 
-/** Starts the demo MCP server with the test runner and stops it with it. */
-const demoServerPlugin = {
-  name: 'toolgate-demo-server',
+/** Starts the test servers with the test runner and stops them with it. */
+const testServicesPlugin = {
+  name: 'toolgate-test-services',
   async serverStart() {
-    demo = await startDemoServer({ testHooks: true });
+    services = await startTestServices();
   },
   async serverStop() {
-    await demo?.close();
+    await services?.close();
   },
 };
 
@@ -40,17 +40,19 @@ export default {
   nodeResolve: true,
   concurrency: 2,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), demoServerPlugin],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin],
   testRunnerHtml: (testFramework) => {
-    if (!demo) throw new Error('demo server not started');
-    const env = { wsUrl: demo.wsUrl, httpUrl: demo.httpUrl, serverOrigin: new URL(demo.httpUrl).origin };
+    if (!services) throw new Error('test services not started');
+    const env = services.env;
     return `<!doctype html><html><head><script>window.__TG_TEST_ENV__ = ${JSON.stringify(env)};</script></head>
       <body><script type="module" src="${testFramework}"></script></body></html>`;
   },
   browsers: [
-    browsers.includes('chromium') &&
-      playwrightLauncher({ product: 'chromium', launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
-    browsers.includes('firefox') &&
-      puppeteerLauncher({ launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true } }),
-  ].filter(Boolean),
+    ...(browsers.includes('chromium')
+      ? [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } })]
+      : []),
+    ...(browsers.includes('firefox')
+      ? [puppeteerLauncher({ launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true } })]
+      : []),
+  ],
 };

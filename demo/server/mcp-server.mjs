@@ -1,0 +1,272 @@
+// @ts-check
+/**
+ * The demo MCP server: a dozen small tools over an in-memory notebook, built fresh per connection
+ * so that one client's deletes never show up in another's session.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { assertToolsPaginated, paginateToolsList } from './paginate-tools.mjs';
+import { renderChartPng } from './png.mjs';
+
+/** @typedef {import('@modelcontextprotocol/sdk/types.js').CallToolResult} CallToolResult */
+/** @typedef {import('@modelcontextprotocol/sdk/types.js').RequestId} RequestId */
+
+/**
+ * What the server saw when a tool call was aborted: by `notifications/cancelled` (reason as the
+ * client gave it) or by the connection closing (the SDK aborts with no reason).
+ * @typedef {{ tool: string, requestId: RequestId, reason: string }} CancellationRecord
+ */
+
+/** @typedef {{ id: string, title: string, body: string, tags: string[] }} Note */
+
+export const TOOLS_PAGE_SIZE = 5;
+
+/** @returns {Note[]} */
+function seedNotes() {
+  return [
+    { id: 'note-1', title: 'Quarterly planning', body: 'Draft Q3 goals: ship the audit log viewer, cut p95 tool latency by 30%.', tags: ['planning', 'work'] },
+    { id: 'note-2', title: 'Grocery list', body: 'Oat milk, lemons, basil, sourdough, coffee beans.', tags: ['home'] },
+    { id: 'note-3', title: 'Meeting with Priya', body: 'Discussed OAuth step-up for the billing server; follow up on token lifetimes.', tags: ['work', 'security'] },
+    { id: 'note-4', title: 'Book recommendations', body: 'The Design of Everyday Things; Designing Data-Intensive Applications.', tags: ['reading'] },
+    { id: 'note-5', title: 'Trip to Lisbon', body: 'Flights booked for May 12. Visit Alfama and the tile museum; try pastel de nata.', tags: ['travel'] },
+  ];
+}
+
+/**
+ * @param {string} text
+ * @returns {CallToolResult}
+ */
+function text(text) {
+  return { content: [{ type: 'text', text }] };
+}
+
+/**
+ * @param {string} message
+ * @returns {CallToolResult}
+ */
+function toolError(message) {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+/** @param {Note} note */
+function formatNote(note) {
+  return `${note.id}: ${note.title} [${note.tags.join(', ')}]\n${note.body}`;
+}
+
+/**
+ * @param {{ onCancel?: (record: CancellationRecord) => void }} [options]
+ * @returns {McpServer} a new server with its own notes; `tools/list` is paged by TOOLS_PAGE_SIZE
+ */
+export function createDemoMcpServer({ onCancel } = {}) {
+  const mcpServer = new McpServer({ name: 'toolgate-demo', version: '0.1.0' });
+  paginateToolsList(mcpServer, TOOLS_PAGE_SIZE);
+  const notes = seedNotes();
+  let nextNoteNumber = notes.length + 1;
+
+  mcpServer.registerTool(
+    'search_notes',
+    {
+      title: 'Search notes',
+      description: 'Finds notes whose title, body or tags contain the query (case-insensitive).',
+      inputSchema: { query: z.string().describe('Words to look for') },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ query }) => {
+      const needle = query.toLowerCase();
+      const hits = notes.filter((n) => [n.title, n.body, ...n.tags].some((s) => s.toLowerCase().includes(needle)));
+      if (hits.length === 0) return text(`No notes match "${query}".`);
+      return text(`${hits.length} note(s) match "${query}":\n\n${hits.map(formatNote).join('\n\n')}`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'list_notes',
+    {
+      title: 'List notes',
+      description: 'Lists the id and title of every note.',
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () => text(notes.length === 0 ? 'No notes.' : notes.map((n) => `${n.id}: ${n.title}`).join('\n')),
+  );
+
+  mcpServer.registerTool(
+    'get_note',
+    {
+      title: 'Get note',
+      description: 'Returns one note by id.',
+      inputSchema: { id: z.string().describe('Note id, e.g. note-1') },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ id }) => {
+      const note = notes.find((n) => n.id === id);
+      return note ? text(formatNote(note)) : toolError(`No note with id ${id}.`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'create_note',
+    {
+      title: 'Create note',
+      description: 'Adds a note and returns its new id.',
+      inputSchema: {
+        title: z.string().min(1).max(200),
+        body: z.string().max(10_000),
+        tags: z.array(z.string()).max(10).default([]),
+      },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    },
+    ({ title, body, tags }) => {
+      const id = `note-${nextNoteNumber++}`;
+      notes.push({ id, title, body, tags });
+      return text(`Created ${id}: ${title}`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'delete_note',
+    {
+      title: 'Delete note',
+      description: 'Permanently deletes a note by id.',
+      inputSchema: { id: z.string().describe('Note id, e.g. note-1') },
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    ({ id }) => {
+      const index = notes.findIndex((n) => n.id === id);
+      if (index < 0) return toolError(`No note with id ${id}.`);
+      const [removed] = notes.splice(index, 1);
+      return text(`Deleted ${id}: ${removed?.title}`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'count_slowly',
+    {
+      title: 'Count slowly',
+      description: 'Counts from 1 to count, waiting delayMs before each step and reporting progress. Cancellable.',
+      inputSchema: {
+        count: z.number().int().min(1).max(1000),
+        delayMs: z.number().int().min(0).max(5000).default(100),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async ({ count, delayMs }, extra) => {
+      const progressToken = extra._meta?.progressToken;
+      for (let i = 1; i <= count; i++) {
+        try {
+          await sleep(delayMs, undefined, { signal: extra.signal });
+        } catch {
+          // Only the abort rejects. The SDK drops whatever we return now, so the record is the
+          // one trace of the cancellation a test can see.
+          onCancel?.({ tool: 'count_slowly', requestId: extra.requestId, reason: String(extra.signal.reason ?? '') });
+          return text(`cancelled at ${i - 1}`);
+        }
+        if (progressToken !== undefined) {
+          await extra.sendNotification({
+            method: 'notifications/progress',
+            params: { progressToken, progress: i, total: count, message: `step ${i}` },
+          });
+        }
+      }
+      return text(`counted to ${count}`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'render_chart',
+    {
+      title: 'Render chart',
+      description: 'Renders a small bar chart as a PNG image.',
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () => {
+      const png = renderChartPng(64);
+      return {
+        content: [
+          { type: 'image', mimeType: 'image/png', data: png.toString('base64') },
+          { type: 'text', text: `A 64×64 PNG (${png.length} bytes): five blue bars over a red-green gradient.` },
+        ],
+      };
+    },
+  );
+
+  mcpServer.registerTool(
+    'echo',
+    {
+      title: 'Echo',
+      description: 'Returns the text unchanged.',
+      inputSchema: { text: z.string() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => text(args.text),
+  );
+
+  mcpServer.registerTool(
+    'add_numbers',
+    {
+      title: 'Add numbers',
+      description: 'Adds a list of numbers.',
+      inputSchema: { numbers: z.array(z.number()).min(1).max(1000) },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ numbers }) => text(String(numbers.reduce((sum, n) => sum + n, 0))),
+  );
+
+  mcpServer.registerTool(
+    'word_count',
+    {
+      title: 'Word count',
+      description: 'Counts the words and characters in a text.',
+      inputSchema: { text: z.string() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => {
+      const words = args.text.trim().split(/\s+/u).filter(Boolean).length;
+      return text(`${words} words, ${[...args.text].length} characters`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'reverse_text',
+    {
+      title: 'Reverse text',
+      description: 'Reverses a text character by character.',
+      inputSchema: { text: z.string() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => text([...args.text].reverse().join('')),
+  );
+
+  mcpServer.registerTool(
+    'uppercase',
+    {
+      title: 'Uppercase',
+      description: 'Converts a text to upper case.',
+      inputSchema: { text: z.string() },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    (args) => text(args.text.toUpperCase()),
+  );
+
+  mcpServer.registerTool(
+    'get_time',
+    {
+      title: 'Get time',
+      description: 'Returns the current time on the server, as ISO 8601 in UTC or in the given IANA time zone.',
+      inputSchema: { timeZone: z.string().optional().describe('IANA zone, e.g. Europe/Lisbon') },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ timeZone }) => {
+      const now = new Date();
+      if (!timeZone) return text(now.toISOString());
+      try {
+        return text(now.toLocaleString('en-GB', { timeZone, timeZoneName: 'short' }));
+      } catch {
+        return toolError(`Unknown time zone ${timeZone}.`);
+      }
+    },
+  );
+
+  assertToolsPaginated(mcpServer);
+  return mcpServer;
+}

@@ -1,0 +1,78 @@
+// @ts-check
+/**
+ * `/mcp` over Streamable HTTP, stateful: an `initialize` POST without a session id opens a session
+ * (its own transport and McpServer); later requests find it by the `mcp-session-id` header.
+ * The SDK transport does the protocol; this module only routes requests to sessions.
+ */
+import { randomUUID } from 'node:crypto';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { BodyError, readJsonBody, sendJson } from './http-util.mjs';
+
+/** @typedef {import('node:http').IncomingMessage} IncomingMessage */
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/** @typedef {import('@modelcontextprotocol/sdk/server/mcp.js').McpServer} McpServer */
+
+/** Generous for JSON-RPC, and still bounded: a demo server should not buffer any size. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * @param {{ createServer: (tag: string | undefined) => McpServer }} options
+ *   `tag` is the `?tag=` of the initialize request's URL, for test hooks.
+ */
+export function createStreamableHttpEndpoint({ createServer }) {
+  /** @type {Map<string, StreamableHTTPServerTransport>} */
+  const sessions = new Map();
+
+  /**
+   * @param {IncomingMessage} req
+   * @param {ServerResponse} res
+   * @param {URL} url
+   */
+  async function handle(req, res, url) {
+    let body;
+    if (req.method === 'POST') {
+      try {
+        body = await readJsonBody(req, MAX_BODY_BYTES);
+      } catch (error) {
+        if (!(error instanceof BodyError)) throw error;
+        return sendJson(res, error.status, rpcError(error.status === 400 ? -32700 : -32600, error.message));
+      }
+    }
+    const sessionId = req.headers['mcp-session-id'];
+    if (typeof sessionId === 'string') {
+      const transport = sessions.get(sessionId);
+      // 404 tells a client its session is gone and it should initialize again (spec, "Session Management").
+      if (!transport) return sendJson(res, 404, rpcError(-32001, 'Session not found'));
+      return transport.handleRequest(req, res, body);
+    }
+    if (req.method !== 'POST' || !isInitializeRequest(body)) {
+      return sendJson(res, 400, rpcError(-32000, 'Bad Request: no session; send initialize first'));
+    }
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => void sessions.set(id, transport),
+    });
+    transport.onclose = () => {
+      if (transport.sessionId) sessions.delete(transport.sessionId);
+    };
+    await createServer(url.searchParams.get('tag') ?? undefined).connect(transport);
+    return transport.handleRequest(req, res, body);
+  }
+
+  async function close() {
+    const open = [...sessions.values()];
+    sessions.clear();
+    await Promise.allSettled(open.map((transport) => transport.close()));
+  }
+
+  return { handle, close, get sessionCount() { return sessions.size; } };
+}
+
+/**
+ * @param {number} code
+ * @param {string} message
+ */
+function rpcError(code, message) {
+  return { jsonrpc: '2.0', id: null, error: { code, message } };
+}
