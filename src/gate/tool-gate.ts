@@ -1,0 +1,50 @@
+/**
+ * The one door between the agent loop and MCP tools. The agent loop (src/agent/) sees tools and
+ * calls them only through a `ToolGate`; the gate (src/gate/) decides visibility, policy,
+ * approval, rate limits and data flow, audits, and only then reaches a connection.
+ */
+import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+
+/** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */
+export interface GatedTool {
+  /** Unique across connections and safe as an LLM function name: `^[a-zA-Z0-9_-]{1,64}$`. */
+  id: string;
+  /** The connection this tool belongs to (its key in the element). */
+  serverId: string;
+  serverUrl: string;
+  /** The server's definition, untouched (untrusted text). */
+  tool: Tool;
+  /** SHA-256 (hex) of the canonical JSON of the pinned fields of `tool`. */
+  definitionHash: string;
+}
+
+/** Who proposed a call: an LLM (with its provider's data-flow label) or the person. */
+export type Proposer = { kind: 'llm'; providerLabel: string } | { kind: 'person' };
+
+export interface ToolCallRequest {
+  toolId: string;
+  args: JsonObject;
+  proposer: Proposer;
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
+/**
+ * How a gated call ended.
+ * - `ok` / `tool-error`: the server answered (`isError` for the latter);
+ * - `refused`: the gate said no (denied, not visible, rate-limited, quarantined, storage failure);
+ * - `failed`: the call broke (timeout, connection closed, protocol error);
+ * - `cancelled`: the caller aborted it.
+ * `forModel` is what an LLM may see: filtered by audience and data-flow rules, redacted, or a
+ * short notice when withheld. `result` is the full answer, for the person only.
+ */
+export type ToolCallOutcome =
+  | { status: 'ok' | 'tool-error'; result: CallToolResult; forModel: ContentBlock[]; withheld: boolean }
+  | { status: 'refused' | 'failed' | 'cancelled'; error: { code: string; message: string }; forModel: ContentBlock[] };
+
+export interface ToolGate {
+  /** Tools visible to this proposer under the policy (roles, quarantine), namespaced. */
+  tools(proposer: Proposer): GatedTool[];
+  /** Decides, audits, calls and filters. Never rejects: every ending is an outcome. */
+  call(request: ToolCallRequest): Promise<ToolCallOutcome>;
+}
