@@ -8,10 +8,11 @@ import type { CallToolResult, Implementation, JsonObject, Progress, ServerCapabi
 export type { CallToolResult, ContentBlock, Implementation, JsonObject, Progress, Tool, ToolAnnotations } from './protocol/wire.js';
 export type { SerializedError } from './shared/transfer-handlers.js';
 
-export type TransportKind = 'websocket';
+/** `auto` picks by URL scheme: ws(s) → WebSocket, http(s) → Streamable HTTP. */
+export type TransportKind = 'auto' | 'websocket' | 'http';
 
 export interface ConnectionConfig {
-  /** `wss://` (or `ws://` on a loopback host, or with `allowInsecure`). */
+  /** `wss://` or `https://` (plain `ws://`/`http://` only to a loopback host, or with `allowInsecure`). */
   url: string;
   transport?: TransportKind;
   /** Offer the `mcp.msgpack` subprotocol (the server decides). Default false. */
@@ -20,7 +21,7 @@ export interface ConnectionConfig {
   maxFrameBytes?: number;
   /** Default per-request timeout. Default 60 s. */
   requestTimeoutMs?: number;
-  /** Allow `ws://` to hosts other than loopback (plaintext; for trusted development networks only). */
+  /** Allow `ws://`/`http://` to hosts other than loopback (plaintext; for trusted development networks only). */
   allowInsecure?: boolean;
   clientInfo?: Implementation;
 }
@@ -54,9 +55,28 @@ export interface ConnectionDiagnostics {
   inFlight: number;
 }
 
+/** A server's `elicitation/create` request (form mode), shown to the person. */
+export interface ElicitationRequest {
+  message: string;
+  requestedSchema: JsonObject;
+  mode?: 'form';
+}
+
+/** The person's answer: `accept` with content, `decline`, or `cancel`. */
+export type ElicitationResult = { action: 'accept'; content: JsonObject } | { action: 'decline' | 'cancel' };
+
+export type ElicitationHandler = (request: ElicitationRequest) => Promise<ElicitationResult>;
+
 export interface ConnectionApi {
-  /** Opens the transport and initializes the MCP session. Call once per worker. */
-  connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void): Promise<ConnectionInfo>;
+  /**
+   * Opens the transport and initializes the MCP session. Call once per worker. The client declares
+   * the elicitation capability only when `onElicit` is given.
+   */
+  connect(
+    config: ConnectionConfig,
+    onEvent: (event: ConnectionEvent) => void,
+    onElicit?: ElicitationHandler,
+  ): Promise<ConnectionInfo>;
   /** Every tool, across all pages. */
   listTools(): Promise<Tool[]>;
   /** `onProgress` is a separate argument because comlink proxies only top-level arguments. */

@@ -62,7 +62,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
     if (url.pathname !== '/mcp' && !isHook) return void res.writeHead(404).end();
     setCors(res);
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const handled = isHook ? handleTestHook(req, res, url, connections) : http.handle(req, res, url);
+    const handled = isHook ? handleTestHook(req, res, url, connections, http) : http.handle(req, res, url);
     handled.catch((error) => {
       onError?.(error, { tag: url.searchParams.get('tag') ?? undefined });
       if (!res.headersSent) res.writeHead(500);

@@ -23,6 +23,8 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 export function createStreamableHttpEndpoint({ createServer }) {
   /** @type {Map<string, StreamableHTTPServerTransport>} */
   const sessions = new Map();
+  /** The `?tag=` each session was opened with, for test hooks. @type {Map<string, string>} */
+  const tags = new Map();
 
   /**
    * @param {IncomingMessage} req
@@ -49,14 +51,18 @@ export function createStreamableHttpEndpoint({ createServer }) {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return sendJson(res, 400, rpcError(-32000, 'Bad Request: no session; send initialize first'));
     }
+    const tag = url.searchParams.get('tag') ?? undefined;
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, transport),
+      onsessioninitialized: (id) => {
+        sessions.set(id, transport);
+        if (tag !== undefined) tags.set(id, tag);
+      },
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await createServer(url.searchParams.get('tag') ?? undefined).connect(transport);
+    await createServer(tag).connect(transport);
     return transport.handleRequest(req, res, body);
   }
 
@@ -66,7 +72,17 @@ export function createStreamableHttpEndpoint({ createServer }) {
     await Promise.allSettled(open.map((transport) => transport.close()));
   }
 
-  return { handle, close, get sessionCount() { return sessions.size; } };
+  /** @param {string} tag */
+  const tagged = (tag) => [...sessions].filter(([id]) => tags.get(id) === tag).map(([, transport]) => transport);
+
+  /** Ends the sessions opened with `tag`, as a server restart would; their next request gets 404. */
+  async function expire(/** @type {string} */ tag) {
+    const open = tagged(tag);
+    await Promise.allSettled(open.map((transport) => transport.close()));
+    return open.length;
+  }
+
+  return { handle, close, expire, openSessions: (/** @type {string} */ tag) => tagged(tag).length, get sessionCount() { return sessions.size; } };
 }
 
 /**

@@ -78,11 +78,13 @@ export class TaggedConnections {
  * @param {ServerResponse} res
  * @param {URL} url
  * @param {TaggedConnections} connections
+ * @param {{ expire(tag: string): Promise<number>, openSessions(tag: string): number }} httpSessions
  */
-export async function handleTestHook(req, res, url, connections) {
+export async function handleTestHook(req, res, url, connections, httpSessions) {
   const route = `${req.method} ${url.pathname}`;
   const tag = url.searchParams.get('tag');
-  const known = ['GET /__test/cancellations', 'GET /__test/errors', 'GET /__test/sockets', 'POST /__test/drop', 'POST /__test/send-raw'];
+  const known = ['GET /__test/cancellations', 'GET /__test/errors', 'GET /__test/sockets', 'POST /__test/drop', 'POST /__test/send-raw',
+    'GET /__test/http-sessions', 'POST /__test/expire-sessions'];
   if (!known.includes(route)) return sendJson(res, 404, { error: 'not found' });
   if (!tag) return sendJson(res, 400, { error: 'tag query parameter is required' });
 
@@ -91,6 +93,10 @@ export async function handleTestHook(req, res, url, connections) {
       return sendJson(res, 200, connections.cancellations(tag));
     case 'GET /__test/errors':
       return sendJson(res, 200, connections.errors(tag));
+    case 'GET /__test/http-sessions':
+      return sendJson(res, 200, { open: httpSessions.openSessions(tag) });
+    case 'POST /__test/expire-sessions':
+      return sendJson(res, 200, { expired: await httpSessions.expire(tag) });
     case 'GET /__test/sockets': {
       const open = connections.openSockets(tag);
       return sendJson(res, 200, { open: open.length, protocols: open.map((s) => s.protocol) });

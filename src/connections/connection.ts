@@ -10,6 +10,7 @@ import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors
 import type {
   CallToolResult,
   ConnectionApi,
+  ElicitationHandler,
   ConnectionConfig,
   ConnectionDiagnostics,
   ConnectionEvent,
@@ -19,6 +20,30 @@ import type {
   Progress,
   Tool,
 } from '../../workers/connection-api.js';
+
+export type {
+  CallToolResult,
+  ConnectionConfig,
+  ConnectionDiagnostics,
+  ConnectionInfo,
+  ConnectionStatus,
+  ContentBlock,
+  ElicitationHandler,
+  ElicitationRequest,
+  ElicitationResult,
+  JsonObject,
+  Progress,
+  Tool,
+  ToolAnnotations,
+  TransportKind,
+} from '../../workers/connection-api.js';
+
+export interface OpenOptions {
+  /** Starts the worker; the default bundles `workers/connection.worker.ts` as its own chunk. */
+  createWorker?: WorkerFactory;
+  /** Shows a server's elicitation request to the person. Without it, elicitation is not offered. */
+  onElicit?: ElicitationHandler;
+}
 
 export interface CallOptions {
   /** Aborting cancels the call: it rejects with `TG_CANCELLED` and the server is told. */
@@ -67,10 +92,10 @@ export class McpConnection extends EventTarget {
   #ended = false;
 
   /** Starts a worker and connects it. Rejects with the worker's coded error. */
-  static async open(config: ConnectionConfig, createWorker: WorkerFactory = createConnectionWorker): Promise<McpConnection> {
-    const connection = new McpConnection(config, createWorker());
+  static async open(config: ConnectionConfig, options: OpenOptions = {}): Promise<McpConnection> {
+    const connection = new McpConnection(config, (options.createWorker ?? createConnectionWorker)());
     try {
-      await connection.#start();
+      await connection.#start(options.onElicit);
     } catch (err) {
       connection.#end();
       throw err;
@@ -153,9 +178,9 @@ export class McpConnection extends EventTarget {
     this.#fail(new TgError(ErrorCode.WORKER_FAILED, 'Connection worker was terminated'));
   }
 
-  async #start(): Promise<void> {
+  async #start(onElicit: ElicitationHandler | undefined): Promise<void> {
     const onEvent = proxy((event: ConnectionEvent) => this.#onWorkerEvent(event));
-    this.#info = await this.#guard(this.#api.connect(this.config as ConnectionConfig, onEvent));
+    this.#info = await this.#guard(this.#api.connect(this.config as ConnectionConfig, onEvent, onElicit && proxy(onElicit)));
   }
 
   #onWorkerEvent(event: ConnectionEvent): void {

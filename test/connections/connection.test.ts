@@ -188,8 +188,12 @@ describe('McpConnection limits and failures', () => {
     expect(refused.code).to.equal(ErrorCode.CONNECTION_FAILED);
     const insecure = await rejection(McpConnection.open({ url: 'ws://mcp.example.com/mcp' }));
     expect(insecure.code).to.equal(ErrorCode.INVALID_CONFIG);
-    const scheme = await rejection(McpConnection.open({ url: 'https://mcp.example.com/mcp' }));
+    const scheme = await rejection(McpConnection.open({ url: 'ftp://mcp.example.com/mcp' }));
     expect(scheme.code).to.equal(ErrorCode.INVALID_CONFIG);
+    const plainHttp = await rejection(McpConnection.open({ url: 'http://mcp.example.com/mcp' }));
+    expect(plainHttp.code).to.equal(ErrorCode.INVALID_CONFIG);
+    const mismatch = await rejection(McpConnection.open({ url: taggedWsUrl(uniqueTag()), transport: 'http' }));
+    expect(mismatch.code).to.equal(ErrorCode.INVALID_CONFIG);
     const garbage = await rejection(McpConnection.open({ url: 'not a url' }));
     expect(garbage.code).to.equal(ErrorCode.INVALID_CONFIG);
     const limits = await rejection(McpConnection.open({ url: taggedWsUrl(uniqueTag()), maxFrameBytes: -1 }));

@@ -30,6 +30,13 @@ export function taggedWsUrl(tag: string): string {
   return url.href;
 }
 
+/** The Streamable HTTP endpoint, tagged the same way (the tag marks the session it opens). */
+export function taggedHttpUrl(tag: string): string {
+  const url = new URL(testEnv().httpUrl);
+  url.searchParams.set('tag', tag);
+  return url.href;
+}
+
 export function uniqueTag(prefix = 't'): string {
   return `${prefix}-${crypto.randomUUID()}`;
 }

@@ -21,6 +21,10 @@ export const MAX_LIST_PAGES = 1000;
 
 export interface McpClientOptions {
   clientInfo: Implementation;
+  /** Capabilities declared in `initialize` (only those the host backs with a handler). */
+  capabilities?: JsonObject;
+  /** Called with the negotiated version before `notifications/initialized` is sent. */
+  onVersionNegotiated?: (version: string) => void;
   /** The full, re-listed tool set after `notifications/tools/list_changed`. */
   onToolsChanged?: (tools: Tool[]) => void;
   /** Non-fatal problems, e.g. a tool definition that was dropped. */
@@ -49,7 +53,11 @@ export class McpClient {
     const offered = SUPPORTED_PROTOCOL_VERSIONS[0];
     const raw = await this.#rpc.request(
       Method.INITIALIZE,
-      { protocolVersion: offered, capabilities: {}, clientInfo: { ...this.#options.clientInfo } },
+      {
+        protocolVersion: offered,
+        capabilities: { ...this.#options.capabilities },
+        clientInfo: { ...this.#options.clientInfo },
+      },
       { ...options, cancellable: false },
     );
     const result = parseInitializeResult(raw);
@@ -60,6 +68,7 @@ export class McpClient {
         { data: { offered, received: result.protocolVersion, supported: [...SUPPORTED_PROTOCOL_VERSIONS] } },
       );
     }
+    this.#options.onVersionNegotiated?.(result.protocolVersion);
     await this.#rpc.notify(Method.INITIALIZED);
     this.#session = result;
     return result;

@@ -109,6 +109,7 @@ export const Method = {
   CANCELLED: 'notifications/cancelled',
   PROGRESS: 'notifications/progress',
   TOOLS_LIST_CHANGED: 'notifications/tools/list_changed',
+  ELICIT: 'elicitation/create',
 } as const;
 
 export interface Implementation {

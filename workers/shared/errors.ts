@@ -27,6 +27,12 @@ export const ErrorCode = {
   UNSUPPORTED_PROTOCOL_VERSION: 'TG_UNSUPPORTED_PROTOCOL_VERSION',
   /** A configuration value is invalid (bad URL, scheme, number out of range). */
   INVALID_CONFIG: 'TG_INVALID_CONFIG',
+  /** The browser could not complete an HTTP request: network down, or blocked by CORS. */
+  NETWORK_ERROR: 'TG_NETWORK_ERROR',
+  /** The server answered with an HTTP error status; `data.status` has it. */
+  HTTP_ERROR: 'TG_HTTP_ERROR',
+  /** The server no longer knows the HTTP session (404); the client re-initializes once. */
+  SESSION_EXPIRED: 'TG_SESSION_EXPIRED',
   /** The worker itself failed (uncaught error or terminated). */
   WORKER_FAILED: 'TG_WORKER_FAILED',
 } as const;

@@ -14,6 +14,10 @@ export interface Transport {
   close(): Promise<void>;
   /** The wire encoding in use once started. */
   readonly codecName: 'json' | 'msgpack';
+  /** Told the negotiated version, for transports that send it as a header. */
+  setProtocolVersion?(version: string): void;
+  /** Opens the server-to-client stream where the transport has one (HTTP GET); resolves once it is open or refused. */
+  openEventStream?(): Promise<void>;
   onmessage?: (message: unknown) => void;
   onerror?: (error: TgError) => void;
   onclose?: (reason?: TgError) => void;

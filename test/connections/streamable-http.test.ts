@@ -1,0 +1,116 @@
+/**
+ * MCP over Streamable HTTP from a real worker to the demo server (the official SDK's
+ * StreamableHTTPServerTransport, stateful sessions, SSE responses).
+ */
+import { expect } from '@esm-bundle/chai';
+import { McpConnection } from '../../src/connections/connection.js';
+import { ErrorCode } from '../../src/errors.js';
+import type { ConnectionConfig, ContentBlock, Progress } from '../../src/connections/connection.js';
+import { control, taggedHttpUrl, uniqueTag } from '../support/env.js';
+
+type Coded = Error & { code?: string; data?: unknown };
+
+const open: McpConnection[] = [];
+async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {}) {
+  const { tag = uniqueTag('http'), ...config } = options;
+  const connection = await McpConnection.open({ url: taggedHttpUrl(tag), ...config });
+  open.push(connection);
+  return { connection, tag };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Coded> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Coded;
+  }
+  throw new Error('expected a rejection');
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+const sessions = (tag: string) => control<{ open: number }>(`/__test/http-sessions?tag=${tag}`);
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+describe('McpConnection over Streamable HTTP', () => {
+  it('initializes a session, lists every tool across pages and calls tools', async () => {
+    const { connection, tag } = await connect();
+    expect(connection.info?.serverInfo.name).to.equal('toolgate-demo');
+    expect(connection.info?.codec).to.equal('json');
+    expect(await sessions(tag)).to.deep.equal({ open: 1 });
+    const names = (await connection.listTools()).map((t) => t.name);
+    expect(names.length).to.be.at.least(12);
+    expect(new Set(names).size).to.equal(names.length);
+    expect(textOf((await connection.callTool('echo', { text: 'over http' })).content)).to.contain('over http');
+    const chart = await connection.callTool('render_chart', {});
+    expect(chart.content.some((b) => b.type === 'image' && b.mimeType === 'image/png')).to.equal(true);
+  });
+
+  it('delivers progress from an SSE response before the result', async () => {
+    const { connection } = await connect();
+    const seen: Progress[] = [];
+    const result = await connection.callTool('count_slowly', { count: 3, delayMs: 10 }, { onProgress: (p) => seen.push(p) });
+    expect(textOf(result.content)).to.contain('3');
+    expect(seen.map((p) => p.progress)).to.deep.equal([1, 2, 3]);
+  });
+
+  it('cancels from the page: TG_CANCELLED, and the server sees notifications/cancelled', async () => {
+    const { connection, tag } = await connect();
+    const controller = new AbortController();
+    const err = await rejection(
+      connection.callTool('count_slowly', { count: 100, delayMs: 50 }, { signal: controller.signal, onProgress: () => controller.abort('stop') }),
+    );
+    expect(err.code).to.equal(ErrorCode.CANCELLED);
+    const record = await waitFor(async () => (await control<{ reason: string }[]>(`/__test/cancellations?tag=${tag}`))[0], 'cancellation');
+    expect(record.reason).to.equal('stop');
+  });
+
+  it('re-initializes once when the server forgets the session (404) and the call still succeeds', async () => {
+    const { connection, tag } = await connect();
+    expect(await control(`/__test/expire-sessions?tag=${tag}`, { method: 'POST' })).to.deep.equal({ expired: 1 });
+    expect(await sessions(tag)).to.deep.equal({ open: 0 });
+    expect(textOf((await connection.callTool('echo', { text: 'again' })).content)).to.contain('again');
+    expect(await sessions(tag)).to.deep.equal({ open: 1 });
+  });
+
+  it('ends the session with DELETE on close', async () => {
+    const { connection, tag } = await connect();
+    expect(await sessions(tag)).to.deep.equal({ open: 1 });
+    await connection.close();
+    expect(await sessions(tag)).to.deep.equal({ open: 0 });
+    expect(connection.status).to.equal('closed');
+  });
+
+  it('gives TG_NETWORK_ERROR (naming CORS) when the server cannot be reached', async () => {
+    const err = await rejection(McpConnection.open({ url: 'http://127.0.0.1:1/mcp' }));
+    expect(err.code).to.equal(ErrorCode.NETWORK_ERROR);
+    expect(err.message).to.match(/CORS/);
+  });
+
+  it('gives TG_NETWORK_ERROR when the browser blocks a response without CORS headers', async () => {
+    const url = new URL(taggedHttpUrl(uniqueTag()));
+    url.pathname = '/no-such-endpoint'; // the demo server answers 404 without CORS headers here
+    const err = await rejection(McpConnection.open({ url: url.href }));
+    expect(err.code).to.equal(ErrorCode.NETWORK_ERROR);
+  });
+
+  it('gives TG_HTTP_ERROR for an HTTP error status that is not a JSON-RPC answer', async () => {
+    const url = new URL(taggedHttpUrl(uniqueTag()));
+    url.pathname = '/__test/not-an-mcp-endpoint'; // 404 with CORS headers
+    const err = await rejection(McpConnection.open({ url: url.href }));
+    expect(err.code).to.equal(ErrorCode.HTTP_ERROR);
+    expect((err.data as { status: number }).status).to.equal(404);
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * Streamable HTTP (MCP 2025-03-26 … 2025-11-25): one POST per message, answered by JSON, an SSE
+ * stream, or 202; the session id from `initialize` on every later request; `MCP-Protocol-Version`
+ * once negotiated; an optional GET stream for server-initiated messages; resumption of a broken
+ * stream with `Last-Event-ID` after the server's `retry` delay; DELETE on close.
+ *
+ * `send()` settles when the HTTP exchange for that message is over; a rejection rejects the request
+ * in the RPC engine. Reconnection is bounded (exponential backoff with jitter and a cap).
+ */
+import { ErrorCode, TgError } from '../shared/errors.js';
+import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
+import { readSse } from './sse.js';
+import type { Transport } from './transport.js';
+
+export interface RetryPolicy {
+  /** Used until the server sends `retry:`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
+
+export interface StreamableHttpOptions {
+  url: string;
+  /** The one fetch all traffic uses (auth and proxies plug in here). */
+  fetch?: typeof fetch;
+  /** Largest message body or SSE event accepted or sent. */
+  maxMessageBytes?: number;
+  retry?: Partial<RetryPolicy>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 5 };
+const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+const DELETE_TIMEOUT_MS = 2000;
+const STREAM_OPEN_WAIT_MS = 250;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/** Backoff for attempt n ≥ 1: the server's delay first, then doubling with ±20 % jitter, capped. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+  if (attempt <= 1) return baseMs;
+  const raw = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return Math.round(raw * (0.8 + Math.random() * 0.4));
+}
+
+function responseId(message: unknown): RequestId | null | undefined {
+  if (typeof message !== 'object' || message === null || 'method' in message) return undefined;
+  return (message as { id?: RequestId | null }).id;
+}
+
+export class StreamableHttpTransport implements Transport {
+  onmessage?: (message: unknown) => void;
+  onerror?: (error: TgError) => void;
+  onclose?: (reason?: TgError) => void;
+  readonly codecName = 'json' as const;
+
+  readonly #url: string;
+  readonly #fetch: typeof fetch;
+  readonly #maxBytes: number;
+  readonly #retry: RetryPolicy;
+  readonly #lifetime = new AbortController();
+  #sessionId?: string;
+  #protocolVersion?: string;
+  #closed = false;
+
+  constructor(options: StreamableHttpOptions) {
+    this.#url = options.url;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  async start(): Promise<void> {}
+
+  setProtocolVersion(version: string): void {
+    this.#protocolVersion = version;
+  }
+
+  async send(message: JsonRpcMessage): Promise<void> {
+    const body = JSON.stringify(message);
+    if (body.length > this.#maxBytes) {
+      throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${this.#maxBytes} bytes`, {
+        data: { limit: this.#maxBytes },
+      });
+    }
+    const requestId = 'method' in message && 'id' in message ? message.id : undefined;
+    const isInitialize = 'method' in message && message.method === 'initialize';
+    if (isInitialize) this.#sessionId = undefined; // a fresh initialize never carries an old session
+    const response = await this.#request('POST', { body, accept: 'application/json, text/event-stream' });
+    if (isInitialize) this.#sessionId = response.headers.get('mcp-session-id') ?? undefined;
+
+    if (response.status === 202) return void response.body?.cancel();
+    if (response.status === 404 && this.#sessionId !== undefined && !isInitialize) {
+      this.#sessionId = undefined;
+      void response.body?.cancel();
+      throw new TgError(ErrorCode.SESSION_EXPIRED, 'The server ended the session (HTTP 404)');
+    }
+    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!response.ok) {
+      // A JSON-RPC error in the body is still the answer to our request: deliver it as such.
+      const answer = type === 'application/json' ? await this.#readJson(response).catch(() => undefined) : undefined;
+      if (answer !== undefined && requestId !== undefined && responseId(answer) === requestId) return this.#deliver(answer);
+      if (answer === undefined) void response.body?.cancel().catch(() => {});
+      throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${response.status} from ${this.#url}`, { data: { status: response.status } });
+    }
+    if (type === 'application/json') {
+      const answer = await this.#readJson(response);
+      for (const item of Array.isArray(answer) ? answer : [answer]) this.#deliver(item);
+      return;
+    }
+    if (type === 'text/event-stream') return this.#consumeStream(response, requestId);
+    void response.body?.cancel().catch(() => {});
+    if (requestId === undefined) return; // a notification or response needs no body
+    throw new TgError(ErrorCode.PROTOCOL_ERROR, `Unexpected content type "${type}" from ${this.#url}`);
+  }
+
+  /**
+   * Opens the standalone GET stream. Waits for its response (bounded), so a request sent right after
+   * cannot overtake a stream still being opened; Firefox resolves `fetch` only at the first event, so
+   * the wait is capped rather than unbounded.
+   */
+  async openEventStream(): Promise<void> {
+    if (this.#closed || this.#sessionId === undefined) return;
+    const opened = this.#request('GET', { accept: 'text/event-stream' }).then(
+      (response) => {
+        if (!response.ok || !isEventStream(response)) {
+          void response.body?.cancel().catch(() => {});
+          return; // 405: the server offers no stream; that is allowed
+        }
+        void this.#followStream(response, undefined).catch((error: unknown) => {
+          if (!this.#closed) this.onerror?.(asTgError(error));
+        });
+      },
+      (error: unknown) => {
+        if (!this.#closed) this.onerror?.(asTgError(error));
+      },
+    );
+    await Promise.race([opened, new Promise<void>((resolve) => setTimeout(resolve, STREAM_OPEN_WAIT_MS))]);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lifetime.abort();
+    const session = this.#sessionId;
+    if (session !== undefined) {
+      const headers = this.#headers('application/json');
+      // Tell the server the session is over; 405 or a failure is fine, but don't hang on it.
+      await this.#fetch(this.#url, {
+        method: 'DELETE',
+        headers,
+        credentials: 'omit',
+        signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
+      }).then(
+        (r) => void r.body?.cancel().catch(() => {}),
+        () => {},
+      );
+    }
+    this.onclose?.(undefined);
+  }
+
+  /** Reads an SSE response; if it breaks before the answer to `requestId`, resumes it with GET + Last-Event-ID. */
+  async #consumeStream(response: Response, requestId: RequestId | undefined): Promise<void> {
+    const answered = await this.#followStream(response, requestId);
+    if (!answered && requestId !== undefined && !this.#closed) {
+      throw new TgError(ErrorCode.CONNECTION_CLOSED, 'The event stream ended before the response arrived');
+    }
+  }
+
+  /**
+   * Follows one logical stream across reconnections. Returns true once the response to `until`
+   * arrived; for the standalone stream (`until` undefined) it runs until closed or out of attempts.
+   */
+  async #followStream(first: Response, until: RequestId | undefined): Promise<boolean> {
+    let lastEventId: string | undefined;
+    let retryMs = this.#retry.initialDelayMs;
+    let answered = false;
+    let response: Response | undefined = first;
+    let attempt = 0;
+    for (;;) {
+      if (response) {
+        try {
+          await readSse(
+            response.body ?? new ReadableStream(),
+            {
+              onEvent: (event) => {
+                if (event.id !== undefined) lastEventId = event.id;
+                if (event.data === '') return; // priming event: an id to resume from, no message
+                const message = this.#parse(event.data);
+                if (message === undefined) return;
+                if (until !== undefined && responseId(message) === until) answered = true;
+                this.#deliver(message);
+              },
+              onRetry: (ms) => (retryMs = ms),
+            },
+            this.#maxBytes,
+          );
+          attempt = 0; // a stream that opened and ended cleanly resets the backoff
+        } catch (error) {
+          if (this.#closed) return answered;
+          this.onerror?.(asTgError(error));
+        }
+      }
+      if (answered || this.#closed) return answered;
+      if (lastEventId === undefined && until !== undefined) return false; // nothing to resume from
+      if (++attempt > this.#retry.maxAttempts) return false;
+      await sleep(backoffDelay(attempt, retryMs, this.#retry.maxDelayMs), this.#lifetime.signal);
+      if (this.#closed) return answered;
+      response = await this.#request('GET', {
+        accept: 'text/event-stream',
+        ...(lastEventId !== undefined && { lastEventId }),
+      }).catch((error: unknown) => {
+        this.onerror?.(asTgError(error));
+        return undefined;
+      });
+      if (response && (!response.ok || !isEventStream(response))) {
+        void response.body?.cancel().catch(() => {});
+        if (response.status === 405 || response.status === 404) return answered;
+        response = undefined;
+      }
+    }
+  }
+
+  #headers(accept: string, lastEventId?: string): Record<string, string> {
+    const headers: Record<string, string> = { accept };
+    if (this.#sessionId !== undefined) headers['mcp-session-id'] = this.#sessionId;
+    if (this.#protocolVersion !== undefined) headers['mcp-protocol-version'] = this.#protocolVersion;
+    if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+    return headers;
+  }
+
+  async #request(method: 'GET' | 'POST', options: { body?: string; accept: string; lastEventId?: string }): Promise<Response> {
+    if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
+    const headers = this.#headers(options.accept, options.lastEventId);
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await this.#fetch(this.#url, {
+        method,
+        headers,
+        ...(options.body !== undefined && { body: options.body }),
+        credentials: 'omit',
+        signal: this.#lifetime.signal,
+      });
+    } catch (cause) {
+      if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
+      throw new TgError(
+        ErrorCode.NETWORK_ERROR,
+        `Could not reach ${new URL(this.#url).origin}: the network failed, or the browser blocked the request (CORS). ` +
+          'The server must allow this origin and the headers Content-Type, Accept, Authorization, MCP-Protocol-Version, ' +
+          'Mcp-Session-Id and Last-Event-ID, and expose Mcp-Session-Id and WWW-Authenticate.',
+        { cause },
+      );
+    }
+  }
+
+  async #readJson(response: Response): Promise<unknown> {
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > this.#maxBytes) {
+      void response.body?.cancel().catch(() => {});
+      throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${this.#maxBytes} bytes`);
+    }
+    const text = await response.text();
+    if (text.length > this.#maxBytes) throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${this.#maxBytes} bytes`);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw new TgError(ErrorCode.PROTOCOL_ERROR, `Response body from ${this.#url} is not JSON`, { cause });
+    }
+  }
+
+  #parse(data: string): unknown {
+    try {
+      return JSON.parse(data) as unknown;
+    } catch (cause) {
+      this.onerror?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'An SSE event is not JSON', { cause }));
+      return undefined;
+    }
+  }
+
+  #deliver(message: unknown): void {
+    if (!this.#closed) this.onmessage?.(message);
+  }
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+}
+
+function asTgError(error: unknown): TgError {
+  return error instanceof TgError ? error : new TgError(ErrorCode.PROTOCOL_ERROR, String(error), { cause: error });
+}
