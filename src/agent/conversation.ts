@@ -1,0 +1,105 @@
+/**
+ * The conversation as the agent keeps it: an append-only list of entries, and how it becomes the
+ * provider-neutral messages of the next model request. Plain data, no DOM.
+ */
+import type { Proposer, ToolCallOutcome } from '../gate/tool-gate.js';
+import { toolResultText } from '../llm/content.js';
+import type { JsonObject, LlmMessage, LlmStopReason, LlmToolCall, LlmToolResult, LlmUsage } from '../llm/types.js';
+import type { Progress } from '../../workers/connection-api.js';
+
+export interface UserEntry {
+  kind: 'user';
+  id: string;
+  turnId: string;
+  text: string;
+}
+
+export interface AssistantEntry {
+  kind: 'assistant';
+  id: string;
+  turnId: string;
+  /** 1 for the turn's first model request, 2 for the one after its tool results, … */
+  step: number;
+  text: string;
+  /** Complete tool calls the model made (cleared if the stream failed: they were never run). */
+  toolCalls: LlmToolCall[];
+  status: 'streaming' | 'done' | 'stopped' | 'failed';
+  stopReason?: LlmStopReason;
+  usage?: LlmUsage;
+}
+
+export interface ToolCallEntry {
+  kind: 'tool-call';
+  id: string;
+  turnId: string;
+  /** The model's call id (for the result it gets back), or a generated one for the person's calls. */
+  callId: string;
+  /** The gate's namespaced tool id. */
+  toolId: string;
+  args: JsonObject;
+  proposer: Proposer;
+  status: 'running' | ToolCallOutcome['status'];
+  outcome?: ToolCallOutcome;
+  progress?: Progress;
+}
+
+export interface ErrorEntry {
+  kind: 'error';
+  id: string;
+  turnId: string;
+  /** A `TG_*` code: `TG_LLM_HTTP`, `TG_LLM_RATE_LIMITED`, `TG_LLM_STREAM_BROKEN`, `TG_MAX_STEPS`, `TG_STOPPED`, … */
+  code: string;
+  message: string;
+  /** e.g. `{ status, retryAfterMs }` for HTTP errors. Never holds a key. */
+  data?: unknown;
+}
+
+export type ConversationEntry = UserEntry | AssistantEntry | ToolCallEntry | ErrorEntry;
+
+/** What the model sees of one finished (or never run) tool call. */
+export function toolResultFor(callId: string, name: string, entry: ToolCallEntry | undefined): LlmToolResult {
+  const outcome = entry?.outcome;
+  if (!outcome) {
+    return { callId, name, isError: true, content: [{ type: 'text', text: '[This call was not run: the turn ended before it could start.]' }] };
+  }
+  const result: LlmToolResult = { callId, name, content: outcome.forModel, isError: outcome.status !== 'ok' };
+  // structuredContent goes along only when the gate withheld nothing (forModel is then the full content).
+  if ((outcome.status === 'ok' || outcome.status === 'tool-error') && !outcome.withheld && outcome.result.structuredContent !== undefined) {
+    result.structuredContent = outcome.result.structuredContent;
+  }
+  return result;
+}
+
+/** The messages for the next model request, built from the whole conversation. */
+export function toLlmMessages(entries: readonly ConversationEntry[], toolResultLimit?: number): LlmMessage[] {
+  const calls = new Map<string, ToolCallEntry>();
+  for (const e of entries) if (e.kind === 'tool-call' && e.proposer.kind === 'llm') calls.set(e.callId, e);
+  const messages: LlmMessage[] = [];
+  for (const e of entries) {
+    switch (e.kind) {
+      case 'user':
+        messages.push({ role: 'user', text: e.text });
+        break;
+      case 'assistant':
+        // A half answer from a broken stream is not sent back; a stopped one was seen by the person, so it is.
+        if (e.status === 'failed' || (e.text === '' && e.toolCalls.length === 0)) break;
+        messages.push({ role: 'assistant', text: e.text, toolCalls: e.toolCalls });
+        // Every call the model made gets a result, or the next request would be malformed.
+        if (e.toolCalls.length > 0) messages.push({ role: 'tool', results: e.toolCalls.map((c) => toolResultFor(c.id, c.name, calls.get(c.id))) });
+        break;
+      case 'tool-call':
+        if (e.proposer.kind === 'person' && e.outcome) {
+          // The person's own calls are context for the model, as a user message.
+          const result = toolResultFor(e.callId, e.toolId, e);
+          messages.push({
+            role: 'user',
+            text: `[I ran the tool ${e.toolId} with arguments ${JSON.stringify(e.args)}; it ended ${e.outcome.status}.]\n${toolResultText(result, toolResultLimit)}`,
+          });
+        }
+        break;
+      case 'error':
+        break;
+    }
+  }
+  return messages;
+}

@@ -1,0 +1,136 @@
+/**
+ * HTTP plumbing shared by the HTTP providers: one POST, coded errors, and Server-Sent Events read
+ * from the fetch body with `eventsource-parser` (works on any `ReadableStream`, in every browser).
+ */
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { ErrorCode, TgError } from '../errors.js';
+import { LlmErrorCode, httpError, networkError } from './errors.js';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Checks a provider base URL: http(s) only, and no credentials in it (keys go in headers only,
+ * so they never land in logs, history or referrers).
+ */
+export function checkBaseUrl(baseUrl: string, provider: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `${provider}: baseUrl is not an absolute URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `${provider}: baseUrl must be http(s)`);
+  }
+  if (url.username || url.password) {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `${provider}: baseUrl must not carry credentials; pass the key as apiKey`);
+  }
+  return url;
+}
+
+/** `base` + `/path`, with exactly one slash between. Query and fragment of `base` are kept out. */
+export function joinUrl(base: URL, path: string): string {
+  const url = new URL(base.href);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  return url.href;
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)$/i;
+
+/** Default data-flow label for a base URL: `local` on loopback, else `vendor:<name>`. */
+export function labelFor(base: URL, vendor: string): string {
+  return LOOPBACK.test(base.hostname) ? 'local' : `vendor:${vendor}`;
+}
+
+export async function resolveKey(key: string | (() => string | Promise<string>) | undefined): Promise<string | undefined> {
+  const value = typeof key === 'function' ? await key() : key;
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** POSTs JSON; resolves with an ok response, rejects with a coded error (or the abort). */
+export async function postJson(
+  fetchFn: FetchLike,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  signal: AbortSignal,
+  provider: string,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchFn(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal,
+      // Keys are in headers; never send cookies or a referrer to a model API.
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw networkError(err, provider);
+  }
+  if (!response.ok) throw await httpError(response, provider);
+  return response;
+}
+
+/**
+ * Yields the SSE events of a response body. A body that breaks while being read is
+ * `TG_LLM_STREAM_BROKEN`; an abort rethrows the abort. Stops reading (and cancels the body)
+ * when the consumer stops iterating.
+ */
+export async function* sseEvents(response: Response, signal: AbortSignal, provider: string): AsyncGenerator<EventSourceMessage> {
+  if (!response.body) throw new TgError(LlmErrorCode.BAD_RESPONSE, `${provider} sent no response body`);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const queue: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => queue.push(event) });
+  let finished = false;
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        if (signal.aborted) throw err;
+        throw new TgError(LlmErrorCode.STREAM_BROKEN, `${provider} stream broke: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+      if (chunk.done) {
+        finished = true;
+        parser.feed(decoder.decode());
+        // A last event without its blank line is incomplete: the stream was cut, so it is not emitted.
+        yield* queue.splice(0);
+        return;
+      }
+      parser.feed(decoder.decode(chunk.value, { stream: true }));
+      yield* queue.splice(0);
+    }
+  } finally {
+    if (!finished) reader.cancel().catch(() => {});
+  }
+}
+
+export function parseJson(data: string, provider: string): unknown {
+  try {
+    return JSON.parse(data);
+  } catch (cause) {
+    throw new TgError(LlmErrorCode.BAD_RESPONSE, `${provider} sent an event that is not JSON: ${data.slice(0, 120)}`, { cause });
+  }
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses tool-call argument text: `{}` for empty text; `invalid` when it is not a JSON object. */
+export function parseArguments(text: string): { args?: Record<string, unknown>; invalid?: string } {
+  if (text.trim() === '') return { args: {} };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isObject(value)) return { args: value };
+    return { invalid: 'the arguments are not a JSON object' };
+  } catch (err) {
+    return { invalid: `the arguments are not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+  }
+}
