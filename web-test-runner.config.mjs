@@ -38,7 +38,12 @@ const browsers = (process.env.TG_BROWSERS ?? 'chromium,firefox').split(',');
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
-  concurrency: 2,
+  // One page per browser at a time, and generous start limits: Firefox ESR takes ~20 s to start a
+  // page on a loaded 2-core machine, and a timed-out start silently skips a whole file.
+  concurrency: 1,
+  browserStartTimeout: 120_000,
+  testsStartTimeout: 120_000,
+  testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 10000 } },
   plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin],
   testRunnerHtml: (testFramework) => {

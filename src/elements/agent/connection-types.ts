@@ -1,0 +1,31 @@
+/**
+ * The connection layer's types, as the elements see them. Elements reach them through
+ * `src/connections/` only, never `workers/` (DESIGN.md "Dependency rules").
+ */
+import type { ConnectionConfig, McpConnection } from '../../connections/connection.js';
+
+export type {
+  CallToolResult,
+  ConnectionConfig,
+  ConnectionStatus,
+  ContentBlock,
+  JsonObject,
+  Progress,
+  Tool,
+  ToolAnnotations,
+} from '../../connections/connection.js';
+
+/** What the controllers need from a connection; `McpConnection` has it, and so can a test double. */
+export type ConnectionLike = Pick<
+  McpConnection,
+  'config' | 'status' | 'tools' | 'listTools' | 'callTool' | 'close' | 'addEventListener' | 'removeEventListener'
+>;
+
+/** Opens one connection; the default is `McpConnection.open` (one worker per server). */
+export type ConnectionOpener = (config: ConnectionConfig) => Promise<ConnectionLike>;
+
+/** An error reduced to what is shown and reported: its `code` (when it has one) and message. */
+export interface CodedError {
+  code?: string;
+  message: string;
+}

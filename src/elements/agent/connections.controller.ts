@@ -1,0 +1,250 @@
+/**
+ * Owns the `McpConnection`s of one `<tg-agent>`: one per declared server (one worker each).
+ *
+ * The element hands it the declared servers (`setServers`); the controller diffs them against
+ * what is open, opens the new ones, closes the removed ones, and keeps a per-server state
+ * (`status`, `error`, `tools`, `connection`) that the element renders. It touches no DOM, so
+ * tests can drive it with a fake opener and a fake host.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { McpConnection } from '../../connections/connection.js';
+import type { ConnectionEventMap } from '../../connections/connection.js';
+import type { CodedError, ConnectionConfig, ConnectionLike, ConnectionOpener, ConnectionStatus, Tool } from './connection-types.js';
+import { toCodedError } from './element-errors.js';
+import { serverKey, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
+
+/** What `<tg-agent>` knows about one server. Read-only outside the controller. */
+export interface ServerState {
+  /** Stable while the connection-relevant config stays the same. */
+  readonly key: string;
+  readonly spec: Readonly<ServerSpec>;
+  readonly status: ConnectionStatus;
+  /** The last fatal error (failed to open, connection lost, tools could not be listed). */
+  readonly error: CodedError | undefined;
+  readonly tools: readonly Tool[];
+  /** Non-fatal problems the connection reported (bad frames, dropped tools), and the last one. */
+  readonly problems: number;
+  readonly lastProblem: CodedError | undefined;
+  /** The open connection, while there is one. */
+  readonly connection: ConnectionLike | undefined;
+}
+
+export interface ConnectionsControllerOptions {
+  /** Defaults to `McpConnection.open`. */
+  open?: ConnectionOpener;
+  /** Called after every status change of a server (including removed ones closing). */
+  onStatusChange?: (server: ServerState, previous: ConnectionStatus) => void;
+}
+
+interface Entry {
+  key: string;
+  spec: ServerSpec;
+  configError: CodedError | undefined;
+  status: ConnectionStatus;
+  error: CodedError | undefined;
+  tools: readonly Tool[];
+  problems: number;
+  lastProblem: CodedError | undefined;
+  connection: ConnectionLike | undefined;
+  /** Bumped on every open and close, so a late result of an older attempt is ignored. */
+  attempt: number;
+  detach: (() => void) | undefined;
+}
+
+export class ConnectionsController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #open: ConnectionOpener;
+  readonly #onStatusChange: ConnectionsControllerOptions['onStatusChange'];
+  #entries: Entry[] = [];
+  /** Whether servers should be connected (host in the DOM and `disconnect()` not called). */
+  #active = false;
+
+  constructor(host: ReactiveControllerHost, options: ConnectionsControllerOptions = {}) {
+    this.#host = host;
+    this.#open = options.open ?? ((config: ConnectionConfig) => McpConnection.open(config));
+    this.#onStatusChange = options.onStatusChange;
+    host.addController(this);
+  }
+
+  /** Every declared server, in declaration order. */
+  get servers(): readonly ServerState[] {
+    return this.#entries;
+  }
+
+  get(key: string): ServerState | undefined {
+    return this.#entries.find((entry) => entry.key === key);
+  }
+
+  hostConnected(): void {
+    this.connect();
+  }
+
+  hostDisconnected(): void {
+    this.disconnect();
+  }
+
+  /**
+   * Replaces the declared servers. Unchanged servers keep their connection; removed ones are
+   * closed; new ones are opened if the controller is connected.
+   */
+  setServers(declarations: readonly ServerDeclaration[]): void {
+    const seen = new Map<string, number>();
+    const previous = new Map(this.#entries.map((entry) => [entry.key, entry]));
+    const next: Entry[] = [];
+    const added: Entry[] = [];
+    for (const declaration of declarations) {
+      // Two identical declarations are two servers: number the repeats.
+      const base = serverKey(declaration);
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      const key = n === 0 ? base : `${base}#${n}`;
+      const existing = previous.get(key);
+      if (existing) {
+        previous.delete(key);
+        existing.spec = { ...declaration.spec };
+        next.push(existing);
+      } else {
+        const entry = newEntry(key, declaration);
+        next.push(entry);
+        added.push(entry);
+      }
+    }
+    this.#entries = next;
+    for (const removed of previous.values()) void this.#close(removed);
+    for (const entry of added) {
+      if (entry.configError) this.#setStatus(entry, 'failed', entry.configError);
+      else if (this.#active) void this.#connectEntry(entry);
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** Opens every server that is not open or opening (also retries failed ones). */
+  connect(): void {
+    this.#active = true;
+    for (const entry of this.#entries) {
+      if (entry.configError || entry.connection || entry.status === 'connecting') continue;
+      void this.#connectEntry(entry);
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** Closes every connection; servers stay listed as `closed` until `connect()`. */
+  async disconnect(): Promise<void> {
+    this.#active = false;
+    await Promise.all(this.#entries.map((entry) => this.#close(entry)));
+  }
+
+  async #connectEntry(entry: Entry): Promise<void> {
+    const attempt = ++entry.attempt;
+    entry.error = undefined;
+    entry.tools = [];
+    this.#setStatus(entry, 'connecting');
+    let connection: ConnectionLike;
+    try {
+      const { name: _label, ...config } = entry.spec;
+      connection = await this.#open(config);
+    } catch (err) {
+      if (this.#isCurrent(entry, attempt)) this.#setStatus(entry, 'failed', toCodedError(err));
+      return;
+    }
+    if (!this.#isCurrent(entry, attempt)) {
+      // Removed or closed while opening: nobody wants this connection any more.
+      void connection.close().catch(() => {});
+      return;
+    }
+    entry.connection = connection;
+    entry.detach = this.#listen(entry, connection);
+    this.#setStatus(entry, connection.status);
+    try {
+      const tools = await connection.listTools();
+      if (this.#isCurrent(entry, attempt)) {
+        entry.tools = tools;
+        this.#host.requestUpdate();
+      }
+    } catch (err) {
+      if (this.#isCurrent(entry, attempt)) {
+        entry.error = toCodedError(err);
+        this.#host.requestUpdate();
+      }
+    }
+  }
+
+  #listen(entry: Entry, connection: ConnectionLike): () => void {
+    const onStatus = (event: ConnectionEventMap['status']) => {
+      const { status, error } = event.detail;
+      this.#setStatus(entry, status, error && toCodedError(error));
+      if (status === 'closed' || status === 'failed') {
+        // The session is over; close() also ends the worker (a no-op if it already ended).
+        this.#release(entry);
+        void connection.close().catch(() => {});
+      }
+    };
+    const onTools = (event: ConnectionEventMap['tools-changed']) => {
+      entry.tools = event.detail.tools;
+      this.#host.requestUpdate();
+    };
+    const onProblem = (event: ConnectionEventMap['problem']) => {
+      entry.problems = event.detail.count;
+      entry.lastProblem = toCodedError(event.detail.error);
+      this.#host.requestUpdate();
+    };
+    connection.addEventListener('status', onStatus);
+    connection.addEventListener('tools-changed', onTools);
+    connection.addEventListener('problem', onProblem);
+    return () => {
+      connection.removeEventListener('status', onStatus);
+      connection.removeEventListener('tools-changed', onTools);
+      connection.removeEventListener('problem', onProblem);
+    };
+  }
+
+  async #close(entry: Entry): Promise<void> {
+    entry.attempt++;
+    const connection = entry.connection;
+    this.#release(entry);
+    if (connection) {
+      try {
+        await connection.close();
+      } catch {
+        /* closed anyway */
+      }
+    }
+    if (entry.status === 'connecting' || entry.status === 'ready') this.#setStatus(entry, 'closed');
+  }
+
+  /** Forgets the connection (it is closed or failed) so `connect()` can open a new one. */
+  #release(entry: Entry): void {
+    entry.detach?.();
+    entry.detach = undefined;
+    entry.connection = undefined;
+  }
+
+  #isCurrent(entry: Entry, attempt: number): boolean {
+    return this.#active && entry.attempt === attempt && this.#entries.includes(entry);
+  }
+
+  #setStatus(entry: Entry, status: ConnectionStatus, error?: CodedError): void {
+    const previous = entry.status;
+    if (error) entry.error = error;
+    if (previous === status && !error) return;
+    entry.status = status;
+    this.#host.requestUpdate();
+    this.#onStatusChange?.(entry, previous);
+  }
+}
+
+function newEntry(key: string, declaration: ServerDeclaration): Entry {
+  return {
+    key,
+    spec: { ...declaration.spec },
+    configError: declaration.configError,
+    status: 'closed',
+    error: undefined,
+    tools: [],
+    problems: 0,
+    lastProblem: undefined,
+    connection: undefined,
+    attempt: 0,
+    detach: undefined,
+  };
+}

@@ -1,0 +1,8 @@
+import { css } from 'lit';
+
+/** `<tg-server>` is configuration only: it renders nothing. */
+export const styles = css`
+  :host {
+    display: none !important;
+  }
+`;

@@ -1,0 +1,55 @@
+/**
+ * Toolgate's public API. Importing it defines `<tg-agent>` and `<tg-server>`.
+ */
+
+// Elements (importing defines them)
+export { TgAgent } from './elements/agent/tg-agent.js';
+export { TgServer } from './elements/server/tg-server.js';
+export {
+  SERVER_ATTRIBUTES,
+  declareServer,
+  parseServerAttributes,
+  serverKey,
+  serverLabel,
+  type AttributeSource,
+  type ServerDeclaration,
+  type ServerSpec,
+} from './elements/server/server-config.js';
+
+// Controllers and pure modules behind <tg-agent>, for hosts that build their own UI
+export { ConnectionsController, type ConnectionsControllerOptions, type ServerState } from './elements/agent/connections.controller.js';
+export { ToolCallController, type ToolCallControllerOptions, type ToolCallState } from './elements/agent/tool-call.controller.js';
+export { argumentSkeleton, parseToolArguments } from './elements/agent/tool-arguments.js';
+export { INLINE_IMAGE_TYPES, describeResult, type ResultPart, type ResultView } from './elements/agent/result-view.js';
+export type { CodedError, ConnectionLike, ConnectionOpener } from './elements/agent/connection-types.js';
+
+// Connections (one worker per server) and their types
+export {
+  McpConnection,
+  createConnectionWorker,
+  type CallOptions,
+  type ConnectionEventMap,
+  type OpenOptions,
+  type WorkerFactory,
+  type CallToolResult,
+  type ConnectionConfig,
+  type ConnectionDiagnostics,
+  type ConnectionInfo,
+  type ConnectionStatus,
+  type ContentBlock,
+  type ElicitationHandler,
+  type ElicitationRequest,
+  type ElicitationResult,
+  type JsonObject,
+  type Progress,
+  type Tool,
+  type ToolAnnotations,
+  type TransportKind,
+} from './connections/connection.js';
+
+// Errors: callers branch on `err.code`
+export { ErrorCode, TgError, errorCode, invalidArgument, type ErrorCodeValue, type TgErrorOptions } from './errors.js';
+export { ElementErrorCode, toCodedError } from './elements/agent/element-errors.js';
+
+// Events
+export * from './events/events.js';
