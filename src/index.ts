@@ -53,3 +53,28 @@ export { ElementErrorCode, toCodedError } from './elements/agent/element-errors.
 
 // Events
 export * from './events/events.js';
+
+// Audit log: hash-chained, signed, write-ahead records in IndexedDB, and its viewer
+export * from './audit/index.js';
+export { TgAuditLog } from './elements/audit-log/tg-audit-log.js';
+
+// Agent loop and LLM providers
+export { Agent, type AgentOptions, type AgentEventMap, type TurnSummary, type TurnEndReason } from './agent/agent.js';
+export type { ConversationEntry, UserEntry, AssistantEntry, ToolCallEntry, ErrorEntry } from './agent/conversation.js';
+export { OpenAiCompatibleProvider, type OpenAiCompatibleOptions } from './llm/openai-compatible.js';
+export { AnthropicProvider, type AnthropicOptions } from './llm/anthropic.js';
+export { HostFunctionProvider, type HostLlmFunction, type HostLlmResponse, type HostFunctionOptions } from './llm/host-function.js';
+export {
+  ManualProvider,
+  isManualProvider,
+  formFromSchema,
+  initialValues,
+  valuesToArguments,
+  type ToolForm,
+  type FormField,
+  type FormValues,
+  type FieldError,
+} from './llm/manual.js';
+export { DEFAULT_TOOL_RESULT_LIMIT } from './llm/content.js';
+export { LlmErrorCode, AgentErrorCode, FormErrorCode } from './llm/errors.js';
+export type { LlmProvider, LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopReason, LlmToolChoice } from './llm/types.js';

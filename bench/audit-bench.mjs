@@ -1,0 +1,85 @@
+// @ts-check
+/**
+ * Audit benchmark and fixture maker, in the system Chromium and Firefox ESR (puppeteer-core):
+ *
+ *   node bench/audit-bench.mjs              # records/s and viewer open time, both browsers
+ *   node bench/audit-bench.mjs --fixture    # (re)writes test/cli/fixtures/audit-export*.jsonl from Chromium
+ *
+ * Bundles bench/audit-bench-page.ts with esbuild and serves it on 127.0.0.1 (a secure context,
+ * so WebCrypto and Web Locks exist).
+ */
+import { createServer } from 'node:http';
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import puppeteer from 'puppeteer-core';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundle = await build({
+  entryPoints: [`${root}bench/audit-bench-page.ts`],
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  write: false,
+  minify: true,
+});
+const js = bundle.outputFiles[0]?.text ?? '';
+const server = createServer((req, res) => {
+  if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+  else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body><script type="module" src="/bench.js"></script></body></html>');
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+const address = server.address();
+const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+
+/** @param {'chrome' | 'firefox'} browser */
+async function launch(browser) {
+  return browser === 'chrome'
+    ? puppeteer.launch({ browser: 'chrome', executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] })
+    : puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+}
+
+try {
+  if (process.argv.includes('--fixture')) {
+    const b = await launch('chrome');
+    const page = await b.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.title === 'ready');
+    const text = /** @type {string} */ (await page.evaluate(() => /** @type {any} */ (window).auditFixture()));
+    await b.close();
+    const dir = `${root}test/cli/fixtures/`;
+    await writeFile(`${dir}audit-export.jsonl`, text);
+    // The tampered copy: record 9's arguments edited (hash left as it was).
+    const tampered = text
+      .split('\n')
+      .map((line) => {
+        if (!line) return line;
+        const r = JSON.parse(line);
+        if (r.seq === 9) r.args = { ...r.args, query: 'edited afterwards' };
+        return JSON.stringify(r);
+      })
+      .join('\n');
+    await writeFile(`${dir}audit-export-tampered.jsonl`, tampered);
+    console.log(`wrote ${dir}audit-export.jsonl (${text.split('\n').length - 2} records) and the tampered copy`);
+  } else {
+    for (const browser of /** @type {const} */ (['chrome', 'firefox'])) {
+      const b = await launch(browser);
+      const page = await b.newPage();
+      await page.setViewport({ width: 1200, height: 900 });
+      await page.goto(url);
+      await page.waitForFunction(() => document.title === 'ready');
+      const breakdown = await page.evaluate(() => /** @type {any} */ (window).auditBreakdown());
+      console.log(browser, 'µs per record', JSON.stringify(breakdown, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v)));
+      if (process.argv.includes('--breakdown')) {
+        await b.close();
+        continue;
+      }
+      const appends = await page.evaluate(() => /** @type {any} */ (window).auditBench());
+      const viewer = await page.evaluate(() => /** @type {any} */ (window).viewerOpen(100000));
+      console.log(browser, JSON.stringify({ appends, viewer }, (_, v) => (typeof v === 'number' ? Math.round(v) : v)));
+      await b.close();
+    }
+  }
+} finally {
+  server.close();
+}

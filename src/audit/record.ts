@@ -1,0 +1,216 @@
+/**
+ * The audit record: what one entry of the hash-chained log holds, and how its hash is computed.
+ *
+ * Format version 1 (also what `toolgate-audit verify` checks, see bin/toolgate-audit.mjs):
+ * - `hash` = SHA-256 (lowercase hex) of the RFC 8785 canonical JSON of the record without `hash`
+ *   and `sig`. `prevHash` is the previous record's `hash` (`GENESIS_HASH` for seq 1), so editing,
+ *   deleting or reordering any record breaks every later link.
+ * - `sig` (only on the last record of each committed batch): ECDSA P-256 / SHA-256 signature, in
+ *   IEEE P1363 form (r‖s, 64 bytes), base64url, over the UTF-8 bytes of `hash` (the 64 hex
+ *   digits), made with the device key whose RFC 7638 JWK thumbprint is `device`. Because `hash`
+ *   covers `prevHash`, one signature vouches for the whole chain up to it.
+ */
+import canonicalize from 'canonicalize';
+import { TgError } from '../../workers/shared/errors.js';
+import { AuditErrorCode } from './errors.js';
+import { sha256Hex } from './sha256.js';
+
+export const AUDIT_FORMAT_VERSION = 1 as const;
+/** `prevHash` of the first record of a chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Every kind of record. `checkpoint` is written by retention only. */
+export const AUDIT_KINDS = [
+  'connect',
+  'auth',
+  'tool-request',
+  'decision',
+  'call-start',
+  'call-end',
+  'policy-change',
+  'pin-change',
+  'error',
+  'checkpoint',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+/** The person: the host's own user id, and the OAuth subject/issuer when a server authorized them. */
+export interface UserIdentity {
+  id?: string;
+  sub?: string;
+  iss?: string;
+}
+/** The agent: the element instance that acted, and its configured name. */
+export interface AgentIdentity {
+  id: string;
+  name?: string;
+}
+export interface ServerRef {
+  url: string;
+  /** The connection's key in the element, when it has one. */
+  id?: string;
+}
+export interface ToolRef {
+  name: string;
+  /** SHA-256 of the pinned definition (see GatedTool.definitionHash). */
+  definitionHash?: string;
+}
+/** Who decided: a policy rule, a person (approval card), or the host (`tg-tool-request`). */
+export interface DecisionInfo {
+  outcome: 'allow' | 'deny';
+  by: 'rule' | 'person' | 'host';
+  /** The rule's id when `by` is `rule`. */
+  rule?: string;
+  /** Who approved/denied when `by` is `person`. */
+  person?: string;
+  reason?: string;
+}
+export interface ResultInfo {
+  /** SHA-256 hex of the canonical JSON of the result: proves what came back without storing it. */
+  sha256: string;
+  /** Size in bytes of that canonical JSON. */
+  size: number;
+  isError?: boolean;
+}
+export interface ErrorInfo {
+  code: string;
+  message: string;
+}
+
+interface Common {
+  /** Correlates `tool-request`, `decision`, `call-start` and `call-end` of one call. */
+  callId?: string;
+  /** Overrides the log's default user for this record. */
+  user?: UserIdentity;
+  /** Overrides the log's default agent for this record. */
+  agent?: AgentIdentity;
+  /** Anything else worth keeping (JSON only). Not redacted: put no secrets here. */
+  detail?: JsonObject;
+}
+
+/** What callers pass to `AuditLog.append`, discriminated by `kind`. */
+export type AuditInput =
+  | (Common & { kind: 'connect'; server: ServerRef; status: 'connecting' | 'ready' | 'closed' | 'failed'; error?: ErrorInfo })
+  | (Common & { kind: 'auth'; server: ServerRef; event: string; user?: UserIdentity; error?: ErrorInfo })
+  | (Common & { kind: 'tool-request'; callId: string; server: ServerRef; tool: ToolRef; args: JsonValue; proposer: string })
+  | (Common & { kind: 'decision'; callId: string; server: ServerRef; tool: ToolRef; decision: DecisionInfo })
+  | (Common & { kind: 'call-start'; callId: string; server: ServerRef; tool: ToolRef; args?: JsonValue })
+  | (Common & {
+      kind: 'call-end';
+      callId: string;
+      server: ServerRef;
+      tool: ToolRef;
+      status: 'ok' | 'tool-error' | 'failed' | 'cancelled';
+      result?: ResultInfo;
+      durationMs: number;
+      error?: ErrorInfo;
+    })
+  | (Common & { kind: 'policy-change'; change: JsonValue })
+  | (Common & { kind: 'pin-change'; server: ServerRef; tool: ToolRef; change: 'pinned' | 'changed' | 'quarantined' | 'approved' | 'removed' })
+  | (Common & { kind: 'error'; error: ErrorInfo; server?: ServerRef; tool?: ToolRef });
+
+/** A checkpoint: retention removed records `1…prunedThrough`; the next record continues from `anchorHash`. */
+export interface CheckpointBody {
+  kind: 'checkpoint';
+  /** The last removed record's seq; the first kept record has `prunedThrough + 1`. */
+  prunedThrough: number;
+  /** The last removed record's hash: the first kept record's `prevHash`. */
+  anchorHash: string;
+  /** How many records this retention pass removed. */
+  removed: number;
+  policy: { maxRecords?: number; maxAgeMs?: number };
+}
+
+/** Fields every stored record has, whatever its kind. */
+export interface RecordEnvelope {
+  /** Format version. */
+  v: typeof AUDIT_FORMAT_VERSION;
+  /** 1, 2, 3, … without gaps, one chain per database (all tabs of an origin/tenant). */
+  seq: number;
+  /** Milliseconds since the epoch when the record was committed (the writer's clock). */
+  ts: number;
+  user: UserIdentity;
+  agent: AgentIdentity;
+  /** RFC 7638 JWK thumbprint (base64url) of the device key. */
+  device: string;
+  prevHash: string;
+  hash: string;
+  /** Signature over `hash`, on the last record of each committed batch only. */
+  sig?: string;
+}
+
+type Distribute<T> = T extends unknown ? Omit<T, 'user' | 'agent'> & RecordEnvelope : never;
+/** A stored record: the input (arguments redacted) plus the envelope. */
+export type AuditRecord = Distribute<AuditInput> | (CheckpointBody & RecordEnvelope & { callId?: undefined; detail?: JsonObject });
+
+/** The JSON that `hash` is computed over: the record without `hash` and `sig`. */
+export function hashableJson(record: Omit<AuditRecord, 'hash' | 'sig'> | AuditRecord): string {
+  const { hash: _hash, sig: _sig, ...rest } = record as AuditRecord;
+  const json = canonicalize(rest);
+  if (json === undefined) throw new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, 'The record is not JSON');
+  return json;
+}
+
+/** The record's hash: SHA-256 hex of its canonical JSON without `hash`/`sig`. */
+export function recordHash(record: Omit<AuditRecord, 'hash' | 'sig'> | AuditRecord): string {
+  return sha256Hex(hashableJson(record));
+}
+
+/** SHA-256 digest and byte size of a tool result's canonical JSON, for `call-end` records. */
+export function digestResult(result: unknown, isError?: boolean): ResultInfo {
+  const json = canonicalize(result) ?? 'null';
+  const bytes = new TextEncoder().encode(json);
+  const info: ResultInfo = { sha256: sha256Hex(bytes), size: bytes.length };
+  if (isError !== undefined) info.isError = isError;
+  return info;
+}
+
+/** Server URL, tool name and decision outcome of a record, when it has them (for filters and lists). */
+export function recordServer(record: AuditRecord): string | undefined {
+  return 'server' in record ? record.server?.url : undefined;
+}
+export function recordTool(record: AuditRecord): string | undefined {
+  return 'tool' in record ? record.tool?.name : undefined;
+}
+export function recordDecision(record: AuditRecord): 'allow' | 'deny' | undefined {
+  return record.kind === 'decision' ? record.decision.outcome : undefined;
+}
+
+/** Checks an input's shape before it reaches the chain; throws `TG_AUDIT_INVALID_RECORD`. */
+export function validateInput(input: AuditInput): void {
+  const bad = (why: string) => new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, `Invalid audit record: ${why}`, { data: { kind: input?.kind } });
+  if (typeof input !== 'object' || input === null) throw bad('not an object');
+  if (!(AUDIT_KINDS as readonly string[]).includes(input.kind) || input.kind === ('checkpoint' as string)) throw bad(`unknown kind "${String(input.kind)}"`);
+  const needs: Record<string, string[]> = {
+    connect: ['server', 'status'],
+    auth: ['server', 'event'],
+    'tool-request': ['callId', 'server', 'tool', 'proposer'],
+    decision: ['callId', 'server', 'tool', 'decision'],
+    'call-start': ['callId', 'server', 'tool'],
+    'call-end': ['callId', 'server', 'tool', 'status', 'durationMs'],
+    'policy-change': ['change'],
+    'pin-change': ['server', 'tool', 'change'],
+    error: ['error'],
+  };
+  for (const field of needs[input.kind] ?? []) {
+    if ((input as unknown as Record<string, unknown>)[field] === undefined) throw bad(`"${input.kind}" needs "${field}"`);
+  }
+  if ('server' in input && input.server && typeof input.server.url !== 'string') throw bad('server.url must be a string');
+  if ('tool' in input && input.tool && typeof input.tool.name !== 'string') throw bad('tool.name must be a string');
+}
+
+// --- base64url, shared by keys and signatures ---
+export function toBase64Url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  const s = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}

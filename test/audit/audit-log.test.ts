@@ -1,0 +1,338 @@
+import { expect } from '@esm-bundle/chai';
+import { AuditLog, AuditHealthEvent } from '../../src/audit/audit-log.js';
+import { AuditErrorCode, storageError } from '../../src/audit/errors.js';
+import { GENESIS_HASH, recordHash, type AuditRecord } from '../../src/audit/record.js';
+import { jwkThumbprint } from '../../src/storage/keys.js';
+import { callStart, freshDbName, Scope } from './helpers.js';
+
+describe('AuditLog', () => {
+  let scope: Scope;
+  beforeEach(() => {
+    scope = new Scope();
+  });
+  afterEach(async () => {
+    await scope.cleanup();
+  });
+
+  it('appends records with identities, links them into a chain and verifies it', async () => {
+    const dbName = freshDbName('append');
+    const log = await scope.open({ dbName, user: { id: 'u-1', sub: 'alice', iss: 'https://idp.example' }, agent: { id: 'agent-1', name: 'Helper' } });
+    const a = await log.append({ kind: 'connect', server: { url: 'wss://a.example/mcp' }, status: 'ready' });
+    const b = await log.append({ kind: 'tool-request', callId: 'c1', server: { url: 'wss://a.example/mcp' }, tool: { name: 'search' }, args: { q: 'mail bob@example.com' }, proposer: 'llm:openai' });
+    const c = await log.append({ kind: 'decision', callId: 'c1', server: { url: 'wss://a.example/mcp' }, tool: { name: 'search' }, decision: { outcome: 'allow', by: 'person', person: 'alice' } });
+    expect([a.seq, b.seq, c.seq]).to.deep.equal([1, 2, 3]);
+    expect(a.prevHash).to.equal(GENESIS_HASH);
+    expect(b.prevHash).to.equal(a.hash);
+    expect(c.prevHash).to.equal(b.hash);
+    expect(recordHash(b)).to.equal(b.hash);
+    expect(b.user).to.deep.equal({ id: 'u-1', sub: 'alice', iss: 'https://idp.example' });
+    expect(b.agent).to.deep.equal({ id: 'agent-1', name: 'Helper' });
+    expect(b.device).to.equal(log.device);
+    // Arguments are redacted before they are recorded.
+    expect(b.kind === 'tool-request' && b.args).to.deep.equal({ q: 'mail [REDACTED:email]' });
+    // Each append here was its own batch, so each carries a signature.
+    expect(a.sig).to.be.a('string');
+
+    expect(await log.count()).to.equal(3);
+    expect((await log.get(2))?.hash).to.equal(b.hash);
+    const all: AuditRecord[] = [];
+    for await (const r of log.records({ batchSize: 2 })) all.push(r);
+    expect(all.map((r) => r.seq)).to.deep.equal([1, 2, 3]);
+    expect(await log.verify()).to.deep.include({ ok: true, count: 3, firstSeq: 1, lastSeq: 3, headHash: c.hash });
+  });
+
+  it('keeps a non-extractable device key per database and names it by its RFC 7638 thumbprint', async () => {
+    const dbName = freshDbName('device');
+    const first = await scope.open({ dbName });
+    const keys = await first.publicKeys();
+    expect(Object.keys(keys)).to.deep.equal([first.device]);
+    expect(jwkThumbprint(keys[first.device]!)).to.equal(first.device);
+    first.close();
+    const again = await scope.open({ dbName });
+    expect(again.device).to.equal(first.device);
+    const raw = await scope.raw(dbName);
+    const stored = await raw.get('keys', 'device');
+    expect(stored?.privateKey?.extractable).to.equal(false);
+    const other = await scope.open({ dbName: freshDbName('device-other') });
+    expect(other.device).not.to.equal(first.device);
+  });
+
+  it('rejects invalid input without touching the chain', async () => {
+    const log = await scope.open({ dbName: freshDbName('invalid') });
+    for (const bad of [{ kind: 'nope' }, { kind: 'call-start', callId: 'x' }, { kind: 'checkpoint' }]) {
+      const err = await log.append(bad as never).then(() => null, (e: unknown) => e);
+      expect((err as { code?: string })?.code, JSON.stringify(bad)).to.equal(AuditErrorCode.AUDIT_INVALID_RECORD);
+    }
+    const nan = await log.append(callStart(1, { args: { n: Number.NaN } })).then(() => null, (e: unknown) => e);
+    expect((nan as { code?: string })?.code).to.equal(AuditErrorCode.AUDIT_INVALID_RECORD);
+    expect(log.health.state).to.equal('ok');
+    expect((await log.append(callStart(2))).seq).to.equal(1);
+  });
+
+  it('group-commits concurrent appends: one transaction and one signature for a burst', async () => {
+    const dbName = freshDbName('group');
+    const log = await scope.open({ dbName });
+    await log.append(callStart(0));
+    const records = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(callStart(i + 1))));
+    expect(records.map((r) => r.seq)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 2));
+    const signed = records.filter((r) => r.sig);
+    expect(signed.length).to.equal(1);
+    expect(signed[0]!.seq).to.equal(201);
+    expect(await log.verify()).to.deep.include({ ok: true, count: 201 });
+  });
+
+  it('is write-ahead: a resolved append is already readable through another connection', async () => {
+    const dbName = freshDbName('wal');
+    const log = await scope.open({ dbName });
+    const raw = await scope.raw(dbName);
+    for (let i = 0; i < 5; i++) {
+      const record = await log.append(callStart(i));
+      expect((await raw.get('audit', record.seq))?.hash).to.equal(record.hash);
+    }
+  });
+
+  it('signs every record with signing: "every"', async () => {
+    const log = await scope.open({ dbName: freshDbName('every'), signing: 'every' });
+    const records = await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(callStart(i))));
+    expect(records.every((r) => typeof r.sig === 'string')).to.equal(true);
+    expect(await log.verify()).to.deep.include({ ok: true, signatures: 20 });
+  });
+
+  describe('tamper detection', () => {
+    async function chainOf(n: number) {
+      const dbName = freshDbName('tamper');
+      const log = await scope.open({ dbName });
+      // Appended one by one, so every record is signed; and a burst, so the tail has unsigned middles.
+      for (let i = 1; i <= n; i++) await log.append(callStart(i));
+      const raw = await scope.raw(dbName);
+      return { log, raw };
+    }
+
+    it('finds an edited record (hash no longer matches)', async () => {
+      const { log, raw } = await chainOf(8);
+      const r = (await raw.get('audit', 5))!;
+      await raw.put('audit', { ...r, args: { i: 5, query: 'something else' } } as AuditRecord);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 5, reason: 'edited' });
+    });
+
+    it('finds an edited record whose hash was recomputed (the next link breaks there)', async () => {
+      const { log, raw } = await chainOf(8);
+      const r = (await raw.get('audit', 5))! as AuditRecord;
+      const edited = { ...r, args: { i: 5, query: 'rewritten' } } as AuditRecord;
+      delete edited.sig;
+      edited.hash = recordHash(edited);
+      await raw.put('audit', edited);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 5, reason: 'edited' });
+    });
+
+    it('finds a deleted record', async () => {
+      const { log, raw } = await chainOf(8);
+      await raw.delete('audit', 4);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 4, reason: 'deleted' });
+    });
+
+    it('finds deleted records at the start (no checkpoint vouches for them)', async () => {
+      const { log, raw } = await chainOf(6);
+      await raw.delete('audit', IDBKeyRange.upperBound(2));
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 1, reason: 'deleted' });
+    });
+
+    it('finds reordered (renumbered) records', async () => {
+      const { log, raw } = await chainOf(8);
+      const five = (await raw.get('audit', 5))!;
+      const six = (await raw.get('audit', 6))!;
+      await raw.put('audit', { ...six, seq: 5 } as AuditRecord);
+      await raw.put('audit', { ...five, seq: 6 } as AuditRecord);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 5, reason: 'reordered' });
+    });
+
+    it('finds a forged signature, and a re-hashed last record the device never signed', async () => {
+      const { log, raw } = await chainOf(8);
+      const three = (await raw.get('audit', 3))!;
+      const other = (await raw.get('audit', 4))!;
+      await raw.put('audit', { ...three, sig: other.sig } as AuditRecord);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 3, reason: 'forged-signature' });
+
+      await raw.put('audit', three);
+      const last = (await raw.get('audit', 8))! as AuditRecord;
+      const rewritten = { ...last, args: { i: 8, query: 'rewritten' } } as AuditRecord;
+      rewritten.hash = recordHash(rewritten);
+      await raw.put('audit', rewritten);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 8, reason: 'forged-signature' });
+    });
+
+    it('finds records appended by someone without the key (unsigned tail)', async () => {
+      const { log, raw } = await chainOf(3);
+      const head = (await raw.get('audit', 3))!;
+      const forged = { ...head, seq: 4, prevHash: head.hash, callId: 'forged' } as AuditRecord;
+      delete forged.sig;
+      forged.hash = recordHash(forged);
+      await raw.add('audit', forged);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 4, reason: 'unsigned-tail' });
+    });
+
+    it('refuses a signature by a device that is not trusted', async () => {
+      const { log } = await chainOf(2);
+      expect(await log.verify({ trustedDevices: ['someone-else'] })).to.deep.include({ ok: false, seq: 1, reason: 'unknown-key' });
+      expect(await log.verify({ trustedDevices: [log.device] })).to.deep.include({ ok: true });
+    });
+  });
+
+  it('interleaves two writers on one database into one valid chain', async () => {
+    const dbName = freshDbName('two');
+    const a = await scope.open({ dbName, agent: { id: 'A' } });
+    const b = await scope.open({ dbName, agent: { id: 'B' } });
+    expect(a.device).to.equal(b.device);
+    const writes: Promise<AuditRecord>[] = [];
+    for (let i = 0; i < 150; i++) {
+      writes.push(a.append(callStart(i)));
+      writes.push(b.append(callStart(i)));
+      if (i % 10 === 0) await Promise.resolve(); // let bursts split into several batches per writer
+    }
+    const records = await Promise.all(writes);
+    const seqs = records.map((r) => r.seq).sort((x, y) => x - y);
+    expect(seqs).to.deep.equal(Array.from({ length: 300 }, (_, i) => i + 1));
+    const result = await a.verify();
+    expect(result).to.deep.include({ ok: true, count: 300 });
+    const agents = new Set<string>();
+    for await (const r of a.records()) agents.add(r.agent.id);
+    expect([...agents].sort()).to.deep.equal(['A', 'B']);
+  });
+
+  it('interleaves two pages (iframes) writing at once into one valid chain', async function () {
+    this.timeout(20000);
+    const dbName = freshDbName('pages');
+    scope.names.add(dbName);
+    const moduleUrl = new URL('../../src/audit/audit-log.ts', import.meta.url).href;
+    const page = (id: string) =>
+      new Promise<number>((resolve, reject) => {
+        const frame = document.createElement('iframe');
+        const onMessage = (event: MessageEvent<{ id: string; ok: boolean; n?: number; error?: string }>) => {
+          if (event.data?.id !== id) return;
+          window.removeEventListener('message', onMessage);
+          frame.remove();
+          if (event.data.ok) resolve(event.data.n!);
+          else reject(new Error(event.data.error));
+        };
+        window.addEventListener('message', onMessage);
+        frame.srcdoc = `<script type="module">
+          import { AuditLog } from ${JSON.stringify(moduleUrl)};
+          try {
+            const log = await AuditLog.open({ dbName: ${JSON.stringify(dbName)}, agent: { id: ${JSON.stringify(id)} } });
+            const writes = [];
+            for (let i = 0; i < 100; i++) {
+              writes.push(log.append({ kind: 'call-start', callId: ${JSON.stringify(id)} + i, server: { url: 'wss://x/mcp' }, tool: { name: 't' } }));
+              if (i % 7 === 0) await new Promise((r) => setTimeout(r, 0));
+            }
+            await Promise.all(writes);
+            log.close();
+            parent.postMessage({ id: ${JSON.stringify(id)}, ok: true, n: writes.length }, '*');
+          } catch (e) {
+            parent.postMessage({ id: ${JSON.stringify(id)}, ok: false, error: String(e && e.stack || e) }, '*');
+          }
+        </script>`;
+        document.body.append(frame);
+      });
+    const counts = await Promise.all([page('page-1'), page('page-2')]);
+    expect(counts).to.deep.equal([100, 100]);
+    const log = await scope.open({ dbName });
+    expect(await log.verify()).to.deep.include({ ok: true, count: 200 });
+    const agents = new Map<string, number>();
+    for await (const r of log.records()) agents.set(r.agent.id, (agents.get(r.agent.id) ?? 0) + 1);
+    expect(Object.fromEntries(agents)).to.deep.equal({ 'page-1': 100, 'page-2': 100 });
+  });
+
+  describe('storage failure', () => {
+    it('fails loud when another connection deletes the database: coded rejection, health, event, calls blocked', async () => {
+      const dbName = freshDbName('fail');
+      const log = await scope.open({ dbName });
+      await log.append(callStart(1));
+      const events: AuditHealthEvent[] = [];
+      log.addEventListener('health', (e) => events.push(e));
+
+      // A real failure: deleting the database sends `versionchange` to our connection.
+      const deleted = new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase(dbName);
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+      });
+      await deleted;
+
+      expect(log.health.state).to.equal('failed');
+      expect(log.health.state === 'failed' && log.health.error.code).to.equal(AuditErrorCode.STORAGE_FAILED);
+      expect(events.length).to.equal(1);
+      expect(log.writable).to.equal(false);
+      const err = await log.append(callStart(2)).then(() => null, (e: unknown) => e as { code?: string; message?: string });
+      expect(err?.code).to.equal('TG_STORAGE_FAILED');
+      expect(() => log.assertCallsAllowed()).to.throw().with.property('code', 'TG_STORAGE_FAILED');
+      log.failMode = 'open';
+      expect(() => log.assertCallsAllowed()).not.to.throw();
+      expect(() => log.assertWritable()).to.throw().with.property('code', 'TG_STORAGE_FAILED');
+    });
+
+    it('rejects appends queued when the connection breaks (nothing silently dropped)', async () => {
+      const dbName = freshDbName('fail-queued');
+      const log = await scope.open({ dbName });
+      const pending = Array.from({ length: 20 }, (_, i) => log.append(callStart(i)).then(() => 'ok', (e: { code?: string }) => e.code));
+      indexedDB.deleteDatabase(dbName);
+      const more = Array.from({ length: 20 }, (_, i) => log.append(callStart(i)).then(() => 'ok', (e: { code?: string }) => e.code));
+      const outcomes = await Promise.all([...pending, ...more]);
+      for (const outcome of outcomes) expect(['ok', 'TG_STORAGE_FAILED']).to.include(outcome);
+      expect(outcomes.filter((o) => o === 'TG_STORAGE_FAILED').length).to.be.greaterThan(0);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(log.health.state).to.equal('failed');
+    });
+
+    it('maps a quota error to TG_STORAGE_QUOTA and anything else to TG_STORAGE_FAILED', () => {
+      expect(storageError(new DOMException('full', 'QuotaExceededError'), 'append').code).to.equal('TG_STORAGE_QUOTA');
+      expect(storageError(new DOMException('closing', 'InvalidStateError'), 'append').code).to.equal('TG_STORAGE_FAILED');
+    });
+
+    it('refuses appends after close with TG_AUDIT_CLOSED', async () => {
+      const log = await scope.open({ dbName: freshDbName('closed') });
+      log.close();
+      const err = await log.append(callStart(1)).then(() => null, (e: { code?: string }) => e);
+      expect(err?.code).to.equal('TG_AUDIT_CLOSED');
+    });
+  });
+
+  describe('retention', () => {
+    it('prunes by count with a checkpoint, and the rest still verifies', async () => {
+      const dbName = freshDbName('retain');
+      const log = await scope.open({ dbName });
+      for (let i = 1; i <= 50; i++) await log.append(callStart(i));
+      expect(await log.prune({ maxRecords: 20 })).to.equal(30);
+      expect(await log.count()).to.equal(21);
+      const checkpoint = await log.get(51);
+      expect(checkpoint).to.deep.include({ kind: 'checkpoint', prunedThrough: 30, removed: 30 });
+      expect(await log.verify()).to.deep.include({ ok: true, firstSeq: 31, lastSeq: 51 });
+
+      for (let i = 51; i <= 60; i++) await log.append(callStart(i));
+      // 31…61 are there; the last 20 (42…61) stay, plus the new checkpoint.
+      expect(await log.prune({ maxRecords: 20 })).to.equal(11);
+      expect(await log.count()).to.equal(21);
+      expect(await log.verify()).to.deep.include({ ok: true, firstSeq: 42, lastSeq: 62 });
+
+      // Removing more than the checkpoint vouches for is still caught.
+      const raw = await scope.raw(dbName);
+      await raw.delete('audit', 42);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 42, reason: 'deleted' });
+    });
+
+    it('prunes by age, and automatically with the retention option', async () => {
+      const dbName = freshDbName('retain-age');
+      const log = await scope.open({ dbName, retention: { maxRecords: 30, every: 10 } });
+      for (let i = 1; i <= 5; i++) await log.append(callStart(i));
+      await new Promise((r) => setTimeout(r, 40));
+      for (let i = 6; i <= 8; i++) await log.append(callStart(i));
+      expect(await log.prune({ maxAgeMs: 30 })).to.equal(5);
+      expect(await log.verify()).to.deep.include({ ok: true, firstSeq: 6 });
+
+      await Promise.all(Array.from({ length: 60 }, (_, i) => log.append(callStart(i))));
+      // The automatic pass runs after the commit; wait for its checkpoint.
+      for (let i = 0; i < 50 && (await log.count()) > 31; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await log.count()).to.be.at.most(31);
+      expect(await log.verify()).to.deep.include({ ok: true });
+    });
+  });
+});
