@@ -323,9 +323,12 @@ describe('AuditLog', () => {
       const dbName = freshDbName('retain-age');
       const log = await scope.open({ dbName, retention: { maxRecords: 30, every: 10 } });
       for (let i = 1; i <= 5; i++) await log.append(callStart(i));
-      await new Promise((r) => setTimeout(r, 40));
+      await new Promise((r) => setTimeout(r, 600));
       for (let i = 6; i <= 8; i++) await log.append(callStart(i));
-      expect(await log.prune({ maxAgeMs: 30 })).to.equal(5);
+      // Cut halfway between records 5 and 6, measured from now: robust to a slow, loaded machine.
+      const [fifth, sixth] = [await log.get(5), await log.get(6)];
+      const maxAgeMs = Date.now() - (fifth!.ts + sixth!.ts) / 2;
+      expect(await log.prune({ maxAgeMs })).to.equal(5);
       expect(await log.verify()).to.deep.include({ ok: true, firstSeq: 6 });
 
       await Promise.all(Array.from({ length: 60 }, (_, i) => log.append(callStart(i))));

@@ -54,7 +54,9 @@ const decoder = new Decoder();
 
 export const msgpackCodec: Codec = {
   name: 'msgpack',
-  encode: (message) => encoder.encode(base64ContentToBinary(message)),
+  // Only a response (to a server's sampling or elicitation request) can carry binary content from
+  // this side; requests and notifications go out as they are, without a copying walk.
+  encode: (message) => encoder.encode('result' in message ? base64ContentToBinary(message) : message),
   decode(frame) {
     if (typeof frame === 'string') {
       throw new TgError(ErrorCode.PROTOCOL_ERROR, 'Text frame received on a MessagePack (mcp.msgpack) connection');
