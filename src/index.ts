@@ -78,3 +78,7 @@ export {
 export { DEFAULT_TOOL_RESULT_LIMIT } from './llm/content.js';
 export { LlmErrorCode, AgentErrorCode, FormErrorCode } from './llm/errors.js';
 export type { LlmProvider, LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopReason, LlmToolChoice } from './llm/types.js';
+
+// The gate: policy, approvals, pins, rate limits and data-flow rules for every tool call
+export * from './gate/index.js';
+export { TgApproval } from './elements/approval/tg-approval.js';

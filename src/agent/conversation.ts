@@ -63,9 +63,9 @@ export function toolResultFor(callId: string, name: string, entry: ToolCallEntry
     return { callId, name, isError: true, content: [{ type: 'text', text: '[This call was not run: the turn ended before it could start.]' }] };
   }
   const result: LlmToolResult = { callId, name, content: outcome.forModel, isError: outcome.status !== 'ok' };
-  // structuredContent goes along only when the gate withheld nothing (forModel is then the full content).
-  if ((outcome.status === 'ok' || outcome.status === 'tool-error') && !outcome.withheld && outcome.result.structuredContent !== undefined) {
-    result.structuredContent = outcome.result.structuredContent;
+  // Only the gate's filtered, redacted view of structuredContent goes to the model, never the raw one.
+  if ((outcome.status === 'ok' || outcome.status === 'tool-error') && !outcome.withheld && outcome.structuredForModel !== undefined) {
+    result.structuredContent = outcome.structuredForModel;
   }
   return result;
 }

@@ -5,3 +5,4 @@ export * from './tg-message.js';
 export * from './tg-tool-call.js';
 export * from './tg-turn-end.js';
 export * from './tg-turn-start.js';
+export * from './tg-tool-request.js';

@@ -4,6 +4,7 @@
  * approval, rate limits and data flow, audits, and only then reaches a connection.
  */
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+import type { ToolFlag } from './pins.js';
 
 /** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */
 export interface GatedTool {
@@ -16,6 +17,15 @@ export interface GatedTool {
   tool: Tool;
   /** SHA-256 (hex) of the canonical JSON of the pinned fields of `tool`. */
   definitionHash: string;
+  /** The name with invisible/non-ASCII characters escaped (`\u{…}`), for display. */
+  displayName?: string;
+  /** Hidden-instruction markers found in the definition (show them to the person). */
+  flags?: ToolFlag[];
+  /**
+   * The definition changed since it was accepted: quarantined until the person re-approves it.
+   * Only a person's `tools()` lists such a tool; an LLM never sees the changed definition.
+   */
+  quarantined?: boolean;
 }
 
 /** Who proposed a call: an LLM (with its provider's data-flow label) or the person. */
@@ -36,10 +46,12 @@ export interface ToolCallRequest {
  * - `failed`: the call broke (timeout, connection closed, protocol error);
  * - `cancelled`: the caller aborted it.
  * `forModel` is what an LLM may see: filtered by audience and data-flow rules, redacted, or a
- * short notice when withheld. `result` is the full answer, for the person only.
+ * short notice when withheld. `structuredForModel` is the result's `structuredContent` as the LLM
+ * may see it (redacted; absent when anything was withheld — never send `result.structuredContent`
+ * to a model). `result` is the full answer, for the person only.
  */
 export type ToolCallOutcome =
-  | { status: 'ok' | 'tool-error'; result: CallToolResult; forModel: ContentBlock[]; withheld: boolean }
+  | { status: 'ok' | 'tool-error'; result: CallToolResult; forModel: ContentBlock[]; structuredForModel?: unknown; withheld: boolean }
   | { status: 'refused' | 'failed' | 'cancelled'; error: { code: string; message: string }; forModel: ContentBlock[] };
 
 export interface ToolGate {

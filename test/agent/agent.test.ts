@@ -13,21 +13,49 @@ import { HostFunctionProvider } from '../../src/llm/host-function.js';
 import { ManualProvider } from '../../src/llm/manual.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import type { LlmProvider } from '../../src/llm/types.js';
-import { DirectGate } from '../support/direct-gate.js';
+import { AuditLog } from '../../src/audit/audit-log.js';
+import { Gate } from '../../src/gate/gate.js';
+import { ALLOW_ALL_POLICY } from '../../src/gate/policy.js';
+import { deleteToolgateDb } from '../../src/storage/db.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { anthropicTurn, openAiTurn, recordedRequests, registerScript, type RecordedRequest, type Turn } from '../support/llm/scripts.js';
 
 const KEY = 'sk-test-secret-4242';
 const open: McpConnection[] = [];
+const cleanups: (() => Promise<void> | void)[] = [];
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/**
+ * The real gate over a real connection, with an allow-all policy (these tests are about the
+ * loop; the gate's own decisions are tested in test/gate/). A fresh audit database per test.
+ */
 async function gateFor(tag = uniqueTag('agent')) {
   const connection = await McpConnection.open({ url: taggedWsUrl(tag) });
   open.push(connection);
-  return { gate: await DirectGate.create({ demo: connection }), tag };
+  const dbName = `tg-test-agent-${crypto.randomUUID()}`;
+  const audit = await AuditLog.open({ dbName });
+  const gate = await Gate.open({ audit, policy: ALLOW_ALL_POLICY });
+  cleanups.push(async () => {
+    gate.close();
+    audit.close();
+    await deleteToolgateDb(dbName);
+  });
+  await gate.addServer('demo', connection);
+  return { gate, audit, tag };
+}
+
+/** What reached the gate, in order, from the audit log: the tool id and who proposed it. */
+async function gateRequests(audit: AuditLog): Promise<{ toolId: string; proposer: string }[]> {
+  const out: { toolId: string; proposer: string }[] = [];
+  for await (const r of audit.records()) {
+    if (r.kind === 'tool-request') out.push({ toolId: String(r.detail?.['toolId']), proposer: r.proposer });
+    if (r.kind === 'error' && r.error.code === 'TG_TOOL_UNKNOWN') out.push({ toolId: String(r.detail?.['toolId']), proposer: String(r.detail?.['proposer']) });
+  }
+  return out;
 }
 
 type Logged = { [K in keyof AgentEventMap]: { type: K; detail: AgentEventMap[K] } }[keyof AgentEventMap];
@@ -191,7 +219,7 @@ describe('Agent loop with the demo MCP server', () => {
       });
 
       it('feeds tool errors, refusals and unusable arguments back to the model', async () => {
-        const { gate } = await gateFor();
+        const { gate, audit } = await gateFor();
         const script = await registerScript([
           format.turn({
             toolCalls: [
@@ -213,7 +241,7 @@ describe('Agent loop with the demo MCP server', () => {
         expect(broken?.status).to.equal('failed');
         expect(broken?.outcome?.status === 'failed' && broken.outcome.error.code).to.equal(AgentErrorCode.BAD_TOOL_ARGUMENTS);
         // The broken call never reached the gate.
-        expect(gate.requests.map((r) => r.toolId)).to.deep.equal(['demo__delete_note', 'demo__no_such_tool']);
+        expect((await gateRequests(audit)).map((r) => r.toolId)).to.deep.equal(['demo__delete_note', 'demo__no_such_tool']);
         const request = (await recordedRequests(script.id))[1]!;
         const results = toolResultsSent(request);
         expect(results.get('call_e1')).to.equal('No note with id note-999.');
@@ -326,7 +354,7 @@ describe('Agent loop with the demo MCP server', () => {
   });
 
   it('manual mode: the person runs a tool through the gate; text gets TG_NO_MODEL', async () => {
-    const { gate } = await gateFor();
+    const { gate, audit } = await gateFor();
     const agent = new Agent({ gate, provider: new ManualProvider() });
     const log = record(agent);
 
@@ -335,13 +363,13 @@ describe('Agent loop with the demo MCP server', () => {
 
     expect(outcome.status).to.equal('ok');
     expect(outcome.status === 'ok' && outcome.result.content).to.deep.equal([{ type: 'text', text: 'by hand' }]);
-    expect(gate.requests[0]?.proposer).to.deep.equal({ kind: 'person' });
+    expect((await gateRequests(audit))[0]?.proposer).to.equal('person');
     expect(log.filter((e) => e.type === 'turn-start').map((e) => e.type === 'turn-start' && e.detail.kind)).to.deep.equal(['manual', 'model']);
     expect(summary.error?.code).to.equal(AgentErrorCode.NO_MODEL);
   });
 
   it('a host-function provider drives the same loop', async () => {
-    const { gate } = await gateFor();
+    const { gate, audit } = await gateFor();
     const seen: string[] = [];
     const provider = new HostFunctionProvider(async (request) => {
       seen.push(request.messages.map((m) => m.role).join(','));
@@ -357,6 +385,6 @@ describe('Agent loop with the demo MCP server', () => {
     expect(seen).to.deep.equal(['user', 'user,assistant,tool']);
     const last = agent.entries.at(-1);
     expect(last?.kind === 'assistant' && last.text).to.equal('The tool said [{"type":"text","text":"QUIET"}]');
-    expect(gate.requests[0]?.proposer).to.deep.equal({ kind: 'llm', providerLabel: 'host' });
+    expect((await gateRequests(audit))[0]?.proposer).to.equal('llm:host');
   });
 });

@@ -1,0 +1,197 @@
+import { css } from 'lit';
+
+/** Public `--tg-*` properties feed private `--_*` ones (same scheme as `<tg-agent>`). WCAG AA defaults. */
+export const styles = css`
+  :host {
+    --_font: var(--tg-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_mono: var(--tg-mono-font-family, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
+    --_size: var(--tg-font-size, 0.875rem);
+    --_radius: var(--tg-radius, 0.5rem);
+    --_gap: var(--tg-space, 0.75rem);
+    --_bg: var(--tg-color-bg, #ffffff);
+    --_fg: var(--tg-color-fg, #1f2328);
+    --_muted: var(--tg-color-muted, #57606a);
+    --_surface: var(--tg-color-surface, #f6f8fa);
+    --_border: var(--tg-color-border, #d0d7de);
+    --_accent: var(--tg-color-accent, #0550ae);
+    --_accent-fg: var(--tg-color-accent-fg, #ffffff);
+    --_warn: var(--tg-color-warn, #7d4e00);
+    --_warn-bg: var(--tg-color-warn-bg, #fff8c5);
+    --_error: var(--tg-color-error, #a40e26);
+    --_error-bg: var(--tg-color-error-bg, #ffebe9);
+    --_ok: var(--tg-color-ok, #116329);
+    --_ok-bg: var(--tg-color-ok-bg, #dafbe1);
+
+    display: block;
+    box-sizing: border-box;
+    min-width: 0;
+    color: var(--_fg);
+    font-family: var(--_font);
+    font-size: var(--_size);
+    line-height: 1.4;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_bg: var(--tg-color-bg, #0d1117);
+      --_fg: var(--tg-color-fg, #e6edf3);
+      --_muted: var(--tg-color-muted, #9198a1);
+      --_surface: var(--tg-color-surface, #161b22);
+      --_border: var(--tg-color-border, #3d444d);
+      --_accent: var(--tg-color-accent, #4493f8);
+      --_accent-fg: var(--tg-color-accent-fg, #0d1117);
+      --_warn: var(--tg-color-warn, #e3b341);
+      --_warn-bg: var(--tg-color-warn-bg, #2e2400);
+      --_error: var(--tg-color-error, #ff7b72);
+      --_error-bg: var(--tg-color-error-bg, #2d1216);
+      --_ok: var(--tg-color-ok, #3fb950);
+      --_ok-bg: var(--tg-color-ok-bg, #0f2a17);
+    }
+  }
+  .card {
+    display: flex;
+    flex-direction: column;
+    gap: var(--_gap);
+    padding: var(--_gap);
+    border: 2px solid var(--_accent);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+  }
+  .card:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  h2,
+  h3 {
+    margin: 0;
+    font-size: 1em;
+  }
+  h2 {
+    font-size: 1.1em;
+  }
+  p {
+    margin: 0;
+  }
+  code,
+  pre {
+    font-family: var(--_mono);
+  }
+  .meta {
+    color: var(--_muted);
+  }
+  .badge {
+    display: inline-block;
+    padding: 0 0.4em;
+    border-radius: 999px;
+    border: 1px solid currentColor;
+    font-size: 0.85em;
+  }
+  .badge.trusted {
+    color: var(--_ok);
+    background: var(--_ok-bg);
+  }
+  .badge.untrusted {
+    color: var(--_warn);
+    background: var(--_warn-bg);
+  }
+  .reason {
+    padding: 0.5em;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .flags {
+    margin: 0;
+    padding: 0.5em 0.5em 0.5em 1.75em;
+    border-radius: var(--_radius);
+    color: var(--_warn);
+    background: var(--_warn-bg);
+  }
+  .description {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  dl.claims {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: 0.1em 0.75em;
+    margin: 0;
+  }
+  dl.claims dt {
+    color: var(--_muted);
+  }
+  dl.claims dd {
+    margin: 0;
+  }
+  pre {
+    margin: 0;
+    padding: 0.5em;
+    max-height: 20em;
+    overflow: auto;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  pre:focus-visible {
+    outline: 2px solid var(--_accent);
+  }
+  details.long {
+    display: inline;
+  }
+  details.long > summary {
+    display: inline;
+    cursor: pointer;
+    color: var(--_accent);
+  }
+  .diff .added {
+    color: var(--_ok);
+    background: var(--_ok-bg);
+  }
+  .diff .removed {
+    color: var(--_error);
+    background: var(--_error-bg);
+  }
+  .diff span {
+    display: block;
+  }
+  .actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5em;
+  }
+  button {
+    font: inherit;
+    padding: 0.4em 0.9em;
+    border-radius: var(--_radius);
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    color: var(--_fg);
+    cursor: pointer;
+  }
+  button:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_accent-fg);
+  }
+  button.deny {
+    color: var(--_error);
+    border-color: var(--_error);
+    background: var(--_bg);
+  }
+  button:disabled {
+    opacity: 0.6;
+    cursor: default;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+`;

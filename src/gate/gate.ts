@@ -1,0 +1,612 @@
+/**
+ * `Gate`: the real `ToolGate`. Every tool call — proposed by an LLM or by the person — passes here:
+ *
+ *   visibility (roles) → audit `tool-request` → rate limit → `decide()` → (ask → host hook →
+ *   approval card) → audit `decision` → audit `call-start` (write-ahead: committed BEFORE the call
+ *   is sent) → connection call → audit `call-end` (SHA-256 digest and size of the result) →
+ *   data-flow filter (labels, audience, result review, redaction) → outcome.
+ *
+ * Fail closed: when the audit log cannot write (and its `failMode` is `closed`) every call is
+ * refused with the log's coded error and never reaches a server. The policy and the pins live in
+ * IndexedDB (stores `policy` and `pins` of the audit log's database, so a tenant partitions them
+ * too); every change to either is audited. Plain TS, no DOM.
+ *
+ * @example
+ * ```ts
+ * const audit = await AuditLog.open({ tenant: 'acme' });
+ * const gate = await Gate.open({ audit, roles: ['devops'], policy: {
+ *   version: 1,
+ *   servers: [{ url: 'wss://notes.example/*', trusted: true, labels: ['local'] }],
+ * } });
+ * await gate.addServer('notes', await McpConnection.open({ url: 'wss://notes.example/mcp' }));
+ * const agent = new Agent({ gate, provider });
+ * // render gate.approvals.pending as <tg-approval .queue=${gate.approvals} .request=${r}>
+ * ```
+ */
+import canonicalize from 'canonicalize';
+import { TgError, errorCode } from '../errors.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import { redact } from '../audit/redact.js';
+import { digestResult, type AuditInput, type DecisionInfo, type JsonValue } from '../audit/record.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+import { verifySignedAllowList } from './allow-list.js';
+import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
+import { REVIEW_NOTICE, viewForModel } from './data-flow.js';
+import { decide, isVisible, type DecideResult } from './decide.js';
+import { GateErrorCode } from './errors.js';
+import { ToolNamespace } from './namespace.js';
+import { definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
+import { DEFAULT_POLICY, redactionPatterns, serverStanding, validatePolicy, type Policy } from './policy.js';
+import { RateLimiter, type Clock } from './rate-limit.js';
+import { GateStore, type StoredPolicy } from './store.js';
+import type { GatedTool, Proposer, ToolCallOutcome, ToolCallRequest, ToolGate } from './tool-gate.js';
+
+/** What the gate needs of a connection (`McpConnection` fits; tests may pass their own). */
+export interface GateConnection {
+  readonly config: { readonly url: string };
+  readonly tools: readonly Tool[];
+  listTools(): Promise<Tool[]>;
+  callTool(name: string, args?: JsonObject, options?: { signal?: AbortSignal; onProgress?: (progress: Progress) => void }): Promise<CallToolResult>;
+  addEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
+  removeEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
+}
+
+export interface GateOptions {
+  /** The audit log every decision and call is written to (write-ahead). Required: no audit, no calls. */
+  audit: AuditLog;
+  /**
+   * The host's policy. When given it replaces the stored one (and the change is audited); when
+   * absent the stored policy is used, else `DEFAULT_POLICY`. Throws `TG_POLICY_INVALID` if invalid.
+   */
+  policy?: Policy;
+  /** The person's roles (`hr`, `devops`, …), as the host knows them. */
+  roles?: readonly string[];
+  /** The person's id, recorded when they approve or deny. */
+  person?: string;
+  /** Database for policy and pins. Default: the audit log's (`toolgate` / `toolgate:<tenant>`). */
+  dbName?: string;
+  /** Keep policy and pins in IndexedDB. Default true. */
+  persist?: boolean;
+  /** Unanswered approvals deny after this many ms. Default 5 minutes; 0 = never. */
+  approvalTimeoutMs?: number;
+  /** The host's say before the card (wire it to the `tg-tool-request` event; see `dispatchToolRequest`). */
+  hostHook?: HostHook;
+  /** Clock of the rate limiter (tests). */
+  clock?: Clock;
+}
+
+export interface AddServerOptions {
+  /** The person explicitly consented to this server although it is not on the allow-list. */
+  consented?: boolean;
+}
+
+/** Fired when the tool list, the policy, the roles or a pin changed. */
+export class GateChangeEvent extends Event {
+  static readonly eventName = 'change' as const;
+  constructor(readonly what: 'tools' | 'policy' | 'roles' | 'pins') {
+    super(GateChangeEvent.eventName);
+  }
+}
+
+interface ServerState {
+  id: string;
+  url: string;
+  connection: GateConnection;
+  consented: boolean;
+  listener: (event: CustomEvent<{ tools: Tool[] }>) => void;
+  tools: Map<string, ToolEntry>;
+}
+
+interface ToolEntry {
+  id: string;
+  server: ServerState;
+  tool: Tool;
+  hash: string;
+  flags: ToolFlag[];
+}
+
+const proposerName = (p: Proposer) => (p.kind === 'person' ? 'person' : `llm:${p.providerLabel}`);
+const originOf = (url: string) => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+};
+const text = (t: string) => [{ type: 'text' as const, text: t }];
+
+function refused(code: string, message: string, data?: unknown): ToolCallOutcome & { status: 'refused' } {
+  const error: { code: string; message: string; data?: unknown } = { code, message };
+  if (data !== undefined) error.data = data;
+  return { status: 'refused', error, forModel: text(`The call was refused (${code}): ${message}`) };
+}
+
+export class Gate extends EventTarget implements ToolGate {
+  /** Opens the gate's storage, loads (or stores) the policy and the pins. */
+  static async open(options: GateOptions): Promise<Gate> {
+    if (!options?.audit || typeof options.audit.append !== 'function') {
+      throw Object.assign(new TypeError('The "options.audit" argument must be an AuditLog'), { code: 'ERR_INVALID_ARG_TYPE' });
+    }
+    const initial = options.policy === undefined ? undefined : validatePolicy(options.policy);
+    const store = options.persist === false ? undefined : await GateStore.open(options.dbName ?? options.audit.dbName);
+    const gate = new Gate(options, store);
+    let stored: StoredPolicy | undefined;
+    if (store) {
+      for (const pin of await store.loadPins()) gate.#pins.set(pin.key, pin);
+      stored = await store.loadPolicy();
+      if (stored && !initial) gate.#policy = validatePolicy(stored.policy);
+    }
+    if (initial) {
+      // The host sets the same policy on every page load: only a real change is stored and audited.
+      const same = stored?.source === 'host' && canonicalize(stored.policy) === canonicalize(initial);
+      if (same) gate.#policy = initial;
+      else await gate.setPolicy(initial, { source: 'host' });
+    }
+    return gate;
+  }
+
+  /** Pending approvals: render each with `<tg-approval>`. */
+  readonly approvals: ApprovalQueue;
+  readonly #audit: AuditLog;
+  readonly #store: GateStore | undefined;
+  readonly #limiter: RateLimiter;
+  readonly #namespace = new ToolNamespace();
+  readonly #servers = new Map<string, ServerState>();
+  readonly #byId = new Map<string, ToolEntry>();
+  readonly #pins = new Map<string, PinRecord>();
+  #policy: Policy = DEFAULT_POLICY;
+  #roles: readonly string[];
+  readonly #person: string | undefined;
+  #work: Promise<void> = Promise.resolve();
+
+  private constructor(options: GateOptions, store: GateStore | undefined) {
+    super();
+    this.#audit = options.audit;
+    this.#store = store;
+    this.#limiter = new RateLimiter(options.clock);
+    this.#roles = Object.freeze([...(options.roles ?? [])]);
+    this.#person = options.person;
+    this.approvals = new ApprovalQueue({
+      ...(options.approvalTimeoutMs !== undefined && { timeoutMs: options.approvalTimeoutMs }),
+      ...(options.hostHook && { hostHook: options.hostHook }),
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Policy, roles, allow-list
+
+  /** The policy in force (deeply frozen). */
+  get policy(): Policy {
+    return this.#policy;
+  }
+
+  /**
+   * Replaces the policy: validates it (throws `TG_POLICY_INVALID`), stores it, audits a
+   * `policy-change` (written before the new policy takes effect) and resets the rate limits.
+   */
+  async setPolicy(policy: Policy, options: { source?: StoredPolicy['source'] } = {}): Promise<void> {
+    const valid = validatePolicy(policy);
+    const source = options.source ?? 'host';
+    await this.#record({ kind: 'policy-change', change: { source, policy: valid as unknown as JsonValue } });
+    await this.#store?.savePolicy({ policy: valid, source, updatedAt: Date.now() });
+    this.#policy = valid;
+    this.#limiter.reset();
+    this.dispatchEvent(new GateChangeEvent('policy'));
+  }
+
+  /**
+   * Applies an administrator-signed server allow-list (compact JWS, ES256 or EdDSA): verifies it
+   * with `publicKey` and replaces the policy's `servers` with it. A tampered, expired or malformed
+   * list is refused with `TG_ALLOWLIST_INVALID` (audited as an `error`) and changes nothing.
+   */
+  async applySignedAllowList(jws: string, publicKey: JsonWebKey | CryptoKey): Promise<void> {
+    let servers;
+    try {
+      ({ servers } = await verifySignedAllowList(jws, publicKey));
+    } catch (err) {
+      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.ALLOWLIST_INVALID, message: (err as Error).message } });
+      throw err;
+    }
+    await this.setPolicy({ ...this.#policy, servers }, { source: 'signed' });
+  }
+
+  /** The person's roles. */
+  get roles(): readonly string[] {
+    return this.#roles;
+  }
+
+  set roles(roles: readonly string[]) {
+    this.#roles = Object.freeze([...roles]);
+    this.dispatchEvent(new GateChangeEvent('roles'));
+  }
+
+  /** How the policy sees a server URL before connecting: on the list (or no list), and trusted. */
+  serverStanding(url: string): { listed: boolean; trusted: boolean } {
+    const { listed, trusted } = serverStanding(this.#policy, url);
+    return { listed, trusted };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Servers and tools
+
+  /**
+   * Puts a connection behind the gate under `serverId` (its key in the element) and lists its
+   * tools; re-lists (`tools-changed`) are re-hashed, and changed definitions quarantined.
+   * Throws `TG_SERVER_NOT_ALLOWED` for a server not on the allow-list without `consented`.
+   */
+  async addServer(serverId: string, connection: GateConnection, options: AddServerOptions = {}): Promise<GatedTool[]> {
+    if (typeof serverId !== 'string' || serverId === '') throw Object.assign(new TypeError('The "serverId" argument must be a non-empty string'), { code: 'ERR_INVALID_ARG_TYPE' });
+    const url = connection.config.url;
+    if (!serverStanding(this.#policy, url).listed && !options.consented) {
+      throw new TgError(GateErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
+    }
+    this.removeServer(serverId);
+    const server: ServerState = {
+      id: serverId,
+      url,
+      connection,
+      consented: options.consented === true,
+      tools: new Map(),
+      listener: (event) => void this.#index(server, event.detail.tools),
+    };
+    this.#servers.set(serverId, server);
+    connection.addEventListener('tools-changed', server.listener);
+    await this.#index(server, await connection.listTools());
+    return this.#gated(server);
+  }
+
+  /** Takes a connection out (its tools disappear; pins stay). */
+  removeServer(serverId: string): void {
+    const server = this.#servers.get(serverId);
+    if (!server) return;
+    server.connection.removeEventListener('tools-changed', server.listener);
+    for (const entry of server.tools.values()) this.#byId.delete(entry.id);
+    this.#namespace.release(serverId);
+    this.#servers.delete(serverId);
+    this.dispatchEvent(new GateChangeEvent('tools'));
+  }
+
+  /** Resolves when pin updates and audits from re-lists so far are written. */
+  settled(): Promise<void> {
+    return this.#work;
+  }
+
+  /**
+   * Tools visible to this proposer: not hidden by roles, not denied by a rule, on an allowed
+   * server. A quarantined tool is listed for the person (flagged) but never for an LLM: its
+   * changed description must not reach a model before someone approved it.
+   */
+  tools(proposer: Proposer): GatedTool[] {
+    const out: GatedTool[] = [];
+    for (const server of this.#servers.values()) {
+      for (const entry of this.#gated(server)) {
+        const verdict = this.#decide(this.#byId.get(entry.id)!, proposer);
+        if (verdict.decision === 'deny') continue;
+        if (entry.quarantined && proposer.kind === 'llm') continue;
+        out.push(entry);
+      }
+    }
+    return out;
+  }
+
+  /** The tools whose definition changed and wait for re-approval. */
+  quarantined(): GatedTool[] {
+    return [...this.#servers.values()].flatMap((s) => this.#gated(s)).filter((t) => t.quarantined);
+  }
+
+  /** Accepts a quarantined tool's new definition (as "Always allow" does, without pinning calls). */
+  async acceptDefinition(toolId: string): Promise<void> {
+    const entry = this.#byId.get(toolId);
+    if (!entry) throw new TgError(GateErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
+    await this.#accept(entry, false);
+  }
+
+  /** Removes an "Always allow" pin (the tool asks again). */
+  async unpin(toolId: string): Promise<void> {
+    const entry = this.#byId.get(toolId);
+    if (!entry) throw new TgError(GateErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
+    const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
+    if (!record?.alwaysAllow) return;
+    const next: PinRecord = { ...record };
+    delete next.alwaysAllow;
+    await this.#record({ kind: 'pin-change', server: this.#serverRef(entry), tool: this.#toolRef(entry), change: 'removed' });
+    await this.#savePin(next);
+  }
+
+  /** The pin records (what was accepted, what is always allowed, what is pending). */
+  pins(): PinRecord[] {
+    return [...this.#pins.values()].map((p) => structuredClone(p));
+  }
+
+  /** Denies pending approvals and stops listening to the connections (does not close them). */
+  close(): void {
+    this.approvals.denyAll();
+    for (const id of [...this.#servers.keys()]) this.removeServer(id);
+    this.#store?.close();
+  }
+
+  #gated(server: ServerState): GatedTool[] {
+    return [...server.tools.values()].map((entry) => {
+      const state = pinState(this.#pins.get(pinKey(server.url, entry.tool.name)), entry.hash);
+      return {
+        id: entry.id,
+        serverId: server.id,
+        serverUrl: server.url,
+        tool: entry.tool,
+        definitionHash: entry.hash,
+        displayName: escapeName(entry.tool.name),
+        flags: entry.flags,
+        quarantined: state.quarantined,
+      };
+    });
+  }
+
+  /** Re-hashes a server's tools: first sight records the definition; a change quarantines. */
+  #index(server: ServerState, tools: readonly Tool[]): Promise<void> {
+    if (this.#servers.get(server.id) !== server) return Promise.resolve();
+    const names = new Set(tools.map((t) => t.name));
+    for (const [name, entry] of server.tools) {
+      if (!names.has(name)) {
+        server.tools.delete(name);
+        this.#byId.delete(entry.id);
+      }
+    }
+    this.#namespace.release(server.id, names);
+    const pinWork: (() => Promise<void>)[] = [];
+    const now = Date.now();
+    for (const tool of tools) {
+      if (server.tools.has(tool.name) && server.tools.get(tool.name)!.tool === tool) continue;
+      const hash = definitionHash(tool);
+      const id = this.#namespace.idFor(server.id, tool.name);
+      const entry: ToolEntry = { id, server, tool, hash, flags: inspectTool(tool, { maxDescriptionLength: this.#policy.maxDescriptionLength }) };
+      server.tools.set(tool.name, entry);
+      this.#byId.set(id, entry);
+      const key = pinKey(server.url, tool.name);
+      const record = this.#pins.get(key);
+      if (!record) {
+        const fresh: PinRecord = { key, serverUrl: server.url, toolName: tool.name, known: { hash, definition: tool, since: now } };
+        this.#pins.set(key, fresh);
+        pinWork.push(() => this.#store?.savePin(fresh) ?? Promise.resolve());
+      } else if (record.known.hash !== hash && record.pending?.hash !== hash) {
+        // A rug pull, or an honest update: either way the person looks before it is used again.
+        const next: PinRecord = { ...record, pending: { hash, definition: tool, since: now } };
+        this.#pins.set(key, next);
+        pinWork.push(async () => {
+          await this.#recordQuietly({
+            kind: 'pin-change',
+            server: this.#serverRef(entry),
+            tool: this.#toolRef(entry),
+            change: 'quarantined',
+            detail: { from: record.known.hash, to: hash },
+          });
+          await this.#store?.savePin(next);
+        });
+      } else if (record.known.hash === hash && record.pending) {
+        // Back to the accepted definition: nothing to re-approve.
+        const next: PinRecord = { ...record };
+        delete next.pending;
+        this.#pins.set(key, next);
+        pinWork.push(() => this.#store?.savePin(next) ?? Promise.resolve());
+      }
+    }
+    this.dispatchEvent(new GateChangeEvent('tools'));
+    const work = this.#work.then(async () => {
+      for (const step of pinWork) {
+        try {
+          await step();
+        } catch (err) {
+          await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.STORAGE_FAILED, message: (err as Error).message } });
+        }
+      }
+    });
+    this.#work = work;
+    return work;
+  }
+
+  /** Accepts the listed definition of a tool (clearing quarantine); `always` also pins calls to it. */
+  async #accept(entry: ToolEntry, always: boolean): Promise<void> {
+    const key = pinKey(entry.server.url, entry.tool.name);
+    const record = this.#pins.get(key);
+    const wasQuarantined = record !== undefined && record.known.hash !== entry.hash;
+    const next: PinRecord = { key, serverUrl: entry.server.url, toolName: entry.tool.name, known: { hash: entry.hash, definition: entry.tool, since: Date.now() } };
+    if (always) next.alwaysAllow = entry.hash;
+    else if (record?.alwaysAllow === entry.hash) next.alwaysAllow = record.alwaysAllow;
+    const server = this.#serverRef(entry);
+    const tool = this.#toolRef(entry);
+    if (wasQuarantined) await this.#record({ kind: 'pin-change', server, tool, change: 'approved', detail: { from: record.known.hash, to: entry.hash } });
+    if (always) await this.#record({ kind: 'pin-change', server, tool, change: 'pinned' });
+    await this.#savePin(next);
+  }
+
+  async #savePin(record: PinRecord): Promise<void> {
+    this.#pins.set(record.key, record);
+    await this.#store?.savePin(record);
+    this.dispatchEvent(new GateChangeEvent('pins'));
+  }
+
+  #serverRef(entry: ToolEntry) {
+    return { url: entry.server.url, id: entry.server.id };
+  }
+
+  #toolRef(entry: ToolEntry) {
+    return { name: entry.tool.name, definitionHash: entry.hash };
+  }
+
+  #decide(entry: ToolEntry, proposer: Proposer): DecideResult {
+    return decide({
+      policy: this.#policy,
+      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented },
+      tool: entry.tool,
+      definitionHash: entry.hash,
+      roles: this.#roles,
+      pin: pinState(this.#pins.get(pinKey(entry.server.url, entry.tool.name)), entry.hash),
+      flags: entry.flags.length,
+      proposer,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls
+
+  /** Decides, audits, calls and filters. Never rejects. */
+  async call(request: ToolCallRequest): Promise<ToolCallOutcome> {
+    try {
+      return await this.#call(request);
+    } catch (err) {
+      // Only an audit/storage failure before the call (fail closed) or a bug gets here.
+      const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
+      return refused(code, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  async #call(request: ToolCallRequest): Promise<ToolCallOutcome> {
+    const { toolId, proposer, signal } = request;
+    const args: JsonObject = request.args ?? {};
+    const callId = crypto.randomUUID();
+    const entry = this.#byId.get(toolId);
+    const unknown = `No tool ${toolId} is available.`;
+    // Fail closed before anything else: no audit, no call.
+    this.#audit.assertCallsAllowed();
+    if (!entry) {
+      await this.#record({ kind: 'error', callId, error: { code: GateErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer) } });
+      return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+    }
+    const server = this.#serverRef(entry);
+    const tool = this.#toolRef(entry);
+    const patterns = redactionPatterns(this.#policy);
+    await this.#record({ kind: 'tool-request', callId, server, tool, args: redact(args, { patterns }) as JsonValue, proposer: proposerName(proposer), detail: { toolId } });
+    const decided = (decision: DecisionInfo) => this.#record({ kind: 'decision', callId, server, tool, decision });
+
+    if (signal?.aborted) return this.#cancelledBeforeStart('The call was cancelled before it was decided.');
+
+    // Roles first: a hidden tool is indistinguishable from an unknown one.
+    if (!isVisible(this.#policy, entry.server, entry.tool.name, this.#roles)) {
+      await decided({ outcome: 'deny', by: 'rule', rule: 'roles', reason: 'hidden by roles' });
+      return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+    }
+    const rate = this.#limiter.take(this.#policy, entry.server, entry.tool.name);
+    if (!rate.ok) {
+      const seconds = Number.isFinite(rate.retryAfterMs) ? Math.ceil(rate.retryAfterMs / 1000) : undefined;
+      const message = `Rate limit "${rate.limit}" reached for ${entry.tool.name}${seconds !== undefined ? `; try again in ${seconds} s` : ''}.`;
+      await decided({ outcome: 'deny', by: 'rule', rule: rate.limit, reason: 'rate limit' });
+      return refused(GateErrorCode.RATE_LIMITED, message, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
+    }
+
+    const verdict = this.#decide(entry, proposer);
+    if (verdict.decision === 'deny') {
+      await decided({ outcome: 'deny', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
+      if (verdict.code === GateErrorCode.TOOL_UNKNOWN) return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+      return refused(verdict.code ?? GateErrorCode.POLICY_DENIED, verdict.reason, { rule: verdict.rule });
+    }
+    if (verdict.decision === 'ask') {
+      const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
+      const quarantined = record !== undefined && record.known.hash !== entry.hash;
+      const answer = await this.approvals.request(
+        {
+          ...this.#approvalBase(callId, entry, args, verdict, proposer),
+          kind: 'call',
+          ...(quarantined && { diff: definitionDiff(record.known.definition, entry.tool) }),
+        },
+        signal ? { signal } : {},
+      );
+      if (answer.by === 'cancelled') {
+        await decided({ outcome: 'deny', by: 'person', ...(this.#person && { person: this.#person }), reason: 'withdrawn: the call was cancelled' });
+        return this.#cancelledBeforeStart('The call was cancelled while it waited for approval.');
+      }
+      const by: DecisionInfo['by'] = answer.by === 'host' ? 'host' : answer.by === 'timeout' ? 'rule' : 'person';
+      const info: DecisionInfo = { outcome: answer.outcome, by, reason: verdict.reason };
+      if (by === 'person' && this.#person) info.person = this.#person;
+      if (answer.by === 'timeout') info.rule = 'approval-timeout';
+      else if (answer.always) info.reason = `always allowed (${verdict.reason})`;
+      if (answer.outcome === 'deny') {
+        await decided(info);
+        if (answer.by === 'timeout') return refused(GateErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
+        return refused(GateErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
+      }
+      await decided(info);
+      if (answer.always) await this.#accept(entry, true);
+    } else {
+      await decided({ outcome: 'allow', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
+    }
+
+    // Write-ahead: committed before the request leaves for the server. If it fails, nothing is sent.
+    await this.#record({ kind: 'call-start', callId, server, tool, args: redact(args, { patterns }) as JsonValue });
+    const started = performance.now();
+    let result: CallToolResult;
+    try {
+      result = await entry.server.connection.callTool(entry.tool.name, args, {
+        ...(signal && { signal }),
+        ...(request.onProgress && { onProgress: request.onProgress }),
+      });
+    } catch (err) {
+      const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
+      const message = err instanceof Error ? err.message : String(err);
+      const status = code === GateErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
+      await this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } });
+      const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
+      return { status, error: { code, message }, forModel: text(note) };
+    }
+    const status = result.isError ? 'tool-error' : 'ok';
+    await this.#recordQuietly({
+      kind: 'call-end',
+      callId,
+      server,
+      tool,
+      status,
+      durationMs: Math.round(performance.now() - started),
+      result: digestResult(result, result.isError === true),
+    });
+
+    // Data flow: labels, then (maybe) the person's review, then audience and redaction.
+    let allowed = verdict.output !== 'withhold';
+    let reviewedAway = false;
+    if (verdict.output === 'review') {
+      const review = await this.approvals.request(
+        { ...this.#approvalBase(callId, entry, args, verdict, proposer), kind: 'result', result, reason: 'The server is not trusted and this tool may reach outside systems: check the result before the model sees it.' },
+        signal ? { signal } : {},
+      );
+      allowed = review.outcome === 'allow';
+      reviewedAway = !allowed;
+    }
+    const view = viewForModel(result, { allowed, patterns });
+    const outcome: ToolCallOutcome = { status, result, forModel: reviewedAway ? text(REVIEW_NOTICE) : view.forModel, withheld: view.withheld };
+    if (view.structuredForModel !== undefined) outcome.structuredForModel = view.structuredForModel;
+    return outcome;
+  }
+
+  #approvalBase(callId: string, entry: ToolEntry, args: JsonObject, verdict: DecideResult, proposer: Proposer): Omit<ApprovalRequest, 'id' | 'createdAt' | 'expiresAt' | 'kind'> {
+    return {
+      callId,
+      toolId: entry.id,
+      server: { id: entry.server.id, url: entry.server.url, origin: originOf(entry.server.url), trusted: verdict.trusted },
+      tool: entry.tool,
+      displayName: escapeName(entry.tool.name),
+      definitionHash: entry.hash,
+      args,
+      annotations: verdict.annotations,
+      reason: verdict.reason,
+      ...(verdict.rule !== undefined && { rule: verdict.rule }),
+      flags: entry.flags,
+      proposer,
+    };
+  }
+
+  #cancelledBeforeStart(message: string): ToolCallOutcome {
+    return { status: 'cancelled', error: { code: GateErrorCode.CANCELLED, message }, forModel: text(message) };
+  }
+
+  /** Appends to the audit log, or skips when it failed and the host chose to fail open. */
+  async #record(input: AuditInput): Promise<void> {
+    if (!this.#audit.writable && this.#audit.failMode === 'open' && this.#audit.health.state === 'failed') return;
+    await this.#audit.append(input);
+  }
+
+  /** Like `#record`, for records after the fact (the call already ran): a failure is reported by the log's health. */
+  async #recordQuietly(input: AuditInput): Promise<void> {
+    try {
+      await this.#record(input);
+    } catch {
+      /* the log's `health` event reports it */
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * Tool pinning, the rug-pull defence: a tool's definition is identified by the SHA-256 of the
+ * RFC 8785 canonical JSON of `{name, title, description, inputSchema, outputSchema, annotations,
+ * _meta}`. The gate remembers the definition it last accepted per (server URL, tool name); when a
+ * re-list shows another hash the tool is quarantined until the person re-approves it, and an
+ * "always allow" is bound to the exact hash it was given for.
+ *
+ * Also here: the hidden-instruction checks on what a server says about its tools, and the
+ * escaping that keeps a look-alike name from passing for a known tool. Pure, no DOM.
+ */
+import canonicalize from 'canonicalize';
+import { diffLines } from 'diff';
+import { sha256Hex } from '../audit/sha256.js';
+import type { Tool } from '../../workers/connection-api.js';
+
+/** The fields a pin covers, in the shape that is hashed. */
+export function pinnedFields(tool: Tool): Record<string, unknown> {
+  const { name, title, description, inputSchema, outputSchema, annotations, _meta } = tool;
+  return { name, title, description, inputSchema, outputSchema, annotations, _meta };
+}
+
+/** SHA-256 (lowercase hex) of the canonical JSON of the pinned fields. Synchronous. */
+export function definitionHash(tool: Tool): string {
+  return sha256Hex(canonicalize(pinnedFields(tool)) ?? 'null');
+}
+
+/** What the gate stores per (server URL, tool name) in the `pins` store. */
+export interface PinRecord {
+  /** `[serverUrl, toolName]` as JSON: the store key. */
+  key: string;
+  serverUrl: string;
+  toolName: string;
+  /** The definition the person (or the first listing) accepted, and its hash. */
+  known: { hash: string; definition: Tool; since: number };
+  /** Set by "Always allow": calls of exactly this hash run without asking. */
+  alwaysAllow?: string;
+  /** A changed definition waiting for re-approval (the tool is quarantined while this is set). */
+  pending?: { hash: string; definition: Tool; since: number };
+}
+
+export const pinKey = (serverUrl: string, toolName: string) => JSON.stringify([serverUrl, toolName]);
+
+/** How a pin stands for the definition currently listed. */
+export interface PinState {
+  /** The listed definition differs from the accepted one: quarantined until re-approved. */
+  quarantined: boolean;
+  /** "Always allow" was given for exactly the listed hash. */
+  alwaysAllowed: boolean;
+}
+
+export function pinState(record: PinRecord | undefined, hash: string): PinState {
+  if (!record) return { quarantined: false, alwaysAllowed: false };
+  const quarantined = record.known.hash !== hash;
+  return { quarantined, alwaysAllowed: !quarantined && record.alwaysAllow === hash };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hidden-instruction flags
+
+export type ToolFlagKind = 'invisible-unicode' | 'bidi-control' | 'instruction-text' | 'long-description' | 'confusable-name';
+
+export interface ToolFlag {
+  kind: ToolFlagKind;
+  /** Where: `name`, `title`, `description`, or a JSON path inside `inputSchema`/`outputSchema`/`annotations`/`_meta`. */
+  field: string;
+  /** Short explanation for the person (safe to render as text). */
+  detail: string;
+}
+
+/** Zero-width and other invisible format characters, tag characters, variation selectors. */
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200D\u2060-\u2064\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/u;
+/** Bidirectional embeddings, overrides, isolates and marks (Trojan Source). */
+const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/** Phrases that address the model rather than describe a tool. */
+const INSTRUCTION_TEXT: RegExp[] = [
+  /\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|other|system)\b[^.\n]{0,20}\b(instructions?|prompts?|rules|messages|directions)\b/i,
+  /<\/?\s*(important|system|instructions?|secret|admin)\s*>/i,
+  /\b(do not|don't|never)\s+(tell|inform|mention|reveal|show)\b[^.\n]{0,30}\b(user|person|human)\b/i,
+  /\bbefore using (this|any other) tool\b/i,
+  /\b(you must|always) (first )?(call|read|send|include|pass)\b[^.\n]{0,60}\b(file|key|token|password|secret|ssh|credentials?|\.env)\b/i,
+  /\byou are now\b|\bnew instructions\b|\bsystem prompt\b/i,
+];
+
+export const DEFAULT_MAX_DESCRIPTION_LENGTH = 2000;
+
+/** Every string inside a JSON value, with its path. */
+function* strings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`);
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) {
+      yield [`${path}.${k}#key`, k];
+      yield* strings(v, `${path}.${k}`);
+    }
+  }
+}
+
+/**
+ * Flags hidden-instruction markers in a tool definition: invisible Unicode, bidi controls,
+ * "ignore previous instructions"-style text, a very long description, and a name that is not
+ * plain ASCII (a look-alike of another tool's name). The gate makes a flagged tool ask.
+ */
+export function inspectTool(tool: Tool, options: { maxDescriptionLength?: number } = {}): ToolFlag[] {
+  const flags: ToolFlag[] = [];
+  const seen = new Set<string>();
+  const add = (kind: ToolFlagKind, field: string, detail: string) => {
+    const key = `${kind} ${field}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      flags.push({ kind, field, detail });
+    }
+  };
+  if (/[^\x21-\x7E]/.test(tool.name)) add('confusable-name', 'name', `The name is not plain ASCII: ${escapeName(tool.name)}`);
+  const fields: [string, unknown][] = [
+    ['name', tool.name],
+    ['title', tool.title],
+    ['description', tool.description],
+    ['inputSchema', tool.inputSchema],
+    ['outputSchema', tool.outputSchema],
+    ['annotations', tool.annotations],
+    ['_meta', tool._meta],
+  ];
+  for (const [field, value] of fields) {
+    for (const [path, text] of strings(value, field)) {
+      const where = path.replace(/#key$/, ' (key)');
+      if (INVISIBLE.test(text)) add('invisible-unicode', where, 'Contains invisible characters (zero-width, tag or format characters).');
+      if (BIDI.test(text)) add('bidi-control', where, 'Contains bidirectional control characters that can reorder what is displayed.');
+      if (INSTRUCTION_TEXT.some((re) => re.test(text))) add('instruction-text', where, 'Contains text that gives the model instructions instead of describing the tool.');
+    }
+  }
+  const max = options.maxDescriptionLength ?? DEFAULT_MAX_DESCRIPTION_LENGTH;
+  if ((tool.description?.length ?? 0) > max) add('long-description', 'description', `The description is very long (${tool.description!.length} characters; the limit is ${max}).`);
+  return flags;
+}
+
+/**
+ * A name as the person should see it: printable ASCII stays, every other code point becomes
+ * `\u{…}`, so `delete_note` and `delete_nоte` (Cyrillic о) or `echo\u200B` never look alike.
+ */
+export function escapeName(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    const cp = ch.codePointAt(0)!;
+    out += cp >= 0x20 && cp <= 0x7e && ch !== '\\' ? ch : ch === '\\' ? '\\\\' : `\\u{${cp.toString(16).toUpperCase()}}`;
+  }
+  return out;
+}
+
+/** Replaces invisible and bidi characters in display text by `\u{…}` (everything else kept). */
+export function revealHidden(text: string): string {
+  const re = new RegExp(`(?:${INVISIBLE.source}|${BIDI.source})`, 'gu');
+  return text.replace(re, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Definition diff
+
+export interface DiffLine {
+  kind: 'added' | 'removed' | 'same';
+  text: string;
+}
+
+/** Pretty, key-sorted JSON of the pinned fields, with hidden characters revealed. */
+export function definitionText(tool: Tool): string {
+  const canonical = canonicalize(pinnedFields(tool)) ?? 'null';
+  return revealHidden(JSON.stringify(JSON.parse(canonical), null, 2));
+}
+
+/** Line diff between two definitions (for the approval card). */
+export function definitionDiff(before: Tool, after: Tool): DiffLine[] {
+  const out: DiffLine[] = [];
+  for (const part of diffLines(definitionText(before), definitionText(after))) {
+    const kind = part.added ? 'added' : part.removed ? 'removed' : 'same';
+    for (const line of part.value.replace(/\n$/, '').split('\n')) out.push({ kind, text: line });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * Persistence of the gate's state in the Toolgate database (stores `policy` and `pins`; the
+ * database name carries the tenant, so tenants never share them). Every call is one short
+ * transaction with nothing but IndexedDB requests inside it.
+ */
+import { TgError } from '../errors.js';
+import { openToolgateDb, type ToolgateDb } from '../storage/db.js';
+import { GateErrorCode } from './errors.js';
+import type { PinRecord } from './pins.js';
+import type { Policy } from './policy.js';
+
+/** The stored policy document and where it came from. */
+export interface StoredPolicy {
+  policy: Policy;
+  /** `host` (property), `person` (edited in the UI), `signed` (signed allow-list applied). */
+  source: 'host' | 'person' | 'signed';
+  updatedAt: number;
+}
+
+const POLICY_KEY = 'current';
+
+const fail = (err: unknown, doing: string) =>
+  new TgError(GateErrorCode.STORAGE_FAILED, `Gate storage failed (${doing}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+
+export class GateStore {
+  static async open(dbName: string): Promise<GateStore> {
+    try {
+      return new GateStore(await openToolgateDb(dbName));
+    } catch (err) {
+      throw fail(err, 'open');
+    }
+  }
+
+  private constructor(readonly db: ToolgateDb) {}
+
+  async loadPolicy(): Promise<StoredPolicy | undefined> {
+    try {
+      return (await this.db.get('policy', POLICY_KEY)) as StoredPolicy | undefined;
+    } catch (err) {
+      throw fail(err, 'read policy');
+    }
+  }
+
+  async savePolicy(value: StoredPolicy): Promise<void> {
+    try {
+      await this.db.put('policy', structuredClone(value), POLICY_KEY);
+    } catch (err) {
+      throw fail(err, 'write policy');
+    }
+  }
+
+  async loadPins(): Promise<PinRecord[]> {
+    try {
+      return (await this.db.getAll('pins')) as PinRecord[];
+    } catch (err) {
+      throw fail(err, 'read pins');
+    }
+  }
+
+  async savePin(record: PinRecord): Promise<void> {
+    try {
+      await this.db.put('pins', structuredClone(record), record.key);
+    } catch (err) {
+      throw fail(err, 'write pin');
+    }
+  }
+
+  async deletePin(key: string): Promise<void> {
+    try {
+      await this.db.delete('pins', key);
+    } catch (err) {
+      throw fail(err, 'delete pin');
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
