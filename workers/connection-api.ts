@@ -3,9 +3,34 @@
  * Functions passed in (`onEvent`, `onProgress`) must be wrapped with comlink's `proxy()`.
  */
 import type { SerializedError } from './shared/transfer-handlers.js';
-import type { CallToolResult, Implementation, JsonObject, Progress, ServerCapabilities, Tool } from './protocol/wire.js';
+import type {
+  CallToolResult,
+  GetPromptResult,
+  Implementation,
+  JsonObject,
+  Progress,
+  Prompt,
+  ProtocolEra,
+  ReadResourceResult,
+  Resource,
+  ServerCapabilities,
+  Tool,
+} from './protocol/wire.js';
 
-export type { CallToolResult, ContentBlock, Implementation, JsonObject, Progress, Tool, ToolAnnotations } from './protocol/wire.js';
+export type {
+  CallToolResult,
+  ContentBlock,
+  GetPromptResult,
+  Implementation,
+  JsonObject,
+  Progress,
+  Prompt,
+  ProtocolEra,
+  ReadResourceResult,
+  Resource,
+  Tool,
+  ToolAnnotations,
+} from './protocol/wire.js';
 export type { SerializedError } from './shared/transfer-handlers.js';
 
 /** `auto` picks by URL scheme: ws(s) → WebSocket, http(s) → Streamable HTTP. */
@@ -24,6 +49,12 @@ export interface ConnectionConfig {
   /** Allow `ws://`/`http://` to hosts other than loopback (plaintext; for trusted development networks only). */
   allowInsecure?: boolean;
   clientInfo?: Implementation;
+  /**
+   * Pins the protocol version instead of detecting the era: a 2026-07-28 version talks stateless
+   * HTTP without a probe; a 2025-xx version goes straight to `initialize` offering it. WebSocket
+   * speaks only legacy versions. Default: detect (HTTP) or the newest legacy version (WebSocket).
+   */
+  protocolVersion?: string;
 }
 
 export type ConnectionStatus = 'connecting' | 'ready' | 'closed' | 'failed';
@@ -36,6 +67,8 @@ export type ConnectionEvent =
   | { type: 'problem'; error: SerializedError; count: number };
 
 export interface ConnectionInfo {
+  /** `modern` = stateless 2026-07-28 requests; `legacy` = `initialize` handshake (and session). */
+  protocolEra: ProtocolEra;
   protocolVersion: string;
   serverInfo: Implementation;
   capabilities: ServerCapabilities;
@@ -69,8 +102,10 @@ export type ElicitationHandler = (request: ElicitationRequest) => Promise<Elicit
 
 export interface ConnectionApi {
   /**
-   * Opens the transport and initializes the MCP session. Call once per worker. The client declares
-   * the elicitation capability only when `onElicit` is given.
+   * Opens the transport and starts talking MCP: over HTTP it detects the era (a modern
+   * `server/discover` probe, falling back to legacy `initialize`), over WebSocket it initializes.
+   * Call once per worker. The client declares the elicitation capability only when `onElicit` is given;
+   * in the modern era the same handler answers elicitations embedded in results (MRTR).
    */
   connect(
     config: ConnectionConfig,
@@ -86,7 +121,16 @@ export interface ConnectionApi {
     options?: WorkerCallOptions,
     onProgress?: (progress: Progress) => void,
   ): Promise<CallToolResult>;
-  /** Cancels a call started with `callId`; the server gets `notifications/cancelled`. */
+  /** Every resource, across all pages. */
+  listResources(): Promise<Resource[]>;
+  readResource(uri: string): Promise<ReadResourceResult>;
+  /** Every prompt, across all pages. */
+  listPrompts(): Promise<Prompt[]>;
+  getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult>;
+  /**
+   * Cancels a call started with `callId`: legacy servers get `notifications/cancelled`; on modern
+   * HTTP the call's response stream is closed, which is the cancellation.
+   */
   cancel(callId: string, reason?: string): void;
   diagnostics(): ConnectionDiagnostics;
   close(): Promise<void>;

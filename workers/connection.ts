@@ -6,10 +6,28 @@
 import { ErrorCode, TgError, errorCode, invalidArgument } from './shared/errors.js';
 import { serializeError } from './shared/transfer-handlers.js';
 import { McpClient } from './protocol/client.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, decisionForVersion, detectEra, forgetEra, rememberEra, rememberedEra, type EraDecision } from './protocol/era.js';
+import { ModernClient } from './protocol/modern-client.js';
 import { RpcEngine } from './protocol/rpc.js';
-import { Method, type CallToolResult, type JsonObject, type Progress, type Tool } from './protocol/wire.js';
+import type { McpSession } from './protocol/session.js';
+import {
+  Method,
+  MODERN_PROTOCOL_VERSIONS,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type CallToolResult,
+  type DiscoverResult,
+  type GetPromptResult,
+  type InputRequest,
+  type JsonObject,
+  type Progress,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type Tool,
+} from './protocol/wire.js';
 import { WebSocketTransport, DEFAULT_MAX_FRAME_BYTES } from './transports/websocket.js';
 import { StreamableHttpTransport } from './transports/streamable-http.js';
+import { StatelessHttpTransport } from './transports/stateless-http.js';
 import type { Transport } from './transports/transport.js';
 import type {
   ConnectionApi,
@@ -72,16 +90,29 @@ function checkConfig(config: ConnectionConfig): { url: URL; transport: 'websocke
   return { url, transport: transportFor(config, url) };
 }
 
-function createTransport(config: ConnectionConfig, kind: 'websocket' | 'http'): Transport {
-  const maxBytes = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-  return kind === 'websocket'
-    ? new WebSocketTransport({ url: config.url, msgpack: config.msgpack === true, maxFrameBytes: maxBytes })
-    : new StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
+function checkProtocolVersion(config: ConnectionConfig, kind: 'websocket' | 'http'): EraDecision | undefined {
+  if (config.protocolVersion === undefined) return undefined;
+  const decision = typeof config.protocolVersion === 'string' ? decisionForVersion(config.protocolVersion) : undefined;
+  if (!decision) {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `Unknown protocol version ${String(config.protocolVersion)}`, {
+      data: { speaks: [...MODERN_PROTOCOL_VERSIONS, ...SUPPORTED_PROTOCOL_VERSIONS] },
+    });
+  }
+  if (kind === 'websocket' && decision.era === 'modern') {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `WebSocket speaks only legacy versions (${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+  }
+  return decision;
 }
+
+/** Errors after which a remembered era is doubted and the server probed again. */
+const DOUBT_ERA: ReadonlySet<string | undefined> = new Set([ErrorCode.HTTP_ERROR, ErrorCode.RPC_ERROR, ErrorCode.PROTOCOL_ERROR]);
 
 export class Connection implements ConnectionApi {
   #rpc?: RpcEngine;
-  #client?: McpClient;
+  #client?: McpSession;
+  /** The legacy client, kept for re-initializing after a session expiry. */
+  #legacy?: McpClient;
+  #modern?: ModernClient;
   #transport?: Transport;
   #requestTimeoutMs?: number;
   #reinitializing?: Promise<unknown>;
@@ -101,35 +132,15 @@ export class Connection implements ConnectionApi {
     this.#setStatus('connecting');
     try {
       const { transport: kind } = checkConfig(config);
-      const transport = createTransport(config, kind);
+      const pinned = checkProtocolVersion(config, kind);
       this.#requestTimeoutMs = config.requestTimeoutMs;
-      const rpc = new RpcEngine(transport, config.requestTimeoutMs ? { defaultTimeoutMs: config.requestTimeoutMs } : {});
-      rpc.onerror = (error) => this.#problem(error);
-      rpc.onclose = (reason) => void this.#setStatus(reason ? 'failed' : 'closed', reason);
-      if (onElicit) {
-        // Elicitation is declared only when the page can show it to a person.
-        rpc.setRequestHandler(Method.ELICIT, async (params) => ({ ...(await onElicit(elicitationRequest(params))) }));
+      let info: ConnectionInfo;
+      if (kind === 'websocket') {
+        info = await this.#connectLegacy(config, 'websocket', pinned?.version, onElicit);
+      } else {
+        info = await this.#connectHttp(config, pinned, onElicit);
       }
-      const client = new McpClient(rpc, {
-        clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
-        ...(onElicit && { capabilities: { elicitation: {} } }),
-        onVersionNegotiated: (version) => transport.setProtocolVersion?.(version),
-        onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
-        onproblem: (error) => this.#problem(error),
-      });
-      this.#transport = transport;
-      this.#rpc = rpc;
-      await transport.start();
-      const session = await this.#initialize(client);
-      this.#client = client;
       await this.#setStatus('ready'); // lands on the page before connect() resolves
-      const info: ConnectionInfo = {
-        protocolVersion: session.protocolVersion,
-        serverInfo: session.serverInfo,
-        capabilities: session.capabilities,
-        codec: transport.codecName,
-      };
-      if (session.instructions !== undefined) info.instructions = session.instructions;
       return info;
     } catch (err) {
       void this.#setStatus('failed', err); // before closing, so the status names the cause
@@ -138,8 +149,161 @@ export class Connection implements ConnectionApi {
     }
   }
 
+  /**
+   * HTTP: a pinned version decides the era; otherwise the era remembered for the origin, or a probe.
+   * If a remembered era fails, it is forgotten and the server probed once more.
+   */
+  async #connectHttp(config: ConnectionConfig, pinned: EraDecision | undefined, onElicit?: ElicitationHandler): Promise<ConnectionInfo> {
+    const remembered = pinned ? undefined : rememberedEra(config.url);
+    if (remembered) {
+      const decision: EraDecision =
+        remembered.era === 'modern' ? { era: 'modern', version: remembered.version } : { era: 'legacy', reason: 'remembered' };
+      try {
+        return await this.#connectWith(config, decision, onElicit);
+      } catch (err) {
+        if (!DOUBT_ERA.has(errorCode(err))) throw err;
+        forgetEra(config.url);
+        const failed = this.#rpc;
+        if (failed) {
+          // This attempt is over, not the connection: its close must not reach the page as a status.
+          failed.onclose = undefined;
+          failed.onerror = undefined;
+          await failed.close().catch(() => {});
+        }
+      }
+    }
+    const decision =
+      pinned ??
+      (await detectEra({
+        url: config.url,
+        clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
+        capabilities: modernCapabilities(onElicit),
+        ...(config.requestTimeoutMs !== undefined && { timeoutMs: Math.min(config.requestTimeoutMs, DEFAULT_PROBE_TIMEOUT_MS) }),
+        ...(config.maxFrameBytes !== undefined && { maxBytes: config.maxFrameBytes }),
+      }));
+    const info = await this.#connectWith(config, decision, onElicit);
+    if (!pinned) rememberEra(config.url, info.protocolEra, info.protocolVersion);
+    return info;
+  }
+
+  #connectWith(config: ConnectionConfig, decision: EraDecision, onElicit?: ElicitationHandler): Promise<ConnectionInfo> {
+    return decision.era === 'modern'
+      ? this.#connectModern(config, decision.version, decision.discover, onElicit)
+      : this.#connectLegacy(config, 'http', decision.version, onElicit);
+  }
+
+  #newRpc(transport: Transport, config: ConnectionConfig): RpcEngine {
+    const rpc = new RpcEngine(transport, config.requestTimeoutMs ? { defaultTimeoutMs: config.requestTimeoutMs } : {});
+    rpc.onerror = (error) => this.#problem(error);
+    rpc.onclose = (reason) => void this.#setStatus(reason ? 'failed' : 'closed', reason);
+    this.#transport = transport;
+    this.#rpc = rpc;
+    return rpc;
+  }
+
+  /** The 2025 era: `initialize` handshake, then (HTTP) the server-to-client GET stream. */
+  async #connectLegacy(
+    config: ConnectionConfig,
+    kind: 'websocket' | 'http',
+    protocolVersion: string | undefined,
+    onElicit?: ElicitationHandler,
+  ): Promise<ConnectionInfo> {
+    const maxBytes = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    const transport: Transport =
+      kind === 'websocket'
+        ? new WebSocketTransport({ url: config.url, msgpack: config.msgpack === true, maxFrameBytes: maxBytes })
+        : new StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
+    const rpc = this.#newRpc(transport, config);
+    if (onElicit) {
+      // Elicitation is declared only when the page can show it to a person.
+      rpc.setRequestHandler(Method.ELICIT, async (params) => ({ ...(await onElicit(elicitationRequest(params))) }));
+    }
+    const client = new McpClient(rpc, {
+      clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
+      ...(onElicit && { capabilities: { elicitation: {} } }),
+      ...(protocolVersion !== undefined && { protocolVersion }),
+      onVersionNegotiated: (version) => transport.setProtocolVersion?.(version),
+      onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
+      onproblem: (error) => this.#problem(error),
+    });
+    await transport.start();
+    const session = await this.#initialize(client);
+    this.#legacy = client;
+    this.#client = client;
+    const info: ConnectionInfo = {
+      protocolEra: 'legacy',
+      protocolVersion: session.protocolVersion,
+      serverInfo: session.serverInfo,
+      capabilities: session.capabilities,
+      codec: transport.codecName,
+    };
+    if (session.instructions !== undefined) info.instructions = session.instructions;
+    return info;
+  }
+
+  /** The 2026-07-28 era: stateless requests; `server/discover` (unless the probe already did it) for the info. */
+  async #connectModern(
+    config: ConnectionConfig,
+    version: string,
+    discovered: DiscoverResult | undefined,
+    onElicit?: ElicitationHandler,
+  ): Promise<ConnectionInfo> {
+    const transport = new StatelessHttpTransport({ url: config.url, maxMessageBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
+    const rpc = this.#newRpc(transport, config);
+    const client = new ModernClient(rpc, {
+      clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
+      capabilities: modernCapabilities(onElicit),
+      protocolVersion: version,
+      ...(onElicit && {
+        onInput: async (request: InputRequest) => {
+          if (request.method !== Method.ELICIT) {
+            throw new TgError(ErrorCode.INPUT_UNAVAILABLE, `The server asked for ${request.method}, which this client does not offer`);
+          }
+          return { ...(await onElicit(elicitationRequest(request.params))) };
+        },
+      }),
+      onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
+      onproblem: (error) => this.#problem(error),
+    });
+    transport.setParamHeaders((request) => client.paramHeadersFor(request));
+    await transport.start();
+    const timeout = this.#requestTimeoutMs ? { timeoutMs: this.#requestTimeoutMs } : {};
+    const discover = discovered ?? (await client.discover(timeout));
+    this.#modern = client;
+    this.#client = client;
+    if (discover.capabilities.tools?.listChanged) client.listenForToolChanges();
+    const info: ConnectionInfo = {
+      protocolEra: 'modern',
+      protocolVersion: client.protocolVersion,
+      serverInfo: discover.serverInfo ?? { name: new URL(config.url).host, version: '' },
+      capabilities: discover.capabilities,
+      codec: 'json',
+    };
+    if (discover.instructions !== undefined) info.instructions = discover.instructions;
+    return info;
+  }
+
   listTools(): Promise<Tool[]> {
     return this.#withSession((client) => client.listTools());
+  }
+
+  listResources(): Promise<Resource[]> {
+    return this.#withSession((client) => client.listResources());
+  }
+
+  readResource(uri: string): Promise<ReadResourceResult> {
+    if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
+    return this.#withSession((client) => client.readResource(uri));
+  }
+
+  listPrompts(): Promise<Prompt[]> {
+    return this.#withSession((client) => client.listPrompts());
+  }
+
+  getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult> {
+    if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
+    if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) throw invalidArgument('args', 'an object');
+    return this.#withSession((client) => client.getPrompt(name, args));
   }
 
   async callTool(
@@ -179,6 +343,7 @@ export class Connection implements ConnectionApi {
 
   async close(): Promise<void> {
     for (const controller of this.#calls.values()) controller.abort('connection closing');
+    this.#modern?.stopListening();
     await this.#rpc?.close();
     await this.#setStatus('closed');
   }
@@ -191,22 +356,23 @@ export class Connection implements ConnectionApi {
   }
 
   /**
-   * Runs an operation; if the HTTP session expired (404), re-initializes once — shared by every
-   * operation that hit the same expiry — and retries once. The server never saw the first attempt.
+   * Runs an operation; if the legacy HTTP session expired (404), re-initializes once — shared by
+   * every operation that hit the same expiry — and retries once. The server never saw the first attempt.
    */
-  async #withSession<T>(operation: (client: McpClient) => Promise<T>): Promise<T> {
+  async #withSession<T>(operation: (client: McpSession) => Promise<T>): Promise<T> {
     const client = this.#session();
     try {
       return await operation(client);
     } catch (err) {
-      if (errorCode(err) !== ErrorCode.SESSION_EXPIRED) throw err;
-      this.#reinitializing ??= this.#initialize(client).finally(() => (this.#reinitializing = undefined));
+      const legacy = this.#legacy;
+      if (errorCode(err) !== ErrorCode.SESSION_EXPIRED || !legacy) throw err;
+      this.#reinitializing ??= this.#initialize(legacy).finally(() => (this.#reinitializing = undefined));
       await this.#reinitializing;
       return operation(client);
     }
   }
 
-  #session(): McpClient {
+  #session(): McpSession {
     if (this.#rpc?.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
     if (!this.#client) throw new TgError(ErrorCode.NOT_CONNECTED, 'Not connected: call connect() first');
     return this.#client;
@@ -236,6 +402,11 @@ export class Connection implements ConnectionApi {
       return Promise.resolve(); // the page went away; the worker will be terminated
     }
   }
+}
+
+/** Modern capabilities, declared per request: form elicitation only when the page can show it. */
+function modernCapabilities(onElicit: ElicitationHandler | undefined): JsonObject {
+  return onElicit ? { elicitation: { form: {} } } : {};
 }
 
 /** The untrusted params of `elicitation/create`, checked before they reach the page. */

@@ -1,9 +1,15 @@
 /**
  * The conformance client: runs one scenario of the official MCP conformance suite in the page,
  * through the real connection worker (inlined into this bundle, since the harness serves one file).
- * Contract: `?server=<url>&scenario=<name>`; sets `window.__result` when done.
+ * Contract: `?server=<url>&scenario=<name>[&context=<json>][&protocolVersion=<v>]`; sets
+ * `window.__result` when done. It behaves like a generic host: list and call every tool (with the
+ * arguments the scenario's context names, if any), then list and read resources and prompts when
+ * the server offers them. A failing tool call is logged, not fatal: the scenario's checks judge it.
  */
+import { wrap } from 'comlink';
 import { McpConnection, type ElicitationRequest, type ElicitationResult, type JsonObject } from '../../src/connections/connection.js';
+import type { ConnectionApi, Tool } from '../../workers/connection-api.js';
+import { eraOfVersion } from '../../workers/protocol/wire.js';
 
 declare const WORKER_SOURCE: string;
 
@@ -13,12 +19,9 @@ declare global {
   }
 }
 
-/** The harness plays a person who accepts every form with its defaults (SEP-1034). */
+/** The harness plays a person who accepts every form with its defaults (SEP-1034), else a plausible value. */
 async function acceptDefaults(request: ElicitationRequest): Promise<ElicitationResult> {
-  const properties = (request.requestedSchema.properties ?? {}) as Record<string, { default?: unknown }>;
-  const content: JsonObject = {};
-  for (const [name, schema] of Object.entries(properties)) if (schema.default !== undefined) content[name] = schema.default;
-  return { action: 'accept', content };
+  return { action: 'accept', content: sampleArguments(request.requestedSchema) };
 }
 
 /** Plausible arguments from an input schema: defaults, else a value of the declared type. */
@@ -35,33 +38,88 @@ function sampleArguments(schema: JsonObject): JsonObject {
   return args;
 }
 
+interface ToolCall {
+  name: string;
+  arguments: JsonObject;
+}
+
+/** Scenario-specific arguments: the context's `toolCalls`, or the schema echo of json-schema-2020-12-preservation. */
+function plannedCalls(tools: Tool[], context: JsonObject): ToolCall[] {
+  const listed = new Set(tools.map((t) => t.name));
+  if (Array.isArray(context.toolCalls)) {
+    return (context.toolCalls as ToolCall[]).filter((call) => listed.has(call.name));
+  }
+  const focal = tools.find((t) => t.name === 'json_schema_2020_12_tool');
+  return tools.map((tool) =>
+    tool.name === 'json_schema_echo' && focal
+      ? { name: tool.name, arguments: { schema: focal.inputSchema } }
+      : { name: tool.name, arguments: sampleArguments(tool.inputSchema) },
+  );
+}
+
 async function run(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const server = params.get('server');
   const scenario = params.get('scenario') ?? '';
+  const context = JSON.parse(params.get('context') ?? '{}') as JsonObject;
+  const protocolVersion = params.get('protocolVersion') ?? undefined;
   if (!server) throw new Error('missing ?server=');
-  console.log(`[toolgate] scenario ${scenario} against ${server}`);
+  console.log(`[toolgate] scenario ${scenario} against ${server}${protocolVersion ? ` (protocol ${protocolVersion})` : ''}`);
   const workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  let worker: Worker | undefined;
   const connection = await McpConnection.open(
-    { url: server, clientInfo: { name: 'toolgate-conformance', version: '0.1.0' }, requestTimeoutMs: 20_000 },
-    { createWorker: () => new Worker(workerUrl, { type: 'module' }), onElicit: acceptDefaults },
+    {
+      url: server,
+      clientInfo: { name: 'toolgate-conformance', version: '0.1.0' },
+      requestTimeoutMs: 20_000,
+      ...(protocolVersion && eraOfVersion(protocolVersion) && { protocolVersion }),
+    },
+    { createWorker: () => (worker = new Worker(workerUrl, { type: 'module' })), onElicit: acceptDefaults },
   );
   connection.addEventListener('problem', (e) => console.warn(`[toolgate] problem: ${e.detail.error.message}`));
+  // McpConnection does not expose resources and prompts yet; a second comlink wrapper on the same worker does.
+  const api = wrap<ConnectionApi>(worker!);
+  const info = connection.info!;
+  console.log(`[toolgate] ${info.protocolEra} era, version ${info.protocolVersion}`);
   try {
     const tools = await connection.listTools();
-    for (const tool of tools) {
-      const result = await connection.callTool(tool.name, sampleArguments(tool.inputSchema));
-      console.log(`[toolgate] ${tool.name} → ${JSON.stringify(result).slice(0, 200)}`);
+    for (const call of plannedCalls(tools, context)) {
+      try {
+        const result = await connection.callTool(call.name, call.arguments);
+        console.log(`[toolgate] ${call.name} → ${JSON.stringify(result).slice(0, 200)}`);
+      } catch (err) {
+        console.warn(`[toolgate] ${call.name} failed: ${describe(err)}`);
+      }
+    }
+    if (info.capabilities.resources) {
+      for (const resource of await api.listResources()) {
+        await api.readResource(resource.uri).then(
+          (result) => console.log(`[toolgate] read ${resource.uri} → ${result.contents.length} contents`),
+          (err: unknown) => console.warn(`[toolgate] read ${resource.uri} failed: ${describe(err)}`),
+        );
+      }
+    }
+    if (info.capabilities.prompts) {
+      for (const prompt of await api.listPrompts()) {
+        await api.getPrompt(prompt.name).then(
+          (result) => console.log(`[toolgate] prompt ${prompt.name} → ${result.messages.length} messages`),
+          (err: unknown) => console.warn(`[toolgate] prompt ${prompt.name} failed: ${describe(err)}`),
+        );
+      }
     }
   } finally {
     await connection.close();
   }
 }
 
+function describe(err: unknown): string {
+  return err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
+}
+
 run().then(
   () => (window.__result = { ok: true }),
   (err: unknown) => {
-    const error = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
+    const error = describe(err);
     console.error(`[toolgate] ${error}`);
     window.__result = { ok: false, error };
   },

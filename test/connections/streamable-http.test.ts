@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionConfig, ContentBlock, Progress } from '../../src/connections/connection.js';
-import { control, taggedHttpUrl, uniqueTag } from '../support/env.js';
+import { control, taggedHttpUrl, testEnv, uniqueTag } from '../support/env.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 
@@ -49,6 +49,9 @@ describe('McpConnection over Streamable HTTP', () => {
     const { connection, tag } = await connect();
     expect(connection.info?.serverInfo.name).to.equal('toolgate-demo');
     expect(connection.info?.codec).to.equal('json');
+    // The demo server is a 2025 (legacy) server: the modern probe fails over to initialize.
+    expect(connection.info?.protocolEra).to.equal('legacy');
+    expect(connection.info?.protocolVersion).to.equal('2025-11-25');
     expect(await sessions(tag)).to.deep.equal({ open: 1 });
     const names = (await connection.listTools()).map((t) => t.name);
     expect(names.length).to.be.at.least(12);
@@ -112,5 +115,17 @@ describe('McpConnection over Streamable HTTP', () => {
     const err = await rejection(McpConnection.open({ url: url.href }));
     expect(err.code).to.equal(ErrorCode.HTTP_ERROR);
     expect((err.data as { status: number }).status).to.equal(404);
+  });
+
+  it('with a pinned legacy protocolVersion, skips detection and offers that version', async () => {
+    const { connection } = await connect({ protocolVersion: '2025-06-18' });
+    expect(connection.info?.protocolEra).to.equal('legacy');
+    expect(connection.info?.protocolVersion).to.equal('2025-06-18');
+  });
+
+  it('refuses an unknown protocolVersion, and a modern one over WebSocket, with TG_INVALID_CONFIG', async () => {
+    expect((await rejection(connect({ protocolVersion: '1999-01-01' }))).code).to.equal(ErrorCode.INVALID_CONFIG);
+    const ws = McpConnection.open({ url: testEnv().wsUrl, protocolVersion: '2026-07-28' });
+    expect((await rejection(ws)).code).to.equal(ErrorCode.INVALID_CONFIG);
   });
 });

@@ -4,25 +4,42 @@
  * Transport-agnostic, so the HTTP transports and the stateless era can slot in beside it.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import { parseCallToolResult, parseInitializeResult, parseToolPage } from './validate.js';
+import type { McpSession } from './session.js';
+import {
+  parseCallToolResult,
+  parseGetPromptResult,
+  parseInitializeResult,
+  parsePage,
+  parseReadResourceResult,
+  parseToolPage,
+  promptProblem,
+  resourceProblem,
+  type Page,
+} from './validate.js';
 import {
   Method,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
+  type GetPromptResult,
   type Implementation,
   type InitializeResult,
   type JsonObject,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
   type Tool,
 } from './wire.js';
 
-/** Stops a server that hands out cursors forever. */
-export const MAX_LIST_PAGES = 1000;
+export { MAX_LIST_PAGES } from './pagination.js';
 
 export interface McpClientOptions {
   clientInfo: Implementation;
   /** Capabilities declared in `initialize` (only those the host backs with a handler). */
   capabilities?: JsonObject;
+  /** The version offered in `initialize` (default: the newest legacy version). */
+  protocolVersion?: string;
   /** Called with the negotiated version before `notifications/initialized` is sent. */
   onVersionNegotiated?: (version: string) => void;
   /** The full, re-listed tool set after `notifications/tools/list_changed`. */
@@ -31,7 +48,8 @@ export interface McpClientOptions {
   onproblem?: (error: TgError) => void;
 }
 
-export class McpClient {
+export class McpClient implements McpSession {
+  readonly era = 'legacy' as const;
   readonly #rpc: RpcEngine;
   readonly #options: McpClientOptions;
   #session?: InitializeResult;
@@ -50,7 +68,7 @@ export class McpClient {
 
   /** Negotiates the protocol version; throws `TG_UNSUPPORTED_PROTOCOL_VERSION` on one we don't speak. */
   async initialize(options: Pick<RequestOptions, 'timeoutMs' | 'signal'> = {}): Promise<InitializeResult> {
-    const offered = SUPPORTED_PROTOCOL_VERSIONS[0];
+    const offered = this.#options.protocolVersion ?? SUPPORTED_PROTOCOL_VERSIONS[0];
     const raw = await this.#rpc.request(
       Method.INITIALIZE,
       {
@@ -76,31 +94,44 @@ export class McpClient {
 
   /** Every tool, following `nextCursor` until the last page. Cursors are opaque (`""` is valid). */
   async listTools(options: RequestOptions = {}): Promise<Tool[]> {
+    return this.#list(Method.TOOLS_LIST, async (params) => {
+      const page = parseToolPage(await this.#rpc.request(Method.TOOLS_LIST, params, options));
+      return { items: page.tools, dropped: page.dropped, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
+    }, (tool: Tool) => tool.name);
+  }
+
+  async listResources(options: RequestOptions = {}): Promise<Resource[]> {
+    return this.#list(Method.RESOURCES_LIST, async (params) =>
+      parsePage<Resource>(Method.RESOURCES_LIST, await this.#rpc.request(Method.RESOURCES_LIST, params, options), 'resources', resourceProblem),
+    (resource) => resource.uri);
+  }
+
+  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
     this.#requireSession();
-    const tools: Tool[] = [];
-    const names = new Set<string>();
-    const seenCursors = new Set<string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const params: JsonObject | undefined = cursor === undefined ? undefined : { cursor };
-      const result = parseToolPage(await this.#rpc.request(Method.TOOLS_LIST, params, options));
-      for (const problem of result.dropped) this.#problem(`Dropped a tool definition: ${problem}`);
-      for (const tool of result.tools) {
-        if (names.has(tool.name)) {
-          this.#problem(`Dropped a duplicate definition of tool ${tool.name}`);
-          continue;
-        }
-        names.add(tool.name);
-        tools.push(tool);
-      }
-      if (result.nextCursor === undefined) return tools;
-      if (seenCursors.has(result.nextCursor)) {
-        throw new TgError(ErrorCode.PROTOCOL_ERROR, 'tools/list repeated a cursor; the list would never end');
-      }
-      seenCursors.add(result.nextCursor);
-      cursor = result.nextCursor;
-    }
-    throw new TgError(ErrorCode.PROTOCOL_ERROR, `tools/list had more than ${MAX_LIST_PAGES} pages`);
+    return parseReadResourceResult(await this.#rpc.request(Method.RESOURCES_READ, { uri }, options));
+  }
+
+  async listPrompts(options: RequestOptions = {}): Promise<Prompt[]> {
+    return this.#list(Method.PROMPTS_LIST, async (params) =>
+      parsePage<Prompt>(Method.PROMPTS_LIST, await this.#rpc.request(Method.PROMPTS_LIST, params, options), 'prompts', promptProblem),
+    (prompt) => prompt.name);
+  }
+
+  async getPrompt(name: string, args?: Record<string, string>, options: RequestOptions = {}): Promise<GetPromptResult> {
+    this.#requireSession();
+    const params: JsonObject = args === undefined ? { name } : { name, arguments: args };
+    return parseGetPromptResult(await this.#rpc.request(Method.PROMPTS_GET, params, options));
+  }
+
+  #list<T>(
+    method: string,
+    fetchPage: (params: JsonObject | undefined) => Promise<Page<T>>,
+    keyOf: (item: T) => string,
+  ): Promise<T[]> {
+    this.#requireSession();
+    return collectPages(method, (cursor) => fetchPage(cursor === undefined ? undefined : { cursor }), keyOf, (reason) =>
+      this.#problem(`Dropped a ${method} entry: ${reason}`),
+    );
   }
 
   async callTool(name: string, args: JsonObject, options: RequestOptions = {}): Promise<CallToolResult> {

@@ -1,6 +1,6 @@
 /**
  * JSON-RPC 2.0 engine over a Transport: id correlation, per-request timeouts with a hard maximum,
- * cancellation (`notifications/cancelled`), progress (`progressToken`), answers to `ping`, and
+ * cancellation (`notifications/cancelled`, or the transport's own abort where it has one), progress (`progressToken`), answers to `ping`, and
  * rejecting every pending request with `TG_CONNECTION_CLOSED` when the transport closes.
  * A bad frame is reported through `onerror` and counted; the connection survives it.
  */
@@ -182,6 +182,8 @@ export class RpcEngine {
     }
     entry.reject(error);
     if (cancelReason !== undefined && !this.#closed) {
+      // Where the transport can close the request's own stream, that is the cancellation (2026-07-28 HTTP).
+      if (this.#transport.abort?.(id, cancelReason)) return;
       this.notify(Method.CANCELLED, { requestId: id, reason: cancelReason }).catch(() => {
         /* the connection is going away; nothing left to cancel */
       });

@@ -4,7 +4,19 @@
  * rather than poisoning the whole list.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
-import type { CallToolResult, ContentBlock, InitializeResult, JsonObject, ListToolsResult, Tool } from './wire.js';
+import type {
+  CallToolResult,
+  ContentBlock,
+  DiscoverResult,
+  GetPromptResult,
+  InitializeResult,
+  JsonObject,
+  ListToolsResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  Tool,
+} from './wire.js';
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -91,4 +103,77 @@ export function parseCallToolResult(result: JsonObject): CallToolResult {
     if (problem) throw protocolError(`tools/call content[${index}]: ${problem}`, { index });
   }
   return { ...result, content: content as ContentBlock[] } as CallToolResult;
+}
+
+/** One page of any list: the usable entries, the cursor, and the entries dropped with the reason. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+  dropped: string[];
+}
+
+/** Checks a list page: `key` must be an array; each entry is kept or dropped by `problem`. */
+export function parsePage<T>(method: string, result: JsonObject, key: string, problem: (entry: unknown) => string | undefined): Page<T> {
+  const entries = result[key];
+  const { nextCursor } = result;
+  if (!Array.isArray(entries)) throw protocolError(`${method} result has no ${key} array`);
+  if (!optionalString(nextCursor)) throw protocolError(`${method} nextCursor is not a string`);
+  const page: Page<T> = { items: [], dropped: [] };
+  for (const entry of entries) {
+    const reason = problem(entry);
+    if (reason) page.dropped.push(reason);
+    else page.items.push(entry as T);
+  }
+  if (nextCursor !== undefined) page.nextCursor = nextCursor as string;
+  return page;
+}
+
+export function resourceProblem(resource: unknown): string | undefined {
+  if (!isObject(resource)) return 'resource is not an object';
+  if (typeof resource.uri !== 'string' || typeof resource.name !== 'string') return 'resource lacks uri/name';
+  return undefined;
+}
+
+export function promptProblem(prompt: unknown): string | undefined {
+  if (!isObject(prompt)) return 'prompt is not an object';
+  if (typeof prompt.name !== 'string' || prompt.name.length === 0) return 'prompt name is not a non-empty string';
+  if (prompt.arguments !== undefined && !Array.isArray(prompt.arguments)) return `prompt ${prompt.name}: arguments is not an array`;
+  return undefined;
+}
+
+export function parseReadResourceResult(result: JsonObject): ReadResourceResult {
+  const { contents } = result;
+  if (!Array.isArray(contents)) throw protocolError('resources/read result has no contents array');
+  for (const [index, item] of contents.entries()) {
+    const ok = isObject(item) && typeof item.uri === 'string' && (typeof item.text === 'string' || typeof item.blob === 'string');
+    if (!ok) throw protocolError(`resources/read contents[${index}] lacks uri and text/blob`, { index });
+  }
+  return result as unknown as ReadResourceResult;
+}
+
+export function parseGetPromptResult(result: JsonObject): GetPromptResult {
+  const { messages } = result;
+  if (!Array.isArray(messages)) throw protocolError('prompts/get result has no messages array');
+  for (const [index, message] of messages.entries()) {
+    const ok = isObject(message) && (message.role === 'user' || message.role === 'assistant');
+    const problem = ok ? contentProblem(message.content) : 'message lacks a user/assistant role';
+    if (problem) throw protocolError(`prompts/get messages[${index}]: ${problem}`, { index });
+  }
+  return result as unknown as GetPromptResult;
+}
+
+/** `server/discover`. `serverInfo` is read from `_meta` (spec) or, as some drafts had it, the body. */
+export function parseDiscoverResult(result: JsonObject): DiscoverResult {
+  const { supportedVersions, capabilities, instructions, _meta } = result;
+  if (!Array.isArray(supportedVersions) || !supportedVersions.every((v) => typeof v === 'string')) {
+    throw protocolError('server/discover result lacks supportedVersions');
+  }
+  if (!isObject(capabilities)) throw protocolError('server/discover result lacks capabilities');
+  if (!optionalString(instructions)) throw protocolError('server/discover instructions is not a string');
+  const metaInfo = isObject(_meta) ? _meta['io.modelcontextprotocol/serverInfo'] : undefined;
+  const info = isObject(metaInfo) ? metaInfo : isObject(result.serverInfo) ? result.serverInfo : undefined;
+  const discover: DiscoverResult = { supportedVersions: supportedVersions as string[], capabilities };
+  if (instructions !== undefined) discover.instructions = instructions as string;
+  if (info && typeof info.name === 'string') discover.serverInfo = { name: info.name, version: typeof info.version === 'string' ? info.version : '' };
+  return discover;
 }

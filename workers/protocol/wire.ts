@@ -96,9 +96,39 @@ export function classify(raw: unknown): Incoming {
 
 // ── MCP ───────────────────────────────────────────────────────────────────────
 
-/** Versions this client speaks, newest first; the first is offered in `initialize`. */
+/** Legacy (handshake) versions this client speaks, newest first; the first is offered in `initialize`. */
 export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'] as const;
 export type ProtocolVersion = (typeof SUPPORTED_PROTOCOL_VERSIONS)[number];
+
+/** Modern (stateless, per-request `_meta`) versions this client speaks, newest first. */
+export const MODERN_PROTOCOL_VERSIONS = ['2026-07-28'] as const;
+export type ModernProtocolVersion = (typeof MODERN_PROTOCOL_VERSIONS)[number];
+
+/** Legacy = `initialize` handshake and sessions; modern = stateless requests (basic/versioning.mdx). */
+export type ProtocolEra = 'legacy' | 'modern';
+
+/** The era a version belongs to, or undefined for a version this client does not speak. */
+export function eraOfVersion(version: string): ProtocolEra | undefined {
+  if ((MODERN_PROTOCOL_VERSIONS as readonly string[]).includes(version)) return 'modern';
+  if ((SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(version)) return 'legacy';
+  return undefined;
+}
+
+/** Reserved `_meta` keys of the modern era (basic/index.mdx §_meta). */
+export const MetaKey = {
+  PROTOCOL_VERSION: 'io.modelcontextprotocol/protocolVersion',
+  CLIENT_INFO: 'io.modelcontextprotocol/clientInfo',
+  CLIENT_CAPABILITIES: 'io.modelcontextprotocol/clientCapabilities',
+  SERVER_INFO: 'io.modelcontextprotocol/serverInfo',
+  SUBSCRIPTION_ID: 'io.modelcontextprotocol/subscriptionId',
+} as const;
+
+/** JSON-RPC error codes the modern era defines (-32020…-32099 is reserved for MCP). */
+export const McpErrorCode = {
+  HEADER_MISMATCH: -32020,
+  MISSING_REQUIRED_CLIENT_CAPABILITY: -32021,
+  UNSUPPORTED_PROTOCOL_VERSION: -32022,
+} as const;
 
 export const Method = {
   INITIALIZE: 'initialize',
@@ -110,7 +140,17 @@ export const Method = {
   PROGRESS: 'notifications/progress',
   TOOLS_LIST_CHANGED: 'notifications/tools/list_changed',
   ELICIT: 'elicitation/create',
+  SERVER_DISCOVER: 'server/discover',
+  SUBSCRIPTIONS_LISTEN: 'subscriptions/listen',
+  SUBSCRIPTIONS_ACKNOWLEDGED: 'notifications/subscriptions/acknowledged',
+  RESOURCES_LIST: 'resources/list',
+  RESOURCES_READ: 'resources/read',
+  PROMPTS_LIST: 'prompts/list',
+  PROMPTS_GET: 'prompts/get',
 } as const;
+
+/** The requests whose result may be an `InputRequiredResult` (basic/patterns/mrtr.mdx §Supported Requests). */
+export const MRTR_METHODS: ReadonlySet<string> = new Set([Method.TOOLS_CALL, Method.RESOURCES_READ, Method.PROMPTS_GET]);
 
 export interface Implementation {
   name: string;
@@ -197,3 +237,72 @@ export interface Progress {
   total?: number;
   message?: string;
 }
+
+/** A resource a server lists. */
+export interface Resource {
+  uri: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  size?: number;
+  annotations?: ContentAnnotations;
+  _meta?: JsonObject;
+}
+
+export interface ReadResourceResult {
+  contents: ResourceContents[];
+  _meta?: JsonObject;
+}
+
+export interface PromptArgument {
+  name: string;
+  title?: string;
+  description?: string;
+  required?: boolean;
+}
+
+export interface Prompt {
+  name: string;
+  title?: string;
+  description?: string;
+  arguments?: PromptArgument[];
+  _meta?: JsonObject;
+}
+
+export interface PromptMessage {
+  role: 'user' | 'assistant';
+  content: ContentBlock;
+}
+
+export interface GetPromptResult {
+  description?: string;
+  messages: PromptMessage[];
+  _meta?: JsonObject;
+}
+
+// ── MCP 2026-07-28 (modern era) ─────────────────────────────────────────────
+
+/** `server/discover`: what a modern server speaks and offers. `serverInfo` sits in `_meta` (or, in drafts, the body). */
+export interface DiscoverResult {
+  supportedVersions: string[];
+  capabilities: ServerCapabilities;
+  instructions?: string;
+  serverInfo?: Implementation;
+  _meta?: JsonObject;
+}
+
+/** A server-to-client request embedded in an `InputRequiredResult`. */
+export interface InputRequest {
+  method: string;
+  params?: JsonObject;
+}
+
+/** A result, sorted by `resultType` (basic/index.mdx §ResultType). Unknown types are `invalid`. */
+export type ClassifiedResult =
+  | { resultType: 'complete'; result: JsonObject }
+  | { resultType: 'input_required'; inputRequests?: Record<string, InputRequest>; requestState?: string }
+  | { resultType: 'invalid'; reason: string };
+
+/** Caching hints on cacheable results (server/utilities/caching.mdx). */
+export type CacheScope = 'public' | 'private';

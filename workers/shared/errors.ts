@@ -33,6 +33,21 @@ export const ErrorCode = {
   HTTP_ERROR: 'TG_HTTP_ERROR',
   /** The server no longer knows the HTTP session (404); the client re-initializes once. */
   SESSION_EXPIRED: 'TG_SESSION_EXPIRED',
+  /**
+   * A tool's definition is unusable on this transport (e.g. an invalid `x-mcp-header`); it was dropped
+   * from `tools/list` and the client refuses to call it.
+   */
+  TOOL_REJECTED: 'TG_TOOL_REJECTED',
+  /**
+   * A modern server asked for input (MRTR `inputRequests`) that this client cannot provide: a method it
+   * does not support, no handler on the page, or more rounds than the limit.
+   */
+  INPUT_UNAVAILABLE: 'TG_INPUT_UNAVAILABLE',
+  /**
+   * A modern-era response stream ended before its response. Streams are not resumable in 2026-07-28;
+   * reads are re-issued once with a new id, a `tools/call` never is.
+   */
+  STREAM_INTERRUPTED: 'TG_STREAM_INTERRUPTED',
   /** The worker itself failed (uncaught error or terminated). */
   WORKER_FAILED: 'TG_WORKER_FAILED',
 } as const;

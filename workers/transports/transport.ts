@@ -1,5 +1,5 @@
 import type { TgError } from '../shared/errors.js';
-import type { JsonRpcMessage } from '../protocol/wire.js';
+import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
 
 /**
  * A transport only frames and carries messages; correlation, timeouts and rejecting pending
@@ -16,6 +16,12 @@ export interface Transport {
   readonly codecName: 'json' | 'msgpack';
   /** Told the negotiated version, for transports that send it as a header. */
   setProtocolVersion?(version: string): void;
+  /**
+   * Cancels one request at the transport level, where the binding defines that (2026-07-28 HTTP: close
+   * its response stream). Returns true when that is the whole cancellation, so the RPC engine sends
+   * no `notifications/cancelled`.
+   */
+  abort?(id: RequestId, reason?: string): boolean;
   /** Opens the server-to-client stream where the transport has one (HTTP GET); resolves once it is open or refused. */
   openEventStream?(): Promise<void>;
   onmessage?: (message: unknown) => void;

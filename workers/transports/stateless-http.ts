@@ -1,0 +1,230 @@
+/**
+ * Streamable HTTP as of MCP 2026-07-28 (basic/transports/streamable-http.mdx): stateless. One POST per
+ * request, answered by JSON or by an SSE stream scoped to that request; no session, no GET stream,
+ * no resumption, and no `notifications/cancelled` — aborting the response stream is the cancellation.
+ * Every POST carries `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name` and the tool's `Mcp-Param-*`
+ * headers (protocol/headers.ts). A JSON-RPC error in a 4xx body is still the answer to the request,
+ * so the protocol layer can act on -32022/-32020.
+ */
+import { ErrorCode, TgError } from '../shared/errors.js';
+import { standardHeaders } from '../protocol/headers.js';
+import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../protocol/wire.js';
+import { readSse } from './sse.js';
+import type { Transport } from './transport.js';
+
+const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/** Headers a browser client sends; the server must allow them in CORS, or the browser blocks the request. */
+const CORS_HINT =
+  'The server must allow this origin and the request headers Content-Type, Accept, Authorization, MCP-Protocol-Version, ' +
+  'Mcp-Method, Mcp-Name and Mcp-Param-*.';
+
+/** The outcome of one POST: the HTTP status and, if the body held one, the response to our request. */
+export interface Exchange {
+  status: number;
+  /** The JSON-RPC response for the request (an error with id null is attributed to it: one POST, one request). */
+  answer?: unknown;
+  /** True when an SSE body ended before the answer. */
+  interrupted?: boolean;
+}
+
+export interface PostOptions {
+  url: string;
+  fetch: typeof fetch;
+  request: JsonRpcRequest;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+  maxBytes?: number;
+  /** Other messages on the response stream (progress, logging). */
+  onOther?: (message: unknown) => void;
+  onError?: (error: TgError) => void;
+}
+
+function contentType(response: Response): string {
+  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function answerFor(message: unknown, id: RequestId): unknown {
+  if (typeof message !== 'object' || message === null || Array.isArray(message) || 'method' in message) return undefined;
+  const m = message as { id?: unknown; error?: unknown };
+  if (m.id === id) return message;
+  if (m.id === null && m.error !== undefined) return { ...m, id };
+  return undefined;
+}
+
+async function readJson(response: Response, maxBytes: number, url: string): Promise<unknown> {
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    void response.body?.cancel().catch(() => {});
+    throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${maxBytes} bytes`, { data: { limit: maxBytes } });
+  }
+  const text = await response.text();
+  if (text.length > maxBytes) throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${maxBytes} bytes`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new TgError(ErrorCode.PROTOCOL_ERROR, `Response body from ${url} is not JSON`, { cause });
+  }
+}
+
+/**
+ * POSTs one request with the modern headers and reads its answer from a JSON body (any status) or an
+ * SSE stream (2xx). Rejects with `TG_NETWORK_ERROR` (network or CORS), `TG_FRAME_TOO_LARGE`, or
+ * `TG_PROTOCOL_ERROR` (a 2xx body that is not JSON/SSE); an abort rejects with the signal's reason.
+ */
+export async function postRequest(options: PostOptions): Promise<Exchange> {
+  const { url, request, signal } = options;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const body = JSON.stringify(request);
+  if (body.length > maxBytes) {
+    throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${maxBytes} bytes`, { data: { limit: maxBytes } });
+  }
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        ...standardHeaders(request),
+        ...options.headers,
+      },
+      body,
+      credentials: 'omit',
+      signal,
+    });
+  } catch (cause) {
+    if (signal.aborted) throw signal.reason;
+    throw new TgError(ErrorCode.NETWORK_ERROR, `Could not reach ${new URL(url).origin}: the network failed, or the browser blocked the request (CORS). ${CORS_HINT}`, {
+      cause,
+    });
+  }
+  const type = contentType(response);
+  if (type === 'application/json') {
+    const parsed = await readJson(response, maxBytes, url).catch((error: unknown) => {
+      if (response.ok) throw error;
+      return undefined; // a 4xx/5xx with a broken body is reported by its status
+    });
+    const answer = answerFor(parsed, request.id);
+    return answer === undefined ? { status: response.status } : { status: response.status, answer };
+  }
+  if (type === 'text/event-stream' && response.ok) {
+    let answer: unknown;
+    await readSse(
+      response.body ?? new ReadableStream(),
+      {
+        onEvent: (event) => {
+          if (event.data === '' || answer !== undefined) return;
+          let message: unknown;
+          try {
+            message = JSON.parse(event.data) as unknown;
+          } catch (cause) {
+            options.onError?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'An SSE event is not JSON', { cause }));
+            return;
+          }
+          const mine = answerFor(message, request.id);
+          if (mine !== undefined) answer = mine;
+          else options.onOther?.(message);
+        },
+      },
+      maxBytes,
+    ).catch((error: unknown) => {
+      if (signal.aborted) throw signal.reason;
+      if (answer === undefined) options.onError?.(error instanceof TgError ? error : new TgError(ErrorCode.PROTOCOL_ERROR, String(error), { cause: error }));
+    });
+    return answer === undefined ? { status: response.status, interrupted: true } : { status: response.status, answer };
+  }
+  void response.body?.cancel().catch(() => {});
+  if (!response.ok) return { status: response.status };
+  throw new TgError(ErrorCode.PROTOCOL_ERROR, `Unexpected content type "${type}" from ${url}`, { data: { status: response.status } });
+}
+
+export interface StatelessHttpOptions {
+  url: string;
+  /** The one fetch all traffic uses (auth and proxies plug in here). */
+  fetch?: typeof fetch;
+  maxMessageBytes?: number;
+}
+
+export class StatelessHttpTransport implements Transport {
+  onmessage?: (message: unknown) => void;
+  onerror?: (error: TgError) => void;
+  onclose?: (reason?: TgError) => void;
+  readonly codecName = 'json' as const;
+
+  readonly #url: string;
+  readonly #fetch: typeof fetch;
+  readonly #maxBytes: number;
+  readonly #lifetime = new AbortController();
+  /** One controller per request in flight: aborting it closes that response stream (= cancellation). */
+  readonly #inflight = new Map<RequestId, AbortController>();
+  #paramHeaders: (request: JsonRpcRequest) => Record<string, string> = () => ({});
+  #closed = false;
+
+  constructor(options: StatelessHttpOptions) {
+    this.#url = options.url;
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  async start(): Promise<void> {}
+
+  /** The protocol layer owns the tool definitions, so it supplies the `Mcp-Param-*` headers per request. */
+  setParamHeaders(provider: (request: JsonRpcRequest) => Record<string, string>): void {
+    this.#paramHeaders = provider;
+  }
+
+  async send(message: JsonRpcMessage): Promise<void> {
+    if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
+    if (!('method' in message)) {
+      // Servers may not send requests in this era, so there is nothing to answer, and POSTing responses is forbidden.
+      throw new TgError(ErrorCode.PROTOCOL_ERROR, 'The server sent a request; the 2026-07-28 HTTP binding carries no client responses');
+    }
+    if (!('id' in message)) {
+      if (message.method === Method.CANCELLED) return; // cancellation is the aborted stream (see abort())
+      throw new TgError(ErrorCode.PROTOCOL_ERROR, `No client notification ${message.method} exists in the 2026-07-28 HTTP binding`);
+    }
+    const controller = new AbortController();
+    const onLifetimeEnd = () => controller.abort(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
+    this.#lifetime.signal.addEventListener('abort', onLifetimeEnd, { once: true });
+    this.#inflight.set(message.id, controller);
+    try {
+      const exchange = await postRequest({
+        url: this.#url,
+        fetch: this.#fetch,
+        request: message,
+        headers: this.#paramHeaders(message),
+        signal: controller.signal,
+        maxBytes: this.#maxBytes,
+        onOther: (other) => this.#deliver(other),
+        onError: (error) => this.onerror?.(error),
+      });
+      if (exchange.answer !== undefined) return this.#deliver(exchange.answer);
+      if (exchange.interrupted) {
+        throw new TgError(ErrorCode.STREAM_INTERRUPTED, `The response stream for ${message.method} ended before its response`, {
+          data: { method: message.method },
+        });
+      }
+      throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${exchange.status} from ${this.#url}`, { data: { status: exchange.status } });
+    } finally {
+      this.#inflight.delete(message.id);
+      this.#lifetime.signal.removeEventListener('abort', onLifetimeEnd);
+    }
+  }
+
+  /** Cancels a request by closing its response stream; true means no `notifications/cancelled` is needed. */
+  abort(id: RequestId, reason?: string): boolean {
+    this.#inflight.get(id)?.abort(new TgError(ErrorCode.CANCELLED, `Request cancelled: ${reason ?? 'cancelled'}`));
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#lifetime.abort();
+    this.onclose?.(undefined);
+  }
+
+  #deliver(message: unknown): void {
+    if (!this.#closed) this.onmessage?.(message);
+  }
+}
