@@ -14,11 +14,23 @@ export const CORS_HEADERS = Object.freeze({
   'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
   'access-control-allow-headers': 'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id, mcp-method, mcp-name',
   'access-control-expose-headers': 'mcp-session-id, mcp-protocol-version, www-authenticate',
+  // Let browsers cache the preflight, so a call is one request rather than two.
+  'access-control-max-age': '7200',
 });
 
-/** @param {ServerResponse} res */
-export function setCors(res) {
+/**
+ * Sets the CORS headers. `Mcp-Param-{Name}` headers (2026-07-28, from a tool's `x-mcp-header`) have
+ * names a server cannot list in advance, so the ones a preflight asks for are allowed by prefix.
+ * @param {ServerResponse} res
+ * @param {IncomingMessage} [req]
+ */
+export function setCors(res, req) {
   for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+  const requested = String(req?.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => /^mcp-param-[a-z0-9-]+$/.test(h));
+  if (requested.length > 0) res.setHeader('access-control-allow-headers', `${CORS_HEADERS['access-control-allow-headers']}, ${requested.join(', ')}`);
 }
 
 /**

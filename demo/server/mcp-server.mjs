@@ -267,6 +267,27 @@ export function createDemoMcpServer({ onCancel } = {}) {
     },
   );
 
+  // One resource and one prompt, so clients can exercise resources/* and prompts/*.
+  mcpServer.registerResource(
+    'notes-index',
+    'notes://index',
+    { title: 'Notes index', description: 'The id and title of every note.', mimeType: 'text/plain' },
+    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: notes.map((n) => `${n.id}: ${n.title}`).join('\n') }] }),
+  );
+  mcpServer.registerPrompt(
+    'summarize_note',
+    {
+      title: 'Summarize a note',
+      description: 'Asks the model for a one-paragraph summary of a note.',
+      argsSchema: { id: z.string().describe('Note id, e.g. note-1') },
+    },
+    ({ id }) => {
+      const note = notes.find((n) => n.id === id);
+      const body = note ? `${note.title}\n\n${note.body}` : `(no note ${id})`;
+      return { messages: [{ role: 'user', content: { type: 'text', text: `Summarize this note in one paragraph:\n\n${body}` } }] };
+    },
+  );
+
   assertToolsPaginated(mcpServer);
   return mcpServer;
 }

@@ -60,7 +60,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const isHook = testHooks && url.pathname.startsWith('/__test/');
     if (url.pathname !== '/mcp' && !isHook) return void res.writeHead(404).end();
-    setCors(res);
+    setCors(res, req);
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const handled = isHook ? handleTestHook(req, res, url, connections, http) : http.handle(req, res, url);
     handled.catch((error) => {

@@ -11,6 +11,10 @@ import type {
   CallToolResult,
   ConnectionApi,
   ElicitationHandler,
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
   ConnectionConfig,
   ConnectionDiagnostics,
   ConnectionEvent,
@@ -31,8 +35,12 @@ export type {
   ElicitationHandler,
   ElicitationRequest,
   ElicitationResult,
+  GetPromptResult,
   JsonObject,
   Progress,
+  Prompt,
+  ReadResourceResult,
+  Resource,
   Tool,
   ToolAnnotations,
   TransportKind,
@@ -155,6 +163,24 @@ export class McpConnection extends EventTarget {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  listResources(): Promise<Resource[]> {
+    return this.#guard(this.#api.listResources());
+  }
+
+  readResource(uri: string): Promise<ReadResourceResult> {
+    if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
+    return this.#guard(this.#api.readResource(uri));
+  }
+
+  listPrompts(): Promise<Prompt[]> {
+    return this.#guard(this.#api.listPrompts());
+  }
+
+  getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult> {
+    if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
+    return this.#guard(this.#api.getPrompt(name, args));
   }
 
   diagnostics(): Promise<ConnectionDiagnostics> {

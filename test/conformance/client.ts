@@ -6,9 +6,8 @@
  * arguments the scenario's context names, if any), then list and read resources and prompts when
  * the server offers them. A failing tool call is logged, not fatal: the scenario's checks judge it.
  */
-import { wrap } from 'comlink';
 import { McpConnection, type ElicitationRequest, type ElicitationResult, type JsonObject } from '../../src/connections/connection.js';
-import type { ConnectionApi, Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/connection-api.js';
 import { eraOfVersion } from '../../workers/protocol/wire.js';
 
 declare const WORKER_SOURCE: string;
@@ -66,7 +65,6 @@ async function run(): Promise<void> {
   if (!server) throw new Error('missing ?server=');
   console.log(`[toolgate] scenario ${scenario} against ${server}${protocolVersion ? ` (protocol ${protocolVersion})` : ''}`);
   const workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-  let worker: Worker | undefined;
   const connection = await McpConnection.open(
     {
       url: server,
@@ -74,11 +72,9 @@ async function run(): Promise<void> {
       requestTimeoutMs: 20_000,
       ...(protocolVersion && eraOfVersion(protocolVersion) && { protocolVersion }),
     },
-    { createWorker: () => (worker = new Worker(workerUrl, { type: 'module' })), onElicit: acceptDefaults },
+    { createWorker: () => new Worker(workerUrl, { type: 'module' }), onElicit: acceptDefaults },
   );
   connection.addEventListener('problem', (e) => console.warn(`[toolgate] problem: ${e.detail.error.message}`));
-  // McpConnection does not expose resources and prompts yet; a second comlink wrapper on the same worker does.
-  const api = wrap<ConnectionApi>(worker!);
   const info = connection.info!;
   console.log(`[toolgate] ${info.protocolEra} era, version ${info.protocolVersion}`);
   try {
@@ -92,16 +88,16 @@ async function run(): Promise<void> {
       }
     }
     if (info.capabilities.resources) {
-      for (const resource of await api.listResources()) {
-        await api.readResource(resource.uri).then(
+      for (const resource of await connection.listResources()) {
+        await connection.readResource(resource.uri).then(
           (result) => console.log(`[toolgate] read ${resource.uri} → ${result.contents.length} contents`),
           (err: unknown) => console.warn(`[toolgate] read ${resource.uri} failed: ${describe(err)}`),
         );
       }
     }
     if (info.capabilities.prompts) {
-      for (const prompt of await api.listPrompts()) {
-        await api.getPrompt(prompt.name).then(
+      for (const prompt of await connection.listPrompts()) {
+        await connection.getPrompt(prompt.name).then(
           (result) => console.log(`[toolgate] prompt ${prompt.name} → ${result.messages.length} messages`),
           (err: unknown) => console.warn(`[toolgate] prompt ${prompt.name} failed: ${describe(err)}`),
         );

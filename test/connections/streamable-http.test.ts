@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionConfig, ContentBlock, Progress } from '../../src/connections/connection.js';
-import { control, taggedHttpUrl, testEnv, uniqueTag } from '../support/env.js';
+import { control, taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 
@@ -128,4 +128,27 @@ describe('McpConnection over Streamable HTTP', () => {
     const ws = McpConnection.open({ url: testEnv().wsUrl, protocolVersion: '2026-07-28' });
     expect((await rejection(ws)).code).to.equal(ErrorCode.INVALID_CONFIG);
   });
+});
+
+describe('Resources and prompts', () => {
+  for (const [transport, url] of [
+    ['Streamable HTTP', () => taggedHttpUrl(uniqueTag('rp'))],
+    ['WebSocket', () => taggedWsUrl(uniqueTag('rp'))],
+  ] as const) {
+    it(`lists and reads resources, lists and gets prompts over ${transport}`, async () => {
+      const connection = await McpConnection.open({ url: url() });
+      open.push(connection);
+      const resources = await connection.listResources();
+      expect(resources.map((r) => r.uri)).to.include('notes://index');
+      const read = await connection.readResource('notes://index');
+      const first = read.contents[0] as { text?: string };
+      expect(first.text).to.match(/note-1/);
+      const prompts = await connection.listPrompts();
+      expect(prompts.map((p) => p.name)).to.include('summarize_note');
+      const prompt = await connection.getPrompt('summarize_note', { id: 'note-1' });
+      expect(JSON.stringify(prompt.messages)).to.contain('Summarize this note');
+      const missing = await rejection(connection.readResource('notes://nope'));
+      expect(missing.code).to.equal(ErrorCode.RPC_ERROR);
+    });
+  }
 });
