@@ -7,7 +7,7 @@ import { ErrorCode, TgError, errorCode, invalidArgument } from './shared/errors.
 import { serializeError } from './shared/transfer-handlers.js';
 import { McpClient } from './protocol/client.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, decisionForVersion, detectEra, forgetEra, rememberEra, rememberedEra, type EraDecision } from './protocol/era.js';
-import { ModernClient } from './protocol/modern-client.js';
+import type { ModernClient } from './protocol/modern-client.js';
 import { RpcEngine } from './protocol/rpc.js';
 import type { McpSession } from './protocol/session.js';
 import {
@@ -25,10 +25,9 @@ import {
   type Resource,
   type Tool,
 } from './protocol/wire.js';
-import { WebSocketTransport, DEFAULT_MAX_FRAME_BYTES } from './transports/websocket.js';
-import { StreamableHttpTransport } from './transports/streamable-http.js';
-import { StatelessHttpTransport } from './transports/stateless-http.js';
-import type { Transport } from './transports/transport.js';
+// Transports and the 2026 client load on demand: a WebSocket connection never pays for HTTP code (or
+// the other way round), which keeps an idle worker's heap and the first chunk small.
+import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transports/transport.js';
 import type {
   ConnectionApi,
   ConnectionConfig,
@@ -211,8 +210,8 @@ export class Connection implements ConnectionApi {
     const maxBytes = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     const transport: Transport =
       kind === 'websocket'
-        ? new WebSocketTransport({ url: config.url, msgpack: config.msgpack === true, maxFrameBytes: maxBytes })
-        : new StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
+        ? new (await import('./transports/websocket.js')).WebSocketTransport({ url: config.url, msgpack: config.msgpack === true, maxFrameBytes: maxBytes })
+        : new (await import('./transports/streamable-http.js')).StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
     const rpc = this.#newRpc(transport, config);
     if (onElicit) {
       // Elicitation is declared only when the page can show it to a person.
@@ -248,6 +247,10 @@ export class Connection implements ConnectionApi {
     discovered: DiscoverResult | undefined,
     onElicit?: ElicitationHandler,
   ): Promise<ConnectionInfo> {
+    const [{ StatelessHttpTransport }, { ModernClient }] = await Promise.all([
+      import('./transports/stateless-http.js'),
+      import('./protocol/modern-client.js'),
+    ]);
     const transport = new StatelessHttpTransport({ url: config.url, maxMessageBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
     const rpc = this.#newRpc(transport, config);
     const client = new ModernClient(rpc, {

@@ -1,3 +1,6 @@
+/** Largest frame or message body sent or accepted, unless configured otherwise. */
+export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
 import type { TgError } from '../shared/errors.js';
 import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
 
