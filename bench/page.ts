@@ -5,6 +5,9 @@
  */
 import { wrap, type Remote } from 'comlink';
 import { McpConnection } from '../src/connections/connection.js';
+import { AuditLog } from '../src/audit/audit-log.js';
+import { Gate } from '../src/gate/gate.js';
+import { ALLOW_ALL_POLICY } from '../src/gate/policy.js';
 import { jsonCodec } from '../workers/codecs/json.js';
 import { msgpackCodec } from '../workers/codecs/msgpack.js';
 import { bytesToBase64 } from '../workers/codecs/base64.js';
@@ -100,7 +103,8 @@ interface BenchClient {
 }
 
 export type ClientSpec =
-  | { kind: 'toolgate'; url: string; msgpack?: boolean }
+  /** `gated`: every call goes page → gate (allow rule) → write-ahead audit → worker, as in the product. */
+  | { kind: 'toolgate'; url: string; msgpack?: boolean; gated?: boolean }
   | { kind: 'sdk'; url: string };
 
 async function openClient(spec: ClientSpec): Promise<BenchClient> {
@@ -110,6 +114,7 @@ async function openClient(spec: ClientSpec): Promise<BenchClient> {
       { createWorker: () => new Worker(toolgateWorkerUrl, { type: 'module', name: 'tg-connection' }) },
     );
     await connection.listTools();
+    if (spec.gated) return gatedClient(connection);
     return {
       codec: connection.info?.codec,
       call: async (tool, args) => {
@@ -134,6 +139,34 @@ async function openClient(spec: ClientSpec): Promise<BenchClient> {
     close: async () => {
       await transport.terminateSession().catch(() => {});
       await client.close();
+    },
+  };
+}
+
+/** The product path: a Gate with an allow-all policy over a fresh audit database. */
+async function gatedClient(connection: McpConnection): Promise<BenchClient> {
+  const dbName = `toolgate-bench-${crypto.randomUUID()}`;
+  const audit = await AuditLog.open({ dbName, agent: { id: 'bench' } });
+  const gate = await Gate.open({ audit, policy: ALLOW_ALL_POLICY, persist: false });
+  const tools = await gate.addServer('bench', connection);
+  const ids = new Map(tools.map((t) => [t.tool.name, t.id]));
+  return {
+    codec: connection.info?.codec,
+    call: async (tool, args) => {
+      const toolId = ids.get(tool);
+      if (!toolId) throw new Error(`no gated tool ${tool}`);
+      const outcome = await gate.call({ toolId, args: args as never, proposer: { kind: 'llm', providerLabel: 'local' } });
+      if (outcome.status !== 'ok') throw new Error(`gated call ${outcome.status}: ${JSON.stringify(outcome).slice(0, 200)}`);
+      return outcome;
+    },
+    close: async () => {
+      gate.close();
+      await connection.close();
+      audit.close();
+      await new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase(dbName);
+        request.onsuccess = request.onerror = request.onblocked = resolve;
+      });
     },
   };
 }

@@ -317,6 +317,7 @@ async function main() {
     /** @type {[string, any][]} */
     const configs = [
       ['toolgate.ws-json', { kind: 'toolgate', url: demo.wsUrl }],
+      ['toolgate+gate.ws-json', { kind: 'toolgate', url: demo.wsUrl, gated: true }],
       ['toolgate.ws-msgpack', { kind: 'toolgate', url: demo.wsUrl, msgpack: true }],
       ['toolgate.http-sse', { kind: 'toolgate', url: demo.httpUrl }],
       ['sdk.http-sse', { kind: 'sdk', url: demo.httpUrl }],
@@ -440,12 +441,13 @@ async function main() {
     const target = (name, value, target, ok, shown) =>
       targets.push({ name, value: shown ?? +value.toFixed(3), target, met: Number.isFinite(value) ? ok(value) : null });
 
-    const ws = p50('toolgate.ws-json.echo.x1');
-    target('WS p50 / floor page→comlink→worker→WS p50', ws / p50('floor.page-comlink-worker-ws.rtt'), '≤ 3', (v) => v <= 3);
-    target('WS p50 / SDK HTTP p50', ws / p50('sdk.http-sse.echo.x1'), '≤ 0.6', (v) => v <= 0.6);
+    // The product path: gate (allow rule) and write-ahead audit included, as the issue defines it.
+    const ws = p50('toolgate+gate.ws-json.echo.x1');
+    target('WS+gate+audit p50 / floor page→comlink→worker→WS p50', ws / p50('floor.page-comlink-worker-ws.rtt'), '≤ 3', (v) => v <= 3);
+    target('WS+gate+audit p50 / SDK HTTP p50', ws / p50('sdk.http-sse.echo.x1'), '≤ 0.6', (v) => v <= 0.6);
     target('HTTP (SSE) p50 / SDK HTTP (SSE) p50', p50('toolgate.http-sse.echo.x1') / p50('sdk.http-sse.echo.x1'), '≤ 1.1', (v) => v <= 1.1);
     target('HTTP (JSON) p50 / SDK HTTP (JSON) p50', p50('toolgate.http-json.echo.x1') / p50('sdk.http-json.echo.x1'), '≤ 1.1', (v) => v <= 1.1);
-    target('WS calls/s ×16 / SDK HTTP calls/s ×16', p50('toolgate.ws-json.echo.x16') / p50('sdk.http-sse.echo.x16'), '≥ 2', (v) => v >= 2);
+    target('WS+gate+audit calls/s ×16 / SDK HTTP calls/s ×16', p50('toolgate+gate.ws-json.echo.x16') / p50('sdk.http-sse.echo.x16'), '≥ 2', (v) => v >= 2);
     target('HTTP (SSE) calls/s ×16 / SDK', p50('toolgate.http-sse.echo.x16') / p50('sdk.http-sse.echo.x16'), '≥ 1', (v) => v >= 1);
     target('HTTP (JSON) calls/s ×16 / SDK', p50('toolgate.http-json.echo.x16') / p50('sdk.http-json.echo.x16'), '≥ 1', (v) => v >= 1);
     // MessagePack never slower end to end: p50 ratios on the same payloads, 5 % noise allowance.
@@ -482,8 +484,7 @@ async function main() {
       figures,
       targets,
       failures,
-      // Workloads of the issue that wait for code still being built.
-      todo: ['gate (allow rule) + write-ahead audit in the tools/call path', 'audit records/s (write-ahead and batched), newest-100 read', '<tg-audit-log> open on 100,000 records'],
+      todo: ['audit records/s (write-ahead and batched), newest-100 read and <tg-audit-log> on 100,000 records are measured by npm run bench:audit, not folded in here yet'],
       seconds: (Date.now() - started) / 1000,
     };
     await writeFile(new URL('results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');

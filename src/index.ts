@@ -82,3 +82,11 @@ export type { LlmProvider, LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopRe
 // The gate: policy, approvals, pins, rate limits and data-flow rules for every tool call
 export * from './gate/index.js';
 export { TgApproval } from './elements/approval/tg-approval.js';
+
+// <tg-agent>'s composition: providers as children, the manual form, the agent controller
+export { TgProvider } from './elements/provider/tg-provider.js';
+export { PROVIDER_ATTRIBUTES, parseProviderAttributes, type ProviderDeclaration, type ProviderKind } from './elements/provider/provider-config.js';
+export { TgManualForm, TgManualSubmitEvent, type TgManualSubmitDetail } from './elements/manual-form/tg-manual-form.js';
+export { ManualFormController, pointerOf, initialFieldValue, type Segments } from './elements/manual-form/manual-form.controller.js';
+export { AgentController, type AgentConfig, type AgentControllerOptions, type AgentStatus } from './elements/agent/agent.controller.js';
+export type { PanelCaller } from './elements/agent/tool-call.controller.js';

@@ -10,7 +10,21 @@ import { TgConnectionStatusEvent } from '../../src/events/events.js';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionLike } from '../../src/elements/agent/connection-types.js';
+import type { Policy } from '../../src/gate/policy.js';
+import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { control, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
+
+/**
+ * A server card's calls pass the gate (as the person's calls): the demo server is trusted, so
+ * its read-only tools run without an approval card. A fresh tenant (database) per fixture.
+ */
+const TRUST_DEMO: Policy = { version: 1, servers: [{ url: 'ws://127.0.0.1:*', trusted: true }] };
+const tenants: string[] = [];
+function tenant(): string {
+  const t = `test-${crypto.randomUUID()}`;
+  tenants.push(t);
+  return t;
+}
 
 /** Generous: the whole suite runs many workers in two browsers at once. */
 const WAIT = { timeout: 15000 };
@@ -85,11 +99,14 @@ function countCalls(connection: ConnectionLike | undefined): { count: number } {
 
 describe('<tg-agent>', function () {
   this.timeout(40000);
-  afterEach(() => fixtureCleanup());
+  afterEach(async () => {
+    fixtureCleanup();
+    for (const t of tenants.splice(0)) await deleteToolgateDb(toolgateDbName(t));
+  });
 
   it('connects to a <tg-server msgpack> child, reaches ready and lists every tool', async () => {
     const tag = uniqueTag();
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(tag)} msgpack name="Demo"></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tag)} msgpack name="Demo"></tg-server></tg-agent>`);
     await allReady(el);
     const [card] = cards(el);
     expect(card?.querySelector('h2')?.textContent).to.equal('Demo');
@@ -117,7 +134,7 @@ describe('<tg-agent>', function () {
     const url = taggedWsUrl(uniqueTag());
     const wrapper = await fixture<HTMLDivElement>(
       html`<div @tg-connection-status=${(e: TgConnectionStatusEvent) => events.push(e)}>
-        <tg-agent><tg-server url=${url} name="A"></tg-server></tg-agent>
+        <tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${url} name="A"></tg-server></tg-agent>
       </div>`,
     );
     const el = wrapper.querySelector('tg-agent')!;
@@ -135,7 +152,7 @@ describe('<tg-agent>', function () {
   });
 
   it('calls echo with the typed JSON (Ctrl+Enter) and shows the text as text', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(uniqueTag())} msgpack></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(uniqueTag())} msgpack></tg-server></tg-agent>`);
     await allReady(el);
     const textarea = await selectTool(el, 'echo');
     expect(JSON.parse(textarea.value)).to.deep.equal({ text: '' }); // skeleton from inputSchema
@@ -152,7 +169,7 @@ describe('<tg-agent>', function () {
   });
 
   it('shows render_chart as an <img> with a data:image/png URL', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
     await allReady(el);
     await selectTool(el, 'render_chart');
     await clickCall(el);
@@ -165,7 +182,7 @@ describe('<tg-agent>', function () {
   });
 
   it('shows a coded error for invalid JSON and makes no call', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
     await allReady(el);
     const counter = countCalls(el.connections[0]?.connection);
     const textarea = await selectTool(el, 'echo');
@@ -186,7 +203,7 @@ describe('<tg-agent>', function () {
   });
 
   it('styles an isError result as an error', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
     await allReady(el);
     typeArguments(await selectTool(el, 'get_note'), '{"id": "no-such-note"}');
     await clickCall(el);
@@ -199,7 +216,7 @@ describe('<tg-agent>', function () {
 
   it('shows live progress and cancels a running call', async () => {
     const tag = uniqueTag();
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(tag)}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tag)}></tg-server></tg-agent>`);
     await allReady(el);
     typeArguments(await selectTool(el, 'count_slowly'), '{"count": 40, "delayMs": 100}');
     await clickCall(el);
@@ -219,7 +236,7 @@ describe('<tg-agent>', function () {
   it('shows failed with the error code when the server cannot be reached', async () => {
     const events: TgConnectionStatusEvent[] = [];
     const el = await fixture<TgAgent>(
-      html`<tg-agent @tg-connection-status=${(e: TgConnectionStatusEvent) => events.push(e)}
+      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO} @tg-connection-status=${(e: TgConnectionStatusEvent) => events.push(e)}
         ><tg-server url="ws://127.0.0.1:1/mcp"></tg-server
       ></tg-agent>`,
     );
@@ -235,7 +252,7 @@ describe('<tg-agent>', function () {
 
   it('shows an invalid <tg-server> as failed with TG_INVALID_CONFIG, next to a working one', async () => {
     const el = await fixture<TgAgent>(
-      html`<tg-agent
+      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
         ><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server><tg-server url="wss://x.example/mcp" max-frame-bytes="lots"></tg-server
       ></tg-agent>`,
     );
@@ -247,7 +264,7 @@ describe('<tg-agent>', function () {
   it('closes the connection of a removed <tg-server> and opens one for an added child', async () => {
     const [tagA, tagB] = [uniqueTag('a'), uniqueTag('b')];
     const el = await fixture<TgAgent>(
-      html`<tg-agent><tg-server id="a" url=${taggedWsUrl(tagA)}></tg-server><tg-server id="b" url=${taggedWsUrl(tagB)}></tg-server></tg-agent>`,
+      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server id="a" url=${taggedWsUrl(tagA)}></tg-server><tg-server id="b" url=${taggedWsUrl(tagB)}></tg-server></tg-agent>`,
     );
     await allReady(el, 2);
     const connectionA = el.connections[0]!.connection!;
@@ -273,7 +290,7 @@ describe('<tg-agent>', function () {
 
   it('reconnects a <tg-server> whose url property changes', async () => {
     const [tagA, tagB] = [uniqueTag('a'), uniqueTag('b')];
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(tagA)}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tagA)}></tg-server></tg-agent>`);
     await allReady(el);
     const before = el.connections[0]!.connection!;
     const server = el.querySelector('tg-server') as TgServer;
@@ -287,7 +304,7 @@ describe('<tg-agent>', function () {
 
   it('uses the servers property instead of children while it is set', async () => {
     const [tagChild, tagProp] = [uniqueTag('child'), uniqueTag('prop')];
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(tagChild)}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tagChild)}></tg-server></tg-agent>`);
     await allReady(el);
     el.servers = [{ url: taggedWsUrl(tagProp), name: 'From property', msgpack: true }];
     await waitUntil(() => el.connections.length === 1 && el.connections[0]?.spec.name === 'From property', 'property wins', WAIT);
@@ -303,6 +320,8 @@ describe('<tg-agent>', function () {
 
   it('works with only the servers property, set before insertion', async () => {
     const el = document.createElement('tg-agent');
+    el.tenant = tenant();
+    el.policy = TRUST_DEMO;
     el.servers = [{ url: taggedWsUrl(uniqueTag()) }];
     const placed = await fixture<HTMLDivElement>(html`<div></div>`);
     placed.append(el);
@@ -312,7 +331,7 @@ describe('<tg-agent>', function () {
 
   it('closes every connection when removed from the DOM, and disconnect()/connect() work', async () => {
     const tag = uniqueTag();
-    const el = await fixture<TgAgent>(html`<tg-agent><tg-server url=${taggedWsUrl(tag)}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tag)}></tg-server></tg-agent>`);
     await allReady(el);
     const first = el.connections[0]!.connection!;
     await el.disconnect();
@@ -328,14 +347,14 @@ describe('<tg-agent>', function () {
   });
 
   it('shows an empty state without servers', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}></tg-agent>`);
     expect(root(el).querySelector('[part~="empty"]')).to.not.equal(null);
     expect(cards(el)).to.have.length(0);
   });
 
   it('is accessible with tools listed, a tool selected and a result shown', async () => {
     const el = await fixture<TgAgent>(
-      html`<tg-agent><tg-server url=${taggedWsUrl(uniqueTag())} name="Demo"></tg-server><tg-server url="ws://127.0.0.1:1/mcp"></tg-server></tg-agent>`,
+      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(uniqueTag())} name="Demo"></tg-server><tg-server url="ws://127.0.0.1:1/mcp"></tg-server></tg-agent>`,
     );
     await waitUntil(() => el.connections[0]?.status === 'ready' && el.connections[0].tools.length > 0 && el.connections[1]?.status === 'failed', 'settled', WAIT);
     await el.updateComplete;
@@ -347,7 +366,7 @@ describe('<tg-agent>', function () {
   });
 
   it('reaches every control with Tab and is usable at 360 px', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent style="width: 360px"><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO} style="width: 360px"><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
     await allReady(el);
     await selectTool(el, 'echo');
     const focusable = [...root(el).querySelectorAll<HTMLElement>('button, textarea')];

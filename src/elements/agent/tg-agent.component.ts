@@ -1,32 +1,71 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import type { Agent } from '../../agent/agent.js';
+import type { AssistantEntry, ConversationEntry, ToolCallEntry } from '../../agent/conversation.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import { TgConnectionStatusEvent } from '../../events/tg-connection-status.js';
+import type { Gate } from '../../gate/gate.js';
+import type { Policy } from '../../gate/policy.js';
+import type { ManualProvider } from '../../llm/manual.js';
+import type { LlmProvider } from '../../llm/types.js';
+import '../approval/tg-approval.js';
+import '../audit-log/tg-audit-log.js';
+import '../manual-form/tg-manual-form.js';
+import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.js';
+import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
 import { declareServer, parseServerAttributes, serverLabel, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
-import type { CodedError, Tool } from './connection-types.js';
+import { AgentController, type AgentStatus } from './agent.controller.js';
+import type { CodedError, JsonObject, Tool } from './connection-types.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
-import type { ResultPart, ResultView } from './result-view.js';
+import { describeResult, type ResultPart, type ResultView } from './result-view.js';
 import { ToolCallController, type ToolCallState } from './tool-call.controller.js';
 import { styles } from './tg-agent.styles.js';
 
+/** `roles="hr devops"` or `roles="hr, devops"`. */
+const rolesConverter = {
+  fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
+  toAttribute: (value: readonly string[] | undefined) => (value === undefined ? null : value.join(' ')),
+};
+
 /**
- * The Toolgate agent element. For now: connects to the declared MCP servers (one Web Worker
- * each), shows each connection's status and tools, and lets the person call a tool with JSON
- * arguments and see the result.
+ * The Toolgate agent element: an LLM agent (or, without a model, the person) using the tools of
+ * remote MCP servers, every call passing the gate — policy, inline approval, audit log.
  *
- * Servers come from `<tg-server>` children, or from the `servers` property, which wins when set.
- * Everything a server sends is untrusted and rendered as text (images only as raster `data:`
- * URLs; links are never fetched).
+ * - Servers come from `<tg-server>` children, or from the `servers` property, which wins when set.
+ *   Each gets a card with its status and tools (one Web Worker per connection); a tool's JSON
+ *   panel calls it through the gate, as the person's call.
+ * - The model comes from the `provider` property (a host-built `LlmProvider`), else a
+ *   `<tg-provider>` child, else the manual provider: the person picks a tool and fills a form
+ *   generated from its schema (`<tg-manual-form>`).
+ * - The conversation shows the person's text, the model's text as it streams (plain text for now;
+ *   Markdown rendering is a later task), a chip per tool call with live status, progress and
+ *   result, and coded errors. Calls the policy asks about show an inline `<tg-approval>` card,
+ *   which takes focus; the host may decide first through the cancelable `tg-tool-request` event.
+ * - The audit log of this element (tenant from `tenant`) is behind a toggle (`no-audit` hides it).
+ *
+ * Everything a server or a model sends is untrusted and rendered as text (images only as raster
+ * `data:` URLs; links are never fetched).
  *
  * @example
  * ```html
- * <tg-agent>
+ * <tg-agent tenant="acme" name="Support agent">
+ *   <tg-provider kind="openai" base-url="http://localhost:11434/v1" model="qwen2.5"></tg-provider>
  *   <tg-server url="wss://tools.example/mcp" msgpack></tg-server>
  * </tg-agent>
  * ```
  *
  * @event tg-connection-status - A server's connection status changed. `detail: { url, name?, status, error? }`.
+ * @event tg-turn-start - A turn started (`kind: 'model' | 'manual'`). `detail: { turnId, kind, text? }`.
+ * @event tg-message - A user message, an assistant message as it streams (`delta`) and when complete. `detail: { turnId, entry, delta? }`.
+ * @event tg-tool-call - A tool call started, progressed or ended. `detail: { turnId, entry, phase }`.
+ * @event tg-turn-end - A turn ended. `detail: { turnId, reason, steps, usage?, error? }`.
+ * @event tg-error - A coded error entry was added to the conversation. `detail: { turnId, entry }`.
+ * @event tg-tool-request - Cancelable, fired before an approval card is shown: `preventDefault()` denies; `detail.respond('allow'|'deny')` decides for the host. `detail: { request, respond }`.
  *
- * @csspart base - The wrapper around all server cards.
+ * @csspart base - The wrapper around everything.
+ * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
+ * @csspart audit-banner - Shown when the audit log failed (calls are refused).
+ * @csspart connections - The server cards.
  * @csspart empty - The message shown when no server is configured.
  * @csspart server-card - One server: name, URL, status, tools.
  * @csspart status-badge - The status of a connection: `connecting`, `ready`, `closed` or `failed`.
@@ -42,6 +81,24 @@ import { styles } from './tg-agent.styles.js';
  * @csspart progress - The progress of the call in flight.
  * @csspart result - The live region holding the call's result or error.
  * @csspart call-error - An error thrown by the call (with its code).
+ * @csspart conversation - The conversation section.
+ * @csspart messages - The conversation log (role `log`).
+ * @csspart user-message - A message of the person.
+ * @csspart assistant-message - A message of the model (`data-status`: streaming, done, stopped, failed).
+ * @csspart tool-chip - A tool call (`data-status`: running, ok, tool-error, refused, failed, cancelled).
+ * @csspart chip-status - The status badge of a tool call.
+ * @csspart tool-result - The result or error of a tool call.
+ * @csspart error-entry - A coded error in the conversation.
+ * @csspart approvals - The pending approval cards.
+ * @csspart approval - One `<tg-approval>` card.
+ * @csspart stop-button - Stop, while a turn runs.
+ * @csspart manual-form - The `<tg-manual-form>` (manual mode).
+ * @csspart composer - The message form (with a model).
+ * @csspart input - The message textarea.
+ * @csspart send-button - The Send button.
+ * @csspart audit - The audit section.
+ * @csspart audit-toggle - The button that shows or hides the audit log.
+ * @csspart audit-log - The `<tg-audit-log>`.
  *
  * @cssproperty --tg-font-family - Text font.
  * @cssproperty --tg-mono-font-family - Font of arguments, results and codes.
@@ -51,7 +108,7 @@ import { styles } from './tg-agent.styles.js';
  * @cssproperty --tg-color-bg - Background.
  * @cssproperty --tg-color-fg - Text colour.
  * @cssproperty --tg-color-muted - Secondary text.
- * @cssproperty --tg-color-surface - Background of tools and neutral badges.
+ * @cssproperty --tg-color-surface - Background of tools, chips and neutral badges.
  * @cssproperty --tg-color-border - Borders.
  * @cssproperty --tg-color-accent - Primary buttons, focus rings, the selected tool.
  * @cssproperty --tg-color-accent-fg - Text on the accent colour.
@@ -67,6 +124,15 @@ export class TgAgent extends LitElement {
 
   static override properties = {
     servers: { attribute: false },
+    provider: { attribute: false },
+    policy: { attribute: false },
+    roles: { converter: rolesConverter },
+    tenant: { type: String },
+    name: { type: String },
+    system: { type: String },
+    maxSteps: { type: Number, attribute: 'max-steps' },
+    noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
+    _auditOpen: { state: true },
   };
 
   /**
@@ -74,19 +140,107 @@ export class TgAgent extends LitElement {
    * to go back to them. Assign a new array to change it (mutating in place is not observed).
    */
   declare servers: ServerSpec[] | undefined;
+  /**
+   * A provider the host built (`OpenAiCompatibleProvider`, `AnthropicProvider`,
+   * `HostFunctionProvider`, `ManualProvider`). Wins over a `<tg-provider>` child. Takes effect
+   * from the next turn.
+   */
+  declare provider: LlmProvider | ManualProvider | undefined;
+  /**
+   * The gate's policy. Set before insertion it is the policy the gate opens with; set later it
+   * replaces the policy (the change is audited). Unset, the tenant's stored policy applies, else
+   * the default (annotations decide: only a trusted server's read-only tools run without asking).
+   */
+  declare policy: Policy | undefined;
+  /** The person's roles (attribute: space- or comma-separated). */
+  declare roles: string[] | undefined;
+  /** Partitions the audit log, the policy and the pins (database `toolgate:<tenant>`). Read on insertion. */
+  declare tenant: string | undefined;
+  /** This agent's name in the audit records (its id is a per-instance id). Read on insertion. */
+  declare name: string | undefined;
+  /** System prompt for the model. Read on insertion. */
+  declare system: string | undefined;
+  /** Model requests per turn at most (default 8). Read on insertion. */
+  declare maxSteps: number | undefined;
+  /** Hides the audit panel. */
+  declare noAudit: boolean;
+  declare _auditOpen: boolean;
 
   readonly #connections = new ConnectionsController(this, {
     onStatusChange: (server) => this.#announceStatus(server),
   });
 
-  readonly #calls = new ToolCallController(this, this.#connections);
+  readonly #agent = new AgentController(this, {
+    connections: this.#connections,
+    target: this,
+    config: () => ({
+      tenant: this.tenant,
+      name: this.name,
+      policy: this.policy,
+      roles: this.roles,
+      provider: this.provider ?? this.#declaredProvider?.provider,
+      system: this.system,
+      maxSteps: this.maxSteps,
+    }),
+  });
+
+  readonly #calls = new ToolCallController(this, this.#connections, {
+    call: (serverKey, toolName, args, options) => this.#agent.callThroughGate(serverKey, toolName, args, options),
+  });
+
+  /** The `<tg-provider>` child as last read (kept while its attributes stay the same). */
+  #declaredProvider: ProviderDeclaration | undefined;
 
   /** Children are read from attributes, so markup and (reflected) property changes both show up here. */
-  readonly #observer = new MutationObserver(() => this.#syncServers());
+  readonly #observer = new MutationObserver(() => {
+    this.#syncServers();
+    this.#syncProvider();
+  });
+
+  constructor() {
+    super();
+    this.noAudit = false;
+    this._auditOpen = false;
+  }
 
   /** Every declared server and its state (status, error, tools, connection), in order. */
   get connections(): readonly ServerState[] {
     return this.#connections.servers;
+  }
+
+  /** The agent loop, once open (after insertion). */
+  get agent(): Agent | undefined {
+    return this.#agent.agent;
+  }
+
+  /** The gate every call passes, once open. */
+  get gate(): Gate | undefined {
+    return this.#agent.gate;
+  }
+
+  /** This element's audit log, once open. */
+  get auditLog(): AuditLog | undefined {
+    return this.#agent.auditLog;
+  }
+
+  /** `opening` after insertion, `ready` when the log, gate and agent are open, `failed` (see `agentError`), `closed`. */
+  get agentStatus(): AgentStatus {
+    return this.#agent.status;
+  }
+
+  /** Why the agent could not open, if it failed. */
+  get agentError(): CodedError | undefined {
+    return this.#agent.error;
+  }
+
+  /** This element's id in its audit records. */
+  get instanceId(): string {
+    return this.#agent.instanceId;
+  }
+
+  /** Resolves when the audit log, the gate and the agent are open (or opening failed). */
+  get ready(): Promise<void> {
+    return this.#agent.ready;
   }
 
   /** Opens every server that is not open (also retries failed ones). Done on insertion into the DOM. */
@@ -99,13 +253,32 @@ export class TgAgent extends LitElement {
     return this.#connections.disconnect();
   }
 
+  /**
+   * Sends the person's text to the model and runs the turn to its end (tool calls through the
+   * gate). Never rejects once open; in manual mode the turn ends with `TG_NO_MODEL`.
+   */
+  send(text: string): Promise<void> {
+    return this.#agent.send(text);
+  }
+
+  /** Runs one tool the person picked (its gate id, e.g. `notes__search_notes`) through the gate. */
+  runTool(toolId: string, args: JsonObject = {}): Promise<void> {
+    return this.#agent.runTool(toolId, args);
+  }
+
+  /** Stops the running turn: the model stream and every call in flight (the servers are told). */
+  stop(): void {
+    this.#agent.stop();
+  }
+
   override connectedCallback(): void {
+    this.#syncProvider();
     super.connectedCallback();
     this.#observer.observe(this, {
       childList: true,
       subtree: true,
       attributes: true,
-      attributeFilter: [...SERVER_ATTRIBUTES],
+      attributeFilter: [...new Set([...SERVER_ATTRIBUTES, ...PROVIDER_ATTRIBUTES])],
     });
     this.#syncServers();
   }
@@ -117,6 +290,7 @@ export class TgAgent extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('servers') && this.isConnected) this.#syncServers();
+    if (changed.has('provider') || changed.has('policy') || changed.has('roles')) this.#agent.applyConfig();
   }
 
   #syncServers(): void {
@@ -124,6 +298,15 @@ export class TgAgent extends LitElement {
       ? this.servers.map((spec) => declareServer(spec))
       : Array.from(this.querySelectorAll(':scope > tg-server'), (element) => parseServerAttributes(element));
     this.#connections.setServers(declarations);
+  }
+
+  #syncProvider(): void {
+    const element = this.querySelector(':scope > tg-provider');
+    const next = element ? parseProviderAttributes(element) : undefined;
+    if (next?.key === this.#declaredProvider?.key) return;
+    this.#declaredProvider = next;
+    this.#agent.applyConfig();
+    this.requestUpdate();
   }
 
   #announceStatus(server: ServerState): void {
@@ -136,16 +319,129 @@ export class TgAgent extends LitElement {
 
   protected override render(): TemplateResult {
     const servers = this.#connections.servers;
+    const audit = this.#agent.auditLog;
+    const health = audit?.health;
     return html`<div part="base" class="base">
-      ${servers.length === 0
-        ? html`<p part="empty" class="muted">No MCP server configured. Add a <code>&lt;tg-server url="wss://…"&gt;</code> child.</p>`
+      ${this.#agent.error ? html`<div role="alert">${renderError(this.#agent.error, 'agent-error')}</div>` : nothing}
+      ${health?.state === 'failed'
+        ? html`<p part="audit-banner" class="error banner" role="alert">
+            <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
+          </p>`
         : nothing}
-      ${repeat(
-        servers,
-        (server) => server.key,
-        (server, index) => this.#renderServer(server, index),
-      )}
+      ${this.#declaredProvider?.configError && !this.provider ? html`<div role="alert">${renderError(this.#declaredProvider.configError, 'agent-error')}</div>` : nothing}
+      ${this.#renderConversation()}
+      <div part="connections" class="connections">
+        ${servers.length === 0
+          ? html`<p part="empty" class="muted">No MCP server configured. Add a <code>&lt;tg-server url="wss://…"&gt;</code> child.</p>`
+          : nothing}
+        ${repeat(
+          servers,
+          (server) => server.key,
+          (server, index) => this.#renderServer(server, index),
+        )}
+      </div>
+      ${this.noAudit ? nothing : this.#renderAudit(audit)}
     </div>`;
+  }
+
+  #renderConversation(): TemplateResult {
+    const entries = this.#agent.entries;
+    const busy = this.#agent.busy;
+    const manual = this.#agent.manual;
+    const streaming = entries.some((e) => e.kind === 'assistant' && e.status === 'streaming');
+    const approvals = this.#agent.approvals;
+    return html`<section part="conversation" class="card conversation" aria-labelledby="conversation-title">
+      <h2 id="conversation-title">${manual ? 'Tool calls' : 'Conversation'}</h2>
+      <div class="log" role="log" aria-live="polite" aria-busy=${streaming ? 'true' : 'false'} aria-label="Conversation">
+        <ol part="messages" class="messages">
+          ${repeat(
+            entries,
+            (entry) => entry.id,
+            (entry) => renderEntry(entry),
+          )}
+        </ol>
+      </div>
+      ${approvals.length > 0
+        ? html`<div part="approvals" class="approvals">
+            ${repeat(
+              approvals,
+              (r) => r.id,
+              (r) => html`<tg-approval part="approval" .queue=${this.#agent.gate?.approvals} .request=${r}></tg-approval>`,
+            )}
+          </div>`
+        : nothing}
+      ${busy
+        ? html`<div class="actions">
+            <button part="stop-button" class="secondary" type="button" @click=${() => this.stop()}>Stop</button>
+            <span class="muted" role="status">Working…</span>
+          </div>`
+        : nothing}
+      ${manual ? this.#renderManualForm(busy) : this.#renderComposer(busy)}
+    </section>`;
+  }
+
+  #renderManualForm(busy: boolean): TemplateResult {
+    return html`<tg-manual-form
+      part="manual-form"
+      .tools=${this.#agent.personTools}
+      ?busy=${busy || this.#agent.status !== 'ready'}
+      @tg-manual-submit=${(event: TgManualSubmitEvent) => void this.#agent.runTool(event.detail.toolId, event.detail.args)}
+    ></tg-manual-form>`;
+  }
+
+  #renderComposer(busy: boolean): TemplateResult {
+    const send = (form: HTMLFormElement) => {
+      const input = form.querySelector('textarea')!;
+      const text = input.value.trim();
+      if (!text || this.#agent.busy) return;
+      input.value = '';
+      void this.#agent.send(text);
+    };
+    return html`<form
+      part="composer"
+      class="composer"
+      @submit=${(event: SubmitEvent) => {
+        event.preventDefault();
+        send(event.currentTarget as HTMLFormElement);
+      }}
+    >
+      <label for="message">Message</label>
+      <textarea
+        id="message"
+        part="input"
+        rows="2"
+        aria-describedby="message-hint"
+        @keydown=${(event: KeyboardEvent) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            send((event.target as HTMLTextAreaElement).form!);
+          }
+        }}
+      ></textarea>
+      <p id="message-hint" class="hint">Enter sends; Shift+Enter starts a new line.</p>
+      <div class="actions">
+        <button part="send-button" class="primary" type="submit" ?disabled=${busy || this.#agent.status !== 'ready'}>Send</button>
+      </div>
+    </form>`;
+  }
+
+  #renderAudit(audit: AuditLog | undefined): TemplateResult {
+    const open = this._auditOpen;
+    return html`<section part="audit" class="audit">
+      <button
+        part="audit-toggle"
+        class="secondary"
+        type="button"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls="audit-panel"
+        @click=${() => (this._auditOpen = !open)}
+      >
+        ${open ? 'Hide audit log' : 'Show audit log'}
+      </button>
+      <div id="audit-panel" ?hidden=${!open}>
+        ${open && audit ? html`<tg-audit-log part="audit-log" .log=${audit}></tg-audit-log>` : nothing}
+      </div>
+    </section>`;
   }
 
   #renderServer(server: ServerState, index: number): TemplateResult {
@@ -159,6 +455,7 @@ export class TgAgent extends LitElement {
         <span part="status-badge" class="badge status-${server.status}" data-status=${server.status}>${server.status}</span>
         ${server.error ? renderError(server.error, 'error') : nothing}
       </div>
+      ${this.#renderGateState(server)}
       ${server.problems > 0
         ? html`<p class="muted problems">
             ${server.problems === 1 ? '1 problem' : `${server.problems} problems`} reported${server.lastProblem
@@ -168,6 +465,16 @@ export class TgAgent extends LitElement {
         : nothing}
       ${server.status === 'ready' || server.tools.length > 0 ? this.#renderTools(server, id) : nothing}
     </section>`;
+  }
+
+  /** A ready server the gate refused (e.g. `TG_SERVER_NOT_ALLOWED`: not on the policy's allow-list). */
+  #renderGateState(server: ServerState): TemplateResult | typeof nothing {
+    const registration = this.#agent.registration(server.key);
+    if (registration?.state !== 'failed' || !registration.error) return nothing;
+    return html`<div class="gate-state">
+      <span class="muted">Gate</span>
+      ${renderError(registration.error, 'gate-error')}
+    </div>`;
   }
 
   #renderTools(server: ServerState, id: string): TemplateResult {
@@ -317,4 +624,73 @@ function renderPart(part: ResultPart): TemplateResult {
     case 'notice':
       return html`<p class="notice">${part.text}</p>`;
   }
+}
+
+const CHIP_STATUS: Record<ToolCallEntry['status'], string> = {
+  running: 'running',
+  ok: 'done',
+  'tool-error': 'tool error',
+  refused: 'refused',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+function renderEntry(entry: ConversationEntry): TemplateResult {
+  switch (entry.kind) {
+    case 'user':
+      return html`<li part="user-message" class="msg user">
+        <span class="who">You</span>
+        <div class="text">${entry.text}</div>
+      </li>`;
+    case 'assistant':
+      return renderAssistant(entry);
+    case 'tool-call':
+      return renderChip(entry);
+    case 'error':
+      return html`<li part="error-entry" class="msg error-entry" data-code=${entry.code}>
+        <code class="code">${entry.code}</code><span class="message">${entry.message}</span>
+      </li>`;
+  }
+}
+
+function renderAssistant(entry: AssistantEntry): TemplateResult {
+  // Plain text on purpose: the model's output is untrusted. Markdown (through a sanitizer, with
+  // Trusted Types, remote images and links blocked unless allowed) is a later task of issue 8.
+  return html`<li part="assistant-message" class="msg assistant" data-status=${entry.status}>
+    <span class="who">Assistant</span>
+    <div class="text">${entry.text}${entry.status === 'streaming' ? html`<span class="cursor" aria-hidden="true">▍</span>` : nothing}</div>
+    ${entry.status === 'stopped' ? html`<p class="muted">(stopped)</p>` : nothing}
+  </li>`;
+}
+
+function renderChip(entry: ToolCallEntry): TemplateResult {
+  const outcome = entry.outcome;
+  const p = entry.progress;
+  const total = p && typeof p.total === 'number' && p.total > 0 ? p.total : undefined;
+  return html`<li part="tool-chip" class="msg chip status-${entry.status}" data-tool=${entry.toolId} data-status=${entry.status}>
+    <div class="chip-head">
+      <span class="muted">${entry.proposer.kind === 'person' ? 'You ran' : 'The model called'}</span>
+      <code class="chip-name">${entry.toolId}</code>
+      <span part="chip-status" class="badge chip-status" role="status">${CHIP_STATUS[entry.status]}</span>
+    </div>
+    ${Object.keys(entry.args).length > 0
+      ? html`<details class="chip-args">
+          <summary>Arguments</summary>
+          <pre>${JSON.stringify(entry.args, null, 2)}</pre>
+        </details>`
+      : nothing}
+    ${entry.status === 'running' && p
+      ? html`<div class="progress">
+          ${total !== undefined ? html`<progress max=${total} .value=${Math.min(p.progress, total)} aria-label="Progress of ${entry.toolId}"></progress>` : nothing}
+          <span class="muted">${p.progress}${total !== undefined ? ` of ${total}` : ''}${p.message ? ` — ${p.message}` : ''}</span>
+        </div>`
+      : nothing}
+    ${outcome
+      ? html`<div part="tool-result" class="tool-result">
+          ${'result' in outcome
+            ? renderResult(describeResult(outcome.result, { toolName: entry.toolId }))
+            : html`<p class="error" data-code=${outcome.error.code}><code class="code">${outcome.error.code}</code><span class="message">${outcome.error.message}</span></p>`}
+        </div>`
+      : nothing}
+  </li>`;
 }

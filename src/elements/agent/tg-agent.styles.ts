@@ -350,4 +350,157 @@ export const styles = css`
   details summary {
     cursor: pointer;
   }
+
+  .connections {
+    display: grid;
+    gap: var(--_gap);
+    min-width: 0;
+  }
+
+  .conversation {
+    display: grid;
+    gap: 0.6rem;
+  }
+
+  .messages {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    display: grid;
+    gap: 0.5rem;
+    min-width: 0;
+  }
+
+  .log:has(.messages:empty),
+  .messages:empty {
+    display: none;
+  }
+
+  .msg {
+    min-width: 0;
+    padding: 0.5rem;
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) * 0.75);
+    overflow-wrap: anywhere;
+  }
+
+  .msg .who {
+    display: block;
+    font-size: 0.8em;
+    font-weight: 600;
+    color: var(--_muted);
+  }
+
+  .msg .text {
+    white-space: pre-wrap;
+  }
+
+  .msg.user {
+    background: var(--_surface);
+    margin-inline-start: 10%;
+  }
+
+  .msg.assistant {
+    margin-inline-end: 10%;
+  }
+
+  .cursor {
+    color: var(--_muted);
+  }
+
+  .chip {
+    display: grid;
+    gap: 0.35rem;
+    background: var(--_surface);
+  }
+
+  .chip-head {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.25rem 0.5rem;
+  }
+
+  .chip-name {
+    font-weight: 600;
+  }
+
+  .chip.status-running .chip-status {
+    color: var(--_warn);
+    background: var(--_warn-bg);
+  }
+  .chip.status-ok .chip-status {
+    color: var(--_ok);
+    background: var(--_ok-bg);
+  }
+  .chip.status-tool-error .chip-status,
+  .chip.status-refused .chip-status,
+  .chip.status-failed .chip-status {
+    color: var(--_error);
+    background: var(--_error-bg);
+  }
+  .chip.status-cancelled .chip-status {
+    color: var(--_muted);
+    background: var(--_bg);
+  }
+
+  .tool-result {
+    display: grid;
+    gap: 0.5rem;
+    min-width: 0;
+  }
+
+  .error-entry {
+    color: var(--_error);
+    background: var(--_error-bg);
+    border-color: var(--_error);
+  }
+
+  .error-entry .code {
+    font-weight: 600;
+    margin-inline-end: 0.35rem;
+  }
+
+  .approvals {
+    display: grid;
+    gap: var(--_gap);
+  }
+
+  .composer {
+    display: grid;
+    gap: 0.35rem;
+  }
+
+  .composer textarea {
+    min-height: 3rem;
+  }
+
+  .banner {
+    padding: 0.5rem;
+    border: 1px solid var(--_error);
+    border-radius: calc(var(--_radius) * 0.75);
+    background: var(--_error-bg);
+  }
+
+  .gate-state {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.25rem 0.5rem;
+  }
+
+  .audit {
+    display: grid;
+    gap: 0.5rem;
+    justify-items: start;
+  }
+
+  .audit > div {
+    justify-self: stretch;
+    min-width: 0;
+  }
+
+  [hidden] {
+    display: none !important;
+  }
 `;

@@ -1,4 +1,5 @@
 import '../server/tg-server.js';
+import '../provider/tg-provider.js';
 import { TgAgent } from './tg-agent.component.js';
 
 export * from './tg-agent.component.js';

@@ -4,7 +4,7 @@
  * No DOM: tests drive it with a fake host and a `ConnectionsController` over fake connections.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CodedError, Progress, Tool } from './connection-types.js';
+import type { CallToolResult, CodedError, JsonObject, Progress, Tool } from './connection-types.js';
 import type { ConnectionsController } from './connections.controller.js';
 import { ElementErrorCode, toCodedError } from './element-errors.js';
 import { describeResult, type ResultView } from './result-view.js';
@@ -30,9 +30,22 @@ interface MutableState {
   abort: AbortController | undefined;
 }
 
+/**
+ * Runs one call of the panel. `<tg-agent>` passes one that goes through the gate (policy,
+ * approval, audit) as the person's call; without it the connection is called directly.
+ */
+export type PanelCaller = (
+  serverKey: string,
+  toolName: string,
+  args: JsonObject,
+  options: { signal: AbortSignal; onProgress: (progress: Progress) => void; timeoutMs?: number },
+) => Promise<CallToolResult>;
+
 export interface ToolCallControllerOptions {
   /** Per-call timeout passed to `callTool`; the connection's default applies when unset. */
   timeoutMs?: number;
+  /** How a call is made; default `connection.callTool`. */
+  call?: PanelCaller;
 }
 
 export class ToolCallController implements ReactiveController {
@@ -112,15 +125,15 @@ export class ToolCallController implements ReactiveController {
     this.#host.requestUpdate();
     const isCurrent = () => this.#states.get(serverKey) === state && state.abort === abort;
     try {
-      const result = await connection.callTool(state.toolName, args, {
-        signal: abort.signal,
-        ...(this.#options.timeoutMs !== undefined && { timeoutMs: this.#options.timeoutMs }),
-        onProgress: (progress) => {
-          if (!isCurrent()) return;
-          state.progress = progress;
-          this.#host.requestUpdate();
-        },
-      });
+      const onProgress = (progress: Progress) => {
+        if (!isCurrent()) return;
+        state.progress = progress;
+        this.#host.requestUpdate();
+      };
+      const timeout = this.#options.timeoutMs !== undefined ? { timeoutMs: this.#options.timeoutMs } : {};
+      const result = this.#options.call
+        ? await this.#options.call(serverKey, state.toolName, args, { signal: abort.signal, onProgress, ...timeout })
+        : await connection.callTool(state.toolName, args, { signal: abort.signal, onProgress, ...timeout });
       if (isCurrent()) state.result = describeResult(result, { toolName: state.toolName });
     } catch (err) {
       if (isCurrent()) state.error = toCodedError(err);
