@@ -474,10 +474,19 @@ export class Gate extends EventTarget implements ToolGate {
     const server = this.#serverRef(entry);
     const tool = this.#toolRef(entry);
     const patterns = redactionPatterns(this.#policy);
-    await this.#record({ kind: 'tool-request', callId, server, tool, args: redact(args, { patterns }) as JsonValue, proposer: proposerName(proposer), detail: { toolId } });
-    const decided = (decision: DecisionInfo) => this.#record({ kind: 'decision', callId, server, tool, decision });
+    // Not awaited here: on the allow-by-rule path the request, the decision and the write-ahead
+    // record are appended together and group-committed, instead of three commits in a row.
+    const requested = this.#record({ kind: 'tool-request', callId, server, tool, args: redact(args, { patterns }) as JsonValue, proposer: proposerName(proposer), detail: { toolId } });
+    requested.catch(() => {}); // awaited on every path below
+    const decided = async (decision: DecisionInfo) => {
+      await Promise.all([requested, this.#record({ kind: 'decision', callId, server, tool, decision })]);
+    };
+    let allowedByRule: Promise<void> | undefined;
 
-    if (signal?.aborted) return this.#cancelledBeforeStart('The call was cancelled before it was decided.');
+    if (signal?.aborted) {
+      await requested;
+      return this.#cancelledBeforeStart('The call was cancelled before it was decided.');
+    }
 
     // Roles first: a hidden tool is indistinguishable from an unknown one.
     if (!isVisible(this.#policy, entry.server, entry.tool.name, this.#roles)) {
@@ -526,11 +535,16 @@ export class Gate extends EventTarget implements ToolGate {
       await decided(info);
       if (answer.always) await this.#accept(entry, true);
     } else {
-      await decided({ outcome: 'allow', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
+      allowedByRule = decided({ outcome: 'allow', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
+      allowedByRule.catch(() => {}); // awaited with the write-ahead record
     }
 
     // Write-ahead: committed before the request leaves for the server. If it fails, nothing is sent.
-    await this.#record({ kind: 'call-start', callId, server, tool, args: redact(args, { patterns }) as JsonValue });
+    await Promise.all([
+      requested,
+      allowedByRule,
+      this.#record({ kind: 'call-start', callId, server, tool, args: redact(args, { patterns }) as JsonValue }),
+    ]);
     const started = performance.now();
     let result: CallToolResult;
     try {
