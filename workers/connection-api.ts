@@ -33,8 +33,12 @@ export type {
 } from './protocol/wire.js';
 export type { SerializedError } from './shared/transfer-handlers.js';
 
-/** `auto` picks by URL scheme: ws(s) → WebSocket, http(s) → Streamable HTTP. */
-export type TransportKind = 'auto' | 'websocket' | 'http';
+/**
+ * `auto` picks by URL scheme: ws(s) → WebSocket; http(s) → Streamable HTTP, falling back to HTTP+SSE
+ * (2024-11-05) when the server refuses `initialize` with 400/404/405. `http` is Streamable HTTP only;
+ * `sse` is HTTP+SSE only (the URL is the server's SSE endpoint).
+ */
+export type TransportKind = 'auto' | 'websocket' | 'http' | 'sse';
 
 export interface ConnectionConfig {
   /** `wss://` or `https://` (plain `ws://`/`http://` only to a loopback host, or with `allowInsecure`). */
@@ -52,7 +56,8 @@ export interface ConnectionConfig {
   /**
    * Pins the protocol version instead of detecting the era: a 2026-07-28 version talks stateless
    * HTTP without a probe; a 2025-xx version goes straight to `initialize` offering it. WebSocket
-   * speaks only legacy versions. Default: detect (HTTP) or the newest legacy version (WebSocket).
+   * speaks only legacy versions; `2024-11-05` implies HTTP+SSE. Default: detect (HTTP) or the newest
+   * legacy version (WebSocket).
    */
   protocolVersion?: string;
 }
@@ -74,6 +79,8 @@ export interface ConnectionInfo {
   capabilities: ServerCapabilities;
   instructions?: string;
   codec: 'json' | 'msgpack';
+  /** The transport in use: `http` = Streamable HTTP (either era), `sse` = HTTP+SSE (2024-11-05). */
+  transport: 'websocket' | 'http' | 'sse';
 }
 
 export interface WorkerCallOptions {

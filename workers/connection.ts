@@ -6,7 +6,16 @@
 import { ErrorCode, TgError, errorCode, invalidArgument } from './shared/errors.js';
 import { serializeError } from './shared/transfer-handlers.js';
 import { McpClient } from './protocol/client.js';
-import { DEFAULT_PROBE_TIMEOUT_MS, decisionForVersion, detectEra, forgetEra, rememberEra, rememberedEra, type EraDecision } from './protocol/era.js';
+import {
+  DEFAULT_PROBE_TIMEOUT_MS,
+  HTTP_SSE_VERSION,
+  decisionForVersion,
+  detectEra,
+  forgetEra,
+  rememberEra,
+  rememberedEra,
+  type EraDecision,
+} from './protocol/era.js';
 import type { ModernClient } from './protocol/modern-client.js';
 import { RpcEngine } from './protocol/rpc.js';
 import type { McpSession } from './protocol/session.js';
@@ -48,20 +57,22 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-/** Which transport a config asks for: explicit, or by URL scheme. */
-function transportFor(config: ConnectionConfig, url: URL): 'websocket' | 'http' {
+type Kind = 'websocket' | 'http' | 'sse';
+
+/** Which transport a config asks for: explicit, or by URL scheme (`http` also means "HTTP+SSE if need be" under auto). */
+function transportFor(config: ConnectionConfig, url: URL): Kind {
   const byScheme = url.protocol === 'ws:' || url.protocol === 'wss:' ? 'websocket' : 'http';
   const kind = config.transport ?? 'auto';
-  if (kind !== 'auto' && kind !== 'websocket' && kind !== 'http') {
-    throw new TgError(ErrorCode.INVALID_CONFIG, `Unknown transport ${String(kind)} (use auto, websocket or http)`);
+  if (kind !== 'auto' && kind !== 'websocket' && kind !== 'http' && kind !== 'sse') {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `Unknown transport ${String(kind)} (use auto, websocket, http or sse)`);
   }
-  if (kind !== 'auto' && kind !== byScheme) {
+  if (kind !== 'auto' && (kind === 'sse' ? 'http' : kind) !== byScheme) {
     throw new TgError(ErrorCode.INVALID_CONFIG, `Transport ${kind} does not match the URL scheme ${url.protocol}`);
   }
-  return byScheme;
+  return kind === 'sse' ? 'sse' : byScheme;
 }
 
-function checkConfig(config: ConnectionConfig): { url: URL; transport: 'websocket' | 'http' } {
+function checkConfig(config: ConnectionConfig): { url: URL; transport: Kind } {
   if (typeof config !== 'object' || config === null) throw invalidArgument('config', 'an object');
   if (typeof config.url !== 'string') throw invalidArgument('config.url', 'a string');
   let url: URL;
@@ -89,7 +100,7 @@ function checkConfig(config: ConnectionConfig): { url: URL; transport: 'websocke
   return { url, transport: transportFor(config, url) };
 }
 
-function checkProtocolVersion(config: ConnectionConfig, kind: 'websocket' | 'http'): EraDecision | undefined {
+function checkProtocolVersion(config: ConnectionConfig, kind: Kind): EraDecision | undefined {
   if (config.protocolVersion === undefined) return undefined;
   const decision = typeof config.protocolVersion === 'string' ? decisionForVersion(config.protocolVersion) : undefined;
   if (!decision) {
@@ -99,6 +110,12 @@ function checkProtocolVersion(config: ConnectionConfig, kind: 'websocket' | 'htt
   }
   if (kind === 'websocket' && decision.era === 'modern') {
     throw new TgError(ErrorCode.INVALID_CONFIG, `WebSocket speaks only legacy versions (${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+  }
+  if (kind === 'sse' && decision.era === 'modern') {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `HTTP+SSE speaks only legacy versions (${[...SUPPORTED_PROTOCOL_VERSIONS, HTTP_SSE_VERSION].join(', ')})`);
+  }
+  if (decision.version === HTTP_SSE_VERSION && (kind === 'websocket' || config.transport === 'http')) {
+    throw new TgError(ErrorCode.INVALID_CONFIG, `Protocol version ${HTTP_SSE_VERSION} is spoken only over HTTP+SSE`);
   }
   return decision;
 }
@@ -134,8 +151,8 @@ export class Connection implements ConnectionApi {
       const pinned = checkProtocolVersion(config, kind);
       this.#requestTimeoutMs = config.requestTimeoutMs;
       let info: ConnectionInfo;
-      if (kind === 'websocket') {
-        info = await this.#connectLegacy(config, 'websocket', pinned?.version, onElicit);
+      if (kind === 'websocket' || kind === 'sse') {
+        info = await this.#connectLegacy(config, kind, pinned?.version, onElicit);
       } else {
         info = await this.#connectHttp(config, pinned, onElicit);
       }
@@ -156,19 +173,15 @@ export class Connection implements ConnectionApi {
     const remembered = pinned ? undefined : rememberedEra(config.url);
     if (remembered) {
       const decision: EraDecision =
-        remembered.era === 'modern' ? { era: 'modern', version: remembered.version } : { era: 'legacy', reason: 'remembered' };
+        remembered.era === 'modern'
+          ? { era: 'modern', version: remembered.version }
+          : { era: 'legacy', reason: 'remembered', ...(remembered.transport && { transport: remembered.transport }) };
       try {
         return await this.#connectWith(config, decision, onElicit);
       } catch (err) {
         if (!DOUBT_ERA.has(errorCode(err))) throw err;
         forgetEra(config.url);
-        const failed = this.#rpc;
-        if (failed) {
-          // This attempt is over, not the connection: its close must not reach the page as a status.
-          failed.onclose = undefined;
-          failed.onerror = undefined;
-          await failed.close().catch(() => {});
-        }
+        await this.#discardAttempt();
       }
     }
     const decision =
@@ -181,14 +194,35 @@ export class Connection implements ConnectionApi {
         ...(config.maxFrameBytes !== undefined && { maxBytes: config.maxFrameBytes }),
       }));
     const info = await this.#connectWith(config, decision, onElicit);
-    if (!pinned) rememberEra(config.url, info.protocolEra, info.protocolVersion);
+    if (!pinned) rememberEra(config.url, info.protocolEra, info.protocolVersion, info.transport === 'sse' ? 'sse' : undefined);
     return info;
   }
 
-  #connectWith(config: ConnectionConfig, decision: EraDecision, onElicit?: ElicitationHandler): Promise<ConnectionInfo> {
-    return decision.era === 'modern'
-      ? this.#connectModern(config, decision.version, decision.discover, onElicit)
-      : this.#connectLegacy(config, 'http', decision.version, onElicit);
+  /**
+   * Connects as decided. Legacy over Streamable HTTP falls back to HTTP+SSE when `initialize` gets
+   * 400/404/405 (checklist §2 fallback step 5), unless the config asked for `http` only.
+   */
+  async #connectWith(config: ConnectionConfig, decision: EraDecision, onElicit?: ElicitationHandler): Promise<ConnectionInfo> {
+    if (decision.era === 'modern') return this.#connectModern(config, decision.version, decision.discover, onElicit);
+    if (decision.transport === 'sse') return this.#connectLegacy(config, 'sse', decision.version, onElicit);
+    try {
+      return await this.#connectLegacy(config, 'http', decision.version, onElicit);
+    } catch (err) {
+      const status = (err as { data?: { status?: unknown } }).data?.status;
+      const refused = errorCode(err) === ErrorCode.HTTP_ERROR && (status === 400 || status === 404 || status === 405);
+      if (!refused || config.transport === 'http') throw err;
+      await this.#discardAttempt();
+      return this.#connectLegacy(config, 'sse', decision.version, onElicit);
+    }
+  }
+
+  /** Closes a failed attempt's RPC engine: the attempt is over, not the connection, so no status reaches the page. */
+  async #discardAttempt(): Promise<void> {
+    const failed = this.#rpc;
+    if (!failed) return;
+    failed.onclose = undefined;
+    failed.onerror = undefined;
+    await failed.close().catch(() => {});
   }
 
   #newRpc(transport: Transport, config: ConnectionConfig): RpcEngine {
@@ -200,10 +234,13 @@ export class Connection implements ConnectionApi {
     return rpc;
   }
 
-  /** The 2025 era: `initialize` handshake, then (HTTP) the server-to-client GET stream. */
+  /**
+   * The 2025 era (and 2024-11-05 over HTTP+SSE): `initialize` handshake, then (Streamable HTTP) the
+   * server-to-client GET stream.
+   */
   async #connectLegacy(
     config: ConnectionConfig,
-    kind: 'websocket' | 'http',
+    kind: Kind,
     protocolVersion: string | undefined,
     onElicit?: ElicitationHandler,
   ): Promise<ConnectionInfo> {
@@ -211,7 +248,13 @@ export class Connection implements ConnectionApi {
     const transport: Transport =
       kind === 'websocket'
         ? new (await import('./transports/websocket.js')).WebSocketTransport({ url: config.url, msgpack: config.msgpack === true, maxFrameBytes: maxBytes })
-        : new (await import('./transports/streamable-http.js')).StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
+        : kind === 'sse'
+          ? new (await import('./transports/legacy-sse.js')).LegacySseTransport({
+              url: config.url,
+              maxMessageBytes: maxBytes,
+              endpointTimeoutMs: Math.min(config.requestTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_PROBE_TIMEOUT_MS),
+            })
+          : new (await import('./transports/streamable-http.js')).StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
     const rpc = this.#newRpc(transport, config);
     if (onElicit) {
       // Elicitation is declared only when the page can show it to a person.
@@ -221,6 +264,8 @@ export class Connection implements ConnectionApi {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
       ...(onElicit && { capabilities: { elicitation: {} } }),
       ...(protocolVersion !== undefined && { protocolVersion }),
+      // 2024-11-05 is the HTTP+SSE era: accepted there only (its servers answer `initialize` with it).
+      ...(kind === 'sse' && { acceptedVersions: [...SUPPORTED_PROTOCOL_VERSIONS, HTTP_SSE_VERSION] }),
       onVersionNegotiated: (version) => transport.setProtocolVersion?.(version),
       onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
       onproblem: (error) => this.#problem(error),
@@ -235,6 +280,7 @@ export class Connection implements ConnectionApi {
       serverInfo: session.serverInfo,
       capabilities: session.capabilities,
       codec: transport.codecName,
+      transport: kind,
     };
     if (session.instructions !== undefined) info.instructions = session.instructions;
     return info;
@@ -281,6 +327,7 @@ export class Connection implements ConnectionApi {
       serverInfo: discover.serverInfo ?? { name: new URL(config.url).host, version: '' },
       capabilities: discover.capabilities,
       codec: 'json',
+      transport: 'http',
     };
     if (discover.instructions !== undefined) info.instructions = discover.instructions;
     return info;

@@ -40,6 +40,8 @@ export interface McpClientOptions {
   capabilities?: JsonObject;
   /** The version offered in `initialize` (default: the newest legacy version). */
   protocolVersion?: string;
+  /** Versions the server may choose (default: SUPPORTED_PROTOCOL_VERSIONS); HTTP+SSE adds 2024-11-05. */
+  acceptedVersions?: readonly string[];
   /** Called with the negotiated version before `notifications/initialized` is sent. */
   onVersionNegotiated?: (version: string) => void;
   /** The full, re-listed tool set after `notifications/tools/list_changed`. */
@@ -79,11 +81,12 @@ export class McpClient implements McpSession {
       { ...options, cancellable: false },
     );
     const result = parseInitializeResult(raw);
-    if (!(SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(result.protocolVersion)) {
+    const accepted = this.#options.acceptedVersions ?? SUPPORTED_PROTOCOL_VERSIONS;
+    if (!accepted.includes(result.protocolVersion)) {
       throw new TgError(
         ErrorCode.UNSUPPORTED_PROTOCOL_VERSION,
-        `Server chose protocol version ${result.protocolVersion}; this client speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`,
-        { data: { offered, received: result.protocolVersion, supported: [...SUPPORTED_PROTOCOL_VERSIONS] } },
+        `Server chose protocol version ${result.protocolVersion}; this client speaks ${accepted.join(', ')}`,
+        { data: { offered, received: result.protocolVersion, supported: [...accepted] } },
       );
     }
     this.#options.onVersionNegotiated?.(result.protocolVersion);

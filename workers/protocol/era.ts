@@ -25,7 +25,14 @@ import {
 
 export type EraDecision =
   | { era: 'modern'; version: string; discover?: DiscoverResult }
-  | { era: 'legacy'; reason: string; version?: string };
+  /** `transport: 'sse'`: the 2024-11-05 HTTP+SSE transport instead of Streamable HTTP. */
+  | { era: 'legacy'; reason: string; version?: string; transport?: 'sse' };
+
+/**
+ * The version of the HTTP+SSE transport (2024-11-05). This client speaks it only over that transport,
+ * where a server that old will answer `initialize` with it.
+ */
+export const HTTP_SSE_VERSION = '2024-11-05';
 
 /** How one probe answer reads: a result, a modern error, or a sign of a legacy server. */
 export type ProbeReading =
@@ -54,15 +61,22 @@ export function readProbe(exchange: Exchange): ProbeReading {
   return { kind: 'legacy', reason: `HTTP ${exchange.status} without a modern answer` };
 }
 
-const eraByOrigin = new Map<string, { era: ProtocolEra; version: string }>();
+/** What was learnt about an origin; `transport: 'sse'` when only HTTP+SSE worked there. */
+export interface RememberedEra {
+  era: ProtocolEra;
+  version: string;
+  transport?: 'sse';
+}
+
+const eraByOrigin = new Map<string, RememberedEra>();
 
 /** The remembered era of an origin (spec: cache per origin, re-probe if the assumption fails). */
-export function rememberedEra(url: string): { era: ProtocolEra; version: string } | undefined {
+export function rememberedEra(url: string): RememberedEra | undefined {
   return eraByOrigin.get(new URL(url).origin);
 }
 
-export function rememberEra(url: string, era: ProtocolEra, version: string): void {
-  eraByOrigin.set(new URL(url).origin, { era, version });
+export function rememberEra(url: string, era: ProtocolEra, version: string, transport?: 'sse'): void {
+  eraByOrigin.set(new URL(url).origin, transport ? { era, version, transport } : { era, version });
 }
 
 export function forgetEra(url: string): void {
@@ -150,6 +164,7 @@ function fromDiscover(result: JsonObject, probed: string): EraDecision {
 
 /** The decision a configured version implies, without probing. */
 export function decisionForVersion(version: string): EraDecision | undefined {
+  if (version === HTTP_SSE_VERSION) return { era: 'legacy', reason: 'configured', version, transport: 'sse' };
   const era = eraOfVersion(version);
   if (era === 'modern') return { era, version };
   if (era === 'legacy') return { era, reason: 'configured', version };

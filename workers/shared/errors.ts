@@ -48,6 +48,11 @@ export const ErrorCode = {
    * reads are re-issued once with a new id, a `tools/call` never is.
    */
   STREAM_INTERRUPTED: 'TG_STREAM_INTERRUPTED',
+  /**
+   * An HTTP+SSE (2024-11-05) server named a message endpoint on another origin; it was refused, so no
+   * message is ever posted there. `data` has the `endpoint` and the SSE URL's `origin`.
+   */
+  CROSS_ORIGIN_ENDPOINT: 'TG_CROSS_ORIGIN_ENDPOINT',
   /** The worker itself failed (uncaught error or terminated). */
   WORKER_FAILED: 'TG_WORKER_FAILED',
 } as const;

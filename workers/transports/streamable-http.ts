@@ -112,7 +112,15 @@ export class StreamableHttpTransport implements Transport {
     }
     if (type === 'application/json') {
       const answer = await this.#readJson(response);
-      for (const item of Array.isArray(answer) ? answer : [answer]) this.#deliver(item);
+      let answered = false;
+      for (const item of Array.isArray(answer) ? answer : [answer]) {
+        if (requestId !== undefined && responseId(item) === requestId) answered = true;
+        this.#deliver(item);
+      }
+      // A JSON body is the whole answer: without our response in it, none will come (don't wait for a timeout).
+      if (requestId !== undefined && !answered && !this.#closed) {
+        throw new TgError(ErrorCode.PROTOCOL_ERROR, `The JSON response from ${this.#url} does not answer request ${JSON.stringify(requestId)}`);
+      }
       return;
     }
     if (type === 'text/event-stream') return this.#consumeStream(response, requestId);

@@ -36,8 +36,8 @@ export function parseServerAttributes(source: AttributeSource): ServerDeclaratio
   const problems: string[] = [];
   if (!spec.url) problems.push('url is missing');
   const transport = source.getAttribute('transport');
-  if (transport === 'auto' || transport === 'websocket' || transport === 'http') spec.transport = transport;
-  else if (transport !== null && transport !== '') problems.push(`transport "${transport}" is not supported (use auto, websocket or http)`);
+  if (transport === 'auto' || transport === 'websocket' || transport === 'http' || transport === 'sse') spec.transport = transport;
+  else if (transport !== null && transport !== '') problems.push(`transport "${transport}" is not supported (use auto, websocket, http or sse)`);
   if (source.hasAttribute('msgpack')) spec.msgpack = true;
   const name = source.getAttribute('name');
   if (name !== null && name.trim() !== '') spec.name = name.trim();

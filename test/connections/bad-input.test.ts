@@ -1,0 +1,155 @@
+/**
+ * Bad input from a server (test/support/servers/misbehaving.mjs), over Streamable HTTP and HTTP+SSE:
+ * every case gives a coded error, or a reported `problem` for unsolicited junk; the connection and
+ * the page survive where the transport allows; a failed `tools/call` is never re-sent.
+ */
+import { expect } from '@esm-bundle/chai';
+import { McpConnection } from '../../src/connections/connection.js';
+import { ErrorCode } from '../../src/errors.js';
+import type { ContentBlock } from '../../src/connections/connection.js';
+import { testEnv, uniqueTag } from '../support/env.js';
+
+type Coded = Error & { code?: string; data?: unknown };
+const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
+
+const open: McpConnection[] = [];
+
+async function rejection(promise: Promise<unknown>): Promise<Coded> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Coded;
+  }
+  throw new Error('expected a rejection');
+}
+
+const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+
+/** Opens a connection to the misbehaving server and records the problems it reports. */
+async function connectBad(path: string, options: { requestTimeoutMs?: number } = {}) {
+  const tag = uniqueTag('bad');
+  const url = new URL(path, badOrigin());
+  url.searchParams.set('tag', tag);
+  const connection = await McpConnection.open({ url: url.href, transport: 'auto', ...options });
+  open.push(connection);
+  const problems: Coded[] = [];
+  connection.addEventListener('problem', (event) => problems.push(event.detail.error as Coded));
+  return { connection, tag, problems };
+}
+
+async function callsOf(tag: string, tool: string): Promise<number> {
+  const url = new URL('/calls', badOrigin());
+  url.searchParams.set('tag', tag);
+  url.searchParams.set('tool', tool);
+  return ((await (await fetch(url)).json()) as { calls: number }).calls;
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+describe('Bad input over Streamable HTTP', () => {
+  const failures = [
+    { tool: 'non_json', code: ErrorCode.PROTOCOL_ERROR, what: 'a body that is not JSON' },
+    { tool: 'wrong_type', code: ErrorCode.PROTOCOL_ERROR, what: 'a wrong content type' },
+    { tool: 'cut_stream', code: ErrorCode.CONNECTION_CLOSED, what: 'an SSE stream that ends mid-event' },
+    { tool: 'server_error', code: ErrorCode.HTTP_ERROR, what: 'HTTP 500' },
+    { tool: 'stray_id_json', code: ErrorCode.PROTOCOL_ERROR, what: 'a JSON body answering another id' },
+  ];
+  for (const f of failures) {
+    it(`${f.what}: ${f.code}, sent once, and the next call works`, async () => {
+      const { connection, tag } = await connectBad('/mcp', { requestTimeoutMs: 5000 });
+      expect(connection.info?.transport).to.equal('http');
+      expect(connection.info?.protocolVersion).to.equal('2025-06-18');
+      const started = Date.now();
+      const err = await rejection(connection.callTool(f.tool, {}));
+      expect(err.code).to.equal(f.code);
+      expect(Date.now() - started, 'fails fast, not by timeout').to.be.below(4000);
+      if (f.code === ErrorCode.HTTP_ERROR) expect((err.data as { status: number }).status).to.equal(500);
+      expect(textOf((await connection.callTool('echo', { text: 'still here' })).content)).to.equal('echo: still here');
+      expect(await callsOf(tag, f.tool), 'a failed tools/call is never re-sent').to.equal(1);
+      expect(connection.status).to.equal('ready');
+    });
+  }
+
+  it('a response whose id matches nothing is dropped and reported; the real answer wins', async () => {
+    const { connection, problems } = await connectBad('/mcp');
+    const result = await connection.callTool('stray_id', {});
+    expect(textOf(result.content)).to.equal('first answer');
+    const problem = await waitFor(() => problems[0], 'a problem event');
+    expect(problem.code).to.equal(ErrorCode.PROTOCOL_ERROR);
+    expect(problem.message).to.match(/unknown request id "nobody-asked"/);
+    expect((await connection.diagnostics()).unknownResponses).to.equal(1);
+  });
+
+  it('a second response for an already answered id is dropped and reported, never taken as the result', async () => {
+    const { connection, problems } = await connectBad('/mcp');
+    const result = await connection.callTool('duplicate', {});
+    expect(textOf(result.content)).to.equal('first answer');
+    const problem = await waitFor(() => problems[0], 'a problem event');
+    expect(problem.code).to.equal(ErrorCode.PROTOCOL_ERROR);
+    expect((await connection.diagnostics()).unknownResponses).to.equal(1);
+    expect(textOf((await connection.callTool('echo', { text: 'ok' })).content)).to.equal('echo: ok');
+  });
+});
+
+describe('Bad input over HTTP+SSE', () => {
+  it('detects a 2024-11-05 HTTP+SSE server and accepts its version', async () => {
+    const { connection } = await connectBad('/sse/ok');
+    expect(connection.info?.transport).to.equal('sse');
+    expect(connection.info?.protocolVersion).to.equal('2024-11-05');
+    expect((await connection.listTools()).length).to.be.greaterThan(0);
+    expect(textOf((await connection.callTool('echo', { text: 'sse' })).content)).to.equal('echo: sse');
+  });
+
+  it('refuses a cross-origin endpoint event with TG_CROSS_ORIGIN_ENDPOINT', async () => {
+    const err = await rejection(connectBad('/sse/cross-origin'));
+    expect(err.code).to.equal(ErrorCode.CROSS_ORIGIN_ENDPOINT);
+    expect((err.data as { endpoint: string }).endpoint).to.equal('https://attacker.example/messages');
+    // The page is fine: another connection works.
+    const { connection } = await connectBad('/sse/ok');
+    expect(connection.status).to.equal('ready');
+  });
+
+  it('gives up on a stream that never names its endpoint, in bounded time', async () => {
+    const started = Date.now();
+    const err = await rejection(connectBad('/sse/no-endpoint', { requestTimeoutMs: 800 }));
+    expect(err.code).to.equal(ErrorCode.CONNECTION_FAILED);
+    expect(Date.now() - started).to.be.below(8000);
+  });
+
+  it('a non-JSON message event is reported; the connection goes on', async () => {
+    const { connection, problems } = await connectBad('/sse/ok');
+    expect(textOf((await connection.callTool('junk', { text: 'x' })).content)).to.equal('echo: x');
+    const problem = await waitFor(() => problems[0], 'a problem event');
+    expect(problem.code).to.equal(ErrorCode.PROTOCOL_ERROR);
+    expect(connection.status).to.equal('ready');
+  });
+
+  it('a stream that ends mid-event closes the connection with a coded status; the call is not re-sent; the page survives', async () => {
+    const { connection, tag } = await connectBad('/sse/ok');
+    const failed = new Promise<Coded | undefined>((resolve) =>
+      connection.addEventListener('status', (event) => {
+        if (event.detail.status === 'failed') resolve(event.detail.error as Coded | undefined);
+      }),
+    );
+    const err = await rejection(connection.callTool('cut_stream', {}));
+    expect(err.code).to.equal(ErrorCode.CONNECTION_CLOSED);
+    expect((await failed)?.code).to.equal(ErrorCode.CONNECTION_CLOSED);
+    expect(connection.status).to.equal('failed');
+    expect((await rejection(connection.callTool('echo', {}))).code).to.equal(ErrorCode.CONNECTION_CLOSED);
+    expect(await callsOf(tag, 'cut_stream')).to.equal(1);
+    const { connection: next } = await connectBad('/sse/ok');
+    expect(textOf((await next.callTool('echo', { text: 'new' })).content)).to.equal('echo: new');
+  });
+});

@@ -1,0 +1,175 @@
+// @ts-check
+/**
+ * A hand-written MCP server that misbehaves on purpose, for the client's bad-input tests. It speaks
+ * just enough of the protocol to get through `initialize`; then each tool is one kind of bad answer.
+ * Every answer carries the demo server's CORS headers, so what the browser sees is the bad input
+ * itself, not a CORS failure.
+ *
+ * Streamable HTTP (2025-06-18, stateless), `POST /mcp?tag=…`; `tools/call` by tool name:
+ *   echo           a correct JSON answer
+ *   non_json       200 application/json whose body is not JSON
+ *   wrong_type     200 text/html
+ *   cut_stream     an SSE response that ends in the middle of an event
+ *   server_error   HTTP 500
+ *   stray_id       SSE: a response for an id nobody asked for, then the real answer
+ *   stray_id_json  JSON: only a response for an id nobody asked for
+ *   duplicate      SSE: the answer, then a second answer for the same id
+ *
+ * HTTP+SSE (2024-11-05), `GET /sse/<kind>` (a POST there is 405, as on a real HTTP+SSE server):
+ *   ok             endpoint event, then a working server
+ *   cross-origin   the endpoint event names another origin
+ *   no-endpoint    the stream opens and never names an endpoint
+ *   Working sessions misbehave on the tools `junk` (a non-JSON message event before the answer) and
+ *   `cut_stream` (the stream ends mid-event).
+ *
+ * `GET /calls?tag=…&tool=…` → `{ calls }`: how many `tools/call` requests for that tool arrived
+ * (over either transport), so a test can prove a failed call was not re-sent.
+ */
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+
+/** @typedef {import('node:http').ServerResponse} ServerResponse */
+/** @typedef {{ jsonrpc?: string, id?: string | number | null, method?: string, params?: Record<string, any> }} Message */
+
+export const CROSS_ORIGIN_ENDPOINT = 'https://attacker.example/messages';
+
+const TOOLS = ['echo', 'non_json', 'wrong_type', 'cut_stream', 'server_error', 'stray_id', 'stray_id_json', 'duplicate', 'junk'].map(
+  (name) => ({ name, description: `Misbehaves: ${name}`, inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }),
+);
+
+/** @param {Message} request @param {string} version */
+function initializeResult(request, version) {
+  return {
+    jsonrpc: '2.0',
+    id: request.id,
+    result: { protocolVersion: version, capabilities: { tools: {} }, serverInfo: { name: 'misbehaving', version: '0.0.1' } },
+  };
+}
+
+/** @param {Message} request @param {string} text */
+const textResult = (request, text) => ({ jsonrpc: '2.0', id: request.id, result: { content: [{ type: 'text', text }] } });
+
+/** @param {object} message */
+const sseEvent = (message) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+
+/** @returns {Promise<{ origin: string, close: () => Promise<void> }>} */
+export async function startMisbehavingServer() {
+  /** @type {Map<string, number>} */
+  const calls = new Map();
+  /** @type {Map<string, ServerResponse>} */
+  const sseSessions = new Map();
+  /** @param {string} tag @param {string} tool */
+  const count = (tag, tool) => calls.set(`${tag}\n${tool}`, (calls.get(`${tag}\n${tool}`) ?? 0) + 1);
+
+  /**
+   * Streamable HTTP answers.
+   * @param {Message} msg @param {ServerResponse} res @param {string} tag
+   */
+  function answerHttp(msg, res, tag) {
+    if (msg.id === undefined || msg.id === null) return void res.writeHead(202).end();
+    if (msg.method === 'initialize') return sendJson(res, 200, initializeResult(msg, '2025-06-18'));
+    if (msg.method === 'tools/list') return sendJson(res, 200, { jsonrpc: '2.0', id: msg.id, result: { tools: TOOLS } });
+    if (msg.method !== 'tools/call') {
+      return sendJson(res, 200, { jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: `Method not found: ${msg.method}` } });
+    }
+    const tool = String(msg.params?.name);
+    count(tag, tool);
+    switch (tool) {
+      case 'echo':
+        return sendJson(res, 200, textResult(msg, `echo: ${msg.params?.arguments?.text ?? ''}`));
+      case 'non_json':
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"jsonrpc": "2.0", "id": ');
+      case 'wrong_type':
+        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome!</body></html>');
+      case 'server_error':
+        return void res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+      case 'cut_stream': {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const whole = sseEvent(textResult(msg, 'never complete'));
+        return void res.end(whole.slice(0, whole.length / 2)); // a clean end, mid-event
+      }
+      case 'stray_id_json':
+        return sendJson(res, 200, { ...textResult(msg, 'for somebody else'), id: 'nobody-asked' });
+      case 'stray_id':
+      case 'duplicate': {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        if (tool === 'stray_id') res.write(sseEvent({ ...textResult(msg, 'for somebody else'), id: 'nobody-asked' }));
+        res.write(sseEvent(textResult(msg, 'first answer')));
+        if (tool === 'duplicate') res.write(sseEvent(textResult(msg, 'second answer')));
+        return void res.end();
+      }
+      default:
+        return sendJson(res, 200, { jsonrpc: '2.0', id: msg.id, error: { code: -32602, message: `Unknown tool ${tool}` } });
+    }
+  }
+
+  /**
+   * HTTP+SSE answers, written to the session's stream.
+   * @param {Message} msg @param {ServerResponse} stream @param {string} tag
+   */
+  function answerSse(msg, stream, tag) {
+    if (msg.id === undefined || msg.id === null) return;
+    if (msg.method === 'initialize') return void stream.write(sseEvent(initializeResult(msg, '2024-11-05')));
+    if (msg.method === 'tools/list') return void stream.write(sseEvent({ jsonrpc: '2.0', id: msg.id, result: { tools: TOOLS } }));
+    if (msg.method !== 'tools/call') {
+      return void stream.write(sseEvent({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } }));
+    }
+    const tool = String(msg.params?.name);
+    count(tag, tool);
+    if (tool === 'junk') stream.write('event: message\ndata: this is not JSON\n\n');
+    if (tool === 'cut_stream') {
+      const whole = sseEvent(textResult(msg, 'never complete'));
+      return void stream.end(whole.slice(0, whole.length / 2));
+    }
+    stream.write(sseEvent(textResult(msg, `echo: ${msg.params?.arguments?.text ?? ''}`)));
+  }
+
+  const server = createServer(async (req, res) => {
+    setCors(res, req);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const tag = url.searchParams.get('tag') ?? '';
+    try {
+      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+      if (url.pathname === '/calls') return sendJson(res, 200, { calls: calls.get(`${tag}\n${url.searchParams.get('tool')}`) ?? 0 });
+      if (url.pathname === '/mcp') {
+        if (req.method !== 'POST') return void res.writeHead(405).end();
+        return answerHttp(/** @type {Message} */ (await readJsonBody(req, 1 << 20)), res, tag);
+      }
+      const sse = /^\/sse\/([a-z-]+)$/.exec(url.pathname);
+      if (sse) {
+        if (req.method !== 'GET') return void res.writeHead(405).end();
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+        const kind = sse[1];
+        if (kind === 'cross-origin') return void res.write(`event: endpoint\ndata: ${CROSS_ORIGIN_ENDPOINT}\n\n`);
+        if (kind === 'no-endpoint') return void res.write(': nothing to see here\n\n');
+        const session = randomUUID();
+        sseSessions.set(session, res);
+        res.on('close', () => sseSessions.delete(session));
+        return void res.write(`event: endpoint\ndata: /sse-messages?session=${session}&tag=${encodeURIComponent(tag)}\n\n`);
+      }
+      if (url.pathname === '/sse-messages' && req.method === 'POST') {
+        const stream = sseSessions.get(url.searchParams.get('session') ?? '');
+        if (!stream) return void res.writeHead(404).end();
+        const msg = /** @type {Message} */ (await readJsonBody(req, 1 << 20));
+        res.writeHead(202).end('Accepted');
+        return answerSse(msg, stream, tag);
+      }
+      sendJson(res, 404, { error: 'not found' });
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, err instanceof BodyError ? err.status : 500, { error: String(err) });
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('misbehaving server has no port');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      for (const stream of sseSessions.values()) stream.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(() => resolve(undefined)));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// @ts-check
+/** The test servers themselves, from Node: routes, CORS, and the misbehaviour each path promises. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startMisbehavingServer, CROSS_ORIGIN_ENDPOINT } from './misbehaving.mjs';
+import { startSdkServers } from './sdk-servers.mjs';
+
+/** Reads an SSE response until `predicate` matches the text so far, then cancels it. @param {Response} response @param {(text: string) => boolean} predicate */
+async function readUntil(response, predicate) {
+  const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (!predicate(text)) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
+const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+const post = (/** @type {string} */ url, /** @type {unknown} */ body) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify(body) });
+
+test('SDK servers: JSON-mode initialize, SSE-mode initialize, legacy SSE endpoint, CORS, 405 on POST /legacy/sse', async () => {
+  const sdk = await startSdkServers();
+  try {
+    const json = await post(sdk.urls.json, initialize);
+    assert.equal(json.status, 200);
+    assert.match(String(json.headers.get('content-type')), /application\/json/);
+    assert.ok(json.headers.get('mcp-session-id'));
+    assert.equal(json.headers.get('access-control-allow-origin'), '*');
+    assert.equal(/** @type {any} */ (await json.json()).result.serverInfo.name, 'sdk-json');
+
+    const sse = await post(sdk.urls.sse, initialize);
+    assert.match(String(sse.headers.get('content-type')), /text\/event-stream/);
+    assert.equal(sse.headers.get('mcp-session-id'), null); // stateless
+    assert.match(await readUntil(sse, (t) => t.includes('sdk-sse')), /sdk-sse/);
+
+    const stream = await fetch(sdk.urls.legacySse, { headers: { accept: 'text/event-stream' } });
+    assert.match(await readUntil(stream, (t) => t.includes('\n\n')), /^event: endpoint\ndata: \/legacy\/messages\?sessionId=/);
+    assert.equal((await post(sdk.urls.legacySse, initialize)).status, 405);
+  } finally {
+    await sdk.close();
+  }
+});
+
+test('misbehaving server: each tool misbehaves as documented and calls are counted', async () => {
+  const bad = await startMisbehavingServer();
+  try {
+    const url = `${bad.origin}/mcp?tag=n`;
+    const call = (/** @type {string} */ name) => post(url, { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name, arguments: {} } });
+    assert.equal((await post(url, initialize)).status, 200);
+    assert.equal(await (await call('non_json')).text(), '{"jsonrpc": "2.0", "id": ');
+    assert.match(String((await call('wrong_type')).headers.get('content-type')), /text\/html/);
+    assert.equal((await call('server_error')).status, 500);
+    assert.doesNotMatch(await (await call('cut_stream')).text(), /\n\n$/);
+    const dup = await (await call('duplicate')).text();
+    assert.equal(dup.match(/"id":7/g)?.length, 2);
+    assert.deepEqual(await (await fetch(`${bad.origin}/calls?tag=n&tool=server_error`)).json(), { calls: 1 });
+
+    const cross = await fetch(`${bad.origin}/sse/cross-origin`);
+    assert.equal(await readUntil(cross, (t) => t.includes('\n\n')), `event: endpoint\ndata: ${CROSS_ORIGIN_ENDPOINT}\n\n`);
+    assert.equal((await fetch(`${bad.origin}/sse/ok`, { method: 'POST' })).status, 405);
+  } finally {
+    await bad.close();
+  }
+});
