@@ -8,20 +8,13 @@ import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ContentBlock } from '../../src/connections/connection.js';
 import { testEnv, uniqueTag } from '../support/env.js';
+import { rejection, waitFor } from '../support/async.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
 
 const open: McpConnection[] = [];
 
-async function rejection(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Coded;
-  }
-  throw new Error('expected a rejection');
-}
 
 const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 
@@ -44,15 +37,6 @@ async function callsOf(tag: string, tool: string): Promise<number> {
   return ((await (await fetch(url)).json()) as { calls: number }).calls;
 }
 
-async function waitFor<T>(probe: () => T | undefined, what: string, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close()));

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionConfig, ContentBlock, Progress } from '../../workers/connection-api.js';
 import { base64ToBytes } from '../../workers/codecs/base64.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
+import { rejection, waitFor } from '../support/async.js';
 
 type Coded = Error & { code?: string; data?: unknown; cause?: unknown };
 
@@ -19,24 +20,7 @@ async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {
   return { connection, tag };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Coded;
-  }
-  throw new Error('expected a rejection');
-}
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function nextEvent<K extends 'status' | 'problem' | 'tools-changed'>(connection: McpConnection, type: K) {
   return new Promise<CustomEvent>((resolve) => connection.addEventListener(type, (e) => resolve(e as CustomEvent), { once: true }));

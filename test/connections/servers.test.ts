@@ -9,6 +9,7 @@ import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionConfig, ContentBlock } from '../../src/connections/connection.js';
 import { testEnv } from '../support/env.js';
+import { rejection } from '../support/async.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 interface ServersEnv {
@@ -26,14 +27,6 @@ async function connect(config: ConnectionConfig): Promise<McpConnection> {
   return connection;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Coded;
-  }
-  throw new Error('expected a rejection');
-}
 
 const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 

@@ -7,6 +7,7 @@ import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionConfig, ContentBlock, Progress } from '../../src/connections/connection.js';
 import { control, taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
+import { rejection, waitFor } from '../support/async.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 
@@ -18,24 +19,7 @@ async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {
   return { connection, tag };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Coded;
-  }
-  throw new Error('expected a rejection');
-}
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 const sessions = (tag: string) => control<{ open: number }>(`/__test/http-sessions?tag=${tag}`);

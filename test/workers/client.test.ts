@@ -1,3 +1,4 @@
+import { rejection } from '../support/async.js';
 import { expect } from '@esm-bundle/chai';
 import { McpClient } from '../../workers/protocol/client.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
@@ -25,14 +26,6 @@ function setup(protocolVersion = '2025-11-25') {
   return { client, peer, problems, changes, rpc };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TgError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as TgError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('McpClient', () => {
   it('offers the newest version with clientInfo, then sends notifications/initialized', async () => {

@@ -2,6 +2,7 @@
  * The HTTP+SSE transport (2024-11-05) over an injected fetch (no server): the endpoint event and its
  * same-origin rule, message events, POST failures, the end of the stream, and close().
  */
+import { rejection } from '../support/async.js';
 import { expect } from '@esm-bundle/chai';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { ErrorCode, type TgError } from '../../workers/shared/errors.js';
@@ -34,14 +35,6 @@ function fakeServer(options: { getStatus?: number; postStatus?: number; contentT
   };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TgError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as TgError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('LegacySseTransport', () => {
   it('GETs the stream, resolves a relative endpoint, POSTs there and delivers message events', async () => {

@@ -1,3 +1,4 @@
+import { rejection } from '../support/async.js';
 import { expect } from '@esm-bundle/chai';
 import { ResultCache } from '../../workers/protocol/cache.js';
 import { classifyResult, retryParams } from '../../workers/protocol/mrtr.js';
@@ -24,14 +25,6 @@ function setup(options: { onInput?: (request: InputRequest) => Promise<JsonObjec
   return { client, peer, problems, rpc };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TgError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as TgError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const text = (t: string) => ({ resultType: 'complete', content: [{ type: 'text', text: t }] });
 

@@ -1,3 +1,4 @@
+import { rejection } from '../support/async.js';
 import { expect } from '@esm-bundle/chai';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
@@ -12,14 +13,6 @@ function setup(options: { defaultTimeoutMs?: number } = {}) {
   return { rpc, peer, problems, clientEnd, serverEnd };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<TgError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as TgError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('RpcEngine', () => {
   it('correlates concurrent responses by id, whatever their order', async () => {

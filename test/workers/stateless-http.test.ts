@@ -2,6 +2,7 @@
  * The 2026-07-28 HTTP binding and era detection, over an injected fetch (no server): the headers of
  * each POST, errors in 4xx bodies, cancellation by aborting the stream, and the fallback rules.
  */
+import { rejection } from '../support/async.js';
 import { expect } from '@esm-bundle/chai';
 import { detectEra, forgetEra, readProbe } from '../../workers/protocol/era.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
@@ -38,14 +39,6 @@ const META = {
 const clientInfo = { name: 't', version: '1' };
 const URL_ = 'http://127.0.0.1:9/mcp';
 
-async function rejection(promise: Promise<unknown>): Promise<TgError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as TgError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('StatelessHttpTransport', () => {
   it('sends MCP-Protocol-Version, Mcp-Method, Mcp-Name and the provider’s Mcp-Param-* on each POST', async () => {
