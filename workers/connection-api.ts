@@ -32,6 +32,8 @@ export type {
   ToolAnnotations,
 } from './protocol/wire.js';
 export type { SerializedError } from './shared/transfer-handlers.js';
+import type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
+export type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
 
 /**
  * `auto` picks by URL scheme: ws(s) → WebSocket; http(s) → Streamable HTTP, falling back to HTTP+SSE
@@ -60,6 +62,11 @@ export interface ConnectionConfig {
    * legacy version (WebSocket).
    */
   protocolVersion?: string;
+  /**
+   * OAuth for HTTP servers that answer 401: registration (pre-registered → CIMD → DCR), the redirect
+   * URI of the page's callback page, development mode. Tokens stay in the worker.
+   */
+  oauth?: OAuthOptions;
 }
 
 export type ConnectionStatus = 'connecting' | 'ready' | 'closed' | 'failed';
@@ -69,7 +76,9 @@ export type ConnectionEvent =
   | { type: 'status'; status: ConnectionStatus; error?: SerializedError }
   | { type: 'tools-changed'; tools: Tool[] }
   /** A non-fatal problem (bad frame, dropped tool); `count` is the running total. */
-  | { type: 'problem'; error: SerializedError; count: number };
+  | { type: 'problem'; error: SerializedError; count: number }
+  /** An authorization finished: who issued the token and its scope (never the token). */
+  | { type: 'authorized'; issuer: string; scope?: string };
 
 export interface ConnectionInfo {
   /** `modern` = stateless 2026-07-28 requests; `legacy` = `initialize` handshake (and session). */
@@ -118,6 +127,11 @@ export interface ConnectionApi {
     config: ConnectionConfig,
     onEvent: (event: ConnectionEvent) => void,
     onElicit?: ElicitationHandler,
+    /**
+     * Sends the person to the authorization URL the worker built (popup) and resolves with the callback
+     * URL; the worker validates it. Without it, a server that needs OAuth fails with `TG_AUTH_REQUIRED`.
+     */
+    onAuthorize?: AuthorizeHandler,
   ): Promise<ConnectionInfo>;
   /** Every tool, across all pages. */
   listTools(): Promise<Tool[]>;

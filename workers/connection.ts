@@ -37,7 +37,9 @@ import {
 // Transports and the 2026 client load on demand: a WebSocket connection never pays for HTTP code (or
 // the other way round), which keeps an idle worker's heap and the first chunk small.
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transports/transport.js';
+import { Authorizer } from './auth/authorizer.js';
 import type {
+  AuthorizeHandler,
   ConnectionApi,
   ConnectionConfig,
   ConnectionDiagnostics,
@@ -136,11 +138,14 @@ export class Connection implements ConnectionApi {
   #problems = 0;
   #status: ConnectionStatus | undefined;
   readonly #calls = new Map<string, AbortController>();
+  /** HTTP only: the fetch that attaches the token and handles 401/403 challenges (auth/authorizer.ts). */
+  #authFetch?: typeof fetch;
 
   async connect(
     config: ConnectionConfig,
     onEvent: (event: ConnectionEvent) => void,
     onElicit?: ElicitationHandler,
+    onAuthorize?: AuthorizeHandler,
   ): Promise<ConnectionInfo> {
     if (this.#status) throw new TgError(ErrorCode.INVALID_CONFIG, 'connect() was already called on this connection');
     if (typeof onEvent !== 'function') throw invalidArgument('onEvent', 'a function');
@@ -154,6 +159,13 @@ export class Connection implements ConnectionApi {
       if (kind === 'websocket' || kind === 'sse') {
         info = await this.#connectLegacy(config, kind, pinned?.version, onElicit);
       } else {
+        const auth = new Authorizer({
+          serverUrl: config.url,
+          oauth: config.oauth ?? {},
+          ...(onAuthorize && { onAuthorize }),
+          onAuthorized: (detail) => void this.#emit({ type: 'authorized', ...detail }),
+        });
+        this.#authFetch = auth.fetch;
         info = await this.#connectHttp(config, pinned, onElicit);
       }
       await this.#setStatus('ready'); // lands on the page before connect() resolves
@@ -188,6 +200,7 @@ export class Connection implements ConnectionApi {
       pinned ??
       (await detectEra({
         url: config.url,
+        ...(this.#authFetch && { fetch: this.#authFetch }),
         clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
         capabilities: modernCapabilities(onElicit),
         ...(config.requestTimeoutMs !== undefined && { timeoutMs: Math.min(config.requestTimeoutMs, DEFAULT_PROBE_TIMEOUT_MS) }),
@@ -254,7 +267,7 @@ export class Connection implements ConnectionApi {
               maxMessageBytes: maxBytes,
               endpointTimeoutMs: Math.min(config.requestTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_PROBE_TIMEOUT_MS),
             })
-          : new (await import('./transports/streamable-http.js')).StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes });
+          : new (await import('./transports/streamable-http.js')).StreamableHttpTransport({ url: config.url, maxMessageBytes: maxBytes, ...(this.#authFetch && { fetch: this.#authFetch }) });
     const rpc = this.#newRpc(transport, config);
     if (onElicit) {
       // Elicitation is declared only when the page can show it to a person.
@@ -297,7 +310,11 @@ export class Connection implements ConnectionApi {
       import('./transports/stateless-http.js'),
       import('./protocol/modern-client.js'),
     ]);
-    const transport = new StatelessHttpTransport({ url: config.url, maxMessageBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES });
+    const transport = new StatelessHttpTransport({
+      url: config.url,
+      maxMessageBytes: config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      ...(this.#authFetch && { fetch: this.#authFetch }),
+    });
     const rpc = this.#newRpc(transport, config);
     const client = new ModernClient(rpc, {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,

@@ -8,6 +8,7 @@ import '../../workers/shared/transfer-handlers.js';
 import { deserializeError } from '../../workers/shared/transfer-handlers.js';
 import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
 import type {
+  AuthorizeHandler,
   CallToolResult,
   ConnectionApi,
   ElicitationHandler,
@@ -26,6 +27,7 @@ import type {
 } from '../../workers/connection-api.js';
 
 export type {
+  AuthorizeHandler,
   CallToolResult,
   ConnectionConfig,
   ConnectionDiagnostics,
@@ -37,6 +39,7 @@ export type {
   ElicitationResult,
   GetPromptResult,
   JsonObject,
+  OAuthOptions,
   Progress,
   Prompt,
   ReadResourceResult,
@@ -51,6 +54,13 @@ export interface OpenOptions {
   createWorker?: WorkerFactory;
   /** Shows a server's elicitation request to the person. Without it, elicitation is not offered. */
   onElicit?: ElicitationHandler;
+  /**
+   * Sends the person to the authorization URL the worker built and resolves with the callback URL
+   * (e.g. `(url) => authorizeInPopup(url)` from `oauth-popup.ts`). The worker checks the callback
+   * (`iss`, `state`) and keeps the tokens; the page never sees them. Without it, a server that needs
+   * OAuth fails with `TG_AUTH_REQUIRED`.
+   */
+  onAuthorize?: AuthorizeHandler;
 }
 
 export interface CallOptions {
@@ -64,6 +74,8 @@ export interface ConnectionEventMap {
   status: CustomEvent<{ status: ConnectionStatus; error?: Error }>;
   'tools-changed': CustomEvent<{ tools: Tool[] }>;
   problem: CustomEvent<{ error: Error; count: number }>;
+  /** The worker obtained a token: its issuer and scope (never the token). */
+  authorized: CustomEvent<{ issuer: string; scope?: string }>;
 }
 
 /** Typed listeners for the events above (declaration merging keeps EventTarget's own overloads). */
@@ -103,7 +115,7 @@ export class McpConnection extends EventTarget {
   static async open(config: ConnectionConfig, options: OpenOptions = {}): Promise<McpConnection> {
     const connection = new McpConnection(config, (options.createWorker ?? createConnectionWorker)());
     try {
-      await connection.#start(options.onElicit);
+      await connection.#start(options.onElicit, options.onAuthorize);
     } catch (err) {
       connection.#end();
       throw err;
@@ -204,9 +216,11 @@ export class McpConnection extends EventTarget {
     this.#fail(new TgError(ErrorCode.WORKER_FAILED, 'Connection worker was terminated'));
   }
 
-  async #start(onElicit: ElicitationHandler | undefined): Promise<void> {
+  async #start(onElicit: ElicitationHandler | undefined, onAuthorize: AuthorizeHandler | undefined): Promise<void> {
     const onEvent = proxy((event: ConnectionEvent) => this.#onWorkerEvent(event));
-    this.#info = await this.#guard(this.#api.connect(this.config as ConnectionConfig, onEvent, onElicit && proxy(onElicit)));
+    this.#info = await this.#guard(
+      this.#api.connect(this.config as ConnectionConfig, onEvent, onElicit && proxy(onElicit), onAuthorize && proxy(onAuthorize)),
+    );
   }
 
   #onWorkerEvent(event: ConnectionEvent): void {
@@ -220,6 +234,9 @@ export class McpConnection extends EventTarget {
         return;
       case 'problem':
         this.dispatchEvent(new CustomEvent('problem', { detail: { error: deserializeError(event.error), count: event.count } }));
+        return;
+      case 'authorized':
+        this.dispatchEvent(new CustomEvent('authorized', { detail: event.scope === undefined ? { issuer: event.issuer } : { issuer: event.issuer, scope: event.scope } }));
         return;
     }
   }

@@ -6,6 +6,7 @@
  * arguments the scenario's context names, if any), then list and read resources and prompts when
  * the server offers them. A failing tool call is logged, not fatal: the scenario's checks judge it.
  */
+import { authorizeInPopup } from '../../src/connections/oauth-popup.js';
 import { McpConnection, type ElicitationRequest, type ElicitationResult, type JsonObject } from '../../src/connections/connection.js';
 import type { Tool } from '../../workers/connection-api.js';
 import { eraOfVersion } from '../../workers/protocol/wire.js';
@@ -71,9 +72,28 @@ async function run(): Promise<void> {
       clientInfo: { name: 'toolgate-conformance', version: '0.1.0' },
       requestTimeoutMs: 20_000,
       ...(protocolVersion && eraOfVersion(protocolVersion) && { protocolVersion }),
+      oauth: {
+        // The harness contract: the wrapper serves /callback.html, which posts on 'mcp-oauth'.
+        redirectUri: new URL('/callback.html', location.origin).href,
+        clientName: 'toolgate-conformance',
+        // The suite's CIMD scenario expects this URL as client_id (SEP-991).
+        clientMetadataUrl: 'https://conformance-test.local/client-metadata.json',
+        // The suite's servers are http://localhost.
+        development: true,
+        ...(typeof context.client_id === 'string' && { clientId: context.client_id }),
+        ...(typeof context.client_secret === 'string' && { clientSecret: context.client_secret }),
+        // The host hands machine credentials by config for the client-credentials extension (SEP-1046).
+        ...(scenario.startsWith('auth/client-credentials') && { grant: 'client_credentials' as const }),
+        ...(typeof context.private_key_pem === 'string' && { clientPrivateKey: await importPkcs8(context.private_key_pem, String(context.signing_algorithm ?? 'ES256')) }),
+      },
     },
-    { createWorker: () => new Worker(workerUrl, { type: 'module' }), onElicit: acceptDefaults },
+    {
+      createWorker: () => new Worker(workerUrl, { type: 'module' }),
+      onElicit: acceptDefaults,
+      onAuthorize: (url) => authorizeInPopup(url, { timeoutMs: 15_000 }),
+    },
   );
+  connection.addEventListener('authorized', (e) => console.log(`[toolgate] authorized by ${e.detail.issuer} (scope ${e.detail.scope ?? 'none'})`));
   connection.addEventListener('problem', (e) => console.warn(`[toolgate] problem: ${e.detail.error.message}`));
   const info = connection.info!;
   console.log(`[toolgate] ${info.protocolEra} era, version ${info.protocolVersion}`);
@@ -106,6 +126,14 @@ async function run(): Promise<void> {
   } finally {
     await connection.close();
   }
+}
+
+/** A PKCS#8 PEM as a non-extractable signing key (the host's job; the worker only receives the CryptoKey). */
+async function importPkcs8(pem: string, alg: string): Promise<CryptoKey> {
+  const der = Uint8Array.from(atob(pem.replace(/-----[^-]+-----|\s/g, '')), (c) => c.charCodeAt(0));
+  const algorithm =
+    alg === 'RS256' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: alg === 'ES384' ? 'P-384' : 'P-256' };
+  return crypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']);
 }
 
 function describe(err: unknown): string {

@@ -53,6 +53,34 @@ export const ErrorCode = {
    * message is ever posted there. `data` has the `endpoint` and the SSE URL's `origin`.
    */
   CROSS_ORIGIN_ENDPOINT: 'TG_CROSS_ORIGIN_ENDPOINT',
+  /** The server needs OAuth, but the page gave no `onAuthorize` handler (or no redirect URI). */
+  AUTH_REQUIRED: 'TG_AUTH_REQUIRED',
+  /** An auth URL (metadata, endpoint, authorization URL) is unsafe: not https, a private address, javascript:/data:/file:. */
+  AUTH_UNSAFE_URL: 'TG_AUTH_UNSAFE_URL',
+  /** Protected-resource or authorization-server metadata is missing or malformed. */
+  AUTH_DISCOVERY_FAILED: 'TG_AUTH_DISCOVERY_FAILED',
+  /** The protected-resource metadata names another resource than this server (RFC 9728 §3.3). */
+  AUTH_RESOURCE_MISMATCH: 'TG_AUTH_RESOURCE_MISMATCH',
+  /** The authorization-server metadata `issuer` differs from the issuer it was fetched for (RFC 8414 §3.3). */
+  AUTH_ISSUER_MISMATCH: 'TG_AUTH_ISSUER_MISMATCH',
+  /** The authorization server does not list S256 in `code_challenge_methods_supported`. */
+  AUTH_PKCE_UNSUPPORTED: 'TG_AUTH_PKCE_UNSUPPORTED',
+  /** No way to get a client id: no pre-registration, no CIMD URL accepted, no registration endpoint, or DCR failed. */
+  AUTH_REGISTRATION_FAILED: 'TG_AUTH_REGISTRATION_FAILED',
+  /** The callback's `iss` differs from the issuer (RFC 9207), or is missing when the AS promised it. */
+  AUTH_ISS_MISMATCH: 'TG_AUTH_ISS_MISMATCH',
+  /** The callback's `state` differs from the one sent, or the callback URL is not the redirect URI. */
+  AUTH_STATE_MISMATCH: 'TG_AUTH_STATE_MISMATCH',
+  /** The authorization server returned an error to the callback (e.g. access_denied); `data.error` has it. */
+  AUTH_DENIED: 'TG_AUTH_DENIED',
+  /** The token endpoint refused the code or the refresh token, or its answer was invalid. */
+  AUTH_TOKEN_FAILED: 'TG_AUTH_TOKEN_FAILED',
+  /** The server kept refusing the token's scope (403 insufficient_scope) after the retry limit. */
+  AUTH_INSUFFICIENT_SCOPE: 'TG_AUTH_INSUFFICIENT_SCOPE',
+  /** The popup was blocked, closed, or no callback arrived in time (page side). */
+  AUTH_CANCELLED: 'TG_AUTH_CANCELLED',
+  /** An auth request failed in the browser: network, or CORS (the AS sends no CORS headers). */
+  AUTH_NETWORK_ERROR: 'TG_AUTH_NETWORK_ERROR',
   /** The worker itself failed (uncaught error or terminated). */
   WORKER_FAILED: 'TG_WORKER_FAILED',
 } as const;

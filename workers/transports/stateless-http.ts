@@ -6,7 +6,7 @@
  * headers (protocol/headers.ts). A JSON-RPC error in a 4xx body is still the answer to the request,
  * so the protocol layer can act on -32022/-32020.
  */
-import { ErrorCode, TgError } from '../shared/errors.js';
+import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import { standardHeaders } from '../protocol/headers.js';
 import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../protocol/wire.js';
 import { readSse } from './sse.js';
@@ -94,6 +94,7 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     });
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
+    if (errorCode(cause)?.startsWith('TG_AUTH_')) throw cause; // the injected (authorizing) fetch's coded error
     throw new TgError(ErrorCode.NETWORK_ERROR, `Could not reach ${new URL(url).origin}: the network failed, or the browser blocked the request (CORS). ${CORS_HINT}`, {
       cause,
     });

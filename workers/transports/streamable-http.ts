@@ -7,7 +7,7 @@
  * `send()` settles when the HTTP exchange for that message is over; a rejection rejects the request
  * in the RPC engine. Reconnection is bounded (exponential backoff with jitter and a cap).
  */
-import { ErrorCode, TgError } from '../shared/errors.js';
+import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
 import { readSse } from './sse.js';
 import type { Transport } from './transport.js';
@@ -258,6 +258,7 @@ export class StreamableHttpTransport implements Transport {
       });
     } catch (cause) {
       if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
+      if (isAuthError(cause)) throw cause; // the injected (authorizing) fetch's coded error, e.g. TG_AUTH_*
       throw new TgError(
         ErrorCode.NETWORK_ERROR,
         `Could not reach ${new URL(this.#url).origin}: the network failed, or the browser blocked the request (CORS). ` +
@@ -303,4 +304,8 @@ function isEventStream(response: Response): boolean {
 
 function asTgError(error: unknown): TgError {
   return error instanceof TgError ? error : new TgError(ErrorCode.PROTOCOL_ERROR, String(error), { cause: error });
+}
+
+function isAuthError(error: unknown): boolean {
+  return errorCode(error)?.startsWith('TG_AUTH_') === true;
 }

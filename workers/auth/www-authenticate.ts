@@ -1,0 +1,71 @@
+/**
+ * `WWW-Authenticate` (RFC 9110 §11.6.1, RFC 6750 §3): the Bearer challenge's parameters. oauth4webapi
+ * has a parser but does not export it, and a 401 before any token is ours to read.
+ */
+
+export interface BearerChallenge {
+  /** RFC 9728 §5.1: where the protected-resource metadata is. */
+  resource_metadata?: string;
+  scope?: string;
+  error?: string;
+  error_description?: string;
+  [param: string]: string | undefined;
+}
+
+const TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
+
+/** The parameters of the first Bearer challenge in the header, or undefined if there is none. */
+export function parseWwwAuthenticate(header: string | null | undefined): BearerChallenge | undefined {
+  if (!header) return undefined;
+  let pos = 0;
+  let current: BearerChallenge | undefined;
+  let bearer: BearerChallenge | undefined;
+  const skip = (chars: RegExp) => {
+    while (pos < header.length && chars.test(header[pos]!)) pos++;
+  };
+  while (pos < header.length) {
+    skip(/[\s,]/);
+    TOKEN.lastIndex = pos;
+    const m = TOKEN.exec(header);
+    if (!m) {
+      pos++; // garbage: skip a character
+      continue;
+    }
+    pos = TOKEN.lastIndex;
+    const afterToken = pos;
+    skip(/\s/);
+    if (header[pos] === '=' && header[pos + 1] !== '=' ) {
+      // auth-param
+      pos++;
+      skip(/\s/);
+      let value = '';
+      if (header[pos] === '"') {
+        pos++;
+        while (pos < header.length && header[pos] !== '"') {
+          if (header[pos] === '\\' && pos + 1 < header.length) pos++;
+          value += header[pos++];
+        }
+        pos++;
+      } else {
+        const start = pos;
+        while (pos < header.length && header[pos] !== ',' && !/\s/.test(header[pos]!)) pos++;
+        value = header.slice(start, pos);
+      }
+      if (current) current[m[0].toLowerCase()] ??= value;
+    } else if (current && /^[A-Za-z0-9\-._~+/]+=*$/.test(m[0]) && header[afterToken] === '=') {
+      // token68 of the current scheme: ignored
+    } else {
+      // a new scheme
+      current = {};
+      if (m[0].toLowerCase() === 'bearer' && !bearer) bearer = current;
+      else if (bearer) break; // the Bearer challenge is complete
+      pos = afterToken;
+    }
+  }
+  return bearer;
+}
+
+/** Space-separated scopes as a list (empty for undefined). */
+export function scopeList(scope: string | undefined): string[] {
+  return scope ? scope.split(/\s+/).filter(Boolean) : [];
+}
