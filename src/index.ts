@@ -90,3 +90,7 @@ export { TgManualForm, TgManualSubmitEvent, type TgManualSubmitDetail } from './
 export { ManualFormController, pointerOf, initialFieldValue, type Segments } from './elements/manual-form/manual-form.controller.js';
 export { AgentController, type AgentConfig, type AgentControllerOptions, type AgentStatus } from './elements/agent/agent.controller.js';
 export type { PanelCaller } from './elements/agent/tool-call.controller.js';
+
+// OAuth: the page opens the popup; everything else (and every token) stays in the worker
+export { authorizeInPopup, OAUTH_CHANNEL, OAUTH_MESSAGE_TYPE, type PopupOptions } from './connections/oauth-popup.js';
+export type { AuthorizeHandler, OAuthOptions } from './connections/connection.js';
