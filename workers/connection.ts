@@ -38,6 +38,8 @@ import {
 // the other way round), which keeps an idle worker's heap and the first chunk small.
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transports/transport.js';
 import { Authorizer } from './auth/authorizer.js';
+// Plaintext ws:// and http:// are acceptable to loopback hosts only: that traffic never leaves the machine.
+import { isLoopback } from './auth/safe-fetch.js';
 import type {
   AuthorizeHandler,
   ConnectionApi,
@@ -54,10 +56,6 @@ import type {
 const DEFAULT_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
 const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-/** Hosts where plaintext `ws://` is acceptable: traffic never leaves the machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 type Kind = 'websocket' | 'http' | 'sse';
 
@@ -87,7 +85,7 @@ function checkConfig(config: ConnectionConfig): { url: URL; transport: Kind } {
     throw new TgError(ErrorCode.INVALID_CONFIG, `An MCP server URL must start with wss:// or https:// (got ${url.protocol})`);
   }
   const plaintext = url.protocol === 'ws:' || url.protocol === 'http:';
-  if (plaintext && !isLoopbackHost(url.hostname) && !config.allowInsecure) {
+  if (plaintext && !isLoopback(url.hostname) && !config.allowInsecure) {
     throw new TgError(
       ErrorCode.INVALID_CONFIG,
       `Plaintext ${url.protocol}// is only allowed to loopback hosts; use ${url.protocol === 'ws:' ? 'wss' : 'https'}:// for ${url.host}`,
