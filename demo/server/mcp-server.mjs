@@ -4,6 +4,7 @@
  * so that one client's deletes never show up in another's session.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { assertToolsPaginated, paginateToolsList } from './paginate-tools.mjs';
@@ -59,7 +60,8 @@ function formatNote(note) {
  * @returns {McpServer} a new server with its own notes; `tools/list` is paged by TOOLS_PAGE_SIZE
  */
 export function createDemoMcpServer({ onCancel } = {}) {
-  const mcpServer = new McpServer({ name: 'toolgate-demo', version: '0.1.0' });
+  // `logging` lets clients set a level (logging/setLevel) for the log_steps tool's messages.
+  const mcpServer = new McpServer({ name: 'toolgate-demo', version: '0.1.0' }, { capabilities: { logging: {} } });
   paginateToolsList(mcpServer, TOOLS_PAGE_SIZE);
   const notes = seedNotes();
   let nextNoteNumber = notes.length + 1;
@@ -267,6 +269,37 @@ export function createDemoMcpServer({ onCancel } = {}) {
     },
   );
 
+  mcpServer.registerTool(
+    'note_stats',
+    {
+      title: 'Note statistics',
+      description: 'Counts the notes and lists their distinct tags, as structured output.',
+      outputSchema: { count: z.number().int().min(0), tags: z.array(z.string()) },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () => {
+      const tags = [...new Set(notes.flatMap((n) => n.tags))].sort();
+      const structuredContent = { count: notes.length, tags };
+      return { content: [{ type: 'text', text: JSON.stringify(structuredContent) }], structuredContent };
+    },
+  );
+
+  mcpServer.registerTool(
+    'log_steps',
+    {
+      title: 'Log steps',
+      description: 'Sends one log message per level (debug, info, warning, error), then returns. Honours logging/setLevel.',
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (extra) => {
+      for (const level of /** @type {const} */ (['debug', 'info', 'warning', 'error'])) {
+        // The SDK drops messages below the level the client set for this session.
+        await mcpServer.server.sendLoggingMessage({ level, logger: 'log_steps', data: { step: level } }, extra.sessionId);
+      }
+      return text('logged 4 steps');
+    },
+  );
+
   // One resource and one prompt, so clients can exercise resources/* and prompts/*.
   mcpServer.registerResource(
     'notes-index',
@@ -286,6 +319,23 @@ export function createDemoMcpServer({ onCancel } = {}) {
       const body = note ? `${note.title}\n\n${note.body}` : `(no note ${id})`;
       return { messages: [{ role: 'user', content: { type: 'text', text: `Summarize this note in one paragraph:\n\n${body}` } }] };
     },
+  );
+
+  // A prompt whose argument completes from the notes' tags (completion/complete).
+  mcpServer.registerPrompt(
+    'notes_by_tag',
+    {
+      title: 'Notes by tag',
+      description: 'Asks the model to review the notes with one tag.',
+      argsSchema: {
+        tag: completable(z.string().describe('A tag, e.g. work'), (value) =>
+          [...new Set(notes.flatMap((n) => n.tags))].sort().filter((t) => t.startsWith(value ?? '')),
+        ),
+      },
+    },
+    ({ tag }) => ({
+      messages: [{ role: 'user', content: { type: 'text', text: `Review these notes:\n\n${notes.filter((n) => n.tags.includes(tag)).map(formatNote).join('\n\n')}` } }],
+    }),
   );
 
   assertToolsPaginated(mcpServer);

@@ -4,11 +4,14 @@
  * Transport-agnostic, so the HTTP transports and the stateless era can slot in beside it.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { OutputSchemas } from './output-schema.js';
 import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import type { McpSession } from './session.js';
+import { completeParams, type McpSession } from './session.js';
+import { handleLogMessages } from './logging.js';
 import {
   parseCallToolResult,
+  parseCompleteResult,
   parseGetPromptResult,
   parseInitializeResult,
   parsePage,
@@ -22,10 +25,16 @@ import {
   Method,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
+  type Completion,
+  type CompletionArgument,
+  type CompletionContext,
+  type CompletionRef,
   type GetPromptResult,
   type Implementation,
   type InitializeResult,
   type JsonObject,
+  type LogLevel,
+  type LogMessage,
   type Prompt,
   type ReadResourceResult,
   type Resource,
@@ -46,6 +55,8 @@ export interface McpClientOptions {
   onVersionNegotiated?: (version: string) => void;
   /** The full, re-listed tool set after `notifications/tools/list_changed`. */
   onToolsChanged?: (tools: Tool[]) => void;
+  /** Checked `notifications/message` from the server. */
+  onLog?: (message: LogMessage) => void;
   /** Non-fatal problems, e.g. a tool definition that was dropped. */
   onproblem?: (error: TgError) => void;
 }
@@ -57,11 +68,13 @@ export class McpClient implements McpSession {
   #session?: InitializeResult;
   #relisting?: Promise<void>;
   #relistAgain = false;
+  readonly #outputs = new OutputSchemas();
 
   constructor(rpc: RpcEngine, options: McpClientOptions) {
     this.#rpc = rpc;
     this.#options = options;
     rpc.setNotificationHandler(Method.TOOLS_LIST_CHANGED, () => this.#relist());
+    handleLogMessages(rpc, options.onLog, options.onproblem);
   }
 
   get session(): InitializeResult | undefined {
@@ -97,10 +110,12 @@ export class McpClient implements McpSession {
 
   /** Every tool, following `nextCursor` until the last page. Cursors are opaque (`""` is valid). */
   async listTools(options: RequestOptions = {}): Promise<Tool[]> {
-    return this.#list(Method.TOOLS_LIST, async (params) => {
+    const tools = await this.#list(Method.TOOLS_LIST, async (params) => {
       const page = parseToolPage(await this.#rpc.request(Method.TOOLS_LIST, params, options));
       return { items: page.tools, dropped: page.dropped, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     }, (tool: Tool) => tool.name);
+    this.#outputs.update(tools);
+    return tools;
   }
 
   async listResources(options: RequestOptions = {}): Promise<Resource[]> {
@@ -126,6 +141,17 @@ export class McpClient implements McpSession {
     return parseGetPromptResult(await this.#rpc.request(Method.PROMPTS_GET, params, options));
   }
 
+  async complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options: RequestOptions = {}): Promise<Completion> {
+    this.#requireSession();
+    return parseCompleteResult(await this.#rpc.request(Method.COMPLETE, completeParams(ref, argument, context), options));
+  }
+
+  /** `logging/setLevel`: the server sends messages at this level and above for the rest of the session. */
+  async setLogLevel(level: LogLevel, options: RequestOptions = {}): Promise<void> {
+    this.#requireSession();
+    await this.#rpc.request(Method.LOGGING_SET_LEVEL, { level }, options);
+  }
+
   #list<T>(
     method: string,
     fetchPage: (params: JsonObject | undefined) => Promise<Page<T>>,
@@ -140,7 +166,9 @@ export class McpClient implements McpSession {
   async callTool(name: string, args: JsonObject, options: RequestOptions = {}): Promise<CallToolResult> {
     this.#requireSession();
     const raw = await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args }, options);
-    return parseCallToolResult(raw);
+    const result = parseCallToolResult(raw);
+    this.#outputs.check(name, result, this.era);
+    return result;
   }
 
   #requireSession(): void {

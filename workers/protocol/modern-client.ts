@@ -8,12 +8,15 @@
 import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import { ResultCache } from './cache.js';
 import { paramHeaders, toolHeaderSpec, type ParamHeader } from './headers.js';
+import { OutputSchemas } from './output-schema.js';
 import { classifyResult, fulfilInputRequests, MAX_INPUT_ROUNDS, retryParams, type InputHandler } from './mrtr.js';
 import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import type { McpSession } from './session.js';
+import { completeParams, type McpSession } from './session.js';
+import { handleLogMessages } from './logging.js';
 import {
   parseCallToolResult,
+  parseCompleteResult,
   parseDiscoverResult,
   parseGetPromptResult,
   parsePage,
@@ -29,11 +32,17 @@ import {
   Method,
   MODERN_PROTOCOL_VERSIONS,
   type CallToolResult,
+  type Completion,
+  type CompletionArgument,
+  type CompletionContext,
+  type CompletionRef,
   type DiscoverResult,
   type GetPromptResult,
   type Implementation,
   type JsonObject,
   type JsonRpcRequest,
+  type LogLevel,
+  type LogMessage,
   type Prompt,
   type ReadResourceResult,
   type Resource,
@@ -73,6 +82,8 @@ export interface ModernClientOptions {
   onInput?: InputHandler;
   /** The full, re-listed tool set after a change notification. */
   onToolsChanged?: (tools: Tool[]) => void;
+  /** Checked `notifications/message`, sent on the stream of a request that carried a log level. */
+  onLog?: (message: LogMessage) => void;
   /** Non-fatal problems, e.g. a tool dropped for an invalid `x-mcp-header`. */
   onproblem?: (error: TgError) => void;
   cache?: ResultCache;
@@ -91,6 +102,8 @@ export class ModernClient implements McpSession {
   #relisting?: Promise<void>;
   #relistAgain = false;
   #listening?: AbortController;
+  readonly #outputs = new OutputSchemas();
+  #logLevel?: LogLevel;
 
   constructor(rpc: RpcEngine, options: ModernClientOptions) {
     this.#rpc = rpc;
@@ -98,6 +111,7 @@ export class ModernClient implements McpSession {
     this.#version = options.protocolVersion;
     this.#cache = options.cache ?? new ResultCache();
     rpc.setNotificationHandler(Method.TOOLS_LIST_CHANGED, () => this.#relist());
+    handleLogMessages(rpc, options.onLog, options.onproblem);
   }
 
   get protocolVersion(): string {
@@ -141,6 +155,7 @@ export class ModernClient implements McpSession {
       if (spec.params.length > 0) this.#toolHeaders.set(tool.name, spec.params);
       usable.push(tool);
     }
+    this.#outputs.update(usable);
     return usable;
   }
 
@@ -149,7 +164,9 @@ export class ModernClient implements McpSession {
     if (rejected !== undefined) {
       throw new TgError(ErrorCode.TOOL_REJECTED, `Tool ${name} was dropped from tools/list: ${rejected}`, { data: { tool: name, reason: rejected } });
     }
-    return parseCallToolResult(await this.request(Method.TOOLS_CALL, { name, arguments: args }, options));
+    const result = parseCallToolResult(await this.request(Method.TOOLS_CALL, { name, arguments: args }, options));
+    this.#outputs.check(name, result, this.era);
+    return result;
   }
 
   async listResources(options: RequestOptions = {}): Promise<Resource[]> {
@@ -167,6 +184,18 @@ export class ModernClient implements McpSession {
   async getPrompt(name: string, args?: Record<string, string>, options: RequestOptions = {}): Promise<GetPromptResult> {
     const params: JsonObject = args === undefined ? { name } : { name, arguments: args };
     return parseGetPromptResult(await this.request(Method.PROMPTS_GET, params, options));
+  }
+
+  async complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options: RequestOptions = {}): Promise<Completion> {
+    return parseCompleteResult(await this.request(Method.COMPLETE, completeParams(ref, argument, context), options));
+  }
+
+  /**
+   * There is no `logging/setLevel` in 2026-07-28: the level is sent in the `_meta` of every later
+   * request, and the server logs only on that request's own stream (server/utilities/logging.mdx).
+   */
+  async setLogLevel(level: LogLevel): Promise<void> {
+    this.#logLevel = level;
   }
 
   /**
@@ -263,6 +292,7 @@ export class ModernClient implements McpSession {
 
   #withMeta(params: JsonObject): JsonObject {
     const meta = requestMeta(this.#version, this.#options.clientInfo, this.#options.capabilities ?? {});
+    if (this.#logLevel !== undefined) meta[MetaKey.LOG_LEVEL] = this.#logLevel;
     return { ...params, _meta: { ...(params._meta as JsonObject | undefined), ...meta } };
   }
 

@@ -4,7 +4,21 @@
  * implement it, so the connection and the page API do not branch on the era.
  */
 import type { RequestOptions } from './rpc.js';
-import type { CallToolResult, GetPromptResult, JsonObject, Prompt, ProtocolEra, ReadResourceResult, Resource, Tool } from './wire.js';
+import type {
+  CallToolResult,
+  Completion,
+  CompletionArgument,
+  CompletionContext,
+  CompletionRef,
+  GetPromptResult,
+  JsonObject,
+  LogLevel,
+  Prompt,
+  ProtocolEra,
+  ReadResourceResult,
+  Resource,
+  Tool,
+} from './wire.js';
 
 export interface McpSession {
   readonly era: ProtocolEra;
@@ -14,4 +28,17 @@ export interface McpSession {
   readResource(uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
   listPrompts(options?: RequestOptions): Promise<Prompt[]>;
   getPrompt(name: string, args?: Record<string, string>, options?: RequestOptions): Promise<GetPromptResult>;
+  complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options?: RequestOptions): Promise<Completion>;
+  /** Legacy: `logging/setLevel` now; modern: the level rides on every later request's `_meta`. */
+  setLogLevel(level: LogLevel, options?: RequestOptions): Promise<void>;
+}
+
+/** `completion/complete` params from checked arguments (copies, so nothing of the caller's leaks in). */
+export function completeParams(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): JsonObject {
+  const params: JsonObject = {
+    ref: ref.type === 'ref/prompt' ? { type: ref.type, name: ref.name } : { type: ref.type, uri: ref.uri },
+    argument: { name: argument.name, value: argument.value },
+  };
+  if (context?.arguments !== undefined) params.context = { arguments: { ...context.arguments } };
+  return params;
 }

@@ -4,8 +4,12 @@
  * rather than poisoning the whole list.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { LOG_LEVELS } from './wire.js';
 import type {
   CallToolResult,
+  Completion,
+  LogLevel,
+  LogMessage,
   ContentBlock,
   DiscoverResult,
   GetPromptResult,
@@ -176,4 +180,44 @@ export function parseDiscoverResult(result: JsonObject): DiscoverResult {
   if (instructions !== undefined) discover.instructions = instructions as string;
   if (info && typeof info.name === 'string') discover.serverInfo = { name: info.name, version: typeof info.version === 'string' ? info.version : '' };
   return discover;
+}
+
+/** Values in one completion answer, as the spec caps them (server/utilities/completion.mdx). */
+export const MAX_COMPLETION_VALUES = 100;
+/** Longest completion value kept; longer ones are dropped, not cut (a cut value would be a wrong one). */
+export const MAX_COMPLETION_VALUE_CHARS = 1024;
+
+/** `completion/complete`: strings only, at most 100 of them; `total`/`hasMore` kept when well-typed. */
+export function parseCompleteResult(result: JsonObject): Completion {
+  const completion = result.completion;
+  if (!isObject(completion) || !Array.isArray(completion.values)) throw protocolError('completion/complete result lacks completion.values');
+  const values = completion.values
+    .filter((v): v is string => typeof v === 'string' && v.length <= MAX_COMPLETION_VALUE_CHARS)
+    .slice(0, MAX_COMPLETION_VALUES);
+  const parsed: Completion = { values };
+  const { total, hasMore } = completion;
+  if (typeof total === 'number' && Number.isInteger(total) && total >= 0) parsed.total = total;
+  if (typeof hasMore === 'boolean') parsed.hasMore = hasMore;
+  return parsed;
+}
+
+/** Largest log `data` passed on, as JSON text; larger data is replaced by a cut preview. */
+export const MAX_LOG_DATA_CHARS = 16 * 1024;
+const MAX_LOGGER_CHARS = 256;
+
+/** `notifications/message`, or a reason to drop it. `data` stays untrusted: the page renders it as text. */
+export function parseLogMessage(params: JsonObject | undefined): LogMessage | string {
+  const level = params?.level;
+  if (typeof level !== 'string' || !(LOG_LEVELS as readonly string[]).includes(level)) return `unknown log level ${JSON.stringify(level)?.slice(0, 50)}`;
+  if (!params || !('data' in params)) return 'log message has no data';
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(params.data);
+  } catch {
+    return 'log data is not JSON';
+  }
+  const data = text !== undefined && text.length > MAX_LOG_DATA_CHARS ? { truncated: true, preview: text.slice(0, MAX_LOG_DATA_CHARS) } : params.data;
+  const message: LogMessage = { level: level as LogLevel, data };
+  if (typeof params.logger === 'string') message.logger = params.logger.slice(0, MAX_LOGGER_CHARS);
+  return message;
 }

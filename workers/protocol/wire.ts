@@ -121,6 +121,8 @@ export const MetaKey = {
   CLIENT_CAPABILITIES: 'io.modelcontextprotocol/clientCapabilities',
   SERVER_INFO: 'io.modelcontextprotocol/serverInfo',
   SUBSCRIPTION_ID: 'io.modelcontextprotocol/subscriptionId',
+  /** Per-request log level; without it a modern server sends no `notifications/message` (server/utilities/logging.mdx). */
+  LOG_LEVEL: 'io.modelcontextprotocol/logLevel',
 } as const;
 
 /** JSON-RPC error codes the modern era defines (-32020…-32099 is reserved for MCP). */
@@ -147,6 +149,10 @@ export const Method = {
   RESOURCES_READ: 'resources/read',
   PROMPTS_LIST: 'prompts/list',
   PROMPTS_GET: 'prompts/get',
+  COMPLETE: 'completion/complete',
+  LOGGING_SET_LEVEL: 'logging/setLevel',
+  LOG_MESSAGE: 'notifications/message',
+  ELICITATION_COMPLETE: 'notifications/elicitation/complete',
 } as const;
 
 /** The requests whose result may be an `InputRequiredResult` (basic/patterns/mrtr.mdx §Supported Requests). */
@@ -306,3 +312,36 @@ export type ClassifiedResult =
 
 /** Caching hints on cacheable results (server/utilities/caching.mdx). */
 export type CacheScope = 'public' | 'private';
+
+// ── Completion, logging (both eras) ─────────────────────────────────────────
+
+/** What is being completed: a prompt's argument, or a resource template's variable (server/utilities/completion.mdx). */
+export type CompletionRef = { type: 'ref/prompt'; name: string } | { type: 'ref/resource'; uri: string };
+
+export interface CompletionArgument {
+  name: string;
+  value: string;
+}
+
+/** Already-resolved arguments of the same prompt or template, sent as `context.arguments`. */
+export interface CompletionContext {
+  arguments?: Record<string, string>;
+}
+
+/** A checked `completion/complete` answer: at most 100 strings, ranked by the server. */
+export interface Completion {
+  values: string[];
+  total?: number;
+  hasMore?: boolean;
+}
+
+/** Syslog severities (RFC 5424), least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A checked `notifications/message`; `data` is untrusted JSON, cut down if it was too large. */
+export interface LogMessage {
+  level: LogLevel;
+  logger?: string;
+  data: unknown;
+}

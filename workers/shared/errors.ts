@@ -29,6 +29,13 @@ export const ErrorCode = {
   INVALID_CONFIG: 'TG_INVALID_CONFIG',
   /** The browser could not complete an HTTP request: network down, or blocked by CORS. */
   NETWORK_ERROR: 'TG_NETWORK_ERROR',
+  /**
+   * The browser blocked the response: the server is reachable (an opaque no-cors request got through)
+   * but its answer lacks the CORS headers a cross-origin MCP client needs. `data.origin` is the server's.
+   */
+  CORS_BLOCKED: 'TG_CORS_BLOCKED',
+  /** The link dropped and every reconnection attempt failed; `data.attempts` has how many, `cause` the last failure. */
+  RECONNECT_FAILED: 'TG_RECONNECT_FAILED',
   /** The server answered with an HTTP error status; `data.status` has it. */
   HTTP_ERROR: 'TG_HTTP_ERROR',
   /** The server no longer knows the HTTP session (404); the client re-initializes once. */
@@ -81,6 +88,19 @@ export const ErrorCode = {
   AUTH_CANCELLED: 'TG_AUTH_CANCELLED',
   /** An auth request failed in the browser: network, or CORS (the AS sends no CORS headers). */
   AUTH_NETWORK_ERROR: 'TG_AUTH_NETWORK_ERROR',
+  /**
+   * A tool declared an `outputSchema` but its result had no `structuredContent`, or content that fails
+   * the schema. The call's result is withheld; `data.tool` and `data.errors` (a few, bounded) say why.
+   */
+  OUTPUT_SCHEMA_MISMATCH: 'TG_OUTPUT_SCHEMA_MISMATCH',
+  /** A tool's `outputSchema` cannot be used: a non-local `$ref`, too large or deep, or rejected by the validator. */
+  OUTPUT_SCHEMA_INVALID: 'TG_OUTPUT_SCHEMA_INVALID',
+  /** The person's elicitation answer does not match the server's `requestedSchema`; nothing was sent. */
+  ELICITATION_INVALID: 'TG_ELICITATION_INVALID',
+  /** A URL-mode elicitation named a URL that is not safe to show (not https, javascript:/data:, too long). */
+  ELICITATION_UNSAFE_URL: 'TG_ELICITATION_UNSAFE_URL',
+  /** The server does not offer the feature asked for (e.g. completion without the `completions` capability). */
+  UNSUPPORTED_FEATURE: 'TG_UNSUPPORTED_FEATURE',
   /** The worker itself failed (uncaught error or terminated). */
   WORKER_FAILED: 'TG_WORKER_FAILED',
 } as const;
