@@ -33,6 +33,8 @@ export type {
 } from './protocol/wire.js';
 export type { SerializedError } from './shared/transfer-handlers.js';
 import type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
+import type { ReconnectOptions } from './reconnect.js';
+export type { ReconnectOptions } from './reconnect.js';
 export type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
 
 /**
@@ -67,13 +69,27 @@ export interface ConnectionConfig {
    * URI of the page's callback page, development mode. Tokens stay in the worker.
    */
   oauth?: OAuthOptions;
+  /**
+   * After an unexpected drop of the WebSocket or HTTP+SSE stream, reconnect (and re-initialize) with
+   * bounded exponential backoff and full jitter. Default on (500 ms base, 30 s cap, 6 attempts); `false`
+   * fails the connection at the first drop.
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
+   * For servers the host trusts: a `tools/call` cut off by a drop is sent once more after reconnecting
+   * if the tool is annotated `idempotentHint: true`. Any other call in flight rejects with
+   * `TG_CONNECTION_CLOSED` and is never re-sent (tools have side effects). Default false.
+   */
+  retryIdempotentTools?: boolean;
 }
 
-export type ConnectionStatus = 'connecting' | 'ready' | 'closed' | 'failed';
+/** `reconnecting`: the link dropped; requests wait (bounded by their timeout) until it is `ready` again. */
+export type ConnectionStatus = 'connecting' | 'ready' | 'reconnecting' | 'closed' | 'failed';
 
 /** Pushed from the worker to the page. */
 export type ConnectionEvent =
-  | { type: 'status'; status: ConnectionStatus; error?: SerializedError }
+  /** `reconnecting` events carry the attempt (from 1) and the delay before it; `error` is the cause. */
+  | { type: 'status'; status: ConnectionStatus; error?: SerializedError; attempt?: number; delayMs?: number }
   | { type: 'tools-changed'; tools: Tool[] }
   /** A non-fatal problem (bad frame, dropped tool); `count` is the running total. */
   | { type: 'problem'; error: SerializedError; count: number }

@@ -17,7 +17,8 @@ import {
   type EraDecision,
 } from './protocol/era.js';
 import type { ModernClient } from './protocol/modern-client.js';
-import { RpcEngine } from './protocol/rpc.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, RpcEngine } from './protocol/rpc.js';
+import { LinkGate, fullJitterDelay, reconnectPolicy, sleep, type ReconnectPolicy } from './reconnect.js';
 import type { McpSession } from './protocol/session.js';
 import {
   Method,
@@ -138,6 +139,18 @@ export class Connection implements ConnectionApi {
   readonly #calls = new Map<string, AbortController>();
   /** HTTP only: the fetch that attaches the token and handles 401/403 challenges (auth/authorizer.ts). */
   #authFetch?: typeof fetch;
+  // Reconnection (legacy transports whose link can drop: WebSocket, HTTP+SSE). See reconnect.ts.
+  #config?: ConnectionConfig;
+  #onElicit?: ElicitationHandler;
+  #reconnectPolicy?: ReconnectPolicy;
+  /** How the live legacy session was made, to make it again the same way. */
+  #legacyKind?: Kind;
+  #legacyVersion?: string;
+  readonly #link = new LinkGate();
+  #reconnectAbort?: AbortController;
+  #closing = false;
+  /** The last tool list the page saw, to tell whether a reconnect changed it and which tools are idempotent. */
+  #knownTools?: Tool[];
 
   async connect(
     config: ConnectionConfig,
@@ -152,6 +165,9 @@ export class Connection implements ConnectionApi {
     try {
       const { transport: kind } = checkConfig(config);
       const pinned = checkProtocolVersion(config, kind);
+      this.#reconnectPolicy = reconnectPolicy(config.reconnect);
+      this.#config = config;
+      if (onElicit) this.#onElicit = onElicit;
       this.#requestTimeoutMs = config.requestTimeoutMs;
       let info: ConnectionInfo;
       if (kind === 'websocket' || kind === 'sse') {
@@ -239,7 +255,7 @@ export class Connection implements ConnectionApi {
   #newRpc(transport: Transport, config: ConnectionConfig): RpcEngine {
     const rpc = new RpcEngine(transport, config.requestTimeoutMs ? { defaultTimeoutMs: config.requestTimeoutMs } : {});
     rpc.onerror = (error) => this.#problem(error);
-    rpc.onclose = (reason) => void this.#setStatus(reason ? 'failed' : 'closed', reason);
+    rpc.onclose = (reason) => this.#onLinkClosed(rpc, reason);
     this.#transport = transport;
     this.#rpc = rpc;
     return rpc;
@@ -278,13 +294,15 @@ export class Connection implements ConnectionApi {
       // 2024-11-05 is the HTTP+SSE era: accepted there only (its servers answer `initialize` with it).
       ...(kind === 'sse' && { acceptedVersions: [...SUPPORTED_PROTOCOL_VERSIONS, HTTP_SSE_VERSION] }),
       onVersionNegotiated: (version) => transport.setProtocolVersion?.(version),
-      onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
+      onToolsChanged: (tools) => this.#toolsChanged(tools),
       onproblem: (error) => this.#problem(error),
     });
     await transport.start();
     const session = await this.#initialize(client);
     this.#legacy = client;
     this.#client = client;
+    this.#legacyKind = kind;
+    this.#legacyVersion = session.protocolVersion;
     const info: ConnectionInfo = {
       protocolEra: 'legacy',
       protocolVersion: session.protocolVersion,
@@ -326,7 +344,7 @@ export class Connection implements ConnectionApi {
           return { ...(await onElicit(elicitationRequest(request.params))) };
         },
       }),
-      onToolsChanged: (tools) => void this.#emit({ type: 'tools-changed', tools }),
+      onToolsChanged: (tools) => this.#toolsChanged(tools),
       onproblem: (error) => this.#problem(error),
     });
     transport.setParamHeaders((request) => client.paramHeadersFor(request));
@@ -348,8 +366,10 @@ export class Connection implements ConnectionApi {
     return info;
   }
 
-  listTools(): Promise<Tool[]> {
-    return this.#withSession((client) => client.listTools());
+  async listTools(): Promise<Tool[]> {
+    const tools = await this.#withSession((client) => client.listTools());
+    this.#knownTools = tools;
+    return tools;
   }
 
   listResources(): Promise<Resource[]> {
@@ -384,12 +404,19 @@ export class Connection implements ConnectionApi {
     const controller = new AbortController();
     const deliveries: Promise<unknown>[] = [];
     if (callId !== undefined) this.#calls.set(callId, controller);
-    try {
-      return await this.#withSession((client) => client.callTool(name, args, {
+    const call = () =>
+      this.#withSession((client) => client.callTool(name, args, {
         signal: controller.signal,
         ...(timeoutMs !== undefined && { timeoutMs }),
         ...(onProgress && { onProgress: (p: Progress) => void deliveries.push(Promise.resolve(onProgress(p))) }),
-      }));
+      }), timeoutMs);
+    try {
+      try {
+        return await call();
+      } catch (err) {
+        if (!this.#mayResend(name, err, controller.signal)) throw err;
+        return await call(); // once: a second drop rejects like any other
+      }
     } finally {
       if (callId !== undefined) this.#calls.delete(callId);
       // Progress travels on its own comlink channel; let it land before the result does.
@@ -407,6 +434,9 @@ export class Connection implements ConnectionApi {
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
+    this.#reconnectAbort?.abort();
+    this.#link.markGone(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
     for (const controller of this.#calls.values()) controller.abort('connection closing');
     this.#modern?.stopListening();
     await this.#rpc?.close();
@@ -424,7 +454,9 @@ export class Connection implements ConnectionApi {
    * Runs an operation; if the legacy HTTP session expired (404), re-initializes once — shared by
    * every operation that hit the same expiry — and retries once. The server never saw the first attempt.
    */
-  async #withSession<T>(operation: (client: McpSession) => Promise<T>): Promise<T> {
+  async #withSession<T>(operation: (client: McpSession) => Promise<T>, timeoutMs?: number): Promise<T> {
+    // While reconnecting nothing has been sent yet, so waiting for the link re-sends nothing.
+    if (this.#link.down) await this.#link.wait(timeoutMs ?? this.#requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS, 'The request');
     const client = this.#session();
     try {
       return await operation(client);
@@ -443,12 +475,93 @@ export class Connection implements ConnectionApi {
     return this.#client;
   }
 
-  #setStatus(status: ConnectionStatus, error?: unknown): Promise<void> {
-    if (this.#status === status || this.#status === 'failed' || (this.#status === 'closed' && status !== 'connecting')) {
+  #setStatus(status: ConnectionStatus, error?: unknown, retry?: { attempt: number; delayMs: number }): Promise<void> {
+    const repeat = this.#status === status && status !== 'reconnecting'; // each attempt is news
+    if (repeat || this.#status === 'failed' || (this.#status === 'closed' && status !== 'connecting')) {
       return Promise.resolve();
     }
     this.#status = status;
-    return this.#emit(error === undefined ? { type: 'status', status } : { type: 'status', status, error: serializeError(error) });
+    return this.#emit({ type: 'status', status, ...(error !== undefined && { error: serializeError(error) }), ...retry });
+  }
+
+  #toolsChanged(tools: Tool[]): void {
+    this.#knownTools = tools;
+    void this.#emit({ type: 'tools-changed', tools });
+  }
+
+  /** The RPC engine's transport closed: a requested close, a failure, or a drop worth reconnecting. */
+  #onLinkClosed(rpc: RpcEngine, reason: TgError | undefined): void {
+    if (rpc !== this.#rpc || this.#reconnectAbort) return; // an old engine, or an attempt the loop handles
+    if (!reason || this.#closing) return void this.#setStatus('closed');
+    if (this.#status !== 'ready' || !this.#reconnectPolicy || !this.#legacy) return void this.#setStatus('failed', reason);
+    void this.#reconnect(reason, this.#reconnectPolicy);
+  }
+
+  /**
+   * Reconnects a dropped legacy session: a fresh transport and one `initialize` per attempt, with full
+   * jitter backoff, at most `maxAttempts` times; then re-lists tools. Requests made meanwhile wait at the gate.
+   */
+  async #reconnect(cause: TgError, policy: ReconnectPolicy): Promise<void> {
+    const config = this.#config!;
+    const kind = this.#legacyKind!;
+    const abort = new AbortController();
+    this.#reconnectAbort = abort;
+    this.#link.markDown();
+    let last: unknown = cause;
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      const delayMs = fullJitterDelay(attempt, policy);
+      await this.#setStatus('reconnecting', last, { attempt, delayMs });
+      if (!(await sleep(delayMs, abort.signal))) return; // close() ended it
+      try {
+        await this.#connectLegacy(config, kind, this.#legacyVersion, this.#onElicit);
+        await this.#relistAfterReconnect();
+        if (this.#rpc?.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'The link dropped again while reconnecting');
+      } catch (err) {
+        last = err;
+        await this.#discardAttempt();
+        if (abort.signal.aborted) return;
+        continue;
+      }
+      if (abort.signal.aborted) return void (await this.#discardAttempt());
+      this.#reconnectAbort = undefined;
+      this.#link.markUp();
+      await this.#setStatus('ready');
+      return;
+    }
+    this.#reconnectAbort = undefined;
+    const error = new TgError(ErrorCode.RECONNECT_FAILED, `Could not reconnect to ${new URL(config.url).origin} in ${policy.maxAttempts} attempts`, {
+      cause: last,
+      data: { attempts: policy.maxAttempts },
+    });
+    this.#link.markGone(error);
+    await this.#setStatus('failed', error);
+  }
+
+  /** After a reconnect the server may offer other tools: tell the page only if the list changed. */
+  async #relistAfterReconnect(): Promise<void> {
+    const before = this.#knownTools;
+    const client = this.#client;
+    if (!before || !client) return;
+    let tools: Tool[];
+    try {
+      tools = await client.listTools();
+    } catch (cause) {
+      if (this.#rpc?.closed) throw cause;
+      this.#problem(new TgError(ErrorCode.PROTOCOL_ERROR, 'Re-listing tools after reconnecting failed', { cause }));
+      return;
+    }
+    if (JSON.stringify(tools) !== JSON.stringify(before)) this.#toolsChanged(tools);
+    else this.#knownTools = tools;
+  }
+
+  /**
+   * A `tools/call` cut off by a drop is sent again only when the host trusts the server
+   * (`retryIdempotentTools`) and the server annotated the tool `idempotentHint: true`.
+   */
+  #mayResend(name: string, err: unknown, signal: AbortSignal): boolean {
+    if (this.#config?.retryIdempotentTools !== true || signal.aborted) return false;
+    if (errorCode(err) !== ErrorCode.CONNECTION_CLOSED || !this.#link.down) return false;
+    return this.#knownTools?.find((tool) => tool.name === name)?.annotations?.idempotentHint === true;
   }
 
   #problem(error: TgError): void {

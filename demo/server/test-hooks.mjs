@@ -4,6 +4,7 @@
  * let a browser test look at it or misbehave on purpose: see what the server saw when the client
  * cancelled, drop the socket under the client, or send frames the real encoder never would.
  */
+import { decode } from '@msgpack/msgpack';
 import WebSocket from 'ws';
 import { BodyError, readJsonBody, sendJson } from './http-util.mjs';
 
@@ -25,6 +26,15 @@ export class TaggedConnections {
   #cancellations = new Map();
   /** @type {Map<string, ErrorRecord[]>} */
   #errors = new Map();
+  /** `tools/call` requests received per tag, by tool name (counted across reconnections). */
+  /** @type {Map<string, Map<string, number>>} */
+  #calls = new Map();
+  /** Tags whose next call of a tool cuts the socket right after the server received it. */
+  /** @type {Map<string, Set<string>>} */
+  #dropOnCall = new Map();
+  /** Tags whose new sockets are cut at once, as if the server were gone. */
+  /** @type {Set<string>} */
+  #refused = new Set();
 
   /**
    * @param {WebSocket} socket
@@ -33,6 +43,45 @@ export class TaggedConnections {
   addSocket(socket, tag) {
     this.#sockets.set(socket, tag);
     socket.once('close', () => this.#sockets.delete(socket));
+    if (tag === undefined) return;
+    if (this.#refused.has(tag)) {
+      socket.terminate();
+      return;
+    }
+    // Registered before the MCP transport's listener, so a drop armed for this call happens after the
+    // server has the request (it runs it) and before its answer can leave.
+    socket.on('message', (data, isBinary) => {
+      const name = toolCallName(data, isBinary);
+      if (name === undefined) return;
+      const counts = this.#calls.get(tag) ?? new Map();
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      this.#calls.set(tag, counts);
+      if (this.#dropOnCall.get(tag)?.delete(name)) socket.terminate();
+    });
+  }
+
+  /** @param {string} tag */
+  calls(tag) {
+    return Object.fromEntries(this.#calls.get(tag) ?? []);
+  }
+
+  /**
+   * @param {string} tag
+   * @param {string} tool
+   */
+  armDropOnCall(tag, tool) {
+    const armed = this.#dropOnCall.get(tag) ?? new Set();
+    armed.add(tool);
+    this.#dropOnCall.set(tag, armed);
+  }
+
+  /**
+   * @param {string} tag
+   * @param {boolean} refused
+   */
+  setRefused(tag, refused) {
+    if (refused) this.#refused.add(tag);
+    else this.#refused.delete(tag);
   }
 
   /** Every socket still registered, tagged or not. */
@@ -84,7 +133,8 @@ export async function handleTestHook(req, res, url, connections, httpSessions) {
   const route = `${req.method} ${url.pathname}`;
   const tag = url.searchParams.get('tag');
   const known = ['GET /__test/cancellations', 'GET /__test/errors', 'GET /__test/sockets', 'POST /__test/drop', 'POST /__test/send-raw',
-    'GET /__test/http-sessions', 'POST /__test/expire-sessions'];
+    'GET /__test/http-sessions', 'POST /__test/expire-sessions', 'GET /__test/calls', 'POST /__test/drop-on-call', 'POST /__test/refuse',
+    'POST /__test/accept'];
   if (!known.includes(route)) return sendJson(res, 404, { error: 'not found' });
   if (!tag) return sendJson(res, 400, { error: 'tag query parameter is required' });
 
@@ -93,6 +143,24 @@ export async function handleTestHook(req, res, url, connections, httpSessions) {
       return sendJson(res, 200, connections.cancellations(tag));
     case 'GET /__test/errors':
       return sendJson(res, 200, connections.errors(tag));
+    case 'GET /__test/calls':
+      return sendJson(res, 200, connections.calls(tag));
+    case 'POST /__test/drop-on-call': {
+      const tool = url.searchParams.get('tool');
+      if (!tool) return sendJson(res, 400, { error: 'tool query parameter is required' });
+      connections.armDropOnCall(tag, tool);
+      return sendJson(res, 200, { armed: tool });
+    }
+    case 'POST /__test/refuse': {
+      // The server is "gone" for this tag: open sockets are cut and new ones cut as soon as they open.
+      connections.setRefused(tag, true);
+      const open = connections.openSockets(tag);
+      for (const socket of open) socket.terminate();
+      return sendJson(res, 200, { dropped: open.length });
+    }
+    case 'POST /__test/accept':
+      connections.setRefused(tag, false);
+      return sendJson(res, 200, { accepting: true });
     case 'GET /__test/http-sessions':
       return sendJson(res, 200, { open: httpSessions.openSessions(tag) });
     case 'POST /__test/expire-sessions':
@@ -142,6 +210,24 @@ export function rawFrame(body) {
     return { data: notification('x'.repeat(spec.padBytes - overhead)), binary: false };
   }
   throw new BodyError(400, 'Body must be { text }, { base64 } or { padBytes }');
+}
+
+/**
+ * The tool name of a `tools/call` frame (JSON text or MessagePack), else undefined.
+ * @param {WebSocket.RawData} data
+ * @param {boolean} isBinary
+ * @returns {string | undefined}
+ */
+function toolCallName(data, isBinary) {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  let message;
+  try {
+    message = isBinary ? decode(bytes) : JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const m = /** @type {{ method?: unknown, params?: { name?: unknown } }} */ (message);
+  return m?.method === 'tools/call' && typeof m.params?.name === 'string' ? m.params.name : undefined;
 }
 
 /**

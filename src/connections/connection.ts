@@ -71,7 +71,8 @@ export interface CallOptions {
 }
 
 export interface ConnectionEventMap {
-  status: CustomEvent<{ status: ConnectionStatus; error?: Error }>;
+  /** `reconnecting` carries the attempt (from 1) and the delay before it; `error` is the cause of the drop or of the last failed attempt. */
+  status: CustomEvent<{ status: ConnectionStatus; error?: Error; attempt?: number; delayMs?: number }>;
   'tools-changed': CustomEvent<{ tools: Tool[] }>;
   problem: CustomEvent<{ error: Error; count: number }>;
   /** The worker obtained a token: its issuer and scope (never the token). */
@@ -226,7 +227,11 @@ export class McpConnection extends EventTarget {
   #onWorkerEvent(event: ConnectionEvent): void {
     switch (event.type) {
       case 'status':
-        this.#setStatus(event.status, event.error && deserializeError(event.error));
+        this.#setStatus(
+          event.status,
+          event.error && deserializeError(event.error),
+          event.attempt !== undefined && event.delayMs !== undefined ? { attempt: event.attempt, delayMs: event.delayMs } : undefined,
+        );
         return;
       case 'tools-changed':
         this.#tools = event.tools;
@@ -241,10 +246,10 @@ export class McpConnection extends EventTarget {
     }
   }
 
-  #setStatus(status: ConnectionStatus, error?: Error): void {
-    if (this.#status === status && !error) return;
+  #setStatus(status: ConnectionStatus, error?: Error, retry?: { attempt: number; delayMs: number }): void {
+    if (this.#status === status && !error && !retry) return;
     this.#status = status;
-    this.dispatchEvent(new CustomEvent('status', { detail: error ? { status, error } : { status } }));
+    this.dispatchEvent(new CustomEvent('status', { detail: { status, ...(error && { error }), ...retry } }));
   }
 
   #guard<T>(call: Promise<T>): Promise<T> {

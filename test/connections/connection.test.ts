@@ -121,8 +121,8 @@ describe('McpConnection limits and failures', () => {
     expect(textOf((await connection.callTool('echo', { text: 'after cancel' })).content)).to.contain('after cancel');
   });
 
-  it('rejects a pending call with TG_CONNECTION_CLOSED when the server drops the socket', async () => {
-    const { connection, tag } = await connect();
+  it('rejects a pending call with TG_CONNECTION_CLOSED when the server drops the socket (reconnect off)', async () => {
+    const { connection, tag } = await connect({ reconnect: false });
     const status = waitFor(() => (connection.status === 'failed' ? connection.status : undefined), 'failed status');
     const call = rejection(connection.callTool('count_slowly', { count: 100, delayMs: 50 }));
     await new Promise((r) => setTimeout(r, 100));
