@@ -6,7 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
-import type { ContentBlock } from '../../src/connections/connection.js';
+import type { ConnectionConfig, ContentBlock } from '../../src/connections/connection.js';
 import { testEnv, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
 
@@ -19,7 +19,7 @@ const open: McpConnection[] = [];
 const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 
 /** Opens a connection to the misbehaving server and records the problems it reports. */
-async function connectBad(path: string, options: { requestTimeoutMs?: number } = {}) {
+async function connectBad(path: string, options: Partial<ConnectionConfig> = {}) {
   const tag = uniqueTag('bad');
   const url = new URL(path, badOrigin());
   url.searchParams.set('tag', tag);
@@ -120,8 +120,20 @@ describe('Bad input over HTTP+SSE', () => {
     expect(connection.status).to.equal('ready');
   });
 
-  it('a stream that ends mid-event closes the connection with a coded status; the call is not re-sent; the page survives', async () => {
-    const { connection, tag } = await connectBad('/sse/ok');
+  it('a stream that ends mid-event: the call rejects and is not re-sent; the connection reconnects (new stream, new endpoint)', async () => {
+    const { connection, tag } = await connectBad('/sse/ok', { reconnect: { baseDelayMs: 50, maxDelayMs: 100, maxAttempts: 3 } });
+    const statuses: string[] = [];
+    connection.addEventListener('status', (event) => statuses.push(event.detail.status));
+    const err = await rejection(connection.callTool('cut_stream', {}));
+    expect(err.code).to.equal(ErrorCode.CONNECTION_CLOSED);
+    await waitFor(() => (statuses.includes('ready') ? true : undefined), 'ready after reconnecting');
+    expect(statuses).to.deep.equal(['reconnecting', 'ready']);
+    expect(textOf((await connection.callTool('echo', { text: 'again' })).content)).to.equal('echo: again');
+    expect(await callsOf(tag, 'cut_stream')).to.equal(1);
+  });
+
+  it('with reconnect off, a stream that ends mid-event closes the connection with a coded status; the page survives', async () => {
+    const { connection, tag } = await connectBad('/sse/ok', { reconnect: false });
     const failed = new Promise<Coded | undefined>((resolve) =>
       connection.addEventListener('status', (event) => {
         if (event.detail.status === 'failed') resolve(event.detail.error as Coded | undefined);
