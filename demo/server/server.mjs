@@ -5,11 +5,19 @@
  */
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { setCors } from './http-util.mjs';
+import { readJsonBody, sendJson, setCors } from './http-util.mjs';
+import { createResourceGuard } from './oauth/resource-guard.mjs';
 import { createDemoMcpServer } from './mcp-server.mjs';
 import { createStreamableHttpEndpoint } from './streamable-http.mjs';
 import { handleTestHook, TaggedConnections } from './test-hooks.mjs';
 import { CLOSE_SERVER_ERROR, DEFAULT_MAX_FRAME_BYTES, selectSubprotocol, WebSocketServerTransport } from './ws-transport.mjs';
+
+/**
+ * @typedef {object} DemoOAuthOptions
+ * @property {string} issuer the authorization server whose JWT access tokens are accepted
+ * @property {string[]} [scopes] needed for any request; default notes:read
+ * @property {Record<string, string[]>} [toolScopes] extra scopes per tool; default delete_note → notes:write
+ */
 
 /**
  * @typedef {object} DemoServerOptions
@@ -18,6 +26,7 @@ import { CLOSE_SERVER_ERROR, DEFAULT_MAX_FRAME_BYTES, selectSubprotocol, WebSock
  * @property {boolean} [testHooks] serve `/__test/*`; default false (they answer 404)
  * @property {boolean} [msgpack] accept the `mcp.msgpack` subprotocol; default true
  * @property {number} [maxFrameBytes] largest accepted WebSocket message; default 4 MiB
+ * @property {DemoOAuthOptions} [oauth] protect `/mcp` with OAuth (see oauth/resource-guard.mjs)
  * @property {(error: Error, context: { tag: string | undefined }) => void} [onError] errors of
  *   connections (bad frames, send failures), e.g. for logging; they never close the server
  */
@@ -27,15 +36,24 @@ import { CLOSE_SERVER_ERROR, DEFAULT_MAX_FRAME_BYTES, selectSubprotocol, WebSock
  * @property {number} port
  * @property {string} wsUrl e.g. ws://127.0.0.1:8787/mcp
  * @property {string} httpUrl e.g. http://127.0.0.1:8787/mcp
+ * @property {import('./oauth/resource-guard.mjs').ResourceGuard} [guard] with `oauth`: the token checks and their counters
  * @property {() => Promise<void>} close drops every connection and stops listening
  */
+
+/** The tool names a JSON-RPC body calls (batches too), for per-tool scopes. @param {unknown} body */
+function calledTools(body) {
+  const messages = Array.isArray(body) ? body : [body];
+  return messages.flatMap((m) => (m && typeof m === 'object' && m.method === 'tools/call' && typeof m.params?.name === 'string' ? [m.params.name] : []));
+}
 
 /**
  * @param {DemoServerOptions} [options]
  * @returns {Promise<DemoServer>}
  */
-export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks = false, msgpack = true, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, onError } = {}) {
+export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks = false, msgpack = true, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, oauth, onError } = {}) {
   const connections = new TaggedConnections();
+  /** Set once listening (the resource URL names the port). @type {import('./oauth/resource-guard.mjs').ResourceGuard | undefined} */
+  let guard;
 
   /** @param {string | undefined} tag */
   const newMcpServer = (tag) => {
@@ -47,7 +65,19 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
     return server;
   };
 
-  const http = createStreamableHttpEndpoint({ createServer: newMcpServer });
+  const http = createStreamableHttpEndpoint({
+    createServer: newMcpServer,
+    ...(oauth && {
+      authorize: async (/** @type {import('node:http').IncomingMessage} */ req, /** @type {unknown} */ body) => {
+        if (!guard) return { status: 503, headers: {}, body: { error: 'starting' } };
+        for (const tool of calledTools(body).length ? calledTools(body) : [undefined]) {
+          const verdict = await guard.verify(req, tool ? { tool } : {});
+          if (!verdict.ok) return verdict;
+        }
+        return undefined;
+      },
+    }),
+  });
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered) => selectSubprotocol(offered, { msgpack }),
@@ -59,10 +89,16 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const isHook = testHooks && url.pathname.startsWith('/__test/');
-    if (url.pathname !== '/mcp' && !isHook) return void res.writeHead(404).end();
+    const isAuth = guard !== undefined && (url.pathname === guard.metadataPath || url.pathname === guard.ticketPath || (isHook && url.pathname.startsWith('/__test/auth/')));
+    if (url.pathname !== '/mcp' && !isHook && !isAuth) return void res.writeHead(404).end();
     setCors(res, req);
+    if (guard) {
+      // DPoP (RFC 9449): the proof header, and the nonce a server may ask for.
+      res.setHeader('access-control-allow-headers', `${res.getHeader('access-control-allow-headers')}, dpop`);
+      res.setHeader('access-control-expose-headers', `${res.getHeader('access-control-expose-headers')}, dpop-nonce`);
+    }
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const handled = isHook ? handleTestHook(req, res, url, connections, http) : http.handle(req, res, url);
+    const handled = isAuth && guard ? handleAuth(req, res, url, guard) : isHook ? handleTestHook(req, res, url, connections, http) : http.handle(req, res, url);
     handled.catch((error) => {
       onError?.(error, { tag: url.searchParams.get('tag') ?? undefined });
       if (!res.headersSent) res.writeHead(500);
@@ -75,6 +111,14 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
     if (url.pathname !== '/mcp') {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
+    }
+    if (oauth) {
+      // The single-use ticket travels as a subprotocol (`mcp.ticket.<ticket>`); it is burnt here.
+      const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+      if (!guard?.redeemTicket(offered)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const tag = url.searchParams.get('tag') ?? undefined;
@@ -96,11 +140,20 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('server is not listening on TCP');
   const authority = `${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  if (oauth) {
+    guard = createResourceGuard({
+      issuer: oauth.issuer,
+      resource: `http://${authority}/mcp`,
+      ...(oauth.scopes && { scopes: oauth.scopes }),
+      ...(oauth.toolScopes && { toolScopes: oauth.toolScopes }),
+    });
+  }
 
   return {
     port: address.port,
     wsUrl: `ws://${authority}/mcp`,
     httpUrl: `http://${authority}/mcp`,
+    ...(guard && { guard }),
     async close() {
       for (const ws of connections.allSockets()) ws.terminate();
       await http.close();
@@ -110,4 +163,32 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },
   };
+}
+
+/**
+ * Protected-resource metadata, the WebSocket ticket endpoint, and (test hooks) `/__test/auth/stats`
+ * and `/__test/auth/expire` (every token accepted so far now counts as expired).
+ * @param {import('node:http').IncomingMessage} req
+ * @param {import('node:http').ServerResponse} res
+ * @param {URL} url
+ * @param {import('./oauth/resource-guard.mjs').ResourceGuard} guard
+ */
+async function handleAuth(req, res, url, guard) {
+  if (url.pathname === guard.metadataPath) return sendJson(res, 200, guard.metadata());
+  if (url.pathname === guard.ticketPath) {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    const verdict = await guard.verify(req);
+    if (!verdict.ok) {
+      res.writeHead(verdict.status, { 'content-type': 'application/json', ...verdict.headers }).end(JSON.stringify(verdict.body));
+      return;
+    }
+    res.setHeader('cache-control', 'no-store');
+    return sendJson(res, 200, guard.issueTicket(verdict.principal));
+  }
+  if (url.pathname === '/__test/auth/stats') return sendJson(res, 200, { ...guard.stats });
+  if (url.pathname === '/__test/auth/expire' && req.method === 'POST') {
+    await readJsonBody(req, 1024).catch(() => undefined);
+    return sendJson(res, 200, { expired: guard.expireAccepted() });
+  }
+  return sendJson(res, 404, { error: 'not found' });
 }

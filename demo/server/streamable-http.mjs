@@ -17,10 +17,14 @@ import { BodyError, readJsonBody, sendJson } from './http-util.mjs';
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
- * @param {{ createServer: (tag: string | undefined) => McpServer }} options
- *   `tag` is the `?tag=` of the initialize request's URL, for test hooks.
+ * @param {{
+ *   createServer: (tag: string | undefined) => McpServer,
+ *   authorize?: (req: IncomingMessage, body: unknown) => Promise<{ status: number, headers: Record<string, string>, body: unknown } | undefined>,
+ * }} options
+ *   `tag` is the `?tag=` of the initialize request's URL, for test hooks. `authorize` (OAuth) sees
+ *   each request with its parsed body and answers a refusal (401/403), or undefined to go on.
  */
-export function createStreamableHttpEndpoint({ createServer }) {
+export function createStreamableHttpEndpoint({ createServer, authorize }) {
   /** @type {Map<string, StreamableHTTPServerTransport>} */
   const sessions = new Map();
   /** The `?tag=` each session was opened with, for test hooks. @type {Map<string, string>} */
@@ -40,6 +44,11 @@ export function createStreamableHttpEndpoint({ createServer }) {
         if (!(error instanceof BodyError)) throw error;
         return sendJson(res, error.status, rpcError(error.status === 400 ? -32700 : -32600, error.message));
       }
+    }
+    const refusal = await authorize?.(req, body);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers }).end(JSON.stringify(refusal.body));
+      return;
     }
     const sessionId = req.headers['mcp-session-id'];
     if (typeof sessionId === 'string') {

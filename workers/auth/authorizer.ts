@@ -7,6 +7,7 @@
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { discover, type Discovery } from './discovery.js';
+import { asSupportsDPoP, createDPoP, fetchWithDPoP, type DPoPBinding } from './dpop.js';
 import { authorizationRequest, processCallback } from './pkce/authorize.js';
 import { chooseAuthMethod, register, type RegisteredClient } from './registration.js';
 import { createSafeFetch } from './safe-fetch.js';
@@ -65,6 +66,8 @@ export class Authorizer {
   readonly #attempts = new Map<string, number>();
   #discovery?: Discovery;
   #tokens?: TokenSet;
+  /** The DPoP key of this connection (non-extractable), made when an AS first advertises DPoP. */
+  #dpop?: DPoPBinding;
   #scope?: string;
   #inflight?: Promise<void>;
 
@@ -105,8 +108,20 @@ export class Authorizer {
 
   #send(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
     const headers = new Headers(init?.headers);
+    if (this.#tokens?.tokenType === 'dpop' && this.#dpop) {
+      const url = input instanceof Request ? input.url : String(input);
+      const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+      return fetchWithDPoP(this.#dpop, this.#tokens.accessToken, (signed) => this.#base(input, { ...init, headers: signed }), url, method, headers);
+    }
     if (this.#tokens) headers.set('authorization', `Bearer ${this.#tokens.accessToken}`);
     return this.#base(input, { ...init, headers });
+  }
+
+  /** The DPoP binding for token requests to this AS, or undefined when it does not advertise DPoP. */
+  async #dpopFor(as: Discovery['as']): Promise<{ dpop?: DPoPBinding }> {
+    if (!asSupportsDPoP(as)) return {};
+    this.#dpop ??= await createDPoP();
+    return { dpop: this.#dpop };
   }
 
   async #drain(response: Response): Promise<void> {
@@ -131,7 +146,7 @@ export class Authorizer {
         const registered = this.#clients.get(this.#discovery.as.issuer);
         if (registered) {
           try {
-            this.#tokens = await refresh(this.#discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: this.#discovery.resource });
+            this.#tokens = await refresh(this.#discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: this.#discovery.resource, ...(await this.#dpopFor(this.#discovery.as)) });
             return;
           } catch {
             this.#tokens = undefined; // fall through to a new authorization
@@ -173,7 +188,7 @@ export class Authorizer {
         : { client: { client_id: clientId }, auth: chooseAuthMethod(as, true), secret: clientSecret!, how: 'pre-registered' };
       this.#clients.set(as.issuer, registered);
       this.#attempts.set(key, attempts + 1);
-      this.#tokens = await clientCredentials(as, registered, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }) });
+      this.#tokens = await clientCredentials(as, registered, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }), ...(await this.#dpopFor(as)) });
       this.#scope = scope;
       this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? scope) !== undefined && { scope: this.#tokens.scope ?? scope }) });
       return;
@@ -192,7 +207,9 @@ export class Authorizer {
         ...(this.#oauth.clientMetadataUrl !== undefined && { clientMetadataUrl: this.#oauth.clientMetadataUrl }),
         clientName: this.#oauth.clientName ?? 'Toolgate',
         redirectUri,
-        ...(scope && { scope }),
+        // Registered scope limits what the client may ever ask for at some servers (oidc-provider):
+        // register everything the resource lists, so a later step-up is not refused as invalid_scope.
+        ...(unionScopes(scope, prm?.scopes_supported?.join(' ')) !== undefined && { scope: unionScopes(scope, prm?.scopes_supported?.join(' '))! }),
         fetch: this.#safeFetch,
         development,
       });
@@ -203,7 +220,7 @@ export class Authorizer {
     const callbackUrl = await this.#onAuthorize(pending.url);
     if (typeof callbackUrl !== 'string') throw new TgError(ErrorCode.AUTH_CANCELLED, 'The page returned no callback URL');
     const params = processCallback(as, registered.client, pending, callbackUrl);
-    const tokens = await exchangeCode(as, registered, pending, params, { fetch: this.#safeFetch, development });
+    const tokens = await exchangeCode(as, registered, pending, params, { fetch: this.#safeFetch, development, ...(await this.#dpopFor(as)) });
     this.#tokens = tokens;
     this.#scope = scope;
     this.#onAuthorized?.({ issuer: as.issuer, ...((tokens.scope ?? scope) !== undefined && { scope: tokens.scope ?? scope }) });

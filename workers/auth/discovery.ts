@@ -75,6 +75,32 @@ export function checkResource(serverUrl: string, resource: unknown): string {
 
 async function getJson(fetchFn: typeof fetch, url: string): Promise<unknown | undefined> {
   const response = await fetchFn(url, { method: 'GET', headers: { accept: 'application/json' } });
+  return readJson(response);
+}
+
+/**
+ * Tries each well-known location in order. A location the browser blocks counts as a miss: many
+ * authorization servers answer the RFC 8414 path with a 404 that carries no CORS headers (oidc-provider
+ * does), so it looks like a network error while the OIDC location works. When none answers, the
+ * last network error (it names CORS) is thrown rather than "not found".
+ */
+async function firstJson(fetchFn: typeof fetch, urls: readonly string[], accept: (doc: unknown, url: string) => boolean): Promise<void> {
+  let blocked: unknown;
+  for (const url of urls) {
+    let doc: unknown;
+    try {
+      doc = await getJson(fetchFn, url);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== ErrorCode.AUTH_NETWORK_ERROR) throw error;
+      blocked = error;
+      continue;
+    }
+    if (accept(doc, url)) return;
+  }
+  if (blocked !== undefined) throw blocked;
+}
+
+async function readJson(response: Response): Promise<unknown | undefined> {
   if (!response.ok) {
     void response.body?.cancel().catch(() => {});
     return undefined; // 404 (or an opaque redirect): try the next location
@@ -90,17 +116,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The first PRM document found, checked against the server, or undefined (2025-03-26 servers have none). */
 export async function discoverResourceMetadata(fetchFn: typeof fetch, serverUrl: string, fromChallenge?: string): Promise<ResourceMetadata | undefined> {
-  for (const url of resourceMetadataUrls(serverUrl, fromChallenge)) {
-    const doc = await getJson(fetchFn, url);
-    if (!isObject(doc)) continue;
+  let found: ResourceMetadata | undefined;
+  await firstJson(fetchFn, resourceMetadataUrls(serverUrl, fromChallenge), (doc, url) => {
+    if (!isObject(doc)) return false;
     checkResource(serverUrl, doc.resource);
     const servers = doc.authorization_servers;
     if (servers !== undefined && !(Array.isArray(servers) && servers.every((s) => typeof s === 'string'))) {
       throw new TgError(ErrorCode.AUTH_DISCOVERY_FAILED, `Malformed authorization_servers in ${url}`);
     }
-    return doc as ResourceMetadata;
-  }
-  return undefined;
+    found = doc as ResourceMetadata;
+    return true;
+  });
+  return found;
 }
 
 /** Checks a fetched AS metadata document: exact `issuer`, and S256 PKCE (security-considerations.mdx). */
@@ -128,11 +155,13 @@ export function processAuthorizationServerMetadata(issuer: string, doc: unknown,
 
 /** Fetches AS metadata for an issuer, trying each location in order. */
 export async function discoverAuthorizationServer(fetchFn: typeof fetch, issuer: string, legacy = false): Promise<AuthorizationServer | undefined> {
-  for (const url of authorizationServerMetadataUrls(issuer)) {
-    const doc = await getJson(fetchFn, url);
-    if (doc !== undefined) return processAuthorizationServerMetadata(issuer, doc, url, legacy);
-  }
-  return undefined;
+  let found: AuthorizationServer | undefined;
+  await firstJson(fetchFn, authorizationServerMetadataUrls(issuer), (doc, url) => {
+    if (doc === undefined) return false;
+    found = processAuthorizationServerMetadata(issuer, doc, url, legacy);
+    return true;
+  });
+  return found;
 }
 
 export interface Discovery {
