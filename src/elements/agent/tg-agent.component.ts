@@ -19,6 +19,7 @@ import type { CodedError, JsonObject, Tool } from './connection-types.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
 import { describeResult, type ResultPart, type ResultView } from './result-view.js';
 import { ToolCallController, type ToolCallState } from './tool-call.controller.js';
+import { MarkdownView } from './markdown-view.js';
 import { styles } from './tg-agent.styles.js';
 
 /** `roles="hr devops"` or `roles="hr, devops"`. */
@@ -37,8 +38,8 @@ const rolesConverter = {
  * - The model comes from the `provider` property (a host-built `LlmProvider`), else a
  *   `<tg-provider>` child, else the manual provider: the person picks a tool and fills a form
  *   generated from its schema (`<tg-manual-form>`).
- * - The conversation shows the person's text, the model's text as it streams (plain text for now;
- *   Markdown rendering is a later task), a chip per tool call with live status, progress and
+ * - The conversation shows the person's text, the model's text as it streams (Markdown, sanitized;
+ *   remote images load only from `allowedOrigins`, others are placeholders), a chip per tool call with live status, progress and
  *   result, and coded errors. Calls the policy asks about show an inline `<tg-approval>` card,
  *   which takes focus; the host may decide first through the cancelable `tg-tool-request` event.
  * - The audit log of this element (tenant from `tenant`) is behind a toggle (`no-audit` hides it).
@@ -132,6 +133,7 @@ export class TgAgent extends LitElement {
     system: { type: String },
     maxSteps: { type: Number, attribute: 'max-steps' },
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
+    allowedOrigins: { converter: rolesConverter, attribute: 'allowed-origins' },
     _auditOpen: { state: true },
   };
 
@@ -164,6 +166,12 @@ export class TgAgent extends LitElement {
   declare maxSteps: number | undefined;
   /** Hides the audit panel. */
   declare noAudit: boolean;
+  /**
+   * Origins (`https://img.example`) whose images in the model's Markdown are loaded, and whose
+   * links are not flagged with their domain (attribute: space-separated). Default none: any
+   * other image is a placeholder the person may choose to load.
+   */
+  declare allowedOrigins: string[] | undefined;
   declare _auditOpen: boolean;
 
   readonly #connections = new ConnectionsController(this, {
@@ -187,6 +195,8 @@ export class TgAgent extends LitElement {
   readonly #calls = new ToolCallController(this, this.#connections, {
     call: (serverKey, toolName, args, options) => this.#agent.callThroughGate(serverKey, toolName, args, options),
   });
+
+  readonly #markdown = new MarkdownView(this, () => this.allowedOrigins ?? []);
 
   /** The `<tg-provider>` child as last read (kept while its attributes stay the same). */
   #declaredProvider: ProviderDeclaration | undefined;
@@ -357,7 +367,7 @@ export class TgAgent extends LitElement {
           ${repeat(
             entries,
             (entry) => entry.id,
-            (entry) => renderEntry(entry),
+            (entry) => renderEntry(entry, this.#markdown),
           )}
         </ol>
       </div>
@@ -635,7 +645,7 @@ const CHIP_STATUS: Record<ToolCallEntry['status'], string> = {
   cancelled: 'cancelled',
 };
 
-function renderEntry(entry: ConversationEntry): TemplateResult {
+function renderEntry(entry: ConversationEntry, markdown: MarkdownView): TemplateResult {
   switch (entry.kind) {
     case 'user':
       return html`<li part="user-message" class="msg user">
@@ -643,7 +653,7 @@ function renderEntry(entry: ConversationEntry): TemplateResult {
         <div class="text">${entry.text}</div>
       </li>`;
     case 'assistant':
-      return renderAssistant(entry);
+      return renderAssistant(entry, markdown);
     case 'tool-call':
       return renderChip(entry);
     case 'error':
@@ -653,12 +663,12 @@ function renderEntry(entry: ConversationEntry): TemplateResult {
   }
 }
 
-function renderAssistant(entry: AssistantEntry): TemplateResult {
-  // Plain text on purpose: the model's output is untrusted. Markdown (through a sanitizer, with
-  // Trusted Types, remote images and links blocked unless allowed) is a later task of issue 8.
+function renderAssistant(entry: AssistantEntry, markdown: MarkdownView): TemplateResult {
+  // The model's output is untrusted: Markdown goes through the sanitizer and the image/link gate
+  // (src/markdown/render.ts) and is inserted as a node, never as an HTML string.
   return html`<li part="assistant-message" class="msg assistant" data-status=${entry.status}>
     <span class="who">Assistant</span>
-    <div class="text">${entry.text}${entry.status === 'streaming' ? html`<span class="cursor" aria-hidden="true">▍</span>` : nothing}</div>
+    ${markdown.render(entry.id, entry.text)}${entry.status === 'streaming' ? html`<span class="cursor" aria-hidden="true">▍</span>` : nothing}
     ${entry.status === 'stopped' ? html`<p class="muted">(stopped)</p>` : nothing}
   </li>`;
 }

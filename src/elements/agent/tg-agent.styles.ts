@@ -408,6 +408,85 @@ export const styles = css`
     color: var(--_muted);
   }
 
+  /* The model's Markdown (sanitized; see src/markdown/render.ts). */
+  .markdown > :first-child {
+    margin-top: 0;
+  }
+  .markdown > :last-child {
+    margin-bottom: 0;
+  }
+  .markdown :is(p, ul, ol, pre, blockquote, table) {
+    margin: 0.4em 0;
+  }
+  .markdown :is(h1, h2, h3, h4, h5, h6) {
+    margin: 0.6em 0 0.3em;
+    font-size: 1em;
+  }
+  .markdown h1 {
+    font-size: 1.2em;
+  }
+  .markdown h2 {
+    font-size: 1.1em;
+  }
+  .markdown pre {
+    overflow-x: auto;
+    padding: 0.5rem;
+    background: var(--_surface);
+    border-radius: calc(var(--_radius) * 0.5);
+  }
+  .markdown code {
+    font-family: var(--_mono);
+    font-size: 0.92em;
+  }
+  .markdown blockquote {
+    padding-inline-start: 0.75em;
+    border-inline-start: 3px solid var(--_border);
+    color: var(--_muted);
+  }
+  .markdown table {
+    display: block;
+    overflow-x: auto;
+    border-collapse: collapse;
+  }
+  .markdown :is(th, td) {
+    padding: 0.2em 0.5em;
+    border: 1px solid var(--_border);
+  }
+  .markdown img {
+    max-width: 100%;
+    height: auto;
+  }
+  .markdown a {
+    color: var(--_accent);
+  }
+  /* A link to an origin the host did not allow shows where it goes. */
+  .markdown a[data-tg-domain]::after {
+    content: ' (' attr(data-tg-domain) ')';
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  /* Keyboard users see the full URL the title shows on hover. */
+  .markdown a:focus-visible::after {
+    content: ' ' attr(href);
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .blocked-image {
+    display: inline-flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.35em;
+    padding: 0.25em 0.5em;
+    border: 1px dashed var(--_border);
+    border-radius: calc(var(--_radius) * 0.5);
+    background: var(--_surface);
+  }
+  .blocked-image code {
+    font-family: var(--_mono);
+    font-size: 0.85em;
+    overflow-wrap: anywhere;
+  }
+
   .chip {
     display: grid;
     gap: 0.35rem;
