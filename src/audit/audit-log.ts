@@ -6,7 +6,13 @@
  *   in flight are group-committed together in the next single transaction; nothing waits on a
  *   timer, so a write-ahead record (`call-start`) is never delayed to make a batch.
  * - Several pages of one origin/tenant share the chain: one writer at a time through the Web
- *   Locks API, and the head is re-read inside the lock, so their records interleave into ONE chain.
+ *   Locks API. A writer keeps the lock while it is busy and for `HOLD_MS` after (the next record,
+ *   typically the `call-end` of the call just started, then needs no lock round trip), and hands
+ *   it over at once when another page asks on the BroadcastChannel. The first transaction after
+ *   taking the lock re-reads the head inside it; while the lock is held the head is known, so
+ *   later batches are one transaction of `add`s and nothing else. Records interleave into ONE chain.
+ * - Reads through the log (`range`, `records`, `count`, `head`, `verify`, …) first wait for the
+ *   appends made before them: a page reads its own writes.
  * - Failure is loud: a storage failure rejects the append with `TG_STORAGE_FAILED` or
  *   `TG_STORAGE_QUOTA`, sets `health` to `failed` and fires `health`; every later append is
  *   refused. With `failMode: 'closed'` (default) `assertCallsAllowed()` throws, so the gate
@@ -108,6 +114,15 @@ interface Head {
 
 const encoder = new TextEncoder();
 
+/**
+ * How long an idle writer keeps the Web Lock. Another page never waits this long: it asks over
+ * the BroadcastChannel and the holder lets go after its current batch.
+ */
+const HOLD_MS = 200;
+
+/** BroadcastChannel messages between pages of one database. */
+type ChannelMessage = { type: 'append'; from: number; to: number } | { type: 'want-lock' };
+
 /** Runs `fn` holding the exclusive Web Lock `name`; an in-page queue where Web Locks are missing. */
 const localLocks = new Map<string, Promise<unknown>>();
 function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -167,8 +182,16 @@ export class AuditLog extends EventTarget {
   #failure: TgError | undefined;
   #queue: Pending[] = [];
   #draining = false;
-  /** The chain head as this page last saw it; checked (and refreshed) inside every write transaction. */
+  /** Settles after the last append made so far: reads wait for it (read your writes). */
+  #tail: Promise<unknown> = Promise.resolve();
+  /** Wakes the writer idling with the lock: `true` for new appends, `false` to let go. */
+  #wake: ((more: boolean) => void) | undefined;
+  /** Another page (or a retention pass here) waits for the lock: hand it over after this batch. */
+  #yieldLock = false;
+  /** The chain head as this page last saw it (a guess, checked inside the first write of a session). */
   #head: Head | null | undefined;
+  /** True while this page has held the lock since a checked write: `#head` is then the head. */
+  #headTrusted = false;
   #sincePrune = 0;
 
   private constructor(name: string, db: ToolgateDb, key: DeviceKey, options: AuditLogOptions) {
@@ -185,7 +208,10 @@ export class AuditLog extends EventTarget {
     db.addEventListener('close', () => this.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The browser closed the audit database')));
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(this.#lockName);
-      this.#channel.onmessage = (event: MessageEvent<{ from: number; to: number }>) => void this.#onRemoteAppend(event.data);
+      this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => {
+        if (event.data?.type === 'want-lock') this.#releaseLock();
+        else if (event.data?.type === 'append') void this.#onRemoteAppend(event.data);
+      };
     }
   }
 
@@ -260,37 +286,79 @@ export class AuditLog extends EventTarget {
     if ('args' in body && body['args'] !== undefined && this.#options.redaction !== false) {
       body['args'] = redact(body['args'], this.#options.redaction || {});
     }
-    return new Promise<AuditRecord>((resolve, reject) => {
+    const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.#queue.push({ body, resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
         // A microtask, not a timer: appends made in the same task join the first batch, and a
         // lone write-ahead record is committed at once.
         queueMicrotask(() => void this.#drain());
-      }
+      } else this.#wake?.(true);
     });
+    this.#tail = appended.catch(() => undefined);
+    return appended;
+  }
+
+  /** Resolves once every append made so far is committed (or rejected). */
+  flush(): Promise<void> {
+    return this.#tail.then(() => undefined);
   }
 
   async #drain(): Promise<void> {
     try {
-      const max = this.#options.maxBatch ?? 1000;
-      while (this.#queue.length > 0) {
-        if (this.#failure) {
-          for (const pending of this.#queue.splice(0)) pending.reject(this.#refusal());
-          break;
-        }
-        const batch = this.#queue.splice(0, max);
-        await this.#commit(batch);
-      }
+      // Ask a page holding the lock idle to let go (it would otherwise keep it for HOLD_MS).
+      this.#channel?.postMessage({ type: 'want-lock' } satisfies ChannelMessage);
+      await withLock(this.#lockName, () => this.#writerSession());
+    } catch (err) {
+      const error = storageError(err, 'append');
+      this.fail(error);
     } finally {
       this.#draining = false;
+      // Handed the lock over with records still queued: queue up for it again.
+      if (this.#queue.length > 0 && this.#health.state === 'ok') {
+        this.#draining = true;
+        queueMicrotask(() => void this.#drain());
+      }
     }
+  }
+
+  /** Holding the lock: commit batches while there are records, then idle a little before letting go. */
+  async #writerSession(): Promise<void> {
+    this.#yieldLock = false;
+    this.#headTrusted = false; // another page may have written while we did not hold the lock
+    const max = this.#options.maxBatch ?? 1000;
+    for (;;) {
+      while (this.#queue.length > 0) {
+        if (this.#failure || this.#health.state !== 'ok') {
+          for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+          return;
+        }
+        await this.#commit(this.#queue.splice(0, max));
+        if (this.#yieldLock) return;
+      }
+      if (this.#yieldLock || this.#health.state !== 'ok') return;
+      const more = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), HOLD_MS);
+        this.#wake = (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        };
+      });
+      this.#wake = undefined;
+      if (!more) return;
+    }
+  }
+
+  /** Lets an idle writer session go (or the busy one after its batch). */
+  #releaseLock(): void {
+    this.#yieldLock = true;
+    this.#wake?.(false);
   }
 
   async #commit(batch: Pending[]): Promise<void> {
     let committed: { record: AuditRecord; pending: Pending }[];
     try {
-      committed = await withLock(this.#lockName, () => this.#writeLocked(batch));
+      committed = await this.#writeLocked(batch);
     } catch (err) {
       const error = storageError(err, 'append');
       this.fail(error);
@@ -301,7 +369,7 @@ export class AuditLog extends EventTarget {
     if (committed.length > 0) {
       const records = committed.map((c) => c.record);
       this.dispatchEvent(new AuditAppendEvent(records));
-      this.#channel?.postMessage({ from: records[0]!.seq, to: records[records.length - 1]!.seq });
+      this.#channel?.postMessage({ type: 'append', from: records[0]!.seq, to: records[records.length - 1]!.seq } satisfies ChannelMessage);
       this.#sincePrune += records.length;
       const retention = this.#options.retention;
       if (retention && this.#sincePrune >= (retention.every ?? 1000)) {
@@ -311,9 +379,14 @@ export class AuditLog extends EventTarget {
     }
   }
 
-  /** Inside the lock: build, hash and sign against the head, then add in one transaction. */
+  /**
+   * Inside the lock: build, hash and sign against the head, then add in one transaction. The
+   * first batch of a session builds on the last head this page knew and checks it inside the
+   * transaction (no separate read); later batches trust it, as nobody else can write meanwhile.
+   */
   async #writeLocked(batch: Pending[]): Promise<{ record: AuditRecord; pending: Pending }[]> {
     for (;;) {
+      const check = !this.#headTrusted;
       const head = this.#head === undefined ? await this.#readHead() : this.#head;
       const built: { record: AuditRecord; pending: Pending }[] = [];
       let seq = head?.seq ?? 0;
@@ -333,9 +406,10 @@ export class AuditLog extends EventTarget {
       }
       if (built.length === 0) return built;
       await this.#sign(this.#options.signing === 'every' ? built.map((b) => b.record) : [built[built.length - 1]!.record]);
-      const newHead = await this.#addIfHead(head, built.map((b) => b.record));
+      const newHead = await this.#addIfHead(head, built.map((b) => b.record), undefined, check);
       if (newHead === true) {
         this.#head = { seq, hash: prevHash };
+        this.#headTrusted = true;
         return built;
       }
       // Another page wrote since we last looked: rebuild on its head.
@@ -356,15 +430,17 @@ export class AuditLog extends EventTarget {
    * One readwrite transaction: if the chain head is still `expected`, add `records` (and delete
    * `deleteThrough`, for retention) and resolve `true`; otherwise abort and resolve the real head.
    */
-  async #addIfHead(expected: Head | null, records: AuditRecord[], deleteThrough?: number): Promise<true | Head | null> {
+  async #addIfHead(expected: Head | null, records: AuditRecord[], deleteThrough?: number, check = true): Promise<true | Head | null> {
     const tx = this.#db.transaction('audit', 'readwrite');
     const done = tx.done;
     done.catch(() => undefined);
-    const cursor = await tx.store.openCursor(null, 'prev');
-    const actual: Head | null = cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
-    if (actual?.seq !== expected?.seq || actual?.hash !== expected?.hash) {
-      tx.abort();
-      return actual;
+    if (check) {
+      const cursor = await tx.store.openCursor(null, 'prev');
+      const actual: Head | null = cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
+      if (actual?.seq !== expected?.seq || actual?.hash !== expected?.hash) {
+        tx.abort();
+        return actual;
+      }
     }
     const requests: Promise<unknown>[] = [];
     if (deleteThrough !== undefined) requests.push(tx.store.delete(IDBKeyRange.upperBound(deleteThrough)));
@@ -381,7 +457,7 @@ export class AuditLog extends EventTarget {
 
   async #onRemoteAppend({ from, to }: { from: number; to: number }): Promise<void> {
     if (this.#health.state !== 'ok') return;
-    this.#head = undefined; // another page moved the head
+    // No need to touch `#head`: the next session checks it inside its first transaction.
     try {
       const records = await this.#db.getAll('audit', IDBKeyRange.bound(from, to));
       if (records.length > 0) this.dispatchEvent(new AuditAppendEvent(records, true));
@@ -398,6 +474,7 @@ export class AuditLog extends EventTarget {
   async prune(policy: Omit<RetentionPolicy, 'every'> | undefined = this.#options.retention): Promise<number> {
     this.assertWritable();
     if (!policy || (policy.maxRecords === undefined && policy.maxAgeMs === undefined)) return 0;
+    this.#releaseLock(); // a writer of this page idling with the lock lets go
     try {
       return await withLock(this.#lockName, async () => {
         for (;;) {
@@ -509,6 +586,7 @@ export class AuditLog extends EventTarget {
     this.#failure = error;
     this.#health = { state: 'failed', error: { code: error.code, message: error.message }, since: Date.now() };
     for (const pending of this.#queue.splice(0)) pending.reject(this.#refusal());
+    this.#releaseLock();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
   }
 
@@ -518,6 +596,7 @@ export class AuditLog extends EventTarget {
     this.#health = { state: 'closed' };
     this.#channel?.close();
     for (const pending of this.#queue.splice(0)) pending.reject(new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+    this.#releaseLock();
     this.#db.close();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
   }
@@ -529,6 +608,7 @@ export class AuditLog extends EventTarget {
 
   async #read<T>(doing: string, fn: () => Promise<T>): Promise<T> {
     if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    await this.#tail; // read your writes: appends made before this read are committed first
     try {
       return await fn();
     } catch (err) {

@@ -3,8 +3,10 @@
  *
  *   visibility (roles) → audit `tool-request` → rate limit → `decide()` → (ask → host hook →
  *   approval card) → audit `decision` → audit `call-start` (write-ahead: committed BEFORE the call
- *   is sent) → connection call → audit `call-end` (SHA-256 digest and size of the result) →
- *   data-flow filter (labels, audience, result review, redaction) → outcome.
+ *   is sent) → connection call → audit `call-end` (SHA-256 digest and size of the result;
+ *   appended in order but not awaited: the outcome does not wait for its commit, and a failure to
+ *   write it is reported on the log's `health`) → data-flow filter (labels, audience, result
+ *   review, redaction) → outcome.
  *
  * Fail closed: when the audit log cannot write (and its `failMode` is `closed`) every call is
  * refused with the log's coded error and never reaches a server. The policy and the pins live in
@@ -556,12 +558,13 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === GateErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      await this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } });
+      void this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
     }
     const status = result.isError ? 'tool-error' : 'ok';
-    await this.#recordQuietly({
+    // Not awaited (see the header): the record is queued now, so it stays in order.
+    void this.#recordQuietly({
       kind: 'call-end',
       callId,
       server,
@@ -615,7 +618,7 @@ export class Gate extends EventTarget implements ToolGate {
     await this.#audit.append(input);
   }
 
-  /** Like `#record`, for records after the fact (the call already ran): a failure is reported by the log's health. */
+  /** Like `#record`, for records after the fact (the call already ran): a failure is reported by the log's health (`AuditLog.fail`). */
   async #recordQuietly(input: AuditInput): Promise<void> {
     try {
       await this.#record(input);
