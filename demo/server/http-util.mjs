@@ -6,31 +6,61 @@
 
 /**
  * The demo page, the browser tests and the servers run on different ports, i.e. different origins,
- * so every answer carries CORS headers. The exposed headers are the ones a browser client must read:
- * the session id, the negotiated version, and the OAuth challenge.
+ * so every answer carries CORS headers: exactly what a browser MCP client needs, no wildcard (`*` in
+ * the header lists is not honoured for `Authorization`, and is invalid with credentials).
+ * - allowed request headers: the bearer token, the JSON body, the protocol version, the 2026-07-28
+ *   routing headers (`Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`), the legacy session and stream resumption,
+ *   and DPoP proofs;
+ * - exposed response headers: the session id, the OAuth challenge, the DPoP nonce and the version.
  */
+export const CORS_ALLOW_HEADERS = Object.freeze([
+  'authorization', 'content-type', 'accept', 'mcp-protocol-version', 'mcp-method', 'mcp-name',
+  'mcp-session-id', 'last-event-id', 'dpop',
+]);
+export const CORS_EXPOSE_HEADERS = Object.freeze(['mcp-session-id', 'www-authenticate', 'dpop-nonce', 'mcp-protocol-version']);
+
 export const CORS_HEADERS = Object.freeze({
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-  'access-control-allow-headers': 'content-type, accept, authorization, mcp-session-id, mcp-protocol-version, last-event-id, mcp-method, mcp-name',
-  'access-control-expose-headers': 'mcp-session-id, mcp-protocol-version, www-authenticate',
+  'access-control-allow-headers': CORS_ALLOW_HEADERS.join(', '),
+  'access-control-expose-headers': CORS_EXPOSE_HEADERS.join(', '),
   // Let browsers cache the preflight, so a call is one request rather than two.
   'access-control-max-age': '7200',
 });
 
+/** An `Mcp-Param-{Name}` header name: an RFC 9110 token after the prefix, bounded. */
+const MCP_PARAM_HEADER = /^mcp-param-[!#$%&'*+.^_`|~0-9a-z-]{1,64}$/;
+/** More Mcp-Param-* names than any sane tool declares: the rest are not reflected. */
+const MAX_REFLECTED_PARAMS = 32;
+
 /**
- * Sets the CORS headers. `Mcp-Param-{Name}` headers (2026-07-28, from a tool's `x-mcp-header`) have
- * names a server cannot list in advance, so the ones a preflight asks for are allowed by prefix.
+ * The `Mcp-Param-*` names a preflight asks for that are well-formed, lower-cased, at most
+ * MAX_REFLECTED_PARAMS of them. A server cannot list them in advance (they come from each tool's
+ * `x-mcp-header`), and `Mcp-Param-*` is not valid in the header list, so they are reflected.
+ * @param {string | string[] | undefined} requested `Access-Control-Request-Headers`
+ * @returns {string[]}
+ */
+export function requestedParamHeaders(requested) {
+  return String(requested ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => MCP_PARAM_HEADER.test(h))
+    .slice(0, MAX_REFLECTED_PARAMS);
+}
+
+/**
+ * Sets the CORS headers, with the preflight's well-formed `Mcp-Param-*` names added to the allow list.
  * @param {ServerResponse} res
  * @param {IncomingMessage} [req]
  */
 export function setCors(res, req) {
   for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
-  const requested = String(req?.headers['access-control-request-headers'] ?? '')
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => /^mcp-param-[a-z0-9-]+$/.test(h));
-  if (requested.length > 0) res.setHeader('access-control-allow-headers', `${CORS_HEADERS['access-control-allow-headers']}, ${requested.join(', ')}`);
+  const params = requestedParamHeaders(req?.headers['access-control-request-headers']);
+  if (params.length > 0) {
+    res.setHeader('access-control-allow-headers', `${CORS_HEADERS['access-control-allow-headers']}, ${params.join(', ')}`);
+    // The allow list now depends on the request: caches must not hand it to another preflight.
+    res.setHeader('vary', 'Access-Control-Request-Headers');
+  }
 }
 
 /**

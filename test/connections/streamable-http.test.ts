@@ -80,17 +80,17 @@ describe('McpConnection over Streamable HTTP', () => {
     expect(connection.status).to.equal('closed');
   });
 
-  it('gives TG_NETWORK_ERROR (naming CORS) when the server cannot be reached', async () => {
+  it('gives TG_NETWORK_ERROR (with the CORS hint) when the server cannot be reached', async () => {
     const err = await rejection(McpConnection.open({ url: 'http://127.0.0.1:1/mcp' }));
     expect(err.code).to.equal(ErrorCode.NETWORK_ERROR);
     expect(err.message).to.match(/CORS/);
   });
 
-  it('gives TG_NETWORK_ERROR when the browser blocks a response without CORS headers', async () => {
+  it('gives TG_CORS_BLOCKED when the server is reachable but its answer lacks CORS headers', async () => {
     const url = new URL(taggedHttpUrl(uniqueTag()));
     url.pathname = '/no-such-endpoint'; // the demo server answers 404 without CORS headers here
     const err = await rejection(McpConnection.open({ url: url.href }));
-    expect(err.code).to.equal(ErrorCode.NETWORK_ERROR);
+    expect(err.code).to.equal(ErrorCode.CORS_BLOCKED);
   });
 
   it('gives TG_HTTP_ERROR for an HTTP error status that is not a JSON-RPC answer', async () => {

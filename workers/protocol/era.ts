@@ -114,6 +114,7 @@ export async function detectEra(options: DetectOptions): Promise<EraDecision> {
           params: { _meta: requestMeta(version, options.clientInfo, options.capabilities) },
         },
         signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS),
+        classifyFailure: false, // any failure means "try legacy"; the legacy attempt classifies it
         ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
       });
     } catch (cause) {

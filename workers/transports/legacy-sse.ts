@@ -13,6 +13,7 @@
 import { ErrorCode, TgError } from '../shared/errors.js';
 import type { JsonRpcMessage } from '../protocol/wire.js';
 import { readSse } from './sse.js';
+import { fetchFailure } from './fetch-failure.js';
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
 
 export interface LegacySseOptions {
@@ -27,9 +28,6 @@ export interface LegacySseOptions {
 }
 
 export const DEFAULT_ENDPOINT_TIMEOUT_MS = 10_000;
-
-const CORS_HINT =
-  'The server must allow this origin and the request headers Content-Type, Accept and Authorization on both the SSE URL and the message endpoint.';
 
 export class LegacySseTransport implements Transport {
   onmessage?: (message: unknown) => void;
@@ -195,11 +193,8 @@ export class LegacySseTransport implements Transport {
       return await this.#fetch(url.href, { ...init, credentials: 'omit', redirect, signal: this.#lifetime.signal });
     } catch (cause) {
       if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
-      throw new TgError(
-        ErrorCode.NETWORK_ERROR,
-        `Could not reach ${url.origin}: the network failed, or the browser blocked the request (CORS). ${CORS_HINT}`,
-        { cause },
-      );
+      // Both the SSE URL and the message endpoint need the CORS headers: TG_CORS_BLOCKED or TG_NETWORK_ERROR.
+      throw await fetchFailure(url.href, cause, this.#lifetime.signal);
     }
   }
 

@@ -10,14 +10,10 @@ import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import { standardHeaders } from '../protocol/headers.js';
 import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../protocol/wire.js';
 import { readSse } from './sse.js';
+import { fetchFailure } from './fetch-failure.js';
 import type { Transport } from './transport.js';
 
 const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-
-/** Headers a browser client sends; the server must allow them in CORS, or the browser blocks the request. */
-const CORS_HINT =
-  'The server must allow this origin and the request headers Content-Type, Accept, Authorization, MCP-Protocol-Version, ' +
-  'Mcp-Method, Mcp-Name and Mcp-Param-*.';
 
 /** The outcome of one POST: the HTTP status and, if the body held one, the response to our request. */
 export interface Exchange {
@@ -38,6 +34,11 @@ export interface PostOptions {
   /** Other messages on the response stream (progress, logging). */
   onOther?: (message: unknown) => void;
   onError?: (error: TgError) => void;
+  /**
+   * When the fetch fails, check reachability to tell `TG_CORS_BLOCKED` from `TG_NETWORK_ERROR`
+   * (transports/fetch-failure.ts). Default true; era detection skips it, it only needs "it failed".
+   */
+  classifyFailure?: boolean;
 }
 
 function contentType(response: Response): string {
@@ -95,9 +96,10 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
     if (errorCode(cause)?.startsWith('TG_AUTH_')) throw cause; // the injected (authorizing) fetch's coded error
-    throw new TgError(ErrorCode.NETWORK_ERROR, `Could not reach ${new URL(url).origin}: the network failed, or the browser blocked the request (CORS). ${CORS_HINT}`, {
-      cause,
-    });
+    if (options.classifyFailure === false) {
+      throw new TgError(ErrorCode.NETWORK_ERROR, `Could not reach ${new URL(url).origin} (network or CORS)`, { cause });
+    }
+    throw await fetchFailure(url, cause, signal);
   }
   const type = contentType(response);
   if (type === 'application/json') {

@@ -10,6 +10,7 @@
 import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
 import { readSse } from './sse.js';
+import { fetchFailure } from './fetch-failure.js';
 import type { Transport } from './transport.js';
 
 export interface RetryPolicy {
@@ -194,11 +195,13 @@ export class StreamableHttpTransport implements Transport {
     let attempt = 0;
     for (;;) {
       if (response) {
+        let events = 0;
         try {
           await readSse(
             response.body ?? new ReadableStream(),
             {
               onEvent: (event) => {
+                events++;
                 if (event.id !== undefined) lastEventId = event.id;
                 if (event.data === '') return; // priming event: an id to resume from, no message
                 const message = this.#parse(event.data);
@@ -210,7 +213,9 @@ export class StreamableHttpTransport implements Transport {
             },
             this.#maxBytes,
           );
-          attempt = 0; // a stream that opened and ended cleanly resets the backoff
+          // A stream that delivered something and ended cleanly resets the backoff; one that ends empty
+          // every time does not, so a server that closes each GET at once gets maxAttempts, not a loop.
+          if (events > 0) attempt = 0;
         } catch (error) {
           if (this.#closed) return answered;
           this.onerror?.(asTgError(error));
@@ -259,13 +264,7 @@ export class StreamableHttpTransport implements Transport {
     } catch (cause) {
       if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
       if (isAuthError(cause)) throw cause; // the injected (authorizing) fetch's coded error, e.g. TG_AUTH_*
-      throw new TgError(
-        ErrorCode.NETWORK_ERROR,
-        `Could not reach ${new URL(this.#url).origin}: the network failed, or the browser blocked the request (CORS). ` +
-          'The server must allow this origin and the headers Content-Type, Accept, Authorization, MCP-Protocol-Version, ' +
-          'Mcp-Session-Id and Last-Event-ID, and expose Mcp-Session-Id and WWW-Authenticate.',
-        { cause },
-      );
+      throw await fetchFailure(this.#url, cause, this.#lifetime.signal); // TG_CORS_BLOCKED or TG_NETWORK_ERROR
     }
   }
 

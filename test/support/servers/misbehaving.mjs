@@ -22,6 +22,10 @@
  *   Working sessions misbehave on the tools `junk` (a non-JSON message event before the answer) and
  *   `cut_stream` (the stream ends mid-event).
  *
+ * Without CORS headers (a server not set up for browsers; the browser blocks what it answers):
+ *   `/no-cors/mcp`  answers `initialize` (POST) and preflights (OPTIONS), both without CORS headers
+ *   `/no-cors/sse`  an HTTP+SSE stream with its endpoint event, without CORS headers
+ *
  * `GET /calls?tag=…&tool=…` → `{ calls }`: how many `tools/call` requests for that tool arrived
  * (over either transport), so a test can prove a failed call was not re-sent.
  */
@@ -52,6 +56,24 @@ const textResult = (request, text) => ({ jsonrpc: '2.0', id: request.id, result:
 
 /** @param {object} message */
 const sseEvent = (message) => `event: message\ndata: ${JSON.stringify(message)}\n\n`;
+
+/**
+ * A server that works but was never set up for browsers: correct answers, no CORS headers.
+ * @param {import('node:http').IncomingMessage} req @param {ServerResponse} res @param {URL} url
+ */
+async function answerWithoutCors(req, res, url) {
+  if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+  if (url.pathname === '/no-cors/mcp' && req.method === 'POST') {
+    const msg = /** @type {Message} */ (await readJsonBody(req, 1 << 20).catch(() => ({})));
+    if (msg.method === 'initialize') return sendJson(res, 200, initializeResult(msg, '2025-06-18'));
+    return void res.writeHead(202).end();
+  }
+  if (url.pathname === '/no-cors/sse' && req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    return void res.end('event: endpoint\ndata: /no-cors/messages\n\n');
+  }
+  res.writeHead(req.method === 'GET' ? 200 : 405, { 'content-type': 'text/plain' }).end('no CORS here');
+}
 
 /** @returns {Promise<{ origin: string, close: () => Promise<void> }>} */
 export async function startMisbehavingServer() {
@@ -126,8 +148,9 @@ export async function startMisbehavingServer() {
   }
 
   const server = createServer(async (req, res) => {
-    setCors(res, req);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/no-cors/')) return answerWithoutCors(req, res, url);
+    setCors(res, req);
     const tag = url.searchParams.get('tag') ?? '';
     try {
       if (req.method === 'OPTIONS') return void res.writeHead(204).end();
