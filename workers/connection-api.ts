@@ -5,9 +5,15 @@
 import type { SerializedError } from './shared/transfer-handlers.js';
 import type {
   CallToolResult,
+  Completion,
+  CompletionArgument,
+  CompletionContext,
+  CompletionRef,
   GetPromptResult,
   Implementation,
   JsonObject,
+  LogLevel,
+  LogMessage,
   Progress,
   Prompt,
   ProtocolEra,
@@ -16,10 +22,17 @@ import type {
   ServerCapabilities,
   Tool,
 } from './protocol/wire.js';
+import type { ElicitationRequest, ElicitationResult } from './protocol/elicitation.js';
 
 export type {
   CallToolResult,
+  Completion,
+  CompletionArgument,
+  CompletionContext,
+  CompletionRef,
   ContentBlock,
+  LogLevel,
+  LogMessage,
   GetPromptResult,
   Implementation,
   JsonObject,
@@ -32,6 +45,7 @@ export type {
   ToolAnnotations,
 } from './protocol/wire.js';
 export type { SerializedError } from './shared/transfer-handlers.js';
+export type { ElicitationRequest, ElicitationResult, FormElicitationRequest, UrlElicitationRequest } from './protocol/elicitation.js';
 import type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
 import type { ReconnectOptions } from './reconnect.js';
 export type { ReconnectOptions } from './reconnect.js';
@@ -94,7 +108,11 @@ export type ConnectionEvent =
   /** A non-fatal problem (bad frame, dropped tool); `count` is the running total. */
   | { type: 'problem'; error: SerializedError; count: number }
   /** An authorization finished: who issued the token and its scope (never the token). */
-  | { type: 'authorized'; issuer: string; scope?: string };
+  | { type: 'authorized'; issuer: string; scope?: string }
+  /** A server log message (after `setLogLevel`); `data` is untrusted JSON, bounded in size: render it as text. */
+  | ({ type: 'log' } & LogMessage)
+  /** The server says the out-of-band interaction of an accepted URL elicitation is done. */
+  | { type: 'elicitation-complete'; elicitationId: string };
 
 export interface ConnectionInfo {
   /** `modern` = stateless 2026-07-28 requests; `legacy` = `initialize` handshake (and session). */
@@ -120,16 +138,14 @@ export interface ConnectionDiagnostics {
   inFlight: number;
 }
 
-/** A server's `elicitation/create` request (form mode), shown to the person. */
-export interface ElicitationRequest {
-  message: string;
-  requestedSchema: JsonObject;
-  mode?: 'form';
-}
-
-/** The person's answer: `accept` with content, `decline`, or `cancel`. */
-export type ElicitationResult = { action: 'accept'; content: JsonObject } | { action: 'decline' | 'cancel' };
-
+/**
+ * Shows a server's elicitation to the person and resolves with their answer. Form mode: accepted
+ * content is validated against `requestedSchema` before it is sent (`TG_ELICITATION_INVALID`
+ * otherwise, reported as a `problem`). URL mode: show the full URL with `domain` highlighted (warn
+ * when `punycode`), and on consent open it yourself in a new top-level browsing context (e.g.
+ * `window.open(url, '_blank', 'noopener,noreferrer')`); the worker never fetches it. `accept` then
+ * means consent, not completion: `elicitation-complete` events say when the server saw it finish.
+ */
 export type ElicitationHandler = (request: ElicitationRequest) => Promise<ElicitationResult>;
 
 export interface ConnectionApi {
@@ -164,6 +180,17 @@ export interface ConnectionApi {
   /** Every prompt, across all pages. */
   listPrompts(): Promise<Prompt[]>;
   getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult>;
+  /**
+   * Suggestions for a prompt argument or resource-template variable (`completion/complete`): at most
+   * 100 strings. Needs the server's `completions` capability, else `TG_UNSUPPORTED_FEATURE`.
+   */
+  complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): Promise<Completion>;
+  /**
+   * Asks for server log messages at `level` and above, delivered as `log` events. Legacy servers get
+   * `logging/setLevel`; 2026-07-28 servers get the level in each later request's `_meta` and log on that
+   * request's stream. Needs the server's `logging` capability, else `TG_UNSUPPORTED_FEATURE`.
+   */
+  setLogLevel(level: LogLevel): Promise<void>;
   /**
    * Cancels a call started with `callId`: legacy servers get `notifications/cancelled`; on modern
    * HTTP the call's response stream is closed, which is the cancellation.

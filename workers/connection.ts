@@ -17,22 +17,31 @@ import {
   type EraDecision,
 } from './protocol/era.js';
 import type { ModernClient } from './protocol/modern-client.js';
+import { elicit, PendingUrlElicitations } from './protocol/elicitation.js';
+import { isLogLevel } from './protocol/logging.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, RpcEngine } from './protocol/rpc.js';
 import { LinkGate, fullJitterDelay, reconnectPolicy, sleep, type ReconnectPolicy } from './reconnect.js';
 import type { McpSession } from './protocol/session.js';
 import {
+  LOG_LEVELS,
   Method,
   MODERN_PROTOCOL_VERSIONS,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
+  type Completion,
+  type CompletionArgument,
+  type CompletionContext,
+  type CompletionRef,
   type DiscoverResult,
   type GetPromptResult,
   type InputRequest,
   type JsonObject,
+  type LogLevel,
   type Progress,
   type Prompt,
   type ReadResourceResult,
   type Resource,
+  type ServerCapabilities,
   type Tool,
 } from './protocol/wire.js';
 // Transports and the 2026 client load on demand: a WebSocket connection never pays for HTTP code (or
@@ -50,7 +59,6 @@ import type {
   ConnectionInfo,
   ConnectionStatus,
   ElicitationHandler,
-  ElicitationRequest,
   WorkerCallOptions,
 } from './connection-api.js';
 
@@ -139,6 +147,10 @@ export class Connection implements ConnectionApi {
   readonly #calls = new Map<string, AbortController>();
   /** HTTP only: the fetch that attaches the token and handles 401/403 challenges (auth/authorizer.ts). */
   #authFetch?: typeof fetch;
+  /** What the server offers (from `initialize` or `server/discover`), to refuse features it lacks. */
+  #capabilities?: ServerCapabilities;
+  /** Accepted URL elicitations awaiting `notifications/elicitation/complete`. */
+  readonly #urlElicitations = new PendingUrlElicitations();
   // Reconnection (legacy transports whose link can drop: WebSocket, HTTP+SSE). See reconnect.ts.
   #config?: ConnectionConfig;
   #onElicit?: ElicitationHandler;
@@ -285,11 +297,13 @@ export class Connection implements ConnectionApi {
     const rpc = this.#newRpc(transport, config);
     if (onElicit) {
       // Elicitation is declared only when the page can show it to a person.
-      rpc.setRequestHandler(Method.ELICIT, async (params) => ({ ...(await onElicit(elicitationRequest(params))) }));
+      rpc.setRequestHandler(Method.ELICIT, (params) => this.#elicit(params, onElicit));
+      rpc.setNotificationHandler(Method.ELICITATION_COMPLETE, (params) => this.#elicitationComplete(params));
     }
     const client = new McpClient(rpc, {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
-      ...(onElicit && { capabilities: { elicitation: {} } }),
+      ...(onElicit && { capabilities: { elicitation: ELICITATION_MODES } }),
+      onLog: (message) => void this.#emit({ type: 'log', ...message }),
       ...(protocolVersion !== undefined && { protocolVersion }),
       // 2024-11-05 is the HTTP+SSE era: accepted there only (its servers answer `initialize` with it).
       ...(kind === 'sse' && { acceptedVersions: [...SUPPORTED_PROTOCOL_VERSIONS, HTTP_SSE_VERSION] }),
@@ -307,7 +321,7 @@ export class Connection implements ConnectionApi {
       protocolEra: 'legacy',
       protocolVersion: session.protocolVersion,
       serverInfo: session.serverInfo,
-      capabilities: session.capabilities,
+      capabilities: (this.#capabilities = session.capabilities),
       codec: transport.codecName,
       transport: kind,
     };
@@ -332,6 +346,7 @@ export class Connection implements ConnectionApi {
       ...(this.#authFetch && { fetch: this.#authFetch }),
     });
     const rpc = this.#newRpc(transport, config);
+    if (onElicit) rpc.setNotificationHandler(Method.ELICITATION_COMPLETE, (params) => this.#elicitationComplete(params));
     const client = new ModernClient(rpc, {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
       capabilities: modernCapabilities(onElicit),
@@ -341,9 +356,10 @@ export class Connection implements ConnectionApi {
           if (request.method !== Method.ELICIT) {
             throw new TgError(ErrorCode.INPUT_UNAVAILABLE, `The server asked for ${request.method}, which this client does not offer`);
           }
-          return { ...(await onElicit(elicitationRequest(request.params))) };
+          return this.#elicit(request.params, onElicit);
         },
       }),
+      onLog: (message) => void this.#emit({ type: 'log', ...message }),
       onToolsChanged: (tools) => this.#toolsChanged(tools),
       onproblem: (error) => this.#problem(error),
     });
@@ -358,7 +374,7 @@ export class Connection implements ConnectionApi {
       protocolEra: 'modern',
       protocolVersion: client.protocolVersion,
       serverInfo: discover.serverInfo ?? { name: new URL(config.url).host, version: '' },
-      capabilities: discover.capabilities,
+      capabilities: (this.#capabilities = discover.capabilities),
       codec: 'json',
       transport: 'http',
     };
@@ -389,6 +405,27 @@ export class Connection implements ConnectionApi {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
     if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) throw invalidArgument('args', 'an object');
     return this.#withSession((client) => client.getPrompt(name, args));
+  }
+
+  /**
+   * `completion/complete` for a prompt argument or a resource-template variable. Needs the server's
+   * `completions` capability (`TG_UNSUPPORTED_FEATURE` otherwise, without asking the server).
+   */
+  complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): Promise<Completion> {
+    checkCompletionArgs(ref, argument, context);
+    if (this.#capabilities && !this.#capabilities.completions) {
+      throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, 'The server does not offer completions (no completions capability)');
+    }
+    return this.#withSession((client) => client.complete(ref, argument, context));
+  }
+
+  /** Server log messages at `level` and above, as `log` events (legacy: `logging/setLevel`; modern: per-request `_meta`). */
+  setLogLevel(level: LogLevel): Promise<void> {
+    if (!isLogLevel(level)) throw invalidArgument('level', `one of ${LOG_LEVELS.join(', ')}`);
+    if (this.#capabilities && !this.#capabilities.logging) {
+      throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, 'The server does not offer logging (no logging capability)');
+    }
+    return this.#withSession((client) => client.setLogLevel(level));
   }
 
   async callTool(
@@ -564,6 +601,22 @@ export class Connection implements ConnectionApi {
     return this.#knownTools?.find((tool) => tool.name === name)?.annotations?.idempotentHint === true;
   }
 
+  /** One elicitation: checked request → the page → checked answer. A refused one is also reported as a problem. */
+  async #elicit(params: JsonObject | undefined, onElicit: ElicitationHandler): Promise<JsonObject> {
+    try {
+      return await elicit(params, onElicit, this.#urlElicitations);
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === ErrorCode.ELICITATION_INVALID || code === ErrorCode.ELICITATION_UNSAFE_URL) this.#problem(err as TgError);
+      throw err;
+    }
+  }
+
+  #elicitationComplete(params: JsonObject | undefined): void {
+    const elicitationId = this.#urlElicitations.complete(params);
+    if (elicitationId !== undefined) void this.#emit({ type: 'elicitation-complete', elicitationId });
+  }
+
   #problem(error: TgError): void {
     this.#problems++;
     void this.#emit({ type: 'problem', error: serializeError(error), count: this.#problems });
@@ -582,19 +635,24 @@ export class Connection implements ConnectionApi {
   }
 }
 
-/** Modern capabilities, declared per request: form elicitation only when the page can show it. */
+/** Both elicitation modes, declared when the page can show them (`{}` alone would mean form only). */
+const ELICITATION_MODES = { form: {}, url: {} };
+
+/** Modern capabilities, declared per request: elicitation only when the page can show it. */
 function modernCapabilities(onElicit: ElicitationHandler | undefined): JsonObject {
-  return onElicit ? { elicitation: { form: {} } } : {};
+  return onElicit ? { elicitation: ELICITATION_MODES } : {};
 }
 
-/** The untrusted params of `elicitation/create`, checked before they reach the page. */
-function elicitationRequest(params: JsonObject | undefined): ElicitationRequest {
-  const message = params?.message;
-  const schema = params?.requestedSchema;
-  const mode = params?.mode ?? 'form';
-  if (mode !== 'form') throw Object.assign(new Error(`Elicitation mode ${String(mode)} is not supported`), { rpcCode: -32602 });
-  if (typeof message !== 'string' || typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
-    throw Object.assign(new Error('elicitation/create needs a message and a requestedSchema object'), { rpcCode: -32602 });
+function checkCompletionArgs(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): void {
+  const okRef =
+    typeof ref === 'object' && ref !== null &&
+    ((ref.type === 'ref/prompt' && typeof ref.name === 'string') || (ref.type === 'ref/resource' && typeof ref.uri === 'string'));
+  if (!okRef) throw invalidArgument('ref', "{ type: 'ref/prompt', name } or { type: 'ref/resource', uri }");
+  if (typeof argument !== 'object' || argument === null || typeof argument.name !== 'string' || typeof argument.value !== 'string') {
+    throw invalidArgument('argument', '{ name: string, value: string }');
   }
-  return { message, requestedSchema: schema as JsonObject, mode: 'form' };
+  const args = context?.arguments;
+  if (args !== undefined && (typeof args !== 'object' || args === null || !Object.values(args).every((v) => typeof v === 'string'))) {
+    throw invalidArgument('context.arguments', 'an object of strings');
+  }
 }

@@ -3,6 +3,7 @@
  * The demo MCP server: a dozen small tools over an in-memory notebook, built fresh per connection
  * so that one client's deletes never show up in another's session.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -297,6 +298,49 @@ export function createDemoMcpServer({ onCancel } = {}) {
         await mcpServer.server.sendLoggingMessage({ level, logger: 'log_steps', data: { step: level } }, extra.sessionId);
       }
       return text('logged 4 steps');
+    },
+  );
+
+  mcpServer.registerTool(
+    'link_account',
+    {
+      title: 'Link account',
+      description: 'Asks the person to open a page (URL-mode elicitation) to link an outside account; reports their answer.',
+      inputSchema: { url: z.string().max(4096).optional().describe('The page to send the person to (default: an example page)') },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+    },
+    async ({ url }) => {
+      const elicitationId = randomUUID();
+      const answer = await mcpServer.server.elicitInput({
+        mode: 'url',
+        message: 'Open this page to link your example.com account.',
+        url: url ?? `https://accounts.example.com/link?session=${elicitationId}`,
+        elicitationId,
+      });
+      // The page would be visited out of band; here the "visit" is immediate, so completion follows at once.
+      if (answer.action === 'accept') await mcpServer.server.createElicitationCompletionNotifier(elicitationId)();
+      return text(`link ${answer.action} (${elicitationId})`);
+    },
+  );
+
+  mcpServer.registerTool(
+    'retitle_note',
+    {
+      title: 'Retitle note',
+      description: 'Asks the person for a new title (form elicitation), then renames the note.',
+      inputSchema: { id: z.string().describe('Note id, e.g. note-1') },
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ id }) => {
+      const note = notes.find((n) => n.id === id);
+      if (!note) return toolError(`No note with id ${id}.`);
+      const answer = await mcpServer.server.elicitInput({
+        message: `New title for "${note.title}"?`,
+        requestedSchema: { type: 'object', properties: { title: { type: 'string', minLength: 1, maxLength: 50 } }, required: ['title'] },
+      });
+      if (answer.action !== 'accept' || typeof answer.content?.title !== 'string') return text(`kept "${note.title}" (${answer.action})`);
+      note.title = answer.content.title;
+      return text(`Retitled ${id}: ${note.title}`);
     },
   );
 

@@ -10,6 +10,10 @@ import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors
 import type {
   AuthorizeHandler,
   CallToolResult,
+  Completion,
+  CompletionArgument,
+  CompletionContext,
+  CompletionRef,
   ConnectionApi,
   ElicitationHandler,
   GetPromptResult,
@@ -22,6 +26,8 @@ import type {
   ConnectionInfo,
   ConnectionStatus,
   JsonObject,
+  LogLevel,
+  LogMessage,
   Progress,
   Tool,
 } from '../../workers/connection-api.js';
@@ -29,6 +35,14 @@ import type {
 export type {
   AuthorizeHandler,
   CallToolResult,
+  Completion,
+  CompletionArgument,
+  CompletionContext,
+  CompletionRef,
+  FormElicitationRequest,
+  LogLevel,
+  LogMessage,
+  UrlElicitationRequest,
   ConnectionConfig,
   ConnectionDiagnostics,
   ConnectionInfo,
@@ -77,6 +91,10 @@ export interface ConnectionEventMap {
   problem: CustomEvent<{ error: Error; count: number }>;
   /** The worker obtained a token: its issuer and scope (never the token). */
   authorized: CustomEvent<{ issuer: string; scope?: string }>;
+  /** A server log message (see `setLogLevel`). `data` is untrusted JSON: render it as text only. */
+  log: CustomEvent<LogMessage>;
+  /** The server finished the out-of-band interaction of a URL elicitation the person accepted. */
+  'elicitation-complete': CustomEvent<{ elicitationId: string }>;
 }
 
 /** Typed listeners for the events above (declaration merging keeps EventTarget's own overloads). */
@@ -196,6 +214,19 @@ export class McpConnection extends EventTarget {
     return this.#guard(this.#api.getPrompt(name, args));
   }
 
+  /**
+   * Completion suggestions for a prompt argument or resource-template variable (at most 100 strings).
+   * For as-you-type use, `Completer` (completion.ts) debounces and drops stale answers.
+   */
+  complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): Promise<Completion> {
+    return this.#guard(this.#api.complete(ref, argument, context));
+  }
+
+  /** Asks the server for log messages at `level` and above; they arrive as `log` events. */
+  setLogLevel(level: LogLevel): Promise<void> {
+    return this.#guard(this.#api.setLogLevel(level));
+  }
+
   diagnostics(): Promise<ConnectionDiagnostics> {
     return this.#guard(this.#api.diagnostics());
   }
@@ -242,6 +273,14 @@ export class McpConnection extends EventTarget {
         return;
       case 'authorized':
         this.dispatchEvent(new CustomEvent('authorized', { detail: event.scope === undefined ? { issuer: event.issuer } : { issuer: event.issuer, scope: event.scope } }));
+        return;
+      case 'log': {
+        const { type: _type, ...message } = event;
+        this.dispatchEvent(new CustomEvent('log', { detail: message }));
+        return;
+      }
+      case 'elicitation-complete':
+        this.dispatchEvent(new CustomEvent('elicitation-complete', { detail: { elicitationId: event.elicitationId } }));
         return;
     }
   }

@@ -21,6 +21,8 @@ declare global {
 
 /** The harness plays a person who accepts every form with its defaults (SEP-1034), else a plausible value. */
 async function acceptDefaults(request: ElicitationRequest): Promise<ElicitationResult> {
+  // A URL elicitation would need a person to open the page out of band: the harness has none.
+  if (request.mode === 'url') return { action: 'decline' };
   return { action: 'accept', content: sampleArguments(request.requestedSchema) };
 }
 

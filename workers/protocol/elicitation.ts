@@ -1,0 +1,178 @@
+/**
+ * Elicitation, both modes and both eras (client/elicitation.mdx): a server's untrusted request is
+ * checked before it reaches the page, and the person's answer is checked before it reaches the server.
+ *
+ * - Form mode: `requestedSchema` must be a usable schema; accepted content is validated against it
+ *   (`TG_ELICITATION_INVALID` otherwise, and nothing is sent).
+ * - URL mode: the URL must be `https:` (plain `http:` only to a loopback host, for development), carry
+ *   no credentials and stay under a length bound; it is never fetched here. The page gets the host and
+ *   an approximate registrable domain to highlight, and a `punycode` flag: the URL parser turns every
+ *   non-ASCII label (so every mixed-script host) into an `xn--` label, which is what the flag reports.
+ */
+import { Validator, type Schema } from '@cfworker/json-schema';
+import { ErrorCode, TgError } from '../shared/errors.js';
+import { schemaProblem } from './output-schema.js';
+import { RpcErrorCode, type JsonObject } from './wire.js';
+
+export const MAX_ELICITATION_URL_CHARS = 2048;
+const MAX_MESSAGE_CHARS = 4096;
+const MAX_ID_CHARS = 256;
+
+export interface FormElicitationRequest {
+  mode: 'form';
+  message: string;
+  requestedSchema: JsonObject;
+}
+
+export interface UrlElicitationRequest {
+  mode: 'url';
+  message: string;
+  /** The full URL, to show the person in full before they consent. Never prefetched. */
+  url: string;
+  elicitationId: string;
+  /** The URL's host, as parsed (IDNs in their `xn--` form). */
+  host: string;
+  /** The registrable part of the host to highlight (e.g. `example.co.uk`); the host itself for an IP address. */
+  domain: string;
+  /** The host has an `xn--` (internationalized, possibly look-alike) label: warn the person. */
+  punycode: boolean;
+}
+
+export type ElicitationRequest = FormElicitationRequest | UrlElicitationRequest;
+
+/** The person's answer: `accept` (form mode: with content; URL mode: consent to open it), `decline`, or `cancel`. */
+export type ElicitationResult = { action: 'accept'; content?: JsonObject } | { action: 'decline' | 'cancel' };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An error the RPC engine sends back to the server as -32602 (the request was invalid). */
+function invalidParams(message: string): Error {
+  return Object.assign(new Error(message), { rpcCode: RpcErrorCode.INVALID_PARAMS });
+}
+
+/** Common second-level labels under which registrations happen one level deeper (a tiny stand-in for the Public Suffix List). */
+const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'ne', 'or', 'go', 'gob', 'nic', 'mil']);
+
+/** An approximate registrable domain: the last two labels, or three under `co.uk`-style suffixes. */
+export function registrableDomain(host: string): string {
+  if (/^[\d.]+$/.test(host) || host.startsWith('[')) return host;
+  const labels = host.split('.');
+  if (labels.length <= 2) return host;
+  const secondLast = labels[labels.length - 2]!;
+  const take = SECOND_LEVEL.has(secondLast) && labels[labels.length - 1]!.length === 2 ? 3 : 2;
+  return labels.slice(-take).join('.');
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Checks an elicitation URL and describes its host; throws `TG_ELICITATION_UNSAFE_URL`. */
+export function checkElicitationUrl(raw: unknown): Pick<UrlElicitationRequest, 'url' | 'host' | 'domain' | 'punycode'> {
+  const unsafe = (why: string) =>
+    new TgError(ErrorCode.ELICITATION_UNSAFE_URL, `Refused an elicitation URL: ${why}`, { data: { url: typeof raw === 'string' ? raw.slice(0, 200) : undefined } });
+  if (typeof raw !== 'string' || raw.length === 0) throw unsafe('it is not a string');
+  if (raw.length > MAX_ELICITATION_URL_CHARS) throw unsafe(`it is longer than ${MAX_ELICITATION_URL_CHARS} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw unsafe('it is not a valid absolute URL');
+  }
+  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
+  // javascript:, data:, file:, blob: … all fail here; http: only where traffic never leaves the machine.
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) throw unsafe(`scheme ${url.protocol} is not allowed (https only)`);
+  if (url.username !== '' || url.password !== '') throw unsafe('it carries credentials');
+  const host = url.hostname;
+  return { url: url.href, host, domain: registrableDomain(host), punycode: host.split('.').some((label) => label.startsWith('xn--')) };
+}
+
+/**
+ * The untrusted params of `elicitation/create` (a legacy server request, or a modern MRTR input
+ * request), checked. A missing `mode` means form (client/elicitation.mdx). Throws with `rpcCode`
+ * -32602 for a malformed request, so the server hears that it was refused.
+ */
+export function parseElicitationRequest(params: JsonObject | undefined): ElicitationRequest {
+  const message = params?.message;
+  const mode = params?.mode ?? 'form';
+  if (typeof message !== 'string') throw invalidParams('elicitation/create needs a message');
+  const shown = message.slice(0, MAX_MESSAGE_CHARS);
+  if (mode === 'form') {
+    const schema = params?.requestedSchema;
+    if (!isObject(schema)) throw invalidParams('elicitation/create (form) needs a requestedSchema object');
+    const problem = schemaProblem(schema);
+    if (problem) throw invalidParams(`elicitation/create requestedSchema is unusable: ${problem.replace('outputSchema', 'schema')}`);
+    return { mode: 'form', message: shown, requestedSchema: schema };
+  }
+  if (mode === 'url') {
+    const id = params?.elicitationId;
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_CHARS) throw invalidParams('elicitation/create (url) needs an elicitationId');
+    let checked: ReturnType<typeof checkElicitationUrl>;
+    try {
+      checked = checkElicitationUrl(params?.url);
+    } catch (err) {
+      throw Object.assign(err as TgError, { rpcCode: RpcErrorCode.INVALID_PARAMS });
+    }
+    return { mode: 'url', message: shown, elicitationId: id, ...checked };
+  }
+  throw invalidParams(`Elicitation mode ${JSON.stringify(mode).slice(0, 50)} is not supported`);
+}
+
+/**
+ * The answer to send, checked: an unknown action is refused; form content must match the schema;
+ * URL mode sends no content (the interaction happens out of band).
+ */
+export function checkElicitationResult(request: ElicitationRequest, answer: unknown): JsonObject {
+  const action = isObject(answer) ? answer.action : undefined;
+  if (action === 'decline' || action === 'cancel') return { action };
+  if (action !== 'accept') {
+    throw new TgError(ErrorCode.ELICITATION_INVALID, `The elicitation answer has no valid action (${JSON.stringify(action)?.slice(0, 50)})`);
+  }
+  if (request.mode === 'url') return { action };
+  const content = (answer as JsonObject).content;
+  if (!isObject(content)) throw new TgError(ErrorCode.ELICITATION_INVALID, 'An accepted form elicitation needs content (an object)');
+  const outcome = new Validator(request.requestedSchema as Schema, '2020-12', false).validate(content);
+  if (!outcome.valid) {
+    const errors = outcome.errors.slice(0, 5).map((e) => ({ instanceLocation: e.instanceLocation, error: e.error.slice(0, 300) }));
+    throw new TgError(ErrorCode.ELICITATION_INVALID, `The answer does not match the requested schema: ${errors.at(-1)?.error ?? 'invalid'}`, {
+      data: { errors },
+    });
+  }
+  return { action, content: { ...content } };
+}
+
+/**
+ * URL elicitations the person accepted and whose completion is still awaited. A
+ * `notifications/elicitation/complete` for any other id is ignored (client/elicitation.mdx: MUST).
+ */
+export class PendingUrlElicitations {
+  static readonly MAX = 64;
+  readonly #ids = new Set<string>();
+
+  add(id: string): void {
+    if (this.#ids.size >= PendingUrlElicitations.MAX) this.#ids.delete(this.#ids.values().next().value as string);
+    this.#ids.add(id);
+  }
+
+  /** True (once) when the id was pending. */
+  complete(params: JsonObject | undefined): string | undefined {
+    const id = params?.elicitationId;
+    if (typeof id !== 'string' || !this.#ids.delete(id)) return undefined;
+    return id;
+  }
+}
+
+/**
+ * Runs one elicitation end to end: parse the request, ask the page, check the answer, and remember
+ * an accepted URL elicitation for its completion notification.
+ */
+export async function elicit(
+  params: JsonObject | undefined,
+  ask: (request: ElicitationRequest) => Promise<ElicitationResult>,
+  pending: PendingUrlElicitations,
+): Promise<JsonObject> {
+  const request = parseElicitationRequest(params);
+  const answer = checkElicitationResult(request, await ask(request));
+  if (request.mode === 'url' && answer.action === 'accept') pending.add(request.elicitationId);
+  return answer;
+}
