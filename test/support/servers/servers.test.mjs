@@ -110,3 +110,62 @@ test('misbehaving server: /no-cors/* answers correctly but without any CORS head
     await bad.close();
   }
 });
+
+test('stateless 2026-07-28 server: discover, per-request _meta and header validation, -32022 for initialize and unknown versions, 404 for unknown methods, 405 for GET', async () => {
+  const { startStatelessServer } = await import('./stateless-2026.mjs');
+  const server = await startStatelessServer();
+  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
+  /** @param {object} body @param {Record<string, string>} headers */
+  const send = async (body, headers) => {
+    const r = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
+    return { status: r.status, body: /** @type {any} */ (await r.json()) };
+  };
+  const std = (/** @type {string} */ method, /** @type {string} [name] */ name) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(name && { 'mcp-name': name }) });
+  try {
+    const discover = await send({ jsonrpc: '2.0', id: 'd', method: 'server/discover', params: { _meta: meta } }, std('server/discover'));
+    assert.equal(discover.status, 200);
+    assert.deepEqual(discover.body.result.supportedVersions, ['2026-07-28']);
+    assert.equal(discover.body.result._meta['io.modelcontextprotocol/serverInfo'].name, 'stateless-2026');
+
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'forecast', arguments: { region: 'eu-west' }, _meta: meta } };
+    const ok = await send(call, { ...std('tools/call', 'forecast'), 'mcp-param-region': 'eu-west' });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.result.resultType, 'complete');
+    assert.equal(ok.body.result.content[0].text, 'sunny in eu-west');
+
+    for (const headers of [
+      { ...std('tools/call', 'forecast') }, // Mcp-Param-Region missing
+      { ...std('tools/call', 'forecast'), 'mcp-param-region': 'us-east' },
+      { ...std('tools/call', 'echo'), 'mcp-param-region': 'eu-west' },
+      { ...std('tools/list', 'forecast'), 'mcp-param-region': 'eu-west' },
+      { 'mcp-method': 'tools/call', 'mcp-name': 'forecast', 'mcp-param-region': 'eu-west' },
+    ]) {
+      const bad = await send(call, headers);
+      assert.equal(bad.status, 400, JSON.stringify(headers));
+      assert.equal(bad.body.error.code, -32020);
+    }
+    const b64 = await send({ ...call, params: { ...call.params, arguments: { region: ' spaced ' } } }, {
+      ...std('tools/call', 'forecast'),
+      'mcp-param-region': `=?base64?${Buffer.from(' spaced ').toString('base64')}?=`,
+    });
+    assert.equal(b64.status, 200);
+
+    const old = { ...meta, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' };
+    const version = await send({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: { _meta: old } }, { ...std('tools/list'), 'mcp-protocol-version': '2099-01-01' });
+    assert.equal(version.status, 400);
+    assert.equal(version.body.error.code, -32022);
+    assert.deepEqual(version.body.error.data.supported, ['2026-07-28']);
+
+    const init = await send({ jsonrpc: '2.0', id: 3, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }, {});
+    assert.equal(init.status, 400);
+    assert.equal(init.body.error.code, -32022);
+    assert.match(init.body.error.message, /2026-07-28/);
+
+    const unknown = await send({ jsonrpc: '2.0', id: 4, method: 'nope/nothing', params: { _meta: meta } }, std('nope/nothing'));
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.error.code, -32601);
+    assert.equal((await fetch(server.url)).status, 405);
+  } finally {
+    await server.close();
+  }
+});
