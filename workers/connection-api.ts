@@ -23,6 +23,8 @@ import type {
   Tool,
 } from './protocol/wire.js';
 import type { ElicitationRequest, ElicitationResult } from './protocol/elicitation.js';
+import type { TaskState } from './protocol/tasks.js';
+export type { TaskState, TaskStatus } from './protocol/tasks.js';
 
 export type {
   CallToolResult,
@@ -109,10 +111,14 @@ export type ConnectionEvent =
   | { type: 'problem'; error: SerializedError; count: number }
   /** An authorization finished: who issued the token and its scope (never the token). */
   | { type: 'authorized'; issuer: string; scope?: string }
+  /** The person is about to be sent to the authorization server `issuer` for `resource` (via `onAuthorize`). */
+  | { type: 'auth-required'; issuer: string; resource: string; scope?: string }
   /** A server log message (after `setLogLevel`); `data` is untrusted JSON, bounded in size: render it as text. */
   | ({ type: 'log' } & LogMessage)
   /** The server says the out-of-band interaction of an accepted URL elicitation is done. */
-  | { type: 'elicitation-complete'; elicitationId: string };
+  | { type: 'elicitation-complete'; elicitationId: string }
+  /** A tool call running as a task changed state (`callId` is the call's, when it has one). */
+  | { type: 'task-status'; tool: string; callId?: string; task: TaskState };
 
 export interface ConnectionInfo {
   /** `modern` = stateless 2026-07-28 requests; `legacy` = `initialize` handshake (and session). */
@@ -129,7 +135,14 @@ export interface ConnectionInfo {
 export interface WorkerCallOptions {
   /** Lets the page cancel this call later with `cancel(callId)`. */
   callId?: string;
+  /** Per request (and per `tasks/get` poll, for a task). */
   timeoutMs?: number;
+  /**
+   * Run as a task (2025-11-25 servers that declare `tasks.requests.tools.call`, tools with
+   * `execution.taskSupport: optional`; `required` tools always run as one). The call still resolves
+   * with the final result; `task-status` events report progress; `cancel(callId)` sends `tasks/cancel`.
+   */
+  task?: boolean;
 }
 
 export interface ConnectionDiagnostics {
@@ -196,6 +209,12 @@ export interface ConnectionApi {
    * HTTP the call's response stream is closed, which is the cancellation.
    */
   cancel(callId: string, reason?: string): void;
+  /**
+   * Drops this connection's OAuth tokens (in memory and in the encrypted store) and revokes them at
+   * the authorization server when it has a revocation endpoint (`revoked`: the AS confirmed). The next
+   * request needs a new authorization.
+   */
+  signOut(): Promise<{ revoked: boolean }>;
   diagnostics(): ConnectionDiagnostics;
   close(): Promise<void>;
 }

@@ -48,6 +48,7 @@ import {
 // the other way round), which keeps an idle worker's heap and the first chunk small.
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transports/transport.js';
 import { Authorizer } from './auth/authorizer.js';
+import { httpFormOf, ticketSubprotocol } from './auth/ws-ticket.js';
 // Plaintext ws:// and http:// are acceptable to loopback hosts only: that traffic never leaves the machine.
 import { isLoopback } from './auth/safe-fetch.js';
 import type {
@@ -147,6 +148,8 @@ export class Connection implements ConnectionApi {
   readonly #calls = new Map<string, AbortController>();
   /** HTTP only: the fetch that attaches the token and handles 401/403 challenges (auth/authorizer.ts). */
   #authFetch?: typeof fetch;
+  /** OAuth for this connection (HTTP always; WebSocket when `config.oauth` is set: the ticket binding). */
+  #auth?: Authorizer;
   /** What the server offers (from `initialize` or `server/discover`), to refuse features it lacks. */
   #capabilities?: ServerCapabilities;
   /** Accepted URL elicitations awaiting `notifications/elicitation/complete`. */
@@ -182,16 +185,23 @@ export class Connection implements ConnectionApi {
       if (onElicit) this.#onElicit = onElicit;
       this.#requestTimeoutMs = config.requestTimeoutMs;
       let info: ConnectionInfo;
+      if (kind === 'http' || (kind === 'websocket' && config.oauth)) {
+        const oauth = config.oauth ?? {};
+        const persist = config.oauth !== undefined && oauth.persist !== false && oauth.grant !== 'client_credentials';
+        this.#auth = new Authorizer({
+          // A WebSocket server's OAuth resource is its http(s) form (auth/ws-ticket.ts).
+          serverUrl: kind === 'websocket' ? httpFormOf(config.url) : config.url,
+          oauth,
+          ...(onAuthorize && { onAuthorize }),
+          onAuthorized: (detail) => void this.#emit({ type: 'authorized', ...detail }),
+          onAuthRequired: (detail) => void this.#emit({ type: 'auth-required', ...detail }),
+          ...(persist && { store: import('./auth/token-store.js').then((m) => m.openTokenStore(oauth.database)) }),
+        });
+        if (kind !== 'websocket') this.#authFetch = this.#auth.fetch;
+      }
       if (kind === 'websocket' || kind === 'sse') {
         info = await this.#connectLegacy(config, kind, pinned?.version, onElicit);
       } else {
-        const auth = new Authorizer({
-          serverUrl: config.url,
-          oauth: config.oauth ?? {},
-          ...(onAuthorize && { onAuthorize }),
-          onAuthorized: (detail) => void this.#emit({ type: 'authorized', ...detail }),
-        });
-        this.#authFetch = auth.fetch;
         info = await this.#connectHttp(config, pinned, onElicit);
       }
       await this.#setStatus('ready'); // lands on the page before connect() resolves
@@ -286,7 +296,12 @@ export class Connection implements ConnectionApi {
     const maxBytes = config.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     const transport: Transport =
       kind === 'websocket'
-        ? new (await import('./transports/websocket.js')).WebSocketTransport({ url: config.url, msgpack: config.msgpack === true, maxFrameBytes: maxBytes })
+        ? new (await import('./transports/websocket.js')).WebSocketTransport({
+            url: config.url,
+            msgpack: config.msgpack === true,
+            maxFrameBytes: maxBytes,
+            ...(this.#auth && { authProtocols: async () => [await ticketSubprotocol(this.#auth!.fetch, config.url)] }),
+          })
         : kind === 'sse'
           ? new (await import('./transports/legacy-sse.js')).LegacySseTransport({
               url: config.url,
@@ -436,7 +451,7 @@ export class Connection implements ConnectionApi {
   ): Promise<CallToolResult> {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
     if (typeof args !== 'object' || args === null || Array.isArray(args)) throw invalidArgument('args', 'an object');
-    const { callId, timeoutMs } = options;
+    const { callId, timeoutMs, task } = options;
     if (callId !== undefined && this.#calls.has(callId)) throw invalidArgument('options.callId', 'unique among calls in flight');
     const controller = new AbortController();
     const deliveries: Promise<unknown>[] = [];
@@ -445,6 +460,8 @@ export class Connection implements ConnectionApi {
       this.#withSession((client) => client.callTool(name, args, {
         signal: controller.signal,
         ...(timeoutMs !== undefined && { timeoutMs }),
+        ...(task === true && { task }),
+        onTaskStatus: (state) => void this.#emit({ type: 'task-status', tool: name, task: state, ...(callId !== undefined && { callId }) }),
         ...(onProgress && { onProgress: (p: Progress) => void deliveries.push(Promise.resolve(onProgress(p))) }),
       }), timeoutMs);
     try {
@@ -463,6 +480,14 @@ export class Connection implements ConnectionApi {
 
   cancel(callId: string, reason = 'cancelled by the page'): void {
     this.#calls.get(callId)?.abort(reason);
+  }
+
+  /**
+   * Signs out of this server's authorization server: drops the tokens (memory and store) and revokes
+   * them when the AS has a revocation endpoint. The next request needs a new authorization.
+   */
+  async signOut(): Promise<{ revoked: boolean }> {
+    return this.#auth ? this.#auth.signOut() : { revoked: false };
   }
 
   diagnostics(): ConnectionDiagnostics {

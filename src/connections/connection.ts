@@ -29,6 +29,7 @@ import type {
   LogLevel,
   LogMessage,
   Progress,
+  TaskState,
   Tool,
 } from '../../workers/connection-api.js';
 
@@ -42,6 +43,8 @@ export type {
   FormElicitationRequest,
   LogLevel,
   LogMessage,
+  TaskState,
+  TaskStatus,
   UrlElicitationRequest,
   ConnectionConfig,
   ConnectionDiagnostics,
@@ -82,6 +85,13 @@ export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onProgress?: (progress: Progress) => void;
+  /**
+   * Run as a task where the server and tool allow it (legacy 2025-11-25 servers): the call still
+   * resolves with the final result; aborting sends `tasks/cancel`.
+   */
+  task?: boolean;
+  /** Each state of the task while it runs (also dispatched as `task-status` events). */
+  onTaskStatus?: (task: TaskState) => void;
 }
 
 export interface ConnectionEventMap {
@@ -91,10 +101,14 @@ export interface ConnectionEventMap {
   problem: CustomEvent<{ error: Error; count: number }>;
   /** The worker obtained a token: its issuer and scope (never the token). */
   authorized: CustomEvent<{ issuer: string; scope?: string }>;
+  /** The worker is about to call `onAuthorize` (send the person to `issuer`); a host may show its own UI. */
+  'auth-required': CustomEvent<{ issuer: string; resource: string; scope?: string }>;
   /** A server log message (see `setLogLevel`). `data` is untrusted JSON: render it as text only. */
   log: CustomEvent<LogMessage>;
   /** The server finished the out-of-band interaction of a URL elicitation the person accepted. */
   'elicitation-complete': CustomEvent<{ elicitationId: string }>;
+  /** A tool call running as a task changed state. */
+  'task-status': CustomEvent<{ tool: string; task: TaskState }>;
 }
 
 /** Typed listeners for the events above (declaration merging keeps EventTarget's own overloads). */
@@ -128,6 +142,8 @@ export class McpConnection extends EventTarget {
   #status: ConnectionStatus = 'connecting';
   #info?: ConnectionInfo;
   #tools: Tool[] = [];
+  /** Per-call task listeners, by the call's id. */
+  readonly #taskListeners = new Map<string, (task: TaskState) => void>();
   #ended = false;
 
   /** Starts a worker and connects it. Rejects with the worker's coded error. */
@@ -177,22 +193,24 @@ export class McpConnection extends EventTarget {
 
   async callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
-    const { signal, timeoutMs, onProgress } = options;
+    const { signal, timeoutMs, onProgress, task, onTaskStatus } = options;
     if (signal?.aborted) throw new TgError(ErrorCode.CANCELLED, 'Call cancelled before it started', { cause: signal.reason });
     const callId = crypto.randomUUID();
     const onAbort = () => void this.#api.cancel(callId, abortReason(signal?.reason)).catch(() => {});
     signal?.addEventListener('abort', onAbort, { once: true });
+    if (onTaskStatus) this.#taskListeners.set(callId, onTaskStatus);
     try {
       return await this.#guard(
         this.#api.callTool(
           name,
           args,
-          { callId, ...(timeoutMs !== undefined && { timeoutMs }) },
+          { callId, ...(timeoutMs !== undefined && { timeoutMs }), ...(task === true && { task }) },
           onProgress && proxy(onProgress),
         ),
       );
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.#taskListeners.delete(callId);
     }
   }
 
@@ -225,6 +243,14 @@ export class McpConnection extends EventTarget {
   /** Asks the server for log messages at `level` and above; they arrive as `log` events. */
   setLogLevel(level: LogLevel): Promise<void> {
     return this.#guard(this.#api.setLogLevel(level));
+  }
+
+  /**
+   * Signs out of this server: the worker drops its tokens (memory and encrypted store) and revokes
+   * them at the authorization server when it can (`revoked`). The next call needs a new authorization.
+   */
+  signOut(): Promise<{ revoked: boolean }> {
+    return this.#guard(this.#api.signOut());
   }
 
   diagnostics(): Promise<ConnectionDiagnostics> {
@@ -274,6 +300,11 @@ export class McpConnection extends EventTarget {
       case 'authorized':
         this.dispatchEvent(new CustomEvent('authorized', { detail: event.scope === undefined ? { issuer: event.issuer } : { issuer: event.issuer, scope: event.scope } }));
         return;
+      case 'auth-required': {
+        const { type: _type, ...detail } = event;
+        this.dispatchEvent(new CustomEvent('auth-required', { detail }));
+        return;
+      }
       case 'log': {
         const { type: _type, ...message } = event;
         this.dispatchEvent(new CustomEvent('log', { detail: message }));
@@ -282,6 +313,16 @@ export class McpConnection extends EventTarget {
       case 'elicitation-complete':
         this.dispatchEvent(new CustomEvent('elicitation-complete', { detail: { elicitationId: event.elicitationId } }));
         return;
+      case 'task-status': {
+        const listener = event.callId === undefined ? undefined : this.#taskListeners.get(event.callId);
+        try {
+          listener?.(event.task);
+        } catch {
+          /* a failing listener must not stop the event */
+        }
+        this.dispatchEvent(new CustomEvent('task-status', { detail: { tool: event.tool, task: event.task } }));
+        return;
+      }
     }
   }
 

@@ -76,3 +76,59 @@ export function protectedConfig(overrides: Partial<ConnectionConfig> = {}): Conn
 export function open(config: ConnectionConfig, options: OpenOptions = {}): Promise<McpConnection> {
   return McpConnection.open(config, options);
 }
+
+/** A fresh IndexedDB database for one test's token store (deleted in teardown with `deleteDatabase`). */
+export function freshDatabase(): string {
+  return `tg-auth-test-${crypto.randomUUID()}`;
+}
+
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
+/** Everything readable in every IndexedDB database of this origin: values and keys of every store. */
+export async function dumpIndexedDb(): Promise<{ database: string; store: string; values: unknown[] }[]> {
+  const out: { database: string; store: string; values: unknown[] }[] = [];
+  for (const info of await indexedDB.databases()) {
+    if (!info.name) continue;
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(info.name!);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      for (const store of Array.from(db.objectStoreNames)) {
+        const tx = db.transaction(store, 'readonly');
+        const [values, keys] = await Promise.all(
+          [tx.objectStore(store).getAll(), tx.objectStore(store).getAllKeys()].map(
+            (request) => new Promise<unknown[]>((resolve, reject) => {
+              request.onsuccess = () => resolve(request.result as unknown[]);
+              request.onerror = () => reject(request.error);
+            }),
+          ),
+        );
+        out.push({ database: info.name, store, values: [...values!, ...keys!] });
+      }
+    } finally {
+      db.close();
+    }
+  }
+  return out;
+}
+
+/** True when `needle` appears in any string, or any byte buffer read as UTF-8 or Latin-1, inside `value`. */
+export function containsSecret(value: unknown, needle: string, seen = new Set<unknown>()): boolean {
+  if (typeof value === 'string') return value.includes(needle);
+  if (value === null || typeof value !== 'object' || seen.has(value)) return false;
+  seen.add(value);
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) {
+    const bytes = value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    return new TextDecoder('utf-8').decode(bytes).includes(needle) || new TextDecoder('latin1').decode(bytes).includes(needle);
+  }
+  if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) return false; // opaque: nothing to read
+  if (value instanceof Map) return [...value.entries()].some(([k, v]) => containsSecret(k, needle, seen) || containsSecret(v, needle, seen));
+  return Object.values(value as Record<string, unknown>).some((v) => containsSecret(v, needle, seen)) || (value instanceof Error && containsSecret(value.message, needle, seen));
+}

@@ -3,7 +3,9 @@
  * challenge refreshes (when it can) or runs discovery → registration → authorization (the page opens
  * the popup; this worker builds the URL and checks the callback) → token, then retries the request.
  * A 403 `insufficient_scope` steps up with the union of scopes, at most MAX_ATTEMPTS per scope set.
- * Tokens and client secrets live only in #private fields of this worker (never returned to the page).
+ * A token about to expire (< REFRESH_MARGIN_MS) is refreshed before it is used, also one loaded from
+ * the encrypted store (token-store.ts). Tokens and client secrets live only in #private fields of
+ * this worker and, encrypted, in its store (never returned to the page).
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { discover, type Discovery } from './discovery.js';
@@ -12,10 +14,14 @@ import { authorizationRequest, processCallback } from './pkce/authorize.js';
 import { chooseAuthMethod, register, type RegisteredClient } from './registration.js';
 import { createSafeFetch } from './safe-fetch.js';
 import { chooseScope, unionScopes } from './scopes.js';
+import { revokeTokens } from './revocation.js';
+import type { StoredAuth, TokenStore } from './token-store.js';
 import { clientCredentials, exchangeCode, refresh, type TokenSet } from './tokens.js';
 import { parseWwwAuthenticate, type BearerChallenge } from './www-authenticate.js';
 
 export const MAX_ATTEMPTS = 3;
+/** Refresh a token this long before it expires, rather than wait for a 401. */
+export const REFRESH_MARGIN_MS = 60_000;
 
 /** Host configuration for OAuth (`ConnectionConfig.oauth`). */
 export interface OAuthOptions {
@@ -37,6 +43,13 @@ export interface OAuthOptions {
   grant?: 'authorization_code' | 'client_credentials';
   /** For `client_credentials` with `private_key_jwt`: a non-extractable signing key (ES256/RS256…). */
   clientPrivateKey?: CryptoKey;
+  /**
+   * Keep tokens and the client registration across reloads, AES-GCM-encrypted in IndexedDB under a
+   * non-extractable key (workers/auth/token-store.ts). Default true; `false` keeps them in memory only.
+   */
+  persist?: boolean;
+  /** The IndexedDB database for `persist`. Default `toolgate-auth`. */
+  database?: string;
 }
 
 /** Asks the page to send the person to the authorization URL; resolves with the callback URL. */
@@ -52,7 +65,14 @@ export interface AuthorizerOptions {
   authFetch?: typeof fetch;
   /** Told after each successful authorization (no tokens in it). */
   onAuthorized?: (info: { issuer: string; scope?: string }) => void;
+  /** Told before the person is sent to the authorization server (so a host can show its own UI first). */
+  onAuthRequired?: (info: { issuer: string; resource: string; scope?: string }) => void;
+  /** Encrypted persistence; tokens are loaded from it before the first request. */
+  store?: Promise<TokenStore | undefined>;
 }
+
+/** What the last recovery from a 401 did, so a refused fresh token ends the loop with a clear error. */
+type Recovery = 'refreshed' | 'authorized' | 'shared';
 
 export class Authorizer {
   readonly #serverUrl: string;
@@ -61,6 +81,9 @@ export class Authorizer {
   readonly #base: typeof fetch;
   readonly #safeFetch: typeof fetch;
   readonly #onAuthorized?: AuthorizerOptions['onAuthorized'];
+  readonly #onAuthRequired?: AuthorizerOptions['onAuthRequired'];
+  readonly #store?: Promise<TokenStore | undefined>;
+  #loaded?: Promise<void>;
   /** Client registrations per issuer: credentials never go to another AS. */
   readonly #clients = new Map<string, RegisteredClient>();
   readonly #attempts = new Map<string, number>();
@@ -76,6 +99,8 @@ export class Authorizer {
     this.#oauth = options.oauth;
     if (options.onAuthorize) this.#onAuthorize = options.onAuthorize;
     if (options.onAuthorized) this.#onAuthorized = options.onAuthorized;
+    if (options.onAuthRequired) this.#onAuthRequired = options.onAuthRequired;
+    if (options.store) this.#store = options.store.catch(() => undefined);
     this.#base = options.fetch ?? ((input, init) => fetch(input, init));
     this.#safeFetch = createSafeFetch({ development: options.oauth.development === true, ...(options.authFetch && { fetch: options.authFetch }) });
   }
@@ -87,16 +112,29 @@ export class Authorizer {
 
   /** The fetch to hand to the transport. */
   readonly fetch: typeof fetch = async (input, init) => {
+    await this.#load();
+    await this.#refreshIfExpiring();
     let used = this.#tokens;
     let response = await this.#send(input, init);
+    let recovery: Recovery | undefined;
     for (let round = 0; round < MAX_ATTEMPTS * 2; round++) {
       const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate'));
       if (response.status === 401) {
         await this.#drain(response);
-        await this.#onUnauthorized(challenge, used);
+        if (recovery === 'authorized' && used !== undefined && used === this.#tokens) {
+          // A token the AS has just issued for this resource, refused at once: another authorization
+          // would only loop (e.g. the AS issued it for another audience).
+          this.#tokens = undefined;
+          await (await this.#store)?.delete(this.#serverUrl).catch(() => {});
+          throw new TgError(ErrorCode.AUTH_TOKEN_FAILED, `${new URL(this.#serverUrl).host} refused the token its authorization server just issued${challenge?.error_description ? `: ${challenge.error_description}` : ''}`, {
+            data: { reason: 'rejected-by-resource', ...(challenge?.error && { error: challenge.error }), ...(this.#discovery && { issuer: this.#discovery.as.issuer }) },
+          });
+        }
+        recovery = await this.#onUnauthorized(challenge, used, recovery !== 'refreshed');
       } else if (response.status === 403 && challenge?.error === 'insufficient_scope') {
         await this.#drain(response);
         await this.#stepUp(challenge, used);
+        recovery = undefined;
       } else {
         return response;
       }
@@ -105,6 +143,84 @@ export class Authorizer {
     }
     return response;
   };
+
+  /**
+   * Forgets this server's tokens here and in the store, and revokes the refresh and access tokens at
+   * the AS when it has a revocation endpoint (RFC 7009). `revoked` says whether the AS confirmed;
+   * the local state is gone either way. The client registration stays (it is no credential of the person).
+   */
+  async signOut(): Promise<{ revoked: boolean }> {
+    await this.#load();
+    await this.#inflight?.catch(() => {});
+    const tokens = this.#tokens;
+    const discovery = this.#discovery;
+    const registered = discovery && this.#clients.get(discovery.as.issuer);
+    this.#tokens = undefined;
+    this.#scope = undefined;
+    this.#attempts.clear();
+    await (await this.#store)?.delete(this.#serverUrl).catch(() => {});
+    if (!tokens || !discovery || !registered || !discovery.as.revocation_endpoint) return { revoked: false };
+    return { revoked: await revokeTokens(discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true }) };
+  }
+
+  /** Restores tokens, registration, discovery (and the DPoP key) saved by an earlier worker, once. */
+  #load(): Promise<void> {
+    this.#loaded ??= (async () => {
+      const stored = await (await this.#store)?.load(this.#serverUrl).catch(() => undefined);
+      if (!stored || this.#tokens) return;
+      const { client, as, prm, resource, tokens, scope, dpopKeyPair } = stored;
+      this.#clients.set(as.issuer, { client: { client_id: client.clientId, token_endpoint_auth_method: client.auth }, auth: client.auth, ...(client.secret !== undefined && { secret: client.secret }), how: client.how });
+      this.#discovery = { as, resource, ...(prm && { prm }) };
+      if (dpopKeyPair) this.#dpop = await createDPoP(dpopKeyPair);
+      else if (tokens.tokenType === 'dpop') return; // bound to a key we no longer have: useless
+      this.#tokens = tokens;
+      if (scope !== undefined) this.#scope = scope;
+    })();
+    return this.#loaded;
+  }
+
+  async #save(): Promise<void> {
+    const store = await this.#store;
+    const discovery = this.#discovery;
+    const tokens = this.#tokens;
+    const registered = discovery && this.#clients.get(discovery.as.issuer);
+    // client_credentials and private_key_jwt clients hold host config, not something to persist.
+    if (!store || !discovery || !tokens || !registered || registered.privateKey || this.#oauth.grant === 'client_credentials') return;
+    const record: StoredAuth = {
+      issuer: discovery.as.issuer,
+      resource: discovery.resource,
+      tokens,
+      client: { clientId: registered.client.client_id, auth: registered.auth, ...(registered.secret !== undefined && { secret: registered.secret }), how: registered.how },
+      as: discovery.as,
+      ...(discovery.prm && { prm: discovery.prm }),
+      ...(this.#scope !== undefined && { scope: this.#scope }),
+      ...(tokens.tokenType === 'dpop' && this.#dpop && { dpopKeyPair: this.#dpop.keyPair }),
+    };
+    await store.save(this.#serverUrl, record).catch(() => {});
+  }
+
+  /** Proactive refresh: a token with less than REFRESH_MARGIN_MS left is renewed before it is sent. */
+  async #refreshIfExpiring(): Promise<void> {
+    const tokens = this.#tokens;
+    if (!tokens?.refreshToken || tokens.expiresAt === undefined || tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) return;
+    await this.#serialize(tokens, async () => {
+      if (!(await this.#refresh(tokens))) this.#tokens = undefined; // the request goes without; its 401 starts over
+    }).catch(() => {});
+  }
+
+  /** A refresh with the stored registration; false when there is none or the AS refused. */
+  async #refresh(tokens: TokenSet): Promise<boolean> {
+    const discovery = this.#discovery;
+    const registered = discovery && this.#clients.get(discovery.as.issuer);
+    if (!tokens.refreshToken || !discovery || !registered) return false;
+    try {
+      this.#tokens = await refresh(discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: discovery.resource, ...(await this.#dpopFor(discovery.as)) });
+    } catch {
+      return false;
+    }
+    await this.#save();
+    return true;
+  }
 
   #send(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
     const headers = new Headers(init?.headers);
@@ -128,37 +244,31 @@ export class Authorizer {
     await response.body?.cancel().catch(() => {});
   }
 
-  /** One authorization at a time: concurrent requests wait for the one in flight. */
-  async #serialize(seen: TokenSet | undefined, run: () => Promise<void>): Promise<void> {
+  /** One authorization (or refresh) at a time: concurrent requests wait for the one in flight. */
+  async #serialize<T>(seen: TokenSet | undefined, run: () => Promise<T>): Promise<T | 'shared'> {
     if (this.#inflight) {
-      await this.#inflight;
-      if (this.#tokens !== seen) return; // someone else already got a new token
+      await this.#inflight.catch(() => {});
+      if (this.#tokens !== seen) return 'shared'; // someone else already got a new token
     }
-    if (this.#tokens !== seen) return;
-    this.#inflight = run().finally(() => (this.#inflight = undefined));
-    await this.#inflight;
+    if (this.#tokens !== seen) return 'shared';
+    const running = run();
+    this.#inflight = running.then(() => undefined).finally(() => (this.#inflight = undefined));
+    this.#inflight.catch(() => {}); // observed by the caller through `running`
+    return running;
   }
 
-  #onUnauthorized(challenge: BearerChallenge | undefined, seen: TokenSet | undefined): Promise<void> {
-    return this.#serialize(seen, async () => {
+  async #onUnauthorized(challenge: BearerChallenge | undefined, seen: TokenSet | undefined, mayRefresh: boolean): Promise<Recovery> {
+    return this.#serialize(seen, async (): Promise<Recovery> => {
       const tokens = this.#tokens;
-      if (tokens?.refreshToken && this.#discovery) {
-        const registered = this.#clients.get(this.#discovery.as.issuer);
-        if (registered) {
-          try {
-            this.#tokens = await refresh(this.#discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: this.#discovery.resource, ...(await this.#dpopFor(this.#discovery.as)) });
-            return;
-          } catch {
-            this.#tokens = undefined; // fall through to a new authorization
-          }
-        }
-      }
+      if (mayRefresh && tokens?.refreshToken && (await this.#refresh(tokens))) return 'refreshed';
+      this.#tokens = undefined; // a new authorization
       await this.#authorize(challenge, challenge?.scope);
+      return 'authorized';
     });
   }
 
-  #stepUp(challenge: BearerChallenge, seen: TokenSet | undefined): Promise<void> {
-    return this.#serialize(seen, () => this.#authorize(challenge, unionScopes(this.#scope, this.#tokens?.scope, challenge.scope)));
+  async #stepUp(challenge: BearerChallenge, seen: TokenSet | undefined): Promise<void> {
+    await this.#serialize(seen, () => this.#authorize(challenge, unionScopes(this.#scope, this.#tokens?.scope, challenge.scope)));
   }
 
   async #authorize(challenge: BearerChallenge | undefined, challengedScope: string | undefined): Promise<void> {
@@ -217,12 +327,14 @@ export class Authorizer {
     }
     this.#attempts.set(key, attempts + 1);
     const pending = await authorizationRequest(as, registered.client, { redirectUri, resource, development, ...(scope && { scope }) });
+    this.#onAuthRequired?.({ issuer: as.issuer, resource, ...(scope && { scope }) });
     const callbackUrl = await this.#onAuthorize(pending.url);
     if (typeof callbackUrl !== 'string') throw new TgError(ErrorCode.AUTH_CANCELLED, 'The page returned no callback URL');
     const params = processCallback(as, registered.client, pending, callbackUrl);
     const tokens = await exchangeCode(as, registered, pending, params, { fetch: this.#safeFetch, development, ...(await this.#dpopFor(as)) });
     this.#tokens = tokens;
     this.#scope = scope;
+    await this.#save();
     this.#onAuthorized?.({ issuer: as.issuer, ...((tokens.scope ?? scope) !== undefined && { scope: tokens.scope ?? scope }) });
   }
 }

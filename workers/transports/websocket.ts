@@ -24,6 +24,11 @@ export interface WebSocketTransportOptions {
   /** Offer `mcp.msgpack` before `mcp`. */
   msgpack: boolean;
   maxFrameBytes?: number;
+  /**
+   * Extra subprotocols offered after the MCP ones, asked for before each handshake: the single-use
+   * auth ticket (`mcp.ticket.<ticket>`, workers/auth/ws-ticket.ts). The server must not select one.
+   */
+  authProtocols?: () => Promise<string[]>;
 }
 
 /** UTF-8 byte length without allocating, stopping as soon as `limit` is passed. */
@@ -48,7 +53,8 @@ export class WebSocketTransport implements Transport {
   onerror?: (error: TgError) => void;
   onclose?: (reason?: TgError) => void;
 
-  readonly #options: Required<WebSocketTransportOptions>;
+  readonly #options: Required<Omit<WebSocketTransportOptions, 'authProtocols'>>;
+  readonly #authProtocols: (() => Promise<string[]>) | undefined;
   #ws?: WebSocket;
   #codec: Codec = jsonCodec;
   /** Frames that arrive while the negotiated codec is still loading, in order. */
@@ -57,7 +63,9 @@ export class WebSocketTransport implements Transport {
   #closed = false;
 
   constructor(options: WebSocketTransportOptions) {
-    this.#options = { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES, ...options };
+    const { authProtocols, ...rest } = options;
+    this.#options = { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES, ...rest };
+    this.#authProtocols = authProtocols;
   }
 
   get codecName(): 'json' | 'msgpack' {
@@ -66,7 +74,8 @@ export class WebSocketTransport implements Transport {
 
   async start(): Promise<void> {
     if (this.#ws) throw new TgError(ErrorCode.PROTOCOL_ERROR, 'WebSocket transport already started');
-    const offered = this.#options.msgpack ? [SUBPROTOCOL_MSGPACK, SUBPROTOCOL_JSON] : [SUBPROTOCOL_JSON];
+    const mcp = this.#options.msgpack ? [SUBPROTOCOL_MSGPACK, SUBPROTOCOL_JSON] : [SUBPROTOCOL_JSON];
+    const offered = [...mcp, ...(this.#authProtocols ? await this.#authProtocols() : [])];
     let ws: WebSocket;
     try {
       ws = new WebSocket(this.#options.url, offered);
@@ -89,6 +98,10 @@ export class WebSocketTransport implements Transport {
       };
     });
     ws.onclose = (event) => this.#handleClose(event);
+    if (ws.protocol !== '' && !mcp.includes(ws.protocol)) {
+      ws.close(1002, 'unexpected subprotocol');
+      throw new TgError(ErrorCode.CONNECTION_FAILED, `Server chose the subprotocol ${ws.protocol.slice(0, 40)}, which is not an MCP framing`);
+    }
 
     if (ws.protocol === SUBPROTOCOL_MSGPACK) {
       if (!this.#options.msgpack) {

@@ -1,4 +1,5 @@
 // @ts-check
+/// <reference path="./oidc-provider.d.ts" />
 /**
  * A real OAuth 2.1 authorization server for the demo and the browser tests: `oidc-provider` v8 on
  * 127.0.0.1 (http; the client accepts it only with `oauth.development: true`).
