@@ -115,12 +115,13 @@ test('stateless 2026-07-28 server: discover, per-request _meta and header valida
   const { startStatelessServer } = await import('./stateless-2026.mjs');
   const server = await startStatelessServer();
   const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 't', version: '1' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-  /** @param {object} body @param {Record<string, string>} headers */
-  const send = async (body, headers) => {
+  /** @param {object} body @param {Record<string, string>} [headers] */
+  const send = async (body, headers = {}) => {
     const r = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: JSON.stringify(body) });
     return { status: r.status, body: /** @type {any} */ (await r.json()) };
   };
-  const std = (/** @type {string} */ method, /** @type {string} [name] */ name) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(name && { 'mcp-name': name }) });
+  /** @param {string} method @param {string} [name] @returns {Record<string, string>} */
+  const std = (method, name) => ({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': method, ...(name && { 'mcp-name': name }) });
   try {
     const discover = await send({ jsonrpc: '2.0', id: 'd', method: 'server/discover', params: { _meta: meta } }, std('server/discover'));
     assert.equal(discover.status, 200);
@@ -133,13 +134,13 @@ test('stateless 2026-07-28 server: discover, per-request _meta and header valida
     assert.equal(ok.body.result.resultType, 'complete');
     assert.equal(ok.body.result.content[0].text, 'sunny in eu-west');
 
-    for (const headers of [
+    for (const headers of /** @type {Record<string, string>[]} */ ([
       { ...std('tools/call', 'forecast') }, // Mcp-Param-Region missing
       { ...std('tools/call', 'forecast'), 'mcp-param-region': 'us-east' },
       { ...std('tools/call', 'echo'), 'mcp-param-region': 'eu-west' },
       { ...std('tools/list', 'forecast'), 'mcp-param-region': 'eu-west' },
       { 'mcp-method': 'tools/call', 'mcp-name': 'forecast', 'mcp-param-region': 'eu-west' },
-    ]) {
+    ])) {
       const bad = await send(call, headers);
       assert.equal(bad.status, 400, JSON.stringify(headers));
       assert.equal(bad.body.error.code, -32020);
