@@ -13,6 +13,15 @@ import { eraOfVersion } from '../../workers/protocol/wire.js';
 
 declare const WORKER_SOURCE: string;
 
+/**
+ * @cfworker/json-schema computes a base URI from `self.location.origin + self.location.pathname` when it
+ * loads, which is not a URL in a blob: worker (the pathname of `blob:http://h/uuid` is `http://h/uuid`),
+ * so the worker would die at start. The harness serves one file, so the worker must be a blob: hide
+ * `location` while the bundle's top level runs (the library then uses its own default base).
+ */
+const BLOB_PRELUDE = "Object.defineProperty(self, 'location', { configurable: true, value: { origin: 'null' } });\n";
+const BLOB_POSTLUDE = '\ndelete self.location;\n';
+
 declare global {
   interface Window {
     __result?: { ok: true } | { ok: false; error: string };
@@ -67,7 +76,7 @@ async function run(): Promise<void> {
   const protocolVersion = params.get('protocolVersion') ?? undefined;
   if (!server) throw new Error('missing ?server=');
   console.log(`[toolgate] scenario ${scenario} against ${server}${protocolVersion ? ` (protocol ${protocolVersion})` : ''}`);
-  const workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  const workerUrl = URL.createObjectURL(new Blob([BLOB_PRELUDE, WORKER_SOURCE, BLOB_POSTLUDE], { type: 'text/javascript' }));
   const connection = await McpConnection.open(
     {
       url: server,
@@ -90,7 +99,12 @@ async function run(): Promise<void> {
       },
     },
     {
-      createWorker: () => new Worker(workerUrl, { type: 'module' }),
+      createWorker: () => {
+        const worker = new Worker(workerUrl, { type: 'module' });
+        // Where a worker crash happened, in the scenario's stdout (the page only sees the message).
+        worker.addEventListener('error', (e) => console.error(`[toolgate] worker error at ${e.filename}:${e.lineno}:${e.colno}: ${e.message}`));
+        return worker;
+      },
       onElicit: acceptDefaults,
       onAuthorize: (url) => authorizeInPopup(url, { timeoutMs: 15_000 }),
     },

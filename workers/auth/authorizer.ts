@@ -84,6 +84,7 @@ export class Authorizer {
   readonly #onAuthRequired?: AuthorizerOptions['onAuthRequired'];
   readonly #store?: Promise<TokenStore | undefined>;
   #loaded?: Promise<void>;
+  #stopped = false;
   /** Client registrations per issuer: credentials never go to another AS. */
   readonly #clients = new Map<string, RegisteredClient>();
   readonly #attempts = new Map<string, number>();
@@ -110,9 +111,18 @@ export class Authorizer {
     return this.#tokens !== undefined;
   }
 
+  /**
+   * After this, 401 and 403 answers are returned as they are: no refresh, no popup. For closing a
+   * connection (its session DELETE must not ask the person to sign in again).
+   */
+  stop(): void {
+    this.#stopped = true;
+  }
+
   /** The fetch to hand to the transport. */
   readonly fetch: typeof fetch = async (input, init) => {
     await this.#load();
+    if (this.#stopped) return this.#send(input, init);
     await this.#refreshIfExpiring();
     let used = this.#tokens;
     let response = await this.#send(input, init);

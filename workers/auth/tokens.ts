@@ -1,10 +1,12 @@
 /**
- * Token requests (request/process pairs via oauth4webapi): the code grant and refresh, both with the
- * RFC 8707 `resource`. Tokens stay in worker memory (#private fields of the caller); persistence
- * (encrypted IndexedDB) is a later step.
+ * Token requests (request/process pairs via oauth4webapi): the code grant, refresh and client
+ * credentials, all with the RFC 8707 `resource`, and bound to a DPoP key (RFC 9449 §5) when the caller
+ * has one, retried once on the AS's `use_dpop_nonce`. Tokens stay in worker memory (#private fields
+ * of the caller).
  */
 import * as oauth from 'oauth4webapi';
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { withNonceRetry, type DPoPBinding } from './dpop.js';
 import { clientAuth, type RegisteredClient } from './registration.js';
 import type { PendingAuthorization } from './pkce/authorize.js';
 
@@ -14,6 +16,24 @@ export interface TokenSet {
   /** Epoch ms, when `expires_in` was given. */
   expiresAt?: number;
   scope?: string;
+  /** `dpop` when the AS bound the token to our DPoP key: then it is sent as `Authorization: DPoP` with a proof. */
+  tokenType?: 'bearer' | 'dpop';
+}
+
+/** Options every token request takes. */
+export interface TokenRequestOptions {
+  fetch: typeof fetch;
+  development: boolean;
+  /** Binds the token to this key; absent when the AS does not advertise DPoP. */
+  dpop?: DPoPBinding;
+}
+
+function requestOptions(options: TokenRequestOptions) {
+  return {
+    [oauth.customFetch]: options.fetch,
+    [oauth.allowInsecureRequests]: options.development,
+    ...(options.dpop && { DPoP: options.dpop.handle }),
+  };
 }
 
 function toTokenSet(response: oauth.TokenEndpointResponse, previous?: TokenSet): TokenSet {
@@ -21,6 +41,8 @@ function toTokenSet(response: oauth.TokenEndpointResponse, previous?: TokenSet):
   const refreshToken = response.refresh_token ?? previous?.refreshToken;
   return {
     accessToken: response.access_token,
+    // oauth4webapi lowercases token_type and accepts only these two.
+    tokenType: response.token_type === 'dpop' ? 'dpop' : 'bearer',
     ...(refreshToken !== undefined && { refreshToken }),
     ...(typeof response.expires_in === 'number' && { expiresAt: Date.now() + response.expires_in * 1000 }),
     ...(scope !== undefined && { scope }),
@@ -41,15 +63,16 @@ export async function exchangeCode(
   registered: RegisteredClient,
   pending: PendingAuthorization,
   callbackParams: URLSearchParams,
-  options: { fetch: typeof fetch; development: boolean },
+  options: TokenRequestOptions,
 ): Promise<TokenSet> {
   try {
-    const response = await oauth.authorizationCodeGrantRequest(as, registered.client, clientAuth(registered), callbackParams, pending.redirectUri, pending.codeVerifier, {
-      additionalParameters: { resource: pending.resource },
-      [oauth.customFetch]: options.fetch,
-      [oauth.allowInsecureRequests]: options.development,
+    return await withNonceRetry(options.dpop, async () => {
+      const response = await oauth.authorizationCodeGrantRequest(as, registered.client, clientAuth(registered), callbackParams, pending.redirectUri, pending.codeVerifier, {
+        additionalParameters: { resource: pending.resource },
+        ...requestOptions(options),
+      });
+      return toTokenSet(await oauth.processAuthorizationCodeResponse(as, registered.client, response));
     });
-    return toTokenSet(await oauth.processAuthorizationCodeResponse(as, registered.client, response));
   } catch (cause) {
     throw tokenError(cause, 'The token request');
   }
@@ -59,16 +82,18 @@ export async function refresh(
   as: oauth.AuthorizationServer,
   registered: RegisteredClient,
   tokens: TokenSet,
-  options: { fetch: typeof fetch; development: boolean; resource: string },
+  options: TokenRequestOptions & { resource: string },
 ): Promise<TokenSet> {
-  if (!tokens.refreshToken) throw new TgError(ErrorCode.AUTH_TOKEN_FAILED, 'No refresh token');
+  const refreshToken = tokens.refreshToken;
+  if (!refreshToken) throw new TgError(ErrorCode.AUTH_TOKEN_FAILED, 'No refresh token');
   try {
-    const response = await oauth.refreshTokenGrantRequest(as, registered.client, clientAuth(registered), tokens.refreshToken, {
-      additionalParameters: { resource: options.resource },
-      [oauth.customFetch]: options.fetch,
-      [oauth.allowInsecureRequests]: options.development,
+    return await withNonceRetry(options.dpop, async () => {
+      const response = await oauth.refreshTokenGrantRequest(as, registered.client, clientAuth(registered), refreshToken, {
+        additionalParameters: { resource: options.resource },
+        ...requestOptions(options),
+      });
+      return toTokenSet(await oauth.processRefreshTokenResponse(as, registered.client, response), tokens);
     });
-    return toTokenSet(await oauth.processRefreshTokenResponse(as, registered.client, response), tokens);
   } catch (cause) {
     throw tokenError(cause, 'The refresh request');
   }
@@ -78,15 +103,14 @@ export async function refresh(
 export async function clientCredentials(
   as: oauth.AuthorizationServer,
   registered: RegisteredClient,
-  options: { fetch: typeof fetch; development: boolean; resource: string; scope?: string },
+  options: TokenRequestOptions & { resource: string; scope?: string },
 ): Promise<TokenSet> {
   try {
     const parameters: Record<string, string> = { resource: options.resource, ...(options.scope && { scope: options.scope }) };
-    const response = await oauth.clientCredentialsGrantRequest(as, registered.client, clientAuth(registered), parameters, {
-      [oauth.customFetch]: options.fetch,
-      [oauth.allowInsecureRequests]: options.development,
+    return await withNonceRetry(options.dpop, async () => {
+      const response = await oauth.clientCredentialsGrantRequest(as, registered.client, clientAuth(registered), parameters, requestOptions(options));
+      return toTokenSet(await oauth.processClientCredentialsResponse(as, registered.client, response));
     });
-    return toTokenSet(await oauth.processClientCredentialsResponse(as, registered.client, response));
   } catch (cause) {
     throw tokenError(cause, 'The client_credentials request');
   }

@@ -14,12 +14,16 @@ export interface BearerChallenge {
 
 const TOKEN = /[!#$%&'*+.^_`|~0-9A-Za-z-]+/y;
 
-/** The parameters of the first Bearer challenge in the header, or undefined if there is none. */
+/**
+ * The parameters of the first Bearer challenge in the header, else of the first DPoP challenge (RFC 9449
+ * §7.1: a server that takes DPoP tokens may challenge with that scheme only), or undefined.
+ */
 export function parseWwwAuthenticate(header: string | null | undefined): BearerChallenge | undefined {
   if (!header) return undefined;
   let pos = 0;
   let current: BearerChallenge | undefined;
   let bearer: BearerChallenge | undefined;
+  let dpop: BearerChallenge | undefined;
   const skip = (chars: RegExp) => {
     while (pos < header.length && chars.test(header[pos]!)) pos++;
   };
@@ -56,13 +60,15 @@ export function parseWwwAuthenticate(header: string | null | undefined): BearerC
       // token68 of the current scheme: ignored
     } else {
       // a new scheme
+      if (bearer && current === bearer) break; // the Bearer challenge is complete
       current = {};
-      if (m[0].toLowerCase() === 'bearer' && !bearer) bearer = current;
-      else if (bearer) break; // the Bearer challenge is complete
+      const scheme = m[0].toLowerCase();
+      if (scheme === 'bearer' && !bearer) bearer = current;
+      else if (scheme === 'dpop' && !dpop) dpop = current;
       pos = afterToken;
     }
   }
-  return bearer;
+  return bearer ?? dpop;
 }
 
 /** Space-separated scopes as a list (empty for undefined). */
