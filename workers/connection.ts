@@ -497,6 +497,7 @@ export class Connection implements ConnectionApi {
 
   async close(): Promise<void> {
     this.#closing = true;
+    this.#auth?.stop(); // the goodbye (session DELETE) must not start an authorization
     this.#reconnectAbort?.abort();
     this.#link.markGone(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
     for (const controller of this.#calls.values()) controller.abort('connection closing');
