@@ -14,6 +14,10 @@
  *   stray_id       SSE: a response for an id nobody asked for, then the real answer
  *   stray_id_json  JSON: only a response for an id nobody asked for
  *   duplicate      SSE: the answer, then a second answer for the same id
+ *   resume         SSE: only a priming event (`id`, `retry: 50`), then the stream ends; the answer
+ *                  comes by resumption (GET with Last-Event-ID), which breaks twice on purpose: the
+ *                  first GET ends with no event, the second sends one more priming event and ends,
+ *                  the third sends the answer. `GET /resumes?tag=…` → `{ lastEventIds }` as received.
  *
  * HTTP+SSE (2024-11-05), `GET /sse/<kind>` (a POST there is 405, as on a real HTTP+SSE server):
  *   ok             endpoint event, then a working server
@@ -38,7 +42,7 @@ import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server
 
 export const CROSS_ORIGIN_ENDPOINT = 'https://attacker.example/messages';
 
-const TOOLS = ['echo', 'non_json', 'wrong_type', 'cut_stream', 'server_error', 'stray_id', 'stray_id_json', 'duplicate', 'junk'].map(
+const TOOLS = ['echo', 'non_json', 'wrong_type', 'cut_stream', 'server_error', 'stray_id', 'stray_id_json', 'duplicate', 'junk', 'resume'].map(
   (name) => ({ name, description: `Misbehaves: ${name}`, inputSchema: { type: 'object', properties: { text: { type: 'string' } } } }),
 );
 
@@ -81,6 +85,11 @@ export async function startMisbehavingServer() {
   const calls = new Map();
   /** @type {Map<string, ServerResponse>} */
   const sseSessions = new Map();
+  /** Streams of the `resume` tool, by key: the request to answer and how many GETs came for its first event. */
+  /** @type {Map<string, { msg: Message, emptyGets: number }>} */
+  const resumable = new Map();
+  /** @type {Map<string, string[]>} */
+  const resumes = new Map();
   /** @param {string} tag @param {string} tool */
   const count = (tag, tool) => calls.set(`${tag}\n${tool}`, (calls.get(`${tag}\n${tool}`) ?? 0) + 1);
 
@@ -110,6 +119,12 @@ export async function startMisbehavingServer() {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         const whole = sseEvent(textResult(msg, 'never complete'));
         return void res.end(whole.slice(0, whole.length / 2)); // a clean end, mid-event
+      }
+      case 'resume': {
+        const key = randomUUID();
+        resumable.set(key, { msg, emptyGets: 0 });
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+        return void res.end(`id: ${key}:1\nretry: 50\ndata: \n\n`);
       }
       case 'stray_id_json':
         return sendJson(res, 200, { ...textResult(msg, 'for somebody else'), id: 'nobody-asked' });
@@ -147,6 +162,22 @@ export async function startMisbehavingServer() {
     stream.write(sseEvent(textResult(msg, `echo: ${msg.params?.arguments?.text ?? ''}`)));
   }
 
+  /**
+   * A resumption GET for the `resume` tool's stream.
+   * @param {string} lastEventId @param {ServerResponse} res @param {string} tag
+   */
+  function resume(lastEventId, res, tag) {
+    resumes.set(tag, [...(resumes.get(tag) ?? []), lastEventId]);
+    const [key = '', n] = lastEventId.split(':');
+    const stream = resumable.get(key);
+    if (!stream) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    if (n === '1' && stream.emptyGets++ === 0) return void res.end(); // breaks again, with nothing new
+    if (n === '1') return void res.end(`id: ${key}:2\ndata: \n\n`);
+    resumable.delete(key);
+    res.end(`id: ${key}:3\n${sseEvent(textResult(stream.msg, 'resumed'))}`);
+  }
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/no-cors/')) return answerWithoutCors(req, res, url);
@@ -155,6 +186,10 @@ export async function startMisbehavingServer() {
     try {
       if (req.method === 'OPTIONS') return void res.writeHead(204).end();
       if (url.pathname === '/calls') return sendJson(res, 200, { calls: calls.get(`${tag}\n${url.searchParams.get('tool')}`) ?? 0 });
+      if (url.pathname === '/resumes') return sendJson(res, 200, { lastEventIds: resumes.get(tag) ?? [] });
+      if (url.pathname === '/mcp' && req.method === 'GET' && typeof req.headers['last-event-id'] === 'string') {
+        return resume(req.headers['last-event-id'], res, tag);
+      }
       if (url.pathname === '/mcp') {
         if (req.method !== 'POST') return void res.writeHead(405).end();
         return answerHttp(/** @type {Message} */ (await readJsonBody(req, 1 << 20)), res, tag);

@@ -1,0 +1,42 @@
+/**
+ * Resumption of a Streamable HTTP (2025 era) response stream that breaks more than once: the client
+ * resumes with GET + Last-Event-ID, keeps the last id it saw across a resumption that brought nothing
+ * new, and gets the answer without the request being sent again.
+ */
+import { expect } from '@esm-bundle/chai';
+import { McpConnection } from '../../src/connections/connection.js';
+import type { ContentBlock } from '../../src/connections/connection.js';
+import { testEnv, uniqueTag } from '../support/env.js';
+
+const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
+const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+
+async function fromBad<T>(path: string, tag: string, extra: Record<string, string> = {}): Promise<T> {
+  const url = new URL(path, badOrigin());
+  url.searchParams.set('tag', tag);
+  for (const [k, v] of Object.entries(extra)) url.searchParams.set(k, v);
+  return (await (await fetch(url)).json()) as T;
+}
+
+describe('Streamable HTTP resumption across repeated disconnects', () => {
+  it('keeps Last-Event-ID across a resumption that ends empty, gets the answer, and never re-sends the call', async () => {
+    const tag = uniqueTag('resume');
+    const url = new URL('/mcp', badOrigin());
+    url.searchParams.set('tag', tag);
+    const connection = await McpConnection.open({ url: url.href, transport: 'http' });
+    try {
+      const result = await connection.callTool('resume', {});
+      expect(textOf(result.content)).to.equal('resumed');
+      const { lastEventIds } = await fromBad<{ lastEventIds: string[] }>('/resumes', tag);
+      expect(lastEventIds).to.have.length(3);
+      const [first, second, third] = lastEventIds.map((id) => id.split(':')[1]);
+      // The empty resumption did not lose the id: the next GET asks from the same place.
+      expect([first, second, third]).to.deep.equal(['1', '1', '2']);
+      expect(new Set(lastEventIds.map((id) => id.split(':')[0])).size).to.equal(1);
+      expect((await fromBad<{ calls: number }>('/calls', tag, { tool: 'resume' })).calls).to.equal(1);
+      expect(connection.status).to.equal('ready');
+    } finally {
+      await connection.close();
+    }
+  });
+});
