@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
+import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { assertToolsPaginated, paginateToolsList } from './paginate-tools.mjs';
@@ -62,7 +63,14 @@ function formatNote(note) {
  */
 export function createDemoMcpServer({ onCancel } = {}) {
   // `logging` lets clients set a level (logging/setLevel) for the log_steps tool's messages.
-  const mcpServer = new McpServer({ name: 'toolgate-demo', version: '0.1.0' }, { capabilities: { logging: {} } });
+  // Tasks (2025-11-25, experimental in the SDK): task-augmented tools/call, tasks/get|result|list|cancel.
+  const mcpServer = new McpServer(
+    { name: 'toolgate-demo', version: '0.1.0' },
+    {
+      capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      taskStore: new InMemoryTaskStore(),
+    },
+  );
   paginateToolsList(mcpServer, TOOLS_PAGE_SIZE);
   const notes = seedNotes();
   let nextNoteNumber = notes.length + 1;
@@ -341,6 +349,34 @@ export function createDemoMcpServer({ onCancel } = {}) {
       if (answer.action !== 'accept' || typeof answer.content?.title !== 'string') return text(`kept "${note.title}" (${answer.action})`);
       note.title = answer.content.title;
       return text(`Retitled ${id}: ${note.title}`);
+    },
+  );
+
+  mcpServer.experimental.tasks.registerToolTask(
+    'count_task',
+    {
+      title: 'Count as a task',
+      description: 'Counts from 1 to count in the background (delayMs per step) as a task; its status message says the step. Cancellable with tasks/cancel.',
+      inputSchema: { count: z.number().int().min(1).max(1000), delayMs: z.number().int().min(0).max(5000).default(100) },
+      execution: { taskSupport: 'optional' },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    {
+      async createTask({ count, delayMs }, { taskStore, taskRequestedTtl }) {
+        const task = await taskStore.createTask({ ttl: taskRequestedTtl ?? 60_000, pollInterval: 50 });
+        void (async () => {
+          for (let i = 1; i <= count; i++) {
+            await sleep(delayMs);
+            const current = await taskStore.getTask(task.taskId).catch(() => undefined);
+            if (!current || current.status !== 'working') return; // cancelled (or gone): stop working
+            if (i < count) await taskStore.updateTaskStatus(task.taskId, 'working', `step ${i} of ${count}`).catch(() => {});
+          }
+          await taskStore.storeTaskResult(task.taskId, 'completed', text(`counted to ${count}`)).catch(() => {});
+        })();
+        return { task };
+      },
+      getTask: (_args, { taskId, taskStore }) => taskStore.getTask(taskId),
+      getTaskResult: (_args, { taskId, taskStore }) => taskStore.getTaskResult(taskId),
     },
   );
 

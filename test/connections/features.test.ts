@@ -5,7 +5,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { Completer } from '../../src/connections/completion.js';
-import { McpConnection, type ElicitationHandler, type ElicitationRequest, type LogMessage } from '../../src/connections/connection.js';
+import { McpConnection, type ElicitationHandler, type ElicitationRequest, type LogMessage, type TaskState } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ContentBlock } from '../../workers/connection-api.js';
 import { rejection, waitFor } from '../support/async.js';
@@ -158,5 +158,33 @@ describe('Elicitation against a real server', () => {
     expect((await problem).code).to.equal(ErrorCode.ELICITATION_INVALID);
     const accepted = await connection.callTool('retitle_note', { id: 'note-1' });
     expect(textOf(accepted.content)).to.equal('Retitled note-1: Q3 planning');
+  });
+});
+
+describe('Tasks against a real server (SDK experimental tasks)', () => {
+  it('runs a tool as a task: the call resolves with the final result while status flows to the page', async () => {
+    const connection = await connect();
+    const tools = await connection.listTools();
+    expect(tools.find((t) => t.name === 'count_task')?.execution?.taskSupport).to.equal('optional');
+    const statuses: TaskState[] = [];
+    const events: string[] = [];
+    connection.addEventListener('task-status', (e) => events.push(e.detail.task.status));
+    const result = await connection.callTool('count_task', { count: 4, delayMs: 40 }, { task: true, onTaskStatus: (t) => statuses.push(t) });
+    expect(textOf(result.content)).to.equal('counted to 4');
+    await waitFor(() => (statuses.some((s) => s.status === 'completed') ? true : undefined), 'the completed status');
+    expect(statuses[0]!.status).to.equal('working');
+    expect(statuses.some((s) => /^step \d of 4$/.test(s.statusMessage ?? ''))).to.equal(true);
+    expect(new Set(statuses.map((s) => s.taskId)).size).to.equal(1);
+    expect(events).to.include('completed');
+  });
+
+  it('cancelling a task call rejects with TG_CANCELLED and the connection keeps working', async () => {
+    const connection = await connect();
+    await connection.listTools();
+    const controller = new AbortController();
+    const call = connection.callTool('count_task', { count: 200, delayMs: 50 }, { task: true, signal: controller.signal, onTaskStatus: () => controller.abort('stop pressed') });
+    const err = await rejection(call);
+    expect(err.code).to.equal(ErrorCode.CANCELLED);
+    expect(textOf((await connection.callTool('echo', { text: 'after task' })).content)).to.equal('after task');
   });
 });

@@ -169,3 +169,94 @@ describe('schemaProblem', () => {
     expect(schemaProblem(statsSchema)).to.equal(undefined);
   });
 });
+
+describe('Tasks (2025-11-25) over a scripted server', () => {
+  async function taskSetup(capable = true) {
+    const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
+    const rpc = new RpcEngine(clientEnd);
+    const peer = new ScriptedPeer(serverEnd);
+    peer.on('initialize', () => ({
+      protocolVersion: '2025-11-25',
+      capabilities: { tools: {}, ...(capable && { tasks: { cancel: {}, requests: { tools: { call: {} } } } }) },
+      serverInfo: { name: 's', version: '1' },
+    }));
+    peer.on('tools/list', () => ({
+      tools: [
+        { name: 'slow', inputSchema: { type: 'object' }, execution: { taskSupport: 'optional' } },
+        { name: 'must', inputSchema: { type: 'object' }, execution: { taskSupport: 'required' } },
+        { name: 'never', inputSchema: { type: 'object' } },
+      ],
+    }));
+    const client = new McpClient(rpc, { clientInfo: { name: 't', version: '1' } });
+    await client.initialize();
+    await client.listTools();
+    return { client, peer };
+  }
+  const task = (status: string, extra: Record<string, unknown> = {}) => ({ taskId: 'T1', status, createdAt: 'c', lastUpdatedAt: 'l', ttl: 1000, pollInterval: 60, ...extra });
+
+  it('augments only where server and tool allow it, polls tasks/get, then fetches tasks/result', async () => {
+    const { client, peer } = await taskSetup();
+    const states = ['working', 'working', 'completed'];
+    peer.on('tools/call', (params) =>
+      params?.task ? { task: task('working') } : { content: [{ type: 'text', text: 'inline' }] },
+    );
+    peer.on('tasks/get', () => task(states.shift()!, { statusMessage: `left ${states.length}` }));
+    peer.on('tasks/result', () => ({ content: [{ type: 'text', text: 'done' }] }));
+    const seen: string[] = [];
+    const result = await client.callTool('slow', {}, { task: true, onTaskStatus: (t) => seen.push(`${t.status}:${t.statusMessage ?? ''}`) });
+    expect(result.content).to.deep.equal([{ type: 'text', text: 'done' }]);
+    expect(seen).to.deep.equal(['working:', 'working:left 2', 'working:left 1', 'completed:left 0']);
+    const calls = peer.requests.filter((r) => r.method === 'tools/call');
+    expect((calls[0]!.params!.task as { ttl: number }).ttl).to.be.a('number');
+    expect(peer.requests.filter((r) => r.method === 'tasks/get')).to.have.length(3);
+    // Not asked for: an optional tool runs inline; a tool without taskSupport never runs as a task.
+    expect((await client.callTool('slow', {})).content).to.deep.equal([{ type: 'text', text: 'inline' }]);
+    expect((await client.callTool('never', {}, { task: true })).content).to.deep.equal([{ type: 'text', text: 'inline' }]);
+    expect(peer.requests.filter((r) => r.method === 'tools/call').map((r) => 'task' in r.params!)).to.deep.equal([true, false, false]);
+  });
+
+  it('always runs a required tool as a task, and never augments on a server without the capability', async () => {
+    const withCap = await taskSetup();
+    withCap.peer.on('tools/call', (params) => (params?.task ? { task: task('completed') } : { content: [] }));
+    withCap.peer.on('tasks/result', () => ({ content: [{ type: 'text', text: 'r' }] }));
+    expect((await withCap.client.callTool('must', {})).content).to.have.length(1);
+    const without = await taskSetup(false);
+    without.peer.on('tools/call', (params) => ({ content: [{ type: 'text', text: params?.task ? 'task' : 'plain' }] }));
+    expect((await without.client.callTool('must', {}, { task: true })).content).to.deep.equal([{ type: 'text', text: 'plain' }]);
+  });
+
+  it('a status notification moves the task on without waiting for the next poll', async () => {
+    const { client, peer } = await taskSetup();
+    peer.on('tools/call', () => {
+      setTimeout(() => peer.send({ jsonrpc: '2.0', method: 'notifications/tasks/status', params: task('completed') }), 5);
+      return { task: task('working', { pollInterval: 20_000 }) };
+    });
+    peer.on('tasks/result', () => ({ content: [{ type: 'text', text: 'early' }] }));
+    const result = await client.callTool('slow', {}, { task: true });
+    expect(result.content).to.deep.equal([{ type: 'text', text: 'early' }]);
+    expect(peer.requests.some((r) => r.method === 'tasks/get')).to.equal(false);
+  });
+
+  it('aborting sends tasks/cancel and rejects with TG_CANCELLED; a server-side cancel rejects too', async () => {
+    const { client, peer } = await taskSetup();
+    peer.on('tools/call', () => ({ task: task('working') }));
+    peer.on('tasks/get', () => task('working'));
+    peer.on('tasks/cancel', () => task('cancelled'));
+    const controller = new AbortController();
+    const call = client.callTool('slow', {}, { task: true, signal: controller.signal, onTaskStatus: () => setTimeout(() => controller.abort('stop'), 10) });
+    const err = await rejection(call);
+    expect(err.code).to.equal(ErrorCode.CANCELLED);
+    await tick(10);
+    expect(peer.requests.find((r) => r.method === 'tasks/cancel')?.params).to.deep.equal({ taskId: 'T1' });
+    peer.on('tasks/get', () => task('cancelled', { statusMessage: 'admin stopped it' }));
+    const serverSide = await rejection(client.callTool('slow', {}, { task: true }));
+    expect(serverSide.code).to.equal(ErrorCode.CANCELLED);
+    expect(serverSide.message).to.contain('admin stopped it');
+  });
+
+  it('refuses an invalid CreateTaskResult with TG_PROTOCOL_ERROR', async () => {
+    const { client, peer } = await taskSetup();
+    peer.on('tools/call', () => ({ task: { taskId: 42, status: 'working' } }));
+    expect((await rejection(client.callTool('slow', {}, { task: true }))).code).to.equal(ErrorCode.PROTOCOL_ERROR);
+  });
+});

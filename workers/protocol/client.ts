@@ -7,7 +7,8 @@ import { ErrorCode, TgError } from '../shared/errors.js';
 import { OutputSchemas } from './output-schema.js';
 import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import { completeParams, type McpSession } from './session.js';
+import { completeParams, type CallToolOptions, type McpSession } from './session.js';
+import { followTask, parseCreateTaskResult, parseTask, TASK_TTL_MS, type TaskWatch } from './tasks.js';
 import { handleLogMessages } from './logging.js';
 import {
   parseCallToolResult,
@@ -69,12 +70,20 @@ export class McpClient implements McpSession {
   #relisting?: Promise<void>;
   #relistAgain = false;
   readonly #outputs = new OutputSchemas();
+  /** Tools that may or must run as tasks, from the latest listing. */
+  readonly #taskSupport = new Map<string, 'optional' | 'required'>();
+  /** Running tasks, by id, fed by `notifications/tasks/status`. */
+  readonly #tasks = new Map<string, TaskWatch>();
 
   constructor(rpc: RpcEngine, options: McpClientOptions) {
     this.#rpc = rpc;
     this.#options = options;
     rpc.setNotificationHandler(Method.TOOLS_LIST_CHANGED, () => this.#relist());
     handleLogMessages(rpc, options.onLog, options.onproblem);
+    rpc.setNotificationHandler(Method.TASKS_STATUS, (params) => {
+      const task = parseTask(params);
+      if (typeof task !== 'string') this.#tasks.get(task.taskId)?.notify(task);
+    });
   }
 
   get session(): InitializeResult | undefined {
@@ -115,6 +124,11 @@ export class McpClient implements McpSession {
       return { items: page.tools, dropped: page.dropped, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     }, (tool: Tool) => tool.name);
     this.#outputs.update(tools);
+    this.#taskSupport.clear();
+    for (const tool of tools) {
+      const support = tool.execution?.taskSupport;
+      if (support === 'optional' || support === 'required') this.#taskSupport.set(tool.name, support);
+    }
     return tools;
   }
 
@@ -163,12 +177,51 @@ export class McpClient implements McpSession {
     );
   }
 
-  async callTool(name: string, args: JsonObject, options: RequestOptions = {}): Promise<CallToolResult> {
+  async callTool(name: string, args: JsonObject, options: CallToolOptions = {}): Promise<CallToolResult> {
     this.#requireSession();
-    const raw = await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args }, options);
+    const { task, onTaskStatus, ...rpcOptions } = options;
+    const raw = this.#asTask(name, task)
+      ? await this.#callAsTask(name, args, rpcOptions, onTaskStatus)
+      : await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions);
     const result = parseCallToolResult(raw);
     this.#outputs.check(name, result, this.era);
     return result;
+  }
+
+  /**
+   * Task augmentation only where the server declares `tasks.requests.tools.call` (else MUST NOT) and the
+   * tool allows it: always for `required`, on request for `optional` (basic/utilities/tasks.mdx).
+   */
+  #asTask(name: string, wanted: boolean | undefined): boolean {
+    const tasks = this.#session?.capabilities.tasks as { requests?: { tools?: { call?: unknown } } } | undefined;
+    if (!tasks?.requests?.tools?.call) return false;
+    const support = this.#taskSupport.get(name);
+    return support === 'required' || (support === 'optional' && wanted === true);
+  }
+
+  async #callAsTask(name: string, args: JsonObject, options: RequestOptions, onStatus?: CallToolOptions['onTaskStatus']): Promise<JsonObject> {
+    const created = parseCreateTaskResult(
+      await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args, task: { ttl: TASK_TTL_MS } }, options),
+    );
+    const perRequest = { ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) };
+    return followTask(
+      created,
+      {
+        get: async (taskId, signal) => {
+          const task = parseTask(await this.#rpc.request(Method.TASKS_GET, { taskId }, { ...perRequest, signal }));
+          if (typeof task === 'string') throw new TgError(ErrorCode.PROTOCOL_ERROR, `tasks/get result is invalid: ${task}`);
+          return task;
+        },
+        // tasks/result blocks until the task ends: no per-request idle limit beyond the task's own.
+        result: (taskId, signal) => this.#rpc.request(Method.TASKS_RESULT, { taskId }, { signal, timeoutMs: 60 * 60_000 }),
+        cancel: async (taskId) => void (await this.#rpc.request(Method.TASKS_CANCEL, { taskId }, perRequest)),
+      },
+      {
+        ...(options.signal && { signal: options.signal }),
+        ...(onStatus && { onStatus }),
+        watch: (taskId, listener) => (listener ? this.#tasks.set(taskId, listener) : this.#tasks.delete(taskId)),
+      },
+    );
   }
 
   #requireSession(): void {

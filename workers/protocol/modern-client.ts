@@ -12,7 +12,7 @@ import { OutputSchemas } from './output-schema.js';
 import { classifyResult, fulfilInputRequests, MAX_INPUT_ROUNDS, retryParams, type InputHandler } from './mrtr.js';
 import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import { completeParams, type McpSession } from './session.js';
+import { completeParams, type CallToolOptions, type McpSession } from './session.js';
 import { handleLogMessages } from './logging.js';
 import {
   parseCallToolResult,
@@ -159,12 +159,14 @@ export class ModernClient implements McpSession {
     return usable;
   }
 
-  async callTool(name: string, args: JsonObject, options: RequestOptions = {}): Promise<CallToolResult> {
+  /** Tasks are an extension in 2026-07-28 that this client does not negotiate: `task` is ignored and the call runs inline. */
+  async callTool(name: string, args: JsonObject, options: CallToolOptions = {}): Promise<CallToolResult> {
+    const { task: _task, onTaskStatus: _onTaskStatus, ...rpcOptions } = options;
     const rejected = this.#rejected.get(name);
     if (rejected !== undefined) {
       throw new TgError(ErrorCode.TOOL_REJECTED, `Tool ${name} was dropped from tools/list: ${rejected}`, { data: { tool: name, reason: rejected } });
     }
-    const result = parseCallToolResult(await this.request(Method.TOOLS_CALL, { name, arguments: args }, options));
+    const result = parseCallToolResult(await this.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions));
     this.#outputs.check(name, result, this.era);
     return result;
   }

@@ -4,6 +4,7 @@
  * implement it, so the connection and the page API do not branch on the era.
  */
 import type { RequestOptions } from './rpc.js';
+import type { TaskState } from './tasks.js';
 import type {
   CallToolResult,
   Completion,
@@ -20,10 +21,18 @@ import type {
   Tool,
 } from './wire.js';
 
+/** A tool call's options: the RPC ones, plus task augmentation where the server and tool support it. */
+export interface CallToolOptions extends RequestOptions {
+  /** Run as a task if the tool allows it (`taskSupport: optional`); a `required` tool always runs as one. */
+  task?: boolean;
+  /** Each distinct state of the task, while it runs. */
+  onTaskStatus?: (task: TaskState) => void;
+}
+
 export interface McpSession {
   readonly era: ProtocolEra;
   listTools(options?: RequestOptions): Promise<Tool[]>;
-  callTool(name: string, args: JsonObject, options?: RequestOptions): Promise<CallToolResult>;
+  callTool(name: string, args: JsonObject, options?: CallToolOptions): Promise<CallToolResult>;
   listResources(options?: RequestOptions): Promise<Resource[]>;
   readResource(uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
   listPrompts(options?: RequestOptions): Promise<Prompt[]>;

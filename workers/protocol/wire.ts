@@ -153,6 +153,10 @@ export const Method = {
   LOGGING_SET_LEVEL: 'logging/setLevel',
   LOG_MESSAGE: 'notifications/message',
   ELICITATION_COMPLETE: 'notifications/elicitation/complete',
+  TASKS_GET: 'tasks/get',
+  TASKS_RESULT: 'tasks/result',
+  TASKS_CANCEL: 'tasks/cancel',
+  TASKS_STATUS: 'notifications/tasks/status',
 } as const;
 
 /** The requests whose result may be an `InputRequiredResult` (basic/patterns/mrtr.mdx §Supported Requests). */
@@ -196,6 +200,8 @@ export interface Tool {
   inputSchema: JsonObject;
   outputSchema?: JsonObject;
   annotations?: ToolAnnotations;
+  /** Whether the tool may (`optional`) or must (`required`) run as a task (2025-11-25 tasks). */
+  execution?: { taskSupport?: 'forbidden' | 'optional' | 'required' };
   _meta?: JsonObject;
 }
 
