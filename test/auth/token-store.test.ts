@@ -60,7 +60,7 @@ describe('auth: encrypted token persistence', function () {
     connections.push(await open(config(database), { onAuthorize: popup.onAuthorize }));
     const raw = await rawDb(database);
     const key = (await request(raw.transaction('keys').objectStore('keys').getAll()))[0] as CryptoKey;
-    const records = (await request(raw.transaction('tokens').objectStore('tokens').getAll())) as { id: string; server: string; iv: Uint8Array; data: ArrayBuffer }[];
+    const records = (await request(raw.transaction('tokens').objectStore('tokens').getAll())) as { id: string; server: string; iv: Uint8Array<ArrayBuffer>; data: ArrayBuffer }[];
     raw.close();
     expect(key).to.be.instanceOf(CryptoKey);
     expect(key.extractable).to.equal(false);
