@@ -28,6 +28,8 @@ function tenant(): string {
 }
 
 const root = (el: Element) => el.shadowRoot!;
+/** The shadow root of the agent's `<tg-connections>` (server cards, tool panels). */
+const cx = (el: Element) => root(el).querySelector('tg-connections')!.shadowRoot!;
 const form = (el: TgAgent) => root(el).querySelector<TgManualForm>('tg-manual-form')!;
 const chips = (el: TgAgent) => [...root(el).querySelectorAll<HTMLElement>('[part~="tool-chip"]')];
 const lastChip = (el: TgAgent) => chips(el).at(-1);
@@ -209,16 +211,16 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
 
   it('the JSON panel of a server card goes through the gate too (delete_note asks)', async () => {
     const { el } = await agentWithNotes();
-    root(el).querySelector<HTMLButtonElement>('button[data-tool="delete_note"]')!.click();
+    cx(el).querySelector<HTMLButtonElement>('button[data-tool="delete_note"]')!.click();
     await el.updateComplete;
-    const textarea = root(el).querySelector<HTMLTextAreaElement>('textarea[part~="arguments"]')!;
+    const textarea = cx(el).querySelector<HTMLTextAreaElement>('textarea[part~="arguments"]')!;
     textarea.value = '{"id": "note-3"}';
     textarea.dispatchEvent(new InputEvent('input'));
-    root(el).querySelector<HTMLButtonElement>('button[part~="call-button"]')!.click();
+    cx(el).querySelector<HTMLButtonElement>('button[part~="call-button"]')!.click();
     const card = await approvalCard(el);
     root(card).querySelector<HTMLButtonElement>('[part~="deny-button"]')!.click();
-    await waitUntil(() => root(el).querySelector('[part~="call-error"]'), 'refused', WAIT);
-    expect(root(el).querySelector('[part~="call-error"]')?.getAttribute('data-code')).to.equal('TG_APPROVAL_DENIED');
+    await waitUntil(() => cx(el).querySelector('[part~="call-error"]'), 'refused', WAIT);
+    expect(cx(el).querySelector('[part~="call-error"]')?.getAttribute('data-code')).to.equal('TG_APPROVAL_DENIED');
   });
 
   it('shows the audit log behind a toggle, and no-audit hides it', async () => {
@@ -286,8 +288,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
     const el = await fixture<TgAgent>(
       html`<tg-agent tenant=${tenant()} .policy=${policy}><tg-server name="Notes" url=${taggedWsUrl(uniqueTag('off'))}></tg-server></tg-agent>`,
     );
-    await waitUntil(() => root(el).querySelector('[part~="gate-error"]'), 'gate error', WAIT);
-    expect(root(el).querySelector('[part~="gate-error"]')?.getAttribute('data-code')).to.equal('TG_SERVER_NOT_ALLOWED');
+    await waitUntil(() => cx(el).querySelector('[part~="gate-error"]'), 'gate error', WAIT);
+    expect(cx(el).querySelector('[part~="gate-error"]')?.getAttribute('data-code')).to.equal('TG_SERVER_NOT_ALLOWED');
     expect(form(el).tools).to.have.length(0);
   });
 

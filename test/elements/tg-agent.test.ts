@@ -34,8 +34,15 @@ function root(el: TgAgent): ShadowRoot {
   return el.shadowRoot;
 }
 
+/** The shadow root of the agent's `<tg-connections>`, where the server cards are. */
+function cx(el: TgAgent): ShadowRoot {
+  const connections = root(el).querySelector('tg-connections');
+  if (!connections?.shadowRoot) throw new Error('no <tg-connections>');
+  return connections.shadowRoot;
+}
+
 function cards(el: TgAgent): HTMLElement[] {
-  return [...root(el).querySelectorAll<HTMLElement>('[part~="server-card"]')];
+  return [...cx(el).querySelectorAll<HTMLElement>('[part~="server-card"]')];
 }
 
 function badge(card: Element | undefined): string | undefined {
@@ -52,7 +59,7 @@ async function allReady(el: TgAgent, count = 1): Promise<void> {
 }
 
 function toolButton(el: TgAgent, name: string): HTMLButtonElement {
-  const button = root(el).querySelector<HTMLButtonElement>(`button[data-tool="${name}"]`);
+  const button = cx(el).querySelector<HTMLButtonElement>(`button[data-tool="${name}"]`);
   if (!button) throw new Error(`no button for tool ${name}`);
   return button;
 }
@@ -60,7 +67,7 @@ function toolButton(el: TgAgent, name: string): HTMLButtonElement {
 async function selectTool(el: TgAgent, name: string): Promise<HTMLTextAreaElement> {
   toolButton(el, name).click();
   await el.updateComplete;
-  const textarea = root(el).querySelector<HTMLTextAreaElement>('textarea[part~="arguments"]');
+  const textarea = cx(el).querySelector<HTMLTextAreaElement>('textarea[part~="arguments"]');
   if (!textarea) throw new Error('no arguments textarea');
   return textarea;
 }
@@ -71,13 +78,13 @@ function typeArguments(textarea: HTMLTextAreaElement, text: string): void {
 }
 
 function resultRegion(el: TgAgent): HTMLElement {
-  const region = root(el).querySelector<HTMLElement>('[part~="result"]');
+  const region = cx(el).querySelector<HTMLElement>('[part~="result"]');
   if (!region) throw new Error('no result region');
   return region;
 }
 
 async function clickCall(el: TgAgent): Promise<void> {
-  root(el).querySelector<HTMLButtonElement>('button[part~="call-button"]')!.click();
+  cx(el).querySelector<HTMLButtonElement>('button[part~="call-button"]')!.click();
   await el.updateComplete;
 }
 
@@ -109,7 +116,7 @@ describe('<tg-agent>', function () {
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tag)} msgpack name="Demo"></tg-server></tg-agent>`);
     await allReady(el);
     const [card] = cards(el);
-    expect(card?.querySelector('h2')?.textContent).to.equal('Demo');
+    expect(card?.querySelector('h3')?.textContent).to.equal('Demo');
     expect(badge(card)).to.equal('ready');
     expect((await openSockets(tag)).protocols).to.deep.equal(['mcp.msgpack']);
 
@@ -118,7 +125,7 @@ describe('<tg-agent>', function () {
     const expected = (await reference.listTools()).map((t) => t.name).sort();
     await reference.close();
     expect(expected.length).to.be.at.least(12);
-    const shown = [...root(el).querySelectorAll('[part~="tool-list"] button[data-tool]')].map((b) => b.getAttribute('data-tool')).sort();
+    const shown = [...cx(el).querySelectorAll('[part~="tool-list"] button[data-tool]')].map((b) => b.getAttribute('data-tool')).sort();
     expect(shown).to.deep.equal(expected);
 
     // Title, then the name; server hints are labelled as claims.
@@ -156,7 +163,7 @@ describe('<tg-agent>', function () {
     await allReady(el);
     const textarea = await selectTool(el, 'echo');
     expect(JSON.parse(textarea.value)).to.deep.equal({ text: '' }); // skeleton from inputSchema
-    expect(root(el).querySelector('label')?.getAttribute('for')).to.equal(textarea.id);
+    expect(cx(el).querySelector(`label[for="${textarea.id}"]`), 'the textarea has a label').to.not.equal(null);
     const message = 'hello <b>world</b>\n  second line';
     typeArguments(textarea, JSON.stringify({ text: message }));
     textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, composed: true }));
@@ -224,12 +231,12 @@ describe('<tg-agent>', function () {
     const progress = resultRegion(el).querySelector('progress')!;
     expect(progress.max).to.equal(40);
     expect(resultRegion(el).querySelector('[part~="progress"]')?.textContent).to.match(/\d+ of 40 — step \d+/);
-    const cancel = root(el).querySelector<HTMLButtonElement>('button[part~="cancel-button"]');
-    expect(root(el).querySelector<HTMLButtonElement>('button[part~="call-button"]')?.disabled).to.equal(true);
+    const cancel = cx(el).querySelector<HTMLButtonElement>('button[part~="cancel-button"]');
+    expect(cx(el).querySelector<HTMLButtonElement>('button[part~="call-button"]')?.disabled).to.equal(true);
     cancel!.click();
     await waitUntil(() => resultRegion(el).querySelector('[part~="call-error"]'), 'cancelled', WAIT);
     expect(resultRegion(el).querySelector('[part~="call-error"]')?.getAttribute('data-code')).to.equal(ErrorCode.CANCELLED);
-    expect(root(el).querySelector('button[part~="cancel-button"]')).to.equal(null);
+    expect(cx(el).querySelector('button[part~="cancel-button"]')).to.equal(null);
     await waitUntil(async () => (await control<unknown[]>(`/__test/cancellations?tag=${tag}`)).length === 1, 'server saw the cancel', WAIT);
   });
 
@@ -309,7 +316,7 @@ describe('<tg-agent>', function () {
     el.servers = [{ url: taggedWsUrl(tagProp), name: 'From property', msgpack: true }];
     await waitUntil(() => el.connections.length === 1 && el.connections[0]?.spec.name === 'From property', 'property wins', WAIT);
     await allReady(el);
-    expect(cards(el)[0]?.querySelector('h2')?.textContent).to.equal('From property');
+    expect(cards(el)[0]?.querySelector('h3')?.textContent).to.equal('From property');
     expect((await openSockets(tagProp)).protocols).to.deep.equal(['mcp.msgpack']);
     await waitUntil(async () => (await openSockets(tagChild)).open === 0, 'child connection closed', WAIT);
 
@@ -348,7 +355,7 @@ describe('<tg-agent>', function () {
 
   it('shows an empty state without servers', async () => {
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}></tg-agent>`);
-    expect(root(el).querySelector('[part~="empty"]')).to.not.equal(null);
+    expect(cx(el).querySelector('[part~="empty"]')).to.not.equal(null);
     expect(cards(el)).to.have.length(0);
   });
 
@@ -369,7 +376,7 @@ describe('<tg-agent>', function () {
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO} style="width: 360px"><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
     await allReady(el);
     await selectTool(el, 'echo');
-    const focusable = [...root(el).querySelectorAll<HTMLElement>('button, textarea')];
+    const focusable = [...root(el).querySelectorAll<HTMLElement>('button, textarea'), ...cx(el).querySelectorAll<HTMLElement>('button, textarea, input, select')];
     expect(focusable.length).to.be.greaterThan(12);
     for (const control of focusable) expect(control.tabIndex, control.outerHTML.slice(0, 60)).to.equal(0);
     // Nothing wider than the element.

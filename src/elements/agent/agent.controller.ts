@@ -49,6 +49,8 @@ export interface AgentControllerOptions {
   /** Where DOM events are dispatched (the element). */
   target: EventTarget;
   config: () => AgentConfig;
+  /** Whether the person consented to a server URL that is not on the policy's allow-list. */
+  consented?: (url: string) => boolean;
   /** Test seams; default `AuditLog.open` / `Gate.open`. */
   openAudit?: (options: AuditLogOptions) => Promise<AuditLog>;
   openGate?: (options: GateOptions) => Promise<Gate>;
@@ -137,6 +139,15 @@ export class AgentController implements ReactiveController {
   /** The gate's side of one server: its id there, and why it could not be added. */
   registration(serverKey: string): { gateId: string; state: Registration['state']; error?: CodedError } | undefined {
     return this.#registered.get(serverKey);
+  }
+
+  /** Puts a server behind the gate again after it was refused (e.g. once the person consented). */
+  retryServer(serverKey: string): void {
+    const registration = this.#registered.get(serverKey);
+    if (registration?.state !== 'failed') return;
+    this.#registered.delete(serverKey);
+    this.#syncServers();
+    this.#host.requestUpdate();
   }
 
   hostConnected(): void {
@@ -359,7 +370,8 @@ export class AgentController implements ReactiveController {
       if (this.#registered.has(key)) continue;
       const gateId = this.#gateIdFor(server);
       const registration: Registration = { gateId, connection: server.connection!, state: 'adding', done: Promise.resolve() };
-      registration.done = gate.addServer(gateId, server.connection!).then(
+      const consented = this.#options.consented?.(server.spec.url) === true;
+      registration.done = gate.addServer(gateId, server.connection!, { consented }).then(
         () => {
           registration.state = 'added';
         },

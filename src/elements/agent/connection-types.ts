@@ -2,9 +2,10 @@
  * The connection layer's types, as the elements see them. Elements reach them through
  * `src/connections/` only, never `workers/` (DESIGN.md "Dependency rules").
  */
-import type { ConnectionConfig, McpConnection } from '../../connections/connection.js';
+import type { AuthorizeHandler, ConnectionConfig, McpConnection } from '../../connections/connection.js';
 
 export type {
+  AuthorizeHandler,
   CallToolResult,
   ConnectionConfig,
   ConnectionStatus,
@@ -21,8 +22,11 @@ export type ConnectionLike = Pick<
   'config' | 'status' | 'tools' | 'listTools' | 'callTool' | 'close' | 'addEventListener' | 'removeEventListener'
 >;
 
-/** Opens one connection; the default is `McpConnection.open` (one worker per server). */
-export type ConnectionOpener = (config: ConnectionConfig) => Promise<ConnectionLike>;
+/**
+ * Opens one connection; the default is `McpConnection.open` (one worker per server). `authorize`
+ * sends the person to a server's OAuth authorization page (a sign-in).
+ */
+export type ConnectionOpener = (config: ConnectionConfig, authorize?: AuthorizeHandler) => Promise<ConnectionLike>;
 
 /** An error reduced to what is shown and reported: its `code` (when it has one) and message. */
 export interface CodedError {

@@ -9,7 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { McpConnection } from '../../connections/connection.js';
 import type { ConnectionEventMap } from '../../connections/connection.js';
-import type { CodedError, ConnectionConfig, ConnectionLike, ConnectionOpener, ConnectionStatus, Tool } from './connection-types.js';
+import type { AuthorizeHandler, CodedError, ConnectionConfig, ConnectionLike, ConnectionOpener, ConnectionStatus, Tool } from './connection-types.js';
 import { toCodedError } from './element-errors.js';
 import { serverKey, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
 
@@ -27,6 +27,10 @@ export interface ServerState {
   readonly lastProblem: CodedError | undefined;
   /** The open connection, while there is one. */
   readonly connection: ConnectionLike | undefined;
+  /** Closed by `disconnectServer()`: `connect()` leaves it closed until `connectServer()`. */
+  readonly held: boolean;
+  /** The issuer that authorized this connection (OAuth), once the worker has a token. */
+  readonly authorizedBy: string | undefined;
 }
 
 export interface ConnectionsControllerOptions {
@@ -46,6 +50,10 @@ interface Entry {
   problems: number;
   lastProblem: CodedError | undefined;
   connection: ConnectionLike | undefined;
+  held: boolean;
+  authorizedBy: string | undefined;
+  /** Used to open the connection when the server asks for OAuth (set by a sign-in). */
+  authorize: AuthorizeHandler | undefined;
   /** Bumped on every open and close, so a late result of an older attempt is ignored. */
   attempt: number;
   detach: (() => void) | undefined;
@@ -61,7 +69,7 @@ export class ConnectionsController implements ReactiveController {
 
   constructor(host: ReactiveControllerHost, options: ConnectionsControllerOptions = {}) {
     this.#host = host;
-    this.#open = options.open ?? ((config: ConnectionConfig) => McpConnection.open(config));
+    this.#open = options.open ?? ((config: ConnectionConfig, authorize?: AuthorizeHandler) => McpConnection.open(config, authorize ? { onAuthorize: authorize } : {}));
     this.#onStatusChange = options.onStatusChange;
     host.addController(this);
   }
@@ -122,7 +130,7 @@ export class ConnectionsController implements ReactiveController {
   connect(): void {
     this.#active = true;
     for (const entry of this.#entries) {
-      if (entry.configError || entry.connection || entry.status === 'connecting') continue;
+      if (entry.configError || entry.held || entry.connection || entry.status === 'connecting') continue;
       void this.#connectEntry(entry);
     }
     this.#host.requestUpdate();
@@ -134,6 +142,28 @@ export class ConnectionsController implements ReactiveController {
     await Promise.all(this.#entries.map((entry) => this.#close(entry)));
   }
 
+  /**
+   * (Re)opens one server, e.g. after `disconnectServer()` or a failure. With `authorize`, a server
+   * that asks for OAuth sends the person there (a sign-in); the handler is kept for reconnects.
+   */
+  connectServer(key: string, options: { authorize?: AuthorizeHandler } = {}): void {
+    const entry = this.#entries.find((e) => e.key === key);
+    if (!entry || entry.configError) return;
+    entry.held = false;
+    if (options.authorize) entry.authorize = options.authorize;
+    if (!this.#active) return;
+    void this.#close(entry).then(() => this.#connectEntry(entry));
+  }
+
+  /** Closes one server; it stays listed as `closed` (also across `connect()`) until `connectServer()`. */
+  async disconnectServer(key: string): Promise<void> {
+    const entry = this.#entries.find((e) => e.key === key);
+    if (!entry) return;
+    entry.held = true;
+    await this.#close(entry);
+    this.#host.requestUpdate();
+  }
+
   async #connectEntry(entry: Entry): Promise<void> {
     const attempt = ++entry.attempt;
     entry.error = undefined;
@@ -142,7 +172,7 @@ export class ConnectionsController implements ReactiveController {
     let connection: ConnectionLike;
     try {
       const { name: _label, ...config } = entry.spec;
-      connection = await this.#open(config);
+      connection = await this.#open(config, entry.authorize);
     } catch (err) {
       if (this.#isCurrent(entry, attempt)) this.#setStatus(entry, 'failed', toCodedError(err));
       return;
@@ -183,6 +213,10 @@ export class ConnectionsController implements ReactiveController {
       entry.tools = event.detail.tools;
       this.#host.requestUpdate();
     };
+    const onAuthorized = (event: ConnectionEventMap['authorized']) => {
+      entry.authorizedBy = event.detail.issuer;
+      this.#host.requestUpdate();
+    };
     const onProblem = (event: ConnectionEventMap['problem']) => {
       entry.problems = event.detail.count;
       entry.lastProblem = toCodedError(event.detail.error);
@@ -191,7 +225,9 @@ export class ConnectionsController implements ReactiveController {
     connection.addEventListener('status', onStatus);
     connection.addEventListener('tools-changed', onTools);
     connection.addEventListener('problem', onProblem);
+    connection.addEventListener('authorized', onAuthorized);
     return () => {
+      connection.removeEventListener('authorized', onAuthorized);
       connection.removeEventListener('status', onStatus);
       connection.removeEventListener('tools-changed', onTools);
       connection.removeEventListener('problem', onProblem);
@@ -244,6 +280,9 @@ function newEntry(key: string, declaration: ServerDeclaration): Entry {
     problems: 0,
     lastProblem: undefined,
     connection: undefined,
+    held: false,
+    authorizedBy: undefined,
+    authorize: undefined,
     attempt: 0,
     detach: undefined,
   };

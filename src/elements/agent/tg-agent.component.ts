@@ -9,16 +9,20 @@ import type { Policy } from '../../gate/policy.js';
 import type { ManualProvider } from '../../llm/manual.js';
 import type { LlmProvider } from '../../llm/types.js';
 import '../approval/tg-approval.js';
-import '../audit-log/tg-audit-log.js';
 import '../manual-form/tg-manual-form.js';
 import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.js';
 import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
-import { declareServer, parseServerAttributes, serverLabel, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
+import { declareServer, parseServerAttributes, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
 import type { CodedError, JsonObject, Tool } from './connection-types.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
-import { describeResult, type ResultPart, type ResultView } from './result-view.js';
-import { ToolCallController, type ToolCallState } from './tool-call.controller.js';
+import { describeResult } from './result-view.js';
+import { renderError, renderResult } from '../shared/result.template.js';
+import '../connections/tg-connections.js';
+import type { ConnectionsManager } from '../connections/tg-connections.component.js';
+import { loadSavedServers, storeSavedServers, type SavedServer } from '../connections/saved-servers.js';
+import { authorizeInPopup } from '../../connections/oauth-popup.js';
+import { ToolCallController } from './tool-call.controller.js';
 import { MarkdownView } from './markdown-view.js';
 import { styles } from './tg-agent.styles.js';
 
@@ -39,13 +43,13 @@ const rolesConverter = {
  *   `<tg-provider>` child, else the manual provider: the person picks a tool and fills a form
  *   generated from its schema (`<tg-manual-form>`).
  * - The conversation shows the person's text, the model's text as it streams (Markdown, sanitized;
- *   remote images load only from `allowedOrigins`, others are placeholders), a chip per tool call with live status, progress and
- *   result, and coded errors. Calls the policy asks about show an inline `<tg-approval>` card,
+ *   remote images load only from `allowedOrigins`, others are placeholders), a chip per tool call
+ *   with live status, progress and result, and coded errors. Calls the policy asks about show an inline `<tg-approval>` card,
  *   which takes focus; the host may decide first through the cancelable `tg-tool-request` event.
  * - The audit log of this element (tenant from `tenant`) is behind a toggle (`no-audit` hides it).
  *
- * Everything a server or a model sends is untrusted and rendered as text (images only as raster
- * `data:` URLs; links are never fetched).
+ * Everything a server sends is untrusted and rendered as text (images only as raster `data:` URLs;
+ * links are never fetched). The model's text is sanitized Markdown (see `src/markdown/render.ts`).
  *
  * @example
  * ```html
@@ -181,6 +185,7 @@ export class TgAgent extends LitElement {
   readonly #agent = new AgentController(this, {
     connections: this.#connections,
     target: this,
+    consented: (url) => this.#consented.has(url),
     config: () => ({
       tenant: this.tenant,
       name: this.name,
@@ -198,6 +203,52 @@ export class TgAgent extends LitElement {
 
   readonly #markdown = new MarkdownView(this, () => this.allowedOrigins ?? []);
 
+  /** Servers the person added in `<tg-connections>` (kept per tenant), after the declared ones. */
+  #saved: SavedServer[] = [];
+  #declaredCount = 0;
+  /** Server URLs the person agreed to use although the policy's allow-list does not name them. */
+  readonly #consented = new Set<string>();
+  /** Bumped on every render so `<tg-connections>` re-renders with the agent. */
+  #revision = 0;
+
+  readonly #manager: ConnectionsManager = ((host: TgAgent): ConnectionsManager => ({
+    get servers() {
+      return host.#connections.servers;
+    },
+    get gate() {
+      return host.#agent.gate;
+    },
+    panels: this.#calls,
+    registration: (key) => this.#agent.registration(key),
+    isSaved: (key) => this.#savedIndex(key) >= 0,
+    add: (server) => {
+      if (server.consented) this.#consented.add(server.url);
+      this.#saved = [...this.#saved, server];
+      storeSavedServers(this.tenant, this.#saved);
+      this.#syncServers();
+    },
+    remove: (key) => {
+      const index = this.#savedIndex(key);
+      if (index < 0) return;
+      this.#saved = this.#saved.filter((_, i) => i !== index);
+      storeSavedServers(this.tenant, this.#saved);
+      this.#syncServers();
+    },
+    connect: (key) => this.#connections.connectServer(key),
+    disconnect: (key) => void this.#connections.disconnectServer(key),
+    signIn: (key, popup) => this.#connections.connectServer(key, { authorize: (url) => authorizeInPopup(url, { popup }) }),
+    consent: (key) => {
+      const server = this.#connections.get(key);
+      if (!server) return;
+      this.#consented.add(server.spec.url);
+      const index = this.#savedIndex(key);
+      if (index >= 0) {
+        this.#saved = this.#saved.map((s, i) => (i === index ? { ...s, consented: true } : s));
+        storeSavedServers(this.tenant, this.#saved);
+      }
+      this.#agent.retryServer(key);
+    },
+  }))(this);
   /** The `<tg-provider>` child as last read (kept while its attributes stay the same). */
   #declaredProvider: ProviderDeclaration | undefined;
 
@@ -282,6 +333,8 @@ export class TgAgent extends LitElement {
   }
 
   override connectedCallback(): void {
+    this.#saved = loadSavedServers(this.tenant);
+    for (const server of this.#saved) if (server.consented) this.#consented.add(server.url);
     this.#syncProvider();
     super.connectedCallback();
     this.#observer.observe(this, {
@@ -307,7 +360,14 @@ export class TgAgent extends LitElement {
     const declarations = this.servers
       ? this.servers.map((spec) => declareServer(spec))
       : Array.from(this.querySelectorAll(':scope > tg-server'), (element) => parseServerAttributes(element));
-    this.#connections.setServers(declarations);
+    this.#declaredCount = declarations.length;
+    this.#connections.setServers([...declarations, ...this.#saved.map(({ consented: _c, ...spec }) => declareServer(spec))]);
+  }
+
+  /** The index in `#saved` of a server added in `<tg-connections>`, or -1 for a declared one. */
+  #savedIndex(key: string): number {
+    const index = this.#connections.servers.findIndex((s) => s.key === key);
+    return index < this.#declaredCount ? -1 : index - this.#declaredCount;
   }
 
   #syncProvider(): void {
@@ -328,7 +388,6 @@ export class TgAgent extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const servers = this.#connections.servers;
     const audit = this.#agent.auditLog;
     const health = audit?.health;
     return html`<div part="base" class="base">
@@ -340,16 +399,7 @@ export class TgAgent extends LitElement {
         : nothing}
       ${this.#declaredProvider?.configError && !this.provider ? html`<div role="alert">${renderError(this.#declaredProvider.configError, 'agent-error')}</div>` : nothing}
       ${this.#renderConversation()}
-      <div part="connections" class="connections">
-        ${servers.length === 0
-          ? html`<p part="empty" class="muted">No MCP server configured. Add a <code>&lt;tg-server url="wss://…"&gt;</code> child.</p>`
-          : nothing}
-        ${repeat(
-          servers,
-          (server) => server.key,
-          (server, index) => this.#renderServer(server, index),
-        )}
-      </div>
+      <tg-connections part="connections" exportparts=${CONNECTIONS_PARTS} .manager=${this.#manager} .revision=${++this.#revision}></tg-connections>
       ${this.noAudit ? nothing : this.#renderAudit(audit)}
     </div>`;
   }
@@ -444,7 +494,11 @@ export class TgAgent extends LitElement {
         type="button"
         aria-expanded=${open ? 'true' : 'false'}
         aria-controls="audit-panel"
-        @click=${() => (this._auditOpen = !open)}
+        @click=${() => {
+          // The viewer (virtualizer, verify, export) loads when first opened, not with the first paint.
+          if (!open) void import('../audit-log/tg-audit-log.js');
+          this._auditOpen = !open;
+        }}
       >
         ${open ? 'Hide audit log' : 'Show audit log'}
       </button>
@@ -453,188 +507,15 @@ export class TgAgent extends LitElement {
       </div>
     </section>`;
   }
-
-  #renderServer(server: ServerState, index: number): TemplateResult {
-    const id = `server-${index}`;
-    const label = serverLabel(server.spec);
-    return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url}>
-      <h2 id="${id}-title">${label}</h2>
-      ${server.spec.name ? html`<p class="url">${server.spec.url}</p>` : nothing}
-      <div class="status-line" aria-live="polite">
-        <span class="muted">Status</span>
-        <span part="status-badge" class="badge status-${server.status}" data-status=${server.status}>${server.status}</span>
-        ${server.error ? renderError(server.error, 'error') : nothing}
-      </div>
-      ${this.#renderGateState(server)}
-      ${server.problems > 0
-        ? html`<p class="muted problems">
-            ${server.problems === 1 ? '1 problem' : `${server.problems} problems`} reported${server.lastProblem
-              ? html`; last: ${server.lastProblem.code ? html`<code>${server.lastProblem.code}</code> ` : nothing}${server.lastProblem.message}`
-              : nothing}
-          </p>`
-        : nothing}
-      ${server.status === 'ready' || server.tools.length > 0 ? this.#renderTools(server, id) : nothing}
-    </section>`;
-  }
-
-  /** A ready server the gate refused (e.g. `TG_SERVER_NOT_ALLOWED`: not on the policy's allow-list). */
-  #renderGateState(server: ServerState): TemplateResult | typeof nothing {
-    const registration = this.#agent.registration(server.key);
-    if (registration?.state !== 'failed' || !registration.error) return nothing;
-    return html`<div class="gate-state">
-      <span class="muted">Gate</span>
-      ${renderError(registration.error, 'gate-error')}
-    </div>`;
-  }
-
-  #renderTools(server: ServerState, id: string): TemplateResult {
-    const selected = this.#calls.state(server.key);
-    let panelShown = false;
-    return html`<h3 id="${id}-tools">Tools (${server.tools.length})</h3>
-      ${server.tools.length === 0
-        ? html`<p class="muted">This server offers no tools.</p>`
-        : html`<ul part="tool-list" class="tools" aria-labelledby="${id}-tools">
-            ${server.tools.map((tool, toolIndex) => {
-                // Plain map, not repeat() keyed by name: an untrusted server may repeat a name.
-                const isSelected = selected?.toolName === tool.name;
-                const showPanel = isSelected && !panelShown;
-                if (showPanel) panelShown = true;
-                return html`<li part="tool" class="tool">
-                  <div class="tool-head">
-                    <button
-                      part="tool-button"
-                      class="tool-button"
-                      type="button"
-                      aria-pressed=${isSelected ? 'true' : 'false'}
-                      data-tool=${tool.name}
-                      @click=${() => (isSelected ? this.#calls.deselect(server.key) : this.#calls.select(server.key, tool))}
-                    >
-                      <span class="tool-title">${toolTitle(tool)}</span>${toolTitle(tool) !== tool.name
-                        ? html`<code class="tool-name">${tool.name}</code>`
-                        : nothing}
-                    </button>
-                    ${renderClaims(tool)}
-                  </div>
-                  ${tool.description ? html`<p class="tool-description">${tool.description}</p>` : nothing}
-                  ${showPanel && selected ? this.#renderCall(server, selected, `${id}-tool-${toolIndex}`) : nothing}
-                </li>`;
-              })}
-          </ul>`}`;
-  }
-
-  #renderCall(server: ServerState, state: ToolCallState, id: string): TemplateResult {
-    const call = () => void this.#calls.call(server.key);
-    return html`<form
-      part="call-form"
-      class="call"
-      @submit=${(event: SubmitEvent) => {
-        event.preventDefault();
-        call();
-      }}
-    >
-      <label for="${id}-args">Arguments for ${state.toolName} (JSON object)</label>
-      <textarea
-        id="${id}-args"
-        part="arguments"
-        spellcheck="false"
-        autocomplete="off"
-        aria-describedby="${id}-hint"
-        .value=${state.argumentsText}
-        @input=${(event: InputEvent) => this.#calls.setArgumentsText(server.key, (event.target as HTMLTextAreaElement).value)}
-        @keydown=${(event: KeyboardEvent) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-            event.preventDefault();
-            call();
-          }
-        }}
-      ></textarea>
-      <p id="${id}-hint" class="hint">Ctrl+Enter (⌘+Enter on a Mac) calls the tool.</p>
-      <div class="actions">
-        <button part="call-button" class="primary" type="submit" ?disabled=${state.running || server.status !== 'ready'}>Call</button>
-        ${state.running
-          ? html`<button part="cancel-button" class="secondary" type="button" @click=${() => this.#calls.cancel(server.key)}>Cancel</button>`
-          : nothing}
-      </div>
-      <div part="result" class="result" aria-live="polite">
-        ${state.running ? renderProgress(state, id) : nothing}
-        ${state.error ? renderError(state.error, 'call-error') : nothing}
-        ${state.result ? renderResult(state.result) : nothing}
-      </div>
-    </form>`;
-  }
 }
 
-/** The name a person sees: `title`, then `annotations.title`, then `name`. */
-function toolTitle(tool: Tool): string {
-  return tool.title || tool.annotations?.title || tool.name;
-}
-
-function renderClaims(tool: Tool): TemplateResult | typeof nothing {
-  const { readOnlyHint, destructiveHint } = tool.annotations ?? {};
-  if (readOnlyHint !== true && destructiveHint !== true) return nothing;
-  const why = "The server says so; Toolgate has not verified it";
-  return html`${readOnlyHint === true
-    ? html`<span part="claim-badge" class="badge claim-read-only" title=${why} data-claim="read-only">read-only (server's claim)</span>`
-    : nothing}${destructiveHint === true
-    ? html`<span part="claim-badge" class="badge claim-destructive" title=${why} data-claim="destructive">destructive (server's claim)</span>`
-    : nothing}`;
-}
-
-function renderError(error: CodedError, part: string): TemplateResult {
-  return html`<p part=${part} class="error" data-code=${error.code ?? ''}>
-    ${error.code ? html`<code class="code">${error.code}</code>` : nothing}<span class="message">${error.message}</span>
-  </p>`;
-}
-
-function renderProgress(state: ToolCallState, id: string): TemplateResult {
-  const p = state.progress;
-  if (!p) return html`<p part="progress" class="progress muted">Calling ${state.toolName}…</p>`;
-  const total = typeof p.total === 'number' && p.total > 0 ? p.total : undefined;
-  return html`<div part="progress" class="progress">
-    ${total !== undefined
-      ? html`<progress id="${id}-progress" max=${total} .value=${Math.min(p.progress, total)} aria-label="Progress of ${state.toolName}"></progress>`
-      : nothing}
-    <span class="muted">${p.progress}${total !== undefined ? ` of ${total}` : ''}${p.message ? ` — ${p.message}` : ''}</span>
-  </div>`;
-}
-
-function renderResult(view: ResultView): TemplateResult {
-  return html`<div class="result-body ${view.isError ? 'is-error' : ''}" data-is-error=${view.isError ? 'true' : 'false'}>
-    <p class="result-label">${view.isError ? 'The tool reported an error' : 'Result'}</p>
-    ${view.parts.length === 0 ? html`<p class="notice">(no content)</p>` : view.parts.map(renderPart)}
-    ${view.structured !== undefined
-      ? html`<details>
-          <summary>Structured content</summary>
-          <pre>${view.structured}</pre>
-        </details>`
-      : nothing}
-  </div>`;
-}
-
-function renderPart(part: ResultPart): TemplateResult {
-  switch (part.kind) {
-    case 'text':
-      return html`<div class="text-block">${part.text}</div>`;
-    case 'image':
-      return html`<img src=${part.src} alt=${part.alt} />`;
-    case 'audio':
-      return html`<audio controls preload="metadata" src=${part.src} aria-label=${part.label}></audio>`;
-    case 'link':
-      // Shown as text only: the URI is the server's, and following it could leak or fetch anything.
-      return html`<p class="link">
-        Link (not opened): ${part.name} <code>${part.uri}</code>${part.mimeType ? html` <span class="muted">(${part.mimeType})</span>` : nothing}${part.description
-          ? html`<br /><span class="muted">${part.description}</span>`
-          : nothing}
-      </p>`;
-    case 'resource':
-      return html`<div class="resource">
-        <p class="muted">Resource <code>${part.uri}</code>${part.mimeType ? ` (${part.mimeType})` : ''}</p>
-        <div class="text-block">${part.text}</div>
-      </div>`;
-    case 'notice':
-      return html`<p class="notice">${part.text}</p>`;
-  }
-}
+/** `<tg-connections>` parts a host can style through `<tg-agent>` (`tg-agent::part(server-card)`). */
+const CONNECTIONS_PARTS = [
+  'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
+  'status-badge', 'trust-badge', 'error', 'gate-error', 'connect-button', 'disconnect-button', 'sign-in-button',
+  'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
+  'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result',
+].join(', ');
 
 const CHIP_STATUS: Record<ToolCallEntry['status'], string> = {
   running: 'running',
