@@ -5,6 +5,11 @@
 // Elements (importing defines them)
 export { TgAgent } from './elements/agent/tg-agent.js';
 export { TgServer } from './elements/server/tg-server.js';
+export { TgConnections, type ConnectionsManager, type ServerRegistration, type ToolPanels } from './elements/connections/tg-connections.js';
+export { checkServerUrl, type UrlCheck } from './elements/connections/server-url.js';
+export { loadSavedServers, savedServersKey, type SavedServer } from './elements/connections/saved-servers.js';
+export type { MarkdownOptions } from './markdown/render.js';
+export { loadMarkdown, type MarkdownRenderer } from './markdown/load.js';
 export {
   SERVER_ATTRIBUTES,
   declareServer,
