@@ -1,32 +1,71 @@
 import '../src/index.js';
 // Until src/index.ts exports it:
 import type { Policy } from '../src/gate/policy.js';
+import config from 'virtual:toolgate-demo-config';
 
 /**
- * The demo's policy: the JSON connection's server is trusted (its read-only tools run without a
- * card), the MessagePack connection's (same server, other host name) is listed but not trusted,
- * and `delete_note` always asks, whoever proposes it.
+ * The demo page: one `<tg-agent>` and the local demo MCP server reached twice, each connection in
+ * its own Web Worker. The URLs come from the dev server (vite.config.ts), so the demo runs on any
+ * port (`TG_DEMO_MCP_PORT`, 0 in the e2e test).
+ */
+
+const wsUrl = new URL(config.mcp.wsUrl);
+/** The same server under another host name: the policy tells the two apart by URL. */
+const msgpackUrl = `ws://localhost:${wsUrl.port}${wsUrl.pathname}`;
+
+/** The role the demo person holds; `create_note` needs `editor`, so it is hidden (see the page text). */
+const DEMO_ROLES = ['reader'];
+
+/**
+ * The demo's policy:
+ * - the JSON connection's server is trusted (its read-only tools run without a card) and its output
+ *   may go to any model;
+ * - the MessagePack connection's (same server, other host name) is listed but not trusted, so every
+ *   call asks, and its output may only go to a model labelled `local` — the person's own calls
+ *   there are withheld from any model (data-flow control);
+ * - `delete_note` always asks, whoever proposes it;
+ * - `create_note` is visible only to `editor`s.
  */
 const policy: Policy = {
   version: 1,
   servers: [
-    { url: 'ws://127.0.0.1:8787/*', trusted: true, labels: ['local'] },
-    { url: 'ws://localhost:8787/*', labels: ['local'] },
+    { url: `ws://127.0.0.1:${wsUrl.port}/*`, trusted: true, labels: ['*'] },
+    { url: `ws://localhost:${wsUrl.port}/*`, labels: ['local'] },
   ],
   tools: [{ id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' }],
+  roles: { editor: ['*/create_note'] },
 };
 
 const agent = document.querySelector('tg-agent')!;
 agent.policy = policy;
+agent.roles = DEMO_ROLES;
 
-// Optional model: ?llm=<OpenAI-compatible base URL>&model=<name> (no key: use a local server).
+for (const [name, url, msgpack] of [
+  ['Demo (JSON)', config.mcp.wsUrl, false],
+  ['Demo (MessagePack)', msgpackUrl, true],
+] as const) {
+  const server = document.createElement('tg-server');
+  server.setAttribute('name', name);
+  server.setAttribute('url', url);
+  if (msgpack) server.setAttribute('msgpack', '');
+  agent.append(server);
+}
+
+// Show the real URLs in the explanatory text.
+for (const element of document.querySelectorAll<HTMLElement>('[data-demo-url]')) {
+  const which = element.dataset.demoUrl;
+  element.textContent = which === 'json' ? config.mcp.wsUrl : which === 'msgpack' ? msgpackUrl : which === 'http' ? config.mcp.httpUrl : '';
+}
+
+// A model: TG_LLM_BASE_URL for the dev server, or ?llm=<OpenAI-compatible base URL>&model=<name>.
 const params = new URLSearchParams(location.search);
-const llm = params.get('llm');
+const llm = params.get('llm') ? { baseUrl: params.get('llm')!, model: params.get('model') ?? 'default', apiKey: undefined } : config.llm;
 if (llm) {
   const provider = document.createElement('tg-provider');
   provider.setAttribute('kind', 'openai');
-  provider.setAttribute('base-url', llm);
-  provider.setAttribute('model', params.get('model') ?? 'default');
+  provider.setAttribute('base-url', llm.baseUrl);
+  provider.setAttribute('model', llm.model);
+  if (llm.apiKey) provider.setAttribute('api-key', llm.apiKey);
   agent.prepend(provider);
 }
 

@@ -1,0 +1,96 @@
+// @ts-check
+/**
+ * Starts the demo the way `npm start` does — Vite's dev server with the repository's
+ * vite.config.ts, whose plugin starts the demo MCP server — but on free ports, and launches the
+ * system Chromium with Playwright. Used by demo.e2e.test.mjs.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { chromiumArgs } from '../../web-test-runner.config.mjs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Screenshots and the exported audit files; gitignored. */
+export const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/e2e/', import.meta.url));
+
+/**
+ * @typedef {object} RunningDemo
+ * @property {string} url the demo page
+ * @property {{ wsUrl: string, httpUrl: string, port: number }} mcp the demo MCP server, as the page is told
+ * @property {() => Promise<void>} close
+ */
+
+/** @returns {Promise<RunningDemo>} */
+export async function startDemo() {
+  // Read by the plugin when the dev server starts. A free port, chosen here rather than 0 so that
+  // the page's URLs stay right even if Vite restarted the server.
+  process.env.TG_DEMO_MCP_PORT = String(await freePort());
+  delete process.env.TG_LLM_BASE_URL;
+  const server = await createServer({
+    configFile: `${ROOT}vite.config.ts`,
+    // Ignore file changes: other work in the tree (the config, a lockfile) must not restart the
+    // server or reload the page mid-run. (`watch: null` would be dropped by Vite's config merge.)
+    server: { port: 0, strictPort: false, host: '127.0.0.1', watch: { ignored: () => true } },
+    logLevel: process.env.TG_E2E_VERBOSE ? 'info' : 'warn',
+    clearScreen: false,
+  });
+  try {
+    await server.listen();
+    const url = server.resolvedUrls?.local[0];
+    if (!url) throw new Error('the dev server reports no local URL');
+    // What the page imports; also proves the plugin started the MCP server.
+    const module = await server.ssrLoadModule('virtual:toolgate-demo-config');
+    const mcp = /** @type {{ mcp: RunningDemo['mcp'] }} */ (module.default).mcp;
+    return { url, mcp, close: () => server.close() };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+/** A port nothing listens on right now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
+}
+
+/**
+ * Saves a full-page screenshot as `<OUTPUT_DIR>/<name>.png`.
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export async function screenshot(page, name) {
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  await page.screenshot({ path: `${OUTPUT_DIR}${name}.png`, fullPage: true });
+}
+
+/**
+ * Runs `node bin/toolgate-audit.mjs verify <file>`.
+ * @param {string} file
+ * @returns {Promise<{ code: number | null, stdout: string, stderr: string }>}
+ */
+export function verifyWithCli(file) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}bin/toolgate-audit.mjs`, 'verify', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
