@@ -376,7 +376,8 @@ export function createDemoMcpServer({ onCancel } = {}) {
         return { task };
       },
       getTask: (_args, { taskId, taskStore }) => taskStore.getTask(taskId),
-      getTaskResult: (_args, { taskId, taskStore }) => taskStore.getTaskResult(taskId),
+      // The store keeps results untyped; this tool only ever stores a CallToolResult.
+      getTaskResult: async (_args, { taskId, taskStore }) => /** @type {CallToolResult} */ (await taskStore.getTaskResult(taskId)),
     },
   );
 
