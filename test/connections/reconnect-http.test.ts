@@ -5,7 +5,9 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
+import { ErrorCode } from '../../src/errors.js';
 import type { ContentBlock } from '../../src/connections/connection.js';
+import { rejection } from '../support/async.js';
 import { testEnv, uniqueTag } from '../support/env.js';
 
 const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
@@ -35,6 +37,26 @@ describe('Streamable HTTP resumption across repeated disconnects', () => {
       expect(new Set(lastEventIds.map((id) => id.split(':')[0])).size).to.equal(1);
       expect((await fromBad<{ calls: number }>('/calls', tag, { tool: 'resume' })).calls).to.equal(1);
       expect(connection.status).to.equal('ready');
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('re-initializes at most once per session expiry: a server that always answers 404 gets one new initialize, shared by concurrent calls, then TG_SESSION_EXPIRED', async () => {
+    const tag = uniqueTag('expiring');
+    const url = new URL('/expiring/mcp', badOrigin());
+    url.searchParams.set('tag', tag);
+    const connection = await McpConnection.open({ url: url.href, transport: 'http' });
+    try {
+      expect((await fromBad<{ initializes: number }>('/initializes', tag)).initializes).to.equal(1);
+      const errors = await Promise.all([1, 2, 3].map((n) => rejection(connection.callTool('echo', { text: String(n) }))));
+      for (const err of errors) expect(err.code).to.equal(ErrorCode.SESSION_EXPIRED);
+      const after = (await fromBad<{ initializes: number }>('/initializes', tag)).initializes;
+      // One re-initialize per expiry: at most one for the three concurrent calls (they may share it)…
+      expect(after).to.be.within(2, 4);
+      // …and a later call triggers at most one more, never a loop.
+      expect((await rejection(connection.listTools())).code).to.equal(ErrorCode.SESSION_EXPIRED);
+      expect((await fromBad<{ initializes: number }>('/initializes', tag)).initializes).to.equal(after + 1);
     } finally {
       await connection.close();
     }

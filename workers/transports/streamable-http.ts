@@ -64,6 +64,8 @@ export class StreamableHttpTransport implements Transport {
   readonly #retry: RetryPolicy;
   readonly #lifetime = new AbortController();
   #sessionId?: string;
+  /** The server gave a session: from then on a request without one would be refused, or worse, dropped. */
+  #sessionful = false;
   #protocolVersion?: string;
   #closed = false;
 
@@ -94,12 +96,22 @@ export class StreamableHttpTransport implements Transport {
     const requestId = 'method' in message && 'id' in message ? message.id : undefined;
     const isInitialize = 'method' in message && message.method === 'initialize';
     if (isInitialize) this.#sessionId = undefined; // a fresh initialize never carries an old session
+    else if (this.#sessionful && this.#sessionId === undefined) {
+      // The session expired (another request saw the 404): not sent; the connection re-initializes first.
+      throw new TgError(ErrorCode.SESSION_EXPIRED, 'The server ended the session; initialize again');
+    }
+    const sentSession = this.#sessionId; // what this request carried (#request reads it synchronously)
     const response = await this.#request('POST', { body, accept: 'application/json, text/event-stream' });
-    if (isInitialize) this.#sessionId = response.headers.get('mcp-session-id') ?? undefined;
+    if (isInitialize) {
+      this.#sessionId = response.headers.get('mcp-session-id') ?? undefined;
+      if (this.#sessionId !== undefined) this.#sessionful = true;
+    }
 
     if (response.status === 202) return void response.body?.cancel();
-    if (response.status === 404 && this.#sessionId !== undefined && !isInitialize) {
-      this.#sessionId = undefined;
+    // Judged by the session this request carried: with concurrent requests, the others' 404s arrive after
+    // the first cleared it (they are expiries too), or after a re-initialize set a new one (keep it).
+    if (response.status === 404 && sentSession !== undefined && !isInitialize) {
+      if (this.#sessionId === sentSession) this.#sessionId = undefined;
       void response.body?.cancel();
       throw new TgError(ErrorCode.SESSION_EXPIRED, 'The server ended the session (HTTP 404)');
     }

@@ -26,6 +26,10 @@
  *   Working sessions misbehave on the tools `junk` (a non-JSON message event before the answer) and
  *   `cut_stream` (the stream ends mid-event).
  *
+ * `POST /expiring/mcp?tag=…`: `initialize` opens a session (`Mcp-Session-Id`), and every later request
+ *   carrying a session id gets 404 (the session is always already gone); `GET /initializes?tag=…` →
+ *   `{ initializes }`, so a test can prove the client re-initializes once per failure, not in a loop.
+ *
  * Without CORS headers (a server not set up for browsers; the browser blocks what it answers):
  *   `/no-cors/mcp`  answers `initialize` (POST) and preflights (OPTIONS), both without CORS headers
  *   `/no-cors/sse`  an HTTP+SSE stream with its endpoint event, without CORS headers
@@ -90,6 +94,8 @@ export async function startMisbehavingServer() {
   const resumable = new Map();
   /** @type {Map<string, string[]>} */
   const resumes = new Map();
+  /** @type {Map<string, number>} */
+  const initializes = new Map();
   /** @param {string} tag @param {string} tool */
   const count = (tag, tool) => calls.set(`${tag}\n${tool}`, (calls.get(`${tag}\n${tool}`) ?? 0) + 1);
 
@@ -186,6 +192,22 @@ export async function startMisbehavingServer() {
     try {
       if (req.method === 'OPTIONS') return void res.writeHead(204).end();
       if (url.pathname === '/calls') return sendJson(res, 200, { calls: calls.get(`${tag}\n${url.searchParams.get('tool')}`) ?? 0 });
+      if (url.pathname === '/initializes') return sendJson(res, 200, { initializes: initializes.get(tag) ?? 0 });
+      if (url.pathname === '/expiring/mcp') {
+        if (req.method === 'DELETE') return void res.writeHead(404).end();
+        if (req.method !== 'POST') return void res.writeHead(405).end();
+        const msg = /** @type {Message} */ (await readJsonBody(req, 1 << 20));
+        if (msg.method === 'initialize') {
+          initializes.set(tag, (initializes.get(tag) ?? 0) + 1);
+          res.setHeader('mcp-session-id', randomUUID());
+          return sendJson(res, 200, initializeResult(msg, '2025-06-18'));
+        }
+        if (req.headers['mcp-session-id'] === undefined) {
+          return sendJson(res, 400, { jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Bad Request: no session' } });
+        }
+        if (msg.method === 'notifications/initialized') return void res.writeHead(202).end();
+        return sendJson(res, 404, { jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } });
+      }
       if (url.pathname === '/resumes') return sendJson(res, 200, { lastEventIds: resumes.get(tag) ?? [] });
       if (url.pathname === '/mcp' && req.method === 'GET' && typeof req.headers['last-event-id'] === 'string') {
         return resume(req.headers['last-event-id'], res, tag);
