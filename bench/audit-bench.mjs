@@ -3,6 +3,7 @@
  * Audit benchmark and fixture maker, in the system Chromium and Firefox ESR (puppeteer-core):
  *
  *   node bench/audit-bench.mjs              # records/s and viewer open time, both browsers
+ *   node bench/audit-bench.mjs --breakdown  # µs per record: hash, sign, lock, IndexedDB (--no-firefox, --no-chrome)
  *   node bench/audit-bench.mjs --fixture    # (re)writes test/cli/fixtures/audit-export*.jsonl from Chromium
  *
  * Bundles bench/audit-bench-page.ts with esbuild and serves it on 127.0.0.1 (a secure context,
@@ -62,7 +63,8 @@ try {
     await writeFile(`${dir}audit-export-tampered.jsonl`, tampered);
     console.log(`wrote ${dir}audit-export.jsonl (${text.split('\n').length - 2} records) and the tampered copy`);
   } else {
-    for (const browser of /** @type {const} */ (['chrome', 'firefox'])) {
+    const browsers = /** @type {const} */ (['chrome', 'firefox']).filter((b) => !process.argv.includes(`--no-${b}`));
+    for (const browser of browsers) {
       const b = await launch(browser);
       const page = await b.newPage();
       await page.setViewport({ width: 1200, height: 900 });

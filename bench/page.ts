@@ -1,7 +1,8 @@
 /**
  * The bench page: every workload runs here, in headless Chromium, and returns raw samples to
  * bench/run.mjs (which does the statistics). Every loop is bounded by a count and by a time.
- * Workers are inlined by run.mjs as sources (defines below) and started from Blob URLs.
+ * Workers are bundled by run.mjs and served next to the page (same origin, real URLs: a Blob URL
+ * worker has a `location` some libraries cannot parse at load, e.g. @cfworker/json-schema).
  */
 import { wrap, type Remote } from 'comlink';
 import { McpConnection } from '../src/connections/connection.js';
@@ -18,14 +19,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { FloorApi } from './floor.worker.js';
 import type { InnerApi } from './inner.worker.js';
 
-declare const WORKER_SOURCE: string;
-declare const FLOOR_WORKER_SOURCE: string;
-declare const INNER_WORKER_SOURCE: string;
-
+/** The platform-baseline workers (postMessage echo, bare worker) are one line: a Blob URL is fine. */
 const blobUrl = (source: string) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-const toolgateWorkerUrl = blobUrl(WORKER_SOURCE);
-const floorWorkerUrl = blobUrl(FLOOR_WORKER_SOURCE);
-const innerWorkerUrl = blobUrl(INNER_WORKER_SOURCE);
+const toolgateWorkerUrl = new URL('/workers/connection.js', location.href).href;
+const floorWorkerUrl = new URL('/workers/floor.js', location.href).href;
+const innerWorkerUrl = new URL('/workers/inner.js', location.href).href;
 
 export interface LoopOptions {
   warmup: number;

@@ -38,7 +38,7 @@ import {
   type UserIdentity,
 } from './record.js';
 import { redact, type RedactOptions } from './redact.js';
-import { verifyChain, type VerifyResult } from './verify.js';
+import type { VerifyResult } from './verify.js';
 
 export type FailMode = 'closed' | 'open';
 
@@ -103,6 +103,8 @@ export interface AuditLogEventMap {
 
 interface Pending {
   body: Record<string, unknown>;
+  /** Nobody waits for this commit: it may wait (`DEFER_MS`) to share a transaction. */
+  deferred: boolean;
   resolve: (record: AuditRecord) => void;
   reject: (error: unknown) => void;
 }
@@ -119,6 +121,13 @@ const encoder = new TextEncoder();
  * the BroadcastChannel and the holder lets go after its current batch.
  */
 const HOLD_MS = 200;
+
+/**
+ * How long a deferred record (`append(…, { defer: true })`, e.g. a `call-end` nobody waits for)
+ * may wait for company: the next write-ahead record usually arrives within it and both commit in
+ * one transaction, instead of the write-ahead record queueing behind a commit of its own.
+ */
+const DEFER_MS = 25;
 
 /** BroadcastChannel messages between pages of one database. */
 type ChannelMessage = { type: 'append'; from: number; to: number } | { type: 'want-lock' };
@@ -271,10 +280,11 @@ export class AuditLog extends EventTarget {
 
   /**
    * Appends one record and resolves with it once it is committed (write-ahead). Arguments are
-   * redacted first. Rejects with `TG_AUDIT_INVALID_RECORD`, `TG_STORAGE_FAILED`,
+   * redacted first. `defer`: the caller does not wait for this commit (an after-the-fact record),
+   * so it may be held up to `DEFER_MS` to share the next record's transaction; order is kept. Rejects with `TG_AUDIT_INVALID_RECORD`, `TG_STORAGE_FAILED`,
    * `TG_STORAGE_QUOTA` or `TG_AUDIT_CLOSED`; a rejected record was not written.
    */
-  append(input: AuditInput): Promise<AuditRecord> {
+  append(input: AuditInput, options: { defer?: boolean } = {}): Promise<AuditRecord> {
     try {
       this.assertWritable();
       validateInput(input);
@@ -287,7 +297,7 @@ export class AuditLog extends EventTarget {
       body['args'] = redact(body['args'], this.#options.redaction || {});
     }
     const appended = new Promise<AuditRecord>((resolve, reject) => {
-      this.#queue.push({ body, resolve, reject });
+      this.#queue.push({ body, deferred: options.defer === true, resolve, reject });
       if (!this.#draining) {
         this.#draining = true;
         // A microtask, not a timer: appends made in the same task join the first batch, and a
@@ -333,20 +343,27 @@ export class AuditLog extends EventTarget {
           for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
           return;
         }
+        // Only deferred records: give the next append a moment to join this transaction.
+        if (!this.#yieldLock && this.#queue.every((p) => p.deferred)) await this.#idle(DEFER_MS);
         await this.#commit(this.#queue.splice(0, max));
         if (this.#yieldLock) return;
       }
       if (this.#yieldLock || this.#health.state !== 'ok') return;
-      const more = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), HOLD_MS);
-        this.#wake = (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        };
-      });
-      this.#wake = undefined;
-      if (!more) return;
+      if (!(await this.#idle(HOLD_MS))) return;
     }
+  }
+
+  /** Waits up to `ms` for `#wake`: true when appends arrived, false on timeout or release. */
+  async #idle(ms: number): Promise<boolean> {
+    const more = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.#wake = (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+    });
+    this.#wake = undefined;
+    return more;
   }
 
   /** Lets an idle writer session go (or the busy one after its batch). */
@@ -574,6 +591,8 @@ export class AuditLog extends EventTarget {
   /** Verifies the stored chain: hashes, links, signatures, checkpoints. Reports the first broken link. */
   async verify(options: { trustedDevices?: readonly string[] } = {}): Promise<VerifyResult> {
     const keys = await this.publicKeys();
+    // Loaded on demand: verifying is a review action, not part of any page's first paint.
+    const { verifyChain } = await import('./verify.js');
     return verifyChain(this.records(), { keys, ...(options.trustedDevices ? { trustedDevices: options.trustedDevices } : {}) });
   }
 

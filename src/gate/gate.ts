@@ -558,7 +558,7 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === GateErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      void this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } });
+      void this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } }, { defer: true });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
     }
@@ -572,7 +572,7 @@ export class Gate extends EventTarget implements ToolGate {
       status,
       durationMs: Math.round(performance.now() - started),
       result: digestResult(result, result.isError === true),
-    });
+    }, { defer: true });
 
     // Data flow: labels, then (maybe) the person's review, then audience and redaction.
     let allowed = verdict.output !== 'withhold';
@@ -618,10 +618,15 @@ export class Gate extends EventTarget implements ToolGate {
     await this.#audit.append(input);
   }
 
-  /** Like `#record`, for records after the fact (the call already ran): a failure is reported by the log's health (`AuditLog.fail`). */
-  async #recordQuietly(input: AuditInput): Promise<void> {
+  /**
+   * Like `#record`, for records after the fact (the call already ran): a failure is reported by
+   * the log's health (`AuditLog.fail`). `defer` (a `call-end` nobody waits for): it may share the
+   * next call's write-ahead transaction instead of delaying it with a commit of its own.
+   */
+  async #recordQuietly(input: AuditInput, options: { defer?: boolean } = {}): Promise<void> {
     try {
-      await this.#record(input);
+      if (!this.#audit.writable && this.#audit.failMode === 'open' && this.#audit.health.state === 'failed') return;
+      await this.#audit.append(input, options);
     } catch {
       /* the log's `health` event reports it */
     }

@@ -91,6 +91,47 @@ describe('AuditLog', () => {
     }
   });
 
+  it('reads its own writes: a read issued after un-awaited appends sees them', async () => {
+    const log = await scope.open({ dbName: freshDbName('ryw') });
+    const appended = [log.append(callStart(1)), log.append(callStart(2), { defer: true })];
+    // Not awaited: the read itself waits for the appends made before it.
+    const read = await log.range(1, 10);
+    expect(read.map((r) => r.seq)).to.deep.equal([1, 2]);
+    expect((await Promise.all(appended)).map((r) => r.hash)).to.deep.equal(read.map((r) => r.hash));
+  });
+
+  it('commits a deferred record (alone, or in the next write-ahead record\'s transaction), in order and signed at the end', async () => {
+    const dbName = freshDbName('defer');
+    const log = await scope.open({ dbName });
+    const raw = await scope.raw(dbName);
+    // Alone: nothing else comes, it still commits (and is the signed end of its batch).
+    const alone = await log.append(callStart(1), { defer: true });
+    expect((await raw.get('audit', alone.seq))?.hash).to.equal(alone.hash);
+    expect(alone.sig).to.be.a('string');
+    // With company: a call-end nobody awaits, then the next call's write-ahead record.
+    const end = log.append(callStart(2), { defer: true });
+    const next = await log.append(callStart(3));
+    const ended = await end;
+    expect([ended.seq, next.seq]).to.deep.equal([2, 3]);
+    expect(next.prevHash).to.equal(ended.hash);
+    expect(ended.sig, 'one transaction: only its last record is signed').to.equal(undefined);
+    expect(next.sig).to.be.a('string');
+    expect(await log.verify()).to.deep.include({ ok: true, count: 3 });
+  });
+
+  it('hands the lock from a writer idling with it to another writer, and both chain on the real head', async () => {
+    const dbName = freshDbName('handover');
+    const a = await scope.open({ dbName, agent: { id: 'A' } });
+    const b = await scope.open({ dbName, agent: { id: 'B' } });
+    for (let round = 0; round < 5; round++) {
+      await a.append(callStart(round * 2));
+      await b.append(callStart(round * 2 + 1));
+    }
+    const all = await a.range(1, 100);
+    expect(all.map((r) => r.agent.id)).to.deep.equal(['A', 'B', 'A', 'B', 'A', 'B', 'A', 'B', 'A', 'B']);
+    expect(await b.verify()).to.deep.include({ ok: true, count: 10 });
+  });
+
   it('signs every record with signing: "every"', async () => {
     const log = await scope.open({ dbName: freshDbName('every'), signing: 'every' });
     const records = await Promise.all(Array.from({ length: 20 }, (_, i) => log.append(callStart(i))));
