@@ -95,6 +95,11 @@ async function run(): Promise<void> {
         ...(typeof context.client_secret === 'string' && { clientSecret: context.client_secret }),
         // The host hands machine credentials by config for the client-credentials extension (SEP-1046).
         ...(scenario.startsWith('auth/client-credentials') && { grant: 'client_credentials' as const }),
+        // SEP-990: the host hands over the person's IdP ID token and where to exchange it for an ID-JAG.
+        ...(typeof context.idp_id_token === 'string' && {
+          grant: 'id-jag' as const,
+          idJag: { idToken: context.idp_id_token, idpTokenEndpoint: String(context.idp_token_endpoint), idpClientId: String(context.idp_client_id) },
+        }),
         ...(typeof context.private_key_pem === 'string' && { clientPrivateKey: await importPkcs8(context.private_key_pem, String(context.signing_algorithm ?? 'ES256')) }),
       },
     },

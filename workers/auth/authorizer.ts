@@ -10,13 +10,14 @@
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { discover, type Discovery } from './discovery.js';
 import { asSupportsDPoP, createDPoP, fetchWithDPoP, type DPoPBinding } from './dpop.js';
+import { isIdJagOptions, requestIdJag, type IdJagOptions } from './id-jag.js';
 import { authorizationRequest, processCallback } from './pkce/authorize.js';
 import { chooseAuthMethod, register, type RegisteredClient } from './registration.js';
 import { createSafeFetch } from './safe-fetch.js';
 import { chooseScope, unionScopes } from './scopes.js';
 import { revokeTokens } from './revocation.js';
 import type { StoredAuth, TokenStore } from './token-store.js';
-import { clientCredentials, exchangeCode, refresh, type TokenSet } from './tokens.js';
+import { clientCredentials, exchangeCode, jwtBearer, refresh, type TokenSet } from './tokens.js';
 import { parseWwwAuthenticate, type BearerChallenge } from './www-authenticate.js';
 
 export const MAX_ATTEMPTS = 3;
@@ -40,7 +41,12 @@ export interface OAuthOptions {
    * `client_credentials` (SEP-1046): no person, no popup; needs `clientId` and `clientSecret` (a
    * machine credential the host hands over by config). Default `authorization_code`.
    */
-  grant?: 'authorization_code' | 'client_credentials';
+  grant?: 'authorization_code' | 'client_credentials' | 'id-jag';
+  /**
+   * For `grant: 'id-jag'` (SEP-990 enterprise-managed authorization): the person's IdP ID token and the
+   * IdP's token endpoint; with `clientId`/`clientSecret` for the AS. See workers/auth/id-jag.ts.
+   */
+  idJag?: IdJagOptions;
   /** For `client_credentials` with `private_key_jwt`: a non-extractable signing key (ES256/RS256…). */
   clientPrivateKey?: CryptoKey;
   /**
@@ -297,6 +303,23 @@ export class Authorizer {
         `Gave up after ${MAX_ATTEMPTS} authorization attempts for ${scope ? `scope "${scope}"` : 'this server'}`,
         { data: { issuer: as.issuer, scope, attempts } },
       );
+    }
+    if (this.#oauth.grant === 'id-jag') {
+      const { clientId, clientSecret, idJag } = this.#oauth;
+      if (!clientId || !isIdJagOptions(idJag)) {
+        throw new TgError(ErrorCode.AUTH_REGISTRATION_FAILED, 'The id-jag grant needs oauth.clientId and oauth.idJag (idToken, idpTokenEndpoint, idpClientId)');
+      }
+      const registered: RegisteredClient =
+        clientSecret !== undefined
+          ? { client: { client_id: clientId }, auth: chooseAuthMethod(as, true), secret: clientSecret, how: 'pre-registered' }
+          : { client: { client_id: clientId }, auth: 'none', how: 'pre-registered' };
+      this.#clients.set(as.issuer, registered);
+      this.#attempts.set(key, attempts + 1);
+      const assertion = await requestIdJag(idJag, { issuer: as.issuer, resource, ...(scope && { scope }) }, { fetch: this.#safeFetch, development });
+      this.#tokens = await jwtBearer(as, registered, assertion, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }), ...(await this.#dpopFor(as)) });
+      this.#scope = scope;
+      this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? scope) !== undefined && { scope: this.#tokens.scope ?? scope }) });
+      return;
     }
     if (this.#oauth.grant === 'client_credentials') {
       const { clientId, clientSecret, clientPrivateKey } = this.#oauth;

@@ -7,6 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { withNonceRetry, type DPoPBinding } from './dpop.js';
+import { JWT_BEARER_GRANT } from './id-jag.js';
 import { clientAuth, type RegisteredClient } from './registration.js';
 import type { PendingAuthorization } from './pkce/authorize.js';
 
@@ -113,5 +114,23 @@ export async function clientCredentials(
     });
   } catch (cause) {
     throw tokenError(cause, 'The client_credentials request');
+  }
+}
+
+/** The jwt-bearer grant (RFC 7523) with an ID-JAG assertion (SEP-990), authenticated as the AS's client. */
+export async function jwtBearer(
+  as: oauth.AuthorizationServer,
+  registered: RegisteredClient,
+  assertion: string,
+  options: TokenRequestOptions & { resource: string; scope?: string },
+): Promise<TokenSet> {
+  try {
+    const parameters: Record<string, string> = { assertion, resource: options.resource, ...(options.scope && { scope: options.scope }) };
+    return await withNonceRetry(options.dpop, async () => {
+      const response = await oauth.genericTokenEndpointRequest(as, registered.client, clientAuth(registered), JWT_BEARER_GRANT, parameters, requestOptions(options));
+      return toTokenSet(await oauth.processGenericTokenEndpointResponse(as, registered.client, response));
+    });
+  } catch (cause) {
+    throw tokenError(cause, 'The jwt-bearer request');
   }
 }
