@@ -47,7 +47,7 @@ import {
 // Transports and the 2026 client load on demand: a WebSocket connection never pays for HTTP code (or
 // the other way round), which keeps an idle worker's heap and the first chunk small.
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transports/transport.js';
-import { Authorizer } from './auth/authorizer.js';
+import type { Authorizer } from './auth/authorizer.js';
 import { httpFormOf, ticketSubprotocol } from './auth/ws-ticket.js';
 // Plaintext ws:// and http:// are acceptable to loopback hosts only: that traffic never leaves the machine.
 import { isLoopback } from './auth/safe-fetch.js';
@@ -188,6 +188,8 @@ export class Connection implements ConnectionApi {
       if (kind === 'http' || (kind === 'websocket' && config.oauth)) {
         const oauth = config.oauth ?? {};
         const persist = config.oauth !== undefined && oauth.persist !== false && oauth.grant !== 'client_credentials';
+        // Loaded on demand: an idle WebSocket worker without OAuth never holds oauth4webapi.
+        const { Authorizer } = await import('./auth/authorizer.js');
         this.#auth = new Authorizer({
           // A WebSocket server's OAuth resource is its http(s) form (auth/ws-ticket.ts).
           serverUrl: kind === 'websocket' ? httpFormOf(config.url) : config.url,
@@ -319,6 +321,7 @@ export class Connection implements ConnectionApi {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
       ...(onElicit && { capabilities: { elicitation: ELICITATION_MODES } }),
       onLog: (message) => void this.#emit({ type: 'log', ...message }),
+      onResourceUpdated: (update) => void this.#emit({ type: 'resource-updated', ...update }),
       ...(protocolVersion !== undefined && { protocolVersion }),
       // 2024-11-05 is the HTTP+SSE era: accepted there only (its servers answer `initialize` with it).
       ...(kind === 'sse' && { acceptedVersions: [...SUPPORTED_PROTOCOL_VERSIONS, HTTP_SSE_VERSION] }),
@@ -432,6 +435,17 @@ export class Connection implements ConnectionApi {
       throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, 'The server does not offer completions (no completions capability)');
     }
     return this.#withSession((client) => client.complete(ref, argument, context));
+  }
+
+  /** `resources/subscribe` (legacy servers with `resources.subscribe`): changes arrive as `resource-updated` events. */
+  subscribeResource(uri: string): Promise<void> {
+    if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
+    return this.#withSession((client) => client.subscribeResource(uri));
+  }
+
+  unsubscribeResource(uri: string): Promise<void> {
+    if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
+    return this.#withSession((client) => client.unsubscribeResource(uri));
   }
 
   /** Server log messages at `level` and above, as `log` events (legacy: `logging/setLevel`; modern: per-request `_meta`). */
