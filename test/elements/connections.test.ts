@@ -57,7 +57,7 @@ async function addByKeyboard(el: TgAgent, url: string, options: { transport?: st
     const box = part<HTMLInputElement>(el, 'msgpack-toggle')!;
     expect(box.disabled, 'MessagePack offered for WebSocket').to.equal(false);
     box.focus();
-    await sendKeys({ press: 'Space' });
+    await sendKeys({ press: ' ' });
     input.focus();
   }
   await sendKeys({ press: 'Enter' });

@@ -70,9 +70,14 @@ const rolesConverter = {
  * @csspart base - The wrapper around everything.
  * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
  * @csspart audit-banner - Shown when the audit log failed (calls are refused).
- * @csspart connections - The server cards.
+ * @csspart connections - The `<tg-connections>` manager. Its parts are exported through `<tg-agent>`
+ *   (`tg-agent::part(server-card)`); the main ones follow, the rest are listed on `<tg-connections>`.
  * @csspart empty - The message shown when no server is configured.
- * @csspart server-card - One server: name, URL, status, tools.
+ * @csspart add-form - The form that adds a server (URL, transport, MessagePack).
+ * @csspart consent - The prompt before using a server the policy's allow-list does not name.
+ * @csspart server-card - One server: name, URL, status, trust, actions, tools.
+ * @csspart trust-badge - `trusted` or `untrusted`, from the policy.
+ * @csspart pin-badge - A tool's pin state: `pinned`, `always allowed` or `quarantined`.
  * @csspart status-badge - The status of a connection: `connecting`, `ready`, `closed` or `failed`.
  * @csspart error - A connection error (code and message).
  * @csspart tool-list - The list of a server's tools.
@@ -117,10 +122,10 @@ const rolesConverter = {
  * @cssproperty --tg-color-border - Borders.
  * @cssproperty --tg-color-accent - Primary buttons, focus rings, the selected tool.
  * @cssproperty --tg-color-accent-fg - Text on the accent colour.
- * @cssproperty --tg-color-ok - `ready` and read-only badges (text).
- * @cssproperty --tg-color-ok-bg - `ready` and read-only badges (background).
- * @cssproperty --tg-color-warn - `connecting` badge (text).
- * @cssproperty --tg-color-warn-bg - `connecting` badge (background).
+ * @cssproperty --tg-color-ok - `ready`, trusted, pinned and read-only badges (text).
+ * @cssproperty --tg-color-ok-bg - `ready`, trusted, pinned and read-only badges (background).
+ * @cssproperty --tg-color-warn - `connecting` and quarantined badges, the consent prompt (text).
+ * @cssproperty --tg-color-warn-bg - `connecting` and quarantined badges, the consent prompt (background).
  * @cssproperty --tg-color-error - Errors and destructive badges (text).
  * @cssproperty --tg-color-error-bg - Errors and destructive badges (background).
  */
@@ -511,7 +516,7 @@ export class TgAgent extends LitElement {
 
 /** `<tg-connections>` parts a host can style through `<tg-agent>` (`tg-agent::part(server-card)`). */
 const CONNECTIONS_PARTS = [
-  'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
+  'empty', 'progress', 'call-error', 'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
   'status-badge', 'trust-badge', 'error', 'gate-error', 'connect-button', 'disconnect-button', 'sign-in-button',
   'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
   'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result',

@@ -1,26 +1,12 @@
 import { css } from 'lit';
+import { themeTokens } from '../shared/theme.styles.js';
 
-/** Public `--tg-*` properties feed private `--_*` ones (same scheme as `<tg-agent>`). WCAG AA defaults. */
-export const styles = css`
+/** The shared `--tg-*` theme (light and dark), then the card. WCAG AA defaults. */
+export const styles = [
+  themeTokens,
+  css`
   :host {
-    --_font: var(--tg-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_mono: var(--tg-mono-font-family, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
     --_size: var(--tg-font-size, 0.875rem);
-    --_radius: var(--tg-radius, 0.5rem);
-    --_gap: var(--tg-space, 0.75rem);
-    --_bg: var(--tg-color-bg, #ffffff);
-    --_fg: var(--tg-color-fg, #1f2328);
-    --_muted: var(--tg-color-muted, #57606a);
-    --_surface: var(--tg-color-surface, #f6f8fa);
-    --_border: var(--tg-color-border, #d0d7de);
-    --_accent: var(--tg-color-accent, #0550ae);
-    --_accent-fg: var(--tg-color-accent-fg, #ffffff);
-    --_warn: var(--tg-color-warn, #7d4e00);
-    --_warn-bg: var(--tg-color-warn-bg, #fff8c5);
-    --_error: var(--tg-color-error, #a40e26);
-    --_error-bg: var(--tg-color-error-bg, #ffebe9);
-    --_ok: var(--tg-color-ok, #116329);
-    --_ok-bg: var(--tg-color-ok-bg, #dafbe1);
 
     display: block;
     box-sizing: border-box;
@@ -29,23 +15,6 @@ export const styles = css`
     font-family: var(--_font);
     font-size: var(--_size);
     line-height: 1.4;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_bg: var(--tg-color-bg, #0d1117);
-      --_fg: var(--tg-color-fg, #e6edf3);
-      --_muted: var(--tg-color-muted, #9198a1);
-      --_surface: var(--tg-color-surface, #161b22);
-      --_border: var(--tg-color-border, #3d444d);
-      --_accent: var(--tg-color-accent, #4493f8);
-      --_accent-fg: var(--tg-color-accent-fg, #0d1117);
-      --_warn: var(--tg-color-warn, #e3b341);
-      --_warn-bg: var(--tg-color-warn-bg, #2e2400);
-      --_error: var(--tg-color-error, #ff7b72);
-      --_error-bg: var(--tg-color-error-bg, #2d1216);
-      --_ok: var(--tg-color-ok, #3fb950);
-      --_ok-bg: var(--tg-color-ok-bg, #0f2a17);
-    }
   }
   .card {
     display: flex;
@@ -194,4 +163,5 @@ export const styles = css`
     clip: rect(0 0 0 0);
     white-space: nowrap;
   }
-`;
+`,
+];
