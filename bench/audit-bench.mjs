@@ -3,6 +3,7 @@
  * Audit benchmark and fixture maker, in the system Chromium and Firefox ESR (puppeteer-core):
  *
  *   node bench/audit-bench.mjs              # records/s and viewer open time, both browsers
+ *   node bench/audit-bench.mjs --viewer N   # only the viewer on N records
  *   node bench/audit-bench.mjs --breakdown  # µs per record: hash, sign, lock, IndexedDB (--no-firefox, --no-chrome)
  *   node bench/audit-bench.mjs --fixture    # (re)writes test/cli/fixtures/audit-export*.jsonl from Chromium
  *
@@ -36,8 +37,8 @@ const url = `http://127.0.0.1:${typeof address === 'object' && address ? address
 /** @param {'chrome' | 'firefox'} browser */
 async function launch(browser) {
   return browser === 'chrome'
-    ? puppeteer.launch({ browser: 'chrome', executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] })
-    : puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true });
+    ? puppeteer.launch({ browser: 'chrome', executablePath: '/usr/bin/chromium', headless: true, protocolTimeout: 600_000, args: ['--no-sandbox', '--disable-gpu'] })
+    : puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, protocolTimeout: 600_000 });
 }
 
 try {
@@ -76,8 +77,10 @@ try {
         await b.close();
         continue;
       }
-      const appends = await page.evaluate(() => /** @type {any} */ (window).auditBench());
-      const viewer = await page.evaluate(() => /** @type {any} */ (window).viewerOpen(100000));
+      const only = process.argv.indexOf('--viewer');
+      const records = only > 0 ? Number(process.argv[only + 1]) : 100000;
+      const appends = only > 0 ? undefined : await page.evaluate(() => /** @type {any} */ (window).auditBench());
+      const viewer = await page.evaluate((n) => /** @type {any} */ (window).viewerOpen(n), records);
       console.log(browser, JSON.stringify({ appends, viewer }, (_, v) => (typeof v === 'number' ? Math.round(v) : v)));
       await b.close();
     }
