@@ -107,6 +107,79 @@ async function assertNoHorizontalScroll(page) {
 }
 
 /**
+ * Adds the demo server's Streamable HTTP endpoint through the connections panel: URL, transport,
+ * Add server; the policy does not list that URL, so the person consents first. Ends when its card
+ * says `ready`.
+ * @param {import('playwright-core').Page} page
+ * @param {(step: string, subject: import('playwright-core').Locator) => Promise<void>} shot
+ */
+async function addHttpServer(page, shot) {
+  const form = page.getByRole('form', { name: 'Add a server' });
+  await form.getByRole('textbox', { name: 'Server URL' }).fill(demo.mcp.httpUrl);
+  await form.getByRole('combobox', { name: 'Transport' }).selectOption({ label: 'Streamable HTTP' });
+  await shot('01b-add-server-form', form);
+  await form.getByRole('button', { name: 'Add server' }).click();
+  const consent = page.getByRole('alertdialog', { name: 'Use a server your policy does not list?' });
+  await consent.getByRole('button', { name: 'Use this server' }).click();
+  const card = page.getByRole('region', { name: demo.mcp.httpUrl, exact: true });
+  await card.getByText('ready', { exact: true }).waitFor();
+  // Its tools are offered too, in a third group of the picker.
+  await toolPicker(page).locator('optgroup').nth(2).locator('option', { hasText: '(search_notes)' }).waitFor({ state: 'attached' });
+  await shot('01c-server-added', card);
+}
+
+/**
+ * What has the keyboard focus, through shadow roots.
+ * @param {import('playwright-core').Page} page
+ */
+function focused(page) {
+  return page.evaluate(() => {
+    let element = document.activeElement;
+    while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+    const control = /** @type {HTMLInputElement | null} */ (element);
+    return {
+      tag: element?.localName ?? '',
+      part: element?.getAttribute('part') ?? '',
+      text: element?.textContent?.trim() ?? '',
+      id: element?.id ?? '',
+      value: typeof control?.value === 'string' ? control.value : '',
+    };
+  });
+}
+
+/**
+ * Presses Tab until the focused element matches, at most `limit` times.
+ * @param {import('playwright-core').Page} page
+ * @param {(f: Awaited<ReturnType<typeof focused>>) => boolean} match
+ * @param {string} what for the failure message
+ */
+async function tabTo(page, match, what, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (match(await focused(page))) return;
+  }
+  assert.fail(`Tab never reached ${what}`);
+}
+
+/**
+ * With the keyboard only: focus the tool picker, move to `toolValue`, fill the `id` field, submit.
+ * @param {import('playwright-core').Page} page
+ * @param {string} toolValue
+ * @param {string} id
+ */
+async function keyboardRunDelete(page, toolValue, id) {
+  await tabTo(page, (f) => f.part === 'tool-picker', 'the tool picker');
+  for (let i = 0; i < 80 && (await focused(page)).value !== toolValue; i++) {
+    await page.keyboard.press('ArrowDown');
+  }
+  assert.equal((await focused(page)).value, toolValue, 'the arrow keys did not reach delete_note');
+  await tabTo(page, (f) => f.tag === 'input' && f.id.endsWith('id'), 'the id field', 10);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(id);
+  await page.keyboard.press('Enter');
+}
+
+/**
  * The whole approval flow with the mouse: read-only call without a card, delete_note denied and
  * then allowed, the audit log verified and exported, the export checked by the Node verifier.
  * @param {import('playwright-core').Page} page
@@ -114,12 +187,17 @@ async function assertNoHorizontalScroll(page) {
  * @param {(step: string) => Promise<void>} check run after every step (e.g. the 360 px check)
  */
 async function approvalFlow(page, prefix, check) {
-  const shot = async (/** @type {string} */ step) => {
+  let last = Date.now();
+  const shot = async (/** @type {string} */ step, /** @type {import('playwright-core').Locator} */ subject) => {
     await check(step);
-    await screenshot(page, `${prefix}-${step}`);
+    const t = Date.now();
+    await screenshot(page, `${prefix}-${step}`, subject);
+    if (process.env.TG_E2E_VERBOSE) console.error(`${prefix}-${step}: step ${t - last} ms, screenshot ${Date.now() - t} ms`);
+    last = Date.now();
   };
   await waitForServers(page);
-  await shot('01-connected');
+  await shot('01-connected', toolForm(page));
+  await addHttpServer(page, shot);
 
   // A read-only tool of the trusted server: runs at once, no card.
   const searchId = await jsonTool(page, 'search_notes');
@@ -128,7 +206,7 @@ async function approvalFlow(page, prefix, check) {
   await search.getByRole('status').filter({ hasText: 'done' }).waitFor();
   await search.getByText('Trip to Lisbon').first().waitFor();
   assert.equal(await approvalCard(page).count(), 0, 'a read-only call of a trusted server must not ask');
-  await shot('02-read-only-result');
+  await shot('02-read-only-result', search);
 
   // delete_note asks; Deny refuses it.
   const deleteId = await jsonTool(page, 'delete_note');
@@ -136,7 +214,7 @@ async function approvalFlow(page, prefix, check) {
   const card = approvalCard(page);
   await card.waitFor();
   assert.match((await card.getByRole('heading', { level: 2 }).textContent()) ?? '', /delete_note/);
-  await shot('03-approval-card');
+  await shot('03-approval-card', card);
   await card.getByRole('button', { name: 'Deny' }).click();
   const denied = chips(page, deleteId).last();
   await denied.getByRole('status').filter({ hasText: 'refused' }).waitFor();
@@ -151,7 +229,7 @@ async function approvalFlow(page, prefix, check) {
   await records.scrollIntoViewIfNeeded();
   const denialRow = records.getByRole('row').filter({ has: page.getByRole('cell', { name: 'delete_note', exact: true }) }).filter({ has: page.getByRole('cell', { name: 'deny', exact: true }) });
   await denialRow.first().waitFor();
-  await shot('04-denial-in-audit-log');
+  await shot('04-denial-in-audit-log', records);
 
   // Again; Allow once runs it and the result is shown.
   await runTool(page, 'delete_note', 'id', 'note-2');
@@ -160,12 +238,12 @@ async function approvalFlow(page, prefix, check) {
   const allowed = chips(page, deleteId).last();
   await allowed.getByRole('status').filter({ hasText: 'done' }).waitFor();
   await allowed.getByText('Deleted note-2: Grocery list').waitFor();
-  await shot('05-allowed-result');
+  await shot('05-allowed-result', allowed);
 
   // Verify, then Export: the download is a JSONL file the Node verifier accepts.
   await page.getByRole('button', { name: 'Verify', exact: true }).click();
   await page.getByRole('status').filter({ hasText: /^\s*Chain verified: .* intact\.\s*$/ }).waitFor();
-  await shot('06-verified');
+  await shot('06-verified', page.getByRole('button', { name: 'Verify', exact: true }));
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
   assert.match(download.suggestedFilename(), /^toolgate-audit-.*\.jsonl$/);
   const file = `${OUTPUT_DIR}${prefix}-audit.jsonl`;
@@ -175,11 +253,11 @@ async function approvalFlow(page, prefix, check) {
   assert.ok(lines.some((line) => line.includes('"deny"') && line.includes('delete_note')), 'the export holds the denial');
   const verdict = await verifyWithCli(file);
   assert.equal(verdict.code, 0, `toolgate-audit verify failed:\n${verdict.stdout}${verdict.stderr}`);
-  await shot('07-exported');
+  await shot('07-exported', page.getByRole('button', { name: 'Export', exact: true }));
 }
 
 describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
-  test('desktop: read-only call, deny, allow, audit verify and export', async () => {
+  test('desktop: add a server, read-only call, deny, allow, audit verify and export', async () => {
     const { context, page, errors } = await openDemo({ width: 1280, height: 900 });
     try {
       await approvalFlow(page, 'desktop', async () => {});
@@ -199,6 +277,43 @@ describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
       assert.deepEqual(errors, []);
     } catch (error) {
       await screenshot(page, 'phone-failure').catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+  test('keyboard only: the approval flow with Tab, arrows, Enter and Space', async () => {
+    const { context, page, errors } = await openDemo({ width: 1280, height: 900 });
+    try {
+      await waitForServers(page);
+      const deleteId = await jsonTool(page, 'delete_note');
+      await keyboardRunDelete(page, deleteId, 'note-4');
+      // The card takes the focus, so the person is where the question is.
+      const card = approvalCard(page);
+      await card.waitFor();
+      await page.waitForFunction(() => {
+        let element = document.activeElement;
+        while (element?.shadowRoot?.activeElement) element = element.shadowRoot.activeElement;
+        return element?.getAttribute('part') === 'approval-card';
+      });
+      await screenshot(page, 'keyboard-01-card-focused', card);
+      await tabTo(page, (f) => f.part === 'deny-button', 'Deny', 20);
+      await page.keyboard.press('Enter');
+      await chips(page, deleteId).last().getByRole('status').filter({ hasText: 'refused' }).waitFor();
+      await card.waitFor({ state: 'detached' });
+      await screenshot(page, 'keyboard-02-denied', chips(page, deleteId).last());
+
+      await keyboardRunDelete(page, deleteId, 'note-4');
+      await card.waitFor();
+      await tabTo(page, (f) => f.part === 'allow-once-button', 'Allow once', 20);
+      await page.keyboard.press('Space');
+      const allowed = chips(page, deleteId).last();
+      await allowed.getByRole('status').filter({ hasText: 'done' }).waitFor();
+      await allowed.getByText('Deleted note-4: Book recommendations').waitFor();
+      await screenshot(page, 'keyboard-03-allowed', allowed);
+      assert.deepEqual(errors, []);
+    } catch (error) {
+      await screenshot(page, 'keyboard-failure').catch(() => {});
       throw error;
     } finally {
       await context.close();

@@ -69,13 +69,16 @@ export async function launchChromium() {
 }
 
 /**
- * Saves a full-page screenshot as `<OUTPUT_DIR>/<name>.png`.
+ * Saves a screenshot of the viewport as `<OUTPUT_DIR>/<name>.png`, with `subject` scrolled into
+ * view when given. (Full-page shots of the tall demo take seconds each on a busy machine.)
  * @param {import('playwright-core').Page} page
  * @param {string} name
+ * @param {import('playwright-core').Locator} [subject]
  */
-export async function screenshot(page, name) {
+export async function screenshot(page, name, subject) {
   await mkdir(OUTPUT_DIR, { recursive: true });
-  await page.screenshot({ path: `${OUTPUT_DIR}${name}.png`, fullPage: true });
+  if (subject) await subject.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${OUTPUT_DIR}${name}.png` });
 }
 
 /**
