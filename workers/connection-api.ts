@@ -118,7 +118,9 @@ export type ConnectionEvent =
   /** The server says the out-of-band interaction of an accepted URL elicitation is done. */
   | { type: 'elicitation-complete'; elicitationId: string }
   /** A tool call running as a task changed state (`callId` is the call's, when it has one). */
-  | { type: 'task-status'; tool: string; callId?: string; task: TaskState };
+  | { type: 'task-status'; tool: string; callId?: string; task: TaskState }
+  /** A resource subscribed to with `subscribeResource` changed; read it again. */
+  | { type: 'resource-updated'; uri: string; title?: string };
 
 export interface ConnectionInfo {
   /** `modern` = stateless 2026-07-28 requests; `legacy` = `initialize` handshake (and session). */
@@ -204,6 +206,13 @@ export interface ConnectionApi {
    * request's stream. Needs the server's `logging` capability, else `TG_UNSUPPORTED_FEATURE`.
    */
   setLogLevel(level: LogLevel): Promise<void>;
+  /**
+   * `resources/subscribe`: changes to `uri` arrive as `resource-updated` events. Legacy servers with
+   * the `resources.subscribe` capability (else `TG_UNSUPPORTED_FEATURE`); a new session (after a
+   * reconnect or session expiry) starts without subscriptions.
+   */
+  subscribeResource(uri: string): Promise<void>;
+  unsubscribeResource(uri: string): Promise<void>;
   /**
    * Cancels a call started with `callId`: legacy servers get `notifications/cancelled`; on modern
    * HTTP the call's response stream is closed, which is the cancellation.

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { assertToolsPaginated, paginateToolsList } from './paginate-tools.mjs';
 import { renderChartPng } from './png.mjs';
@@ -67,13 +68,17 @@ export function createDemoMcpServer({ onCancel } = {}) {
   const mcpServer = new McpServer(
     { name: 'toolgate-demo', version: '0.1.0' },
     {
-      capabilities: { logging: {}, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
+      capabilities: { logging: {}, resources: { subscribe: true }, tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } },
       taskStore: new InMemoryTaskStore(),
     },
   );
   paginateToolsList(mcpServer, TOOLS_PAGE_SIZE);
   const notes = seedNotes();
   let nextNoteNumber = notes.length + 1;
+  /** Resource URIs this session subscribed to (resources/subscribe). */
+  const subscribed = new Set();
+  mcpServer.server.setRequestHandler(SubscribeRequestSchema, ({ params }) => (subscribed.add(params.uri), {}));
+  mcpServer.server.setRequestHandler(UnsubscribeRequestSchema, ({ params }) => (subscribed.delete(params.uri), {}));
 
   mcpServer.registerTool(
     'search_notes',
@@ -348,6 +353,8 @@ export function createDemoMcpServer({ onCancel } = {}) {
       });
       if (answer.action !== 'accept' || typeof answer.content?.title !== 'string') return text(`kept "${note.title}" (${answer.action})`);
       note.title = answer.content.title;
+      // The index lists titles: tell subscribers it changed.
+      if (subscribed.has('notes://index')) await mcpServer.server.sendResourceUpdated({ uri: 'notes://index' });
       return text(`Retitled ${id}: ${note.title}`);
     },
   );

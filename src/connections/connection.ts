@@ -109,6 +109,8 @@ export interface ConnectionEventMap {
   'elicitation-complete': CustomEvent<{ elicitationId: string }>;
   /** A tool call running as a task changed state. */
   'task-status': CustomEvent<{ tool: string; task: TaskState }>;
+  /** A resource subscribed to with `subscribeResource()` changed: read it again. */
+  'resource-updated': CustomEvent<{ uri: string; title?: string }>;
 }
 
 /** Typed listeners for the events above (declaration merging keeps EventTarget's own overloads). */
@@ -240,6 +242,17 @@ export class McpConnection extends EventTarget {
     return this.#guard(this.#api.complete(ref, argument, context));
   }
 
+  /** Subscribes to changes of a resource (legacy servers with `resources.subscribe`): `resource-updated` events. */
+  subscribeResource(uri: string): Promise<void> {
+    if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
+    return this.#guard(this.#api.subscribeResource(uri));
+  }
+
+  unsubscribeResource(uri: string): Promise<void> {
+    if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
+    return this.#guard(this.#api.unsubscribeResource(uri));
+  }
+
   /** Asks the server for log messages at `level` and above; they arrive as `log` events. */
   setLogLevel(level: LogLevel): Promise<void> {
     return this.#guard(this.#api.setLogLevel(level));
@@ -312,6 +325,9 @@ export class McpConnection extends EventTarget {
       }
       case 'elicitation-complete':
         this.dispatchEvent(new CustomEvent('elicitation-complete', { detail: { elicitationId: event.elicitationId } }));
+        return;
+      case 'resource-updated':
+        this.dispatchEvent(new CustomEvent('resource-updated', { detail: event.title === undefined ? { uri: event.uri } : { uri: event.uri, title: event.title } }));
         return;
       case 'task-status': {
         const listener = event.callId === undefined ? undefined : this.#taskListeners.get(event.callId);

@@ -9,7 +9,7 @@ import { McpConnection, type ElicitationHandler, type ElicitationRequest, type L
 import { ErrorCode } from '../../src/errors.js';
 import type { ContentBlock } from '../../workers/connection-api.js';
 import { rejection, waitFor } from '../support/async.js';
-import { taggedHttpUrl, taggedWsUrl, uniqueTag } from '../support/env.js';
+import { taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
 
 const open: McpConnection[] = [];
 async function connect(onElicit?: ElicitationHandler, url = taggedWsUrl(uniqueTag())) {
@@ -186,5 +186,32 @@ describe('Tasks against a real server (SDK experimental tasks)', () => {
     const err = await rejection(call);
     expect(err.code).to.equal(ErrorCode.CANCELLED);
     expect(textOf((await connection.callTool('echo', { text: 'after task' })).content)).to.equal('after task');
+  });
+});
+
+describe('Resource subscriptions against a real server (legacy)', () => {
+  it('delivers resources/updated for a subscribed URI as a resource-updated event, and stops after unsubscribe', async () => {
+    const connection = await connect(async () => ({ action: 'accept', content: { title: `Renamed ${Math.random().toFixed(4)}` } }));
+    expect(connection.info?.capabilities.resources?.subscribe).to.equal(true);
+    const updates: string[] = [];
+    connection.addEventListener('resource-updated', (e) => updates.push(e.detail.uri));
+    await connection.subscribeResource('notes://index');
+    await connection.callTool('retitle_note', { id: 'note-2' });
+    await waitFor(() => (updates.length > 0 ? true : undefined), 'a resource-updated event');
+    expect(updates).to.deep.equal(['notes://index']);
+    const index = await connection.readResource('notes://index');
+    expect(JSON.stringify(index.contents)).to.contain('Renamed');
+    await connection.unsubscribeResource('notes://index');
+    await connection.callTool('retitle_note', { id: 'note-3' });
+    await connection.callTool('echo', { text: 'barrier' }); // the server's notification, had there been one, came before this answer
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(updates).to.have.length(1);
+  });
+
+  it('refuses a subscription the server does not offer with TG_UNSUPPORTED_FEATURE', async () => {
+    const connection = await McpConnection.open({ url: (testEnv() as unknown as { sdkJsonUrl: string }).sdkJsonUrl });
+    open.push(connection);
+    if (connection.info?.capabilities.resources?.subscribe === true) throw new Error('the SDK test server now offers subscriptions: pick another');
+    expect((await rejection(connection.subscribeResource('file:///x'))).code).to.equal(ErrorCode.UNSUPPORTED_FEATURE);
   });
 });

@@ -39,10 +39,14 @@ import {
   type Prompt,
   type ReadResourceResult,
   type Resource,
+  type ResourceUpdate,
   type Tool,
 } from './wire.js';
 
 export { MAX_LIST_PAGES } from './pagination.js';
+
+/** Resource subscriptions one connection may hold (each is server-side state). */
+export const MAX_SUBSCRIPTIONS = 256;
 
 export interface McpClientOptions {
   clientInfo: Implementation;
@@ -56,6 +60,8 @@ export interface McpClientOptions {
   onVersionNegotiated?: (version: string) => void;
   /** The full, re-listed tool set after `notifications/tools/list_changed`. */
   onToolsChanged?: (tools: Tool[]) => void;
+  /** A subscribed resource changed (updates for URIs not subscribed to are ignored). */
+  onResourceUpdated?: (update: ResourceUpdate) => void;
   /** Checked `notifications/message` from the server. */
   onLog?: (message: LogMessage) => void;
   /** Non-fatal problems, e.g. a tool definition that was dropped. */
@@ -72,6 +78,8 @@ export class McpClient implements McpSession {
   readonly #outputs = new OutputSchemas();
   /** Tools that may or must run as tasks, from the latest listing. */
   readonly #taskSupport = new Map<string, 'optional' | 'required'>();
+  /** Resource URIs subscribed to in this session; updates for any other URI are dropped. */
+  readonly #subscriptions = new Set<string>();
   /** Running tasks, by id, fed by `notifications/tasks/status`. */
   readonly #tasks = new Map<string, TaskWatch>();
 
@@ -80,6 +88,12 @@ export class McpClient implements McpSession {
     this.#options = options;
     rpc.setNotificationHandler(Method.TOOLS_LIST_CHANGED, () => this.#relist());
     handleLogMessages(rpc, options.onLog, options.onproblem);
+    rpc.setNotificationHandler(Method.RESOURCES_UPDATED, (params) => {
+      const uri = params?.uri;
+      if (typeof uri !== 'string' || !this.#subscriptions.has(uri)) return;
+      const title = params?.title;
+      this.#options.onResourceUpdated?.(typeof title === 'string' ? { uri, title: title.slice(0, 1000) } : { uri });
+    });
     rpc.setNotificationHandler(Method.TASKS_STATUS, (params) => {
       const task = parseTask(params);
       if (typeof task !== 'string') this.#tasks.get(task.taskId)?.notify(task);
@@ -114,6 +128,7 @@ export class McpClient implements McpSession {
     this.#options.onVersionNegotiated?.(result.protocolVersion);
     await this.#rpc.notify(Method.INITIALIZED);
     this.#session = result;
+    this.#subscriptions.clear(); // a new session has none
     return result;
   }
 
@@ -158,6 +173,28 @@ export class McpClient implements McpSession {
   async complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options: RequestOptions = {}): Promise<Completion> {
     this.#requireSession();
     return parseCompleteResult(await this.#rpc.request(Method.COMPLETE, completeParams(ref, argument, context), options));
+  }
+
+  /**
+   * `resources/subscribe`: `onResourceUpdated` then hears about changes to `uri`. Needs the server's
+   * `resources.subscribe` capability. A new session (re-initialize) starts with none.
+   */
+  async subscribeResource(uri: string, options: RequestOptions = {}): Promise<void> {
+    this.#requireSession();
+    if (this.#session?.capabilities.resources?.subscribe !== true) {
+      throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, 'The server does not offer resource subscriptions (resources.subscribe)');
+    }
+    if (!this.#subscriptions.has(uri) && this.#subscriptions.size >= MAX_SUBSCRIPTIONS) {
+      throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, `At most ${MAX_SUBSCRIPTIONS} resource subscriptions per connection`);
+    }
+    await this.#rpc.request(Method.RESOURCES_SUBSCRIBE, { uri }, options);
+    this.#subscriptions.add(uri);
+  }
+
+  async unsubscribeResource(uri: string, options: RequestOptions = {}): Promise<void> {
+    this.#requireSession();
+    if (!this.#subscriptions.delete(uri)) return;
+    await this.#rpc.request(Method.RESOURCES_UNSUBSCRIBE, { uri }, options);
   }
 
   /** `logging/setLevel`: the server sends messages at this level and above for the rest of the session. */

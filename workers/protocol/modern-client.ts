@@ -192,6 +192,13 @@ export class ModernClient implements McpSession {
     return parseCompleteResult(await this.request(Method.COMPLETE, completeParams(ref, argument, context), options));
   }
 
+  /** 2026-07-28 replaced `resources/subscribe` with `subscriptions/listen` filters, which this client does not open for resources yet. */
+  async subscribeResource(): Promise<void> {
+    throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, 'Resource subscriptions over 2026-07-28 (subscriptions/listen) are not supported yet');
+  }
+
+  async unsubscribeResource(): Promise<void> {}
+
   /**
    * There is no `logging/setLevel` in 2026-07-28: the level is sent in the `_meta` of every later
    * request, and the server logs only on that request's own stream (server/utilities/logging.mdx).

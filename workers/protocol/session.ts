@@ -38,6 +38,9 @@ export interface McpSession {
   listPrompts(options?: RequestOptions): Promise<Prompt[]>;
   getPrompt(name: string, args?: Record<string, string>, options?: RequestOptions): Promise<GetPromptResult>;
   complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options?: RequestOptions): Promise<Completion>;
+  /** `resources/subscribe` (legacy; needs the server's `resources.subscribe` capability). */
+  subscribeResource(uri: string, options?: RequestOptions): Promise<void>;
+  unsubscribeResource(uri: string, options?: RequestOptions): Promise<void>;
   /** Legacy: `logging/setLevel` now; modern: the level rides on every later request's `_meta`. */
   setLogLevel(level: LogLevel, options?: RequestOptions): Promise<void>;
 }

@@ -157,6 +157,9 @@ export const Method = {
   TASKS_RESULT: 'tasks/result',
   TASKS_CANCEL: 'tasks/cancel',
   TASKS_STATUS: 'notifications/tasks/status',
+  RESOURCES_SUBSCRIBE: 'resources/subscribe',
+  RESOURCES_UNSUBSCRIBE: 'resources/unsubscribe',
+  RESOURCES_UPDATED: 'notifications/resources/updated',
 } as const;
 
 /** The requests whose result may be an `InputRequiredResult` (basic/patterns/mrtr.mdx §Supported Requests). */
@@ -344,6 +347,12 @@ export interface Completion {
 /** Syslog severities (RFC 5424), least severe first. */
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A subscribed resource changed (`notifications/resources/updated`): read it again to see how. */
+export interface ResourceUpdate {
+  uri: string;
+  title?: string;
+}
 
 /** A checked `notifications/message`; `data` is untrusted JSON, cut down if it was too large. */
 export interface LogMessage {
