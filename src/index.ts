@@ -10,6 +10,17 @@ export { checkServerUrl, type UrlCheck } from './elements/connections/server-url
 export { loadSavedServers, savedServersKey, type SavedServer } from './elements/connections/saved-servers.js';
 export type { MarkdownOptions } from './markdown/render.js';
 export { loadMarkdown, type MarkdownRenderer } from './markdown/load.js';
+// Framework typings (React JSX, Vue GlobalComponents, Svelte svelteHTML); importing the types applies them
+export type {
+  ToolgateElementProps,
+  TgAgentProps,
+  TgServerProps,
+  TgProviderProps,
+  TgConnectionsProps,
+  TgApprovalProps,
+  TgAuditLogProps,
+  TgManualFormProps,
+} from './framework-types.js';
 export {
   SERVER_ATTRIBUTES,
   declareServer,

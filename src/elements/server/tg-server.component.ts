@@ -28,10 +28,10 @@ export class TgServer extends LitElement {
     requestTimeoutMs: { type: Number, reflect: true, attribute: 'request-timeout-ms' },
   };
 
-  /** The server's WebSocket URL: `wss://…`, or `ws://` to a loopback host. */
+  /** The server's URL: `wss://…` or `https://…`, or `ws://`/`http://` to a loopback host. */
   declare url: string | undefined;
-  /** Only `websocket` for now (the default). */
-  declare transport: 'websocket' | undefined;
+  /** `auto` (the default: WebSocket for `ws(s):`, else Streamable HTTP with a legacy SSE fallback), `websocket`, `http` or `sse`. */
+  declare transport: 'auto' | 'websocket' | 'http' | 'sse' | undefined;
   /** Offer the MessagePack subprotocol; the server decides. */
   declare msgpack: boolean | undefined;
   /** A label shown instead of the URL. */
