@@ -7,7 +7,7 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ContentBlock } from '../../src/connections/connection.js';
-import { rejection } from '../support/async.js';
+import { rejection, waitFor } from '../support/async.js';
 import { testEnv, uniqueTag } from '../support/env.js';
 
 const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
@@ -57,6 +57,32 @@ describe('Streamable HTTP resumption across repeated disconnects', () => {
       // …and a later call triggers at most one more, never a loop.
       expect((await rejection(connection.listTools())).code).to.equal(ErrorCode.SESSION_EXPIRED);
       expect((await fromBad<{ initializes: number }>('/initializes', tag)).initializes).to.equal(after + 1);
+    } finally {
+      await connection.close();
+    }
+  });
+});
+
+describe('Reconnection over HTTP+SSE', () => {
+  it('after a reconnect the tools are listed again and tools-changed fires because the list changed', async () => {
+    const tag = uniqueTag('grows');
+    const url = new URL('/sse/grows', badOrigin());
+    url.searchParams.set('tag', tag);
+    const connection = await McpConnection.open({ url: url.href, reconnect: { baseDelayMs: 50, maxDelayMs: 100, maxAttempts: 3 } });
+    try {
+      expect(connection.info?.transport).to.equal('sse');
+      expect((await connection.listTools()).map((t) => t.name)).to.include('extra_1');
+      const changed = new Promise<string[]>((resolve) =>
+        connection.addEventListener('tools-changed', (event) => resolve(event.detail.tools.map((t) => t.name)), { once: true }),
+      );
+      const statuses: string[] = [];
+      connection.addEventListener('status', (event) => statuses.push(event.detail.status));
+      expect((await rejection(connection.callTool('cut_stream', {}))).code).to.equal(ErrorCode.CONNECTION_CLOSED);
+      const names = await changed;
+      expect(names).to.include('extra_2').and.not.include('extra_1');
+      expect(connection.tools.map((t) => t.name)).to.deep.equal(names);
+      await waitFor(() => (connection.status === 'ready' ? true : undefined), 'ready');
+      expect(statuses).to.deep.equal(['reconnecting', 'ready']);
     } finally {
       await connection.close();
     }

@@ -23,6 +23,8 @@
  *   ok             endpoint event, then a working server
  *   cross-origin   the endpoint event names another origin
  *   no-endpoint    the stream opens and never names an endpoint
+ *   grows          like ok, but each new stream for a tag lists one more tool (`extra_1`, `extra_2`, …),
+ *                  as a server redeployed between a drop and the reconnection would
  *   Working sessions misbehave on the tools `junk` (a non-JSON message event before the answer) and
  *   `cut_stream` (the stream ends mid-event).
  *
@@ -96,6 +98,11 @@ export async function startMisbehavingServer() {
   const resumes = new Map();
   /** @type {Map<string, number>} */
   const initializes = new Map();
+  /** Tool lists of `grows` sessions, by session; how many `grows` streams each tag opened. */
+  /** @type {Map<string, object[]>} */
+  const sessionTools = new Map();
+  /** @type {Map<string, number>} */
+  const generations = new Map();
   /** @param {string} tag @param {string} tool */
   const count = (tag, tool) => calls.set(`${tag}\n${tool}`, (calls.get(`${tag}\n${tool}`) ?? 0) + 1);
 
@@ -149,12 +156,12 @@ export async function startMisbehavingServer() {
 
   /**
    * HTTP+SSE answers, written to the session's stream.
-   * @param {Message} msg @param {ServerResponse} stream @param {string} tag
+   * @param {Message} msg @param {ServerResponse} stream @param {string} tag @param {object[]} tools
    */
-  function answerSse(msg, stream, tag) {
+  function answerSse(msg, stream, tag, tools) {
     if (msg.id === undefined || msg.id === null) return;
     if (msg.method === 'initialize') return void stream.write(sseEvent(initializeResult(msg, '2024-11-05')));
-    if (msg.method === 'tools/list') return void stream.write(sseEvent({ jsonrpc: '2.0', id: msg.id, result: { tools: TOOLS } }));
+    if (msg.method === 'tools/list') return void stream.write(sseEvent({ jsonrpc: '2.0', id: msg.id, result: { tools } }));
     if (msg.method !== 'tools/call') {
       return void stream.write(sseEvent({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } }));
     }
@@ -225,7 +232,12 @@ export async function startMisbehavingServer() {
         if (kind === 'no-endpoint') return void res.write(': nothing to see here\n\n');
         const session = randomUUID();
         sseSessions.set(session, res);
-        res.on('close', () => sseSessions.delete(session));
+        if (kind === 'grows') {
+          const generation = (generations.get(tag) ?? 0) + 1;
+          generations.set(tag, generation);
+          sessionTools.set(session, [...TOOLS, { ...TOOLS[0], name: `extra_${generation}` }]);
+        }
+        res.on('close', () => (sseSessions.delete(session), sessionTools.delete(session)));
         return void res.write(`event: endpoint\ndata: /sse-messages?session=${session}&tag=${encodeURIComponent(tag)}\n\n`);
       }
       if (url.pathname === '/sse-messages' && req.method === 'POST') {
@@ -233,7 +245,7 @@ export async function startMisbehavingServer() {
         if (!stream) return void res.writeHead(404).end();
         const msg = /** @type {Message} */ (await readJsonBody(req, 1 << 20));
         res.writeHead(202).end('Accepted');
-        return answerSse(msg, stream, tag);
+        return answerSse(msg, stream, tag, sessionTools.get(url.searchParams.get('session') ?? '') ?? TOOLS);
       }
       sendJson(res, 404, { error: 'not found' });
     } catch (err) {
