@@ -12,10 +12,16 @@ export interface OidcEnv {
   protectedOrigin: string;
 }
 
+/** This browser's own AS + protected server pair (the browsers run at once; see services/oidc.mjs). */
 export function oidcEnv(): OidcEnv {
-  const env = (window as unknown as { __TG_TEST_ENV__?: Partial<OidcEnv> }).__TG_TEST_ENV__;
-  if (!env?.oidcIssuer || !env.protectedHttpUrl || !env.protectedWsUrl || !env.protectedOrigin) throw new Error('OIDC test services missing (test/support/services/oidc.mjs)');
-  return env as OidcEnv;
+  const env = (window as unknown as { __TG_TEST_ENV__?: Record<string, string | undefined> }).__TG_TEST_ENV__ ?? {};
+  const suffix = navigator.userAgent.includes('Firefox') ? 'Firefox' : '';
+  const pick = (key: keyof OidcEnv) => {
+    const value = env[`${key}${suffix}`];
+    if (!value) throw new Error(`OIDC test services missing ${key}${suffix} (test/support/services/oidc.mjs)`);
+    return value;
+  };
+  return { oidcIssuer: pick('oidcIssuer'), protectedHttpUrl: pick('protectedHttpUrl'), protectedWsUrl: pick('protectedWsUrl'), protectedOrigin: pick('protectedOrigin') };
 }
 
 export const redirectUri = (): string => new URL('/public/oauth-callback.html', location.origin).href;
