@@ -1,8 +1,27 @@
-// Reports the URL this page landed on (the authorization response) to the page that opened the flow:
-// to the opener (same origin only) and on the same-origin BroadcastChannel 'mcp-oauth' (COOP may have
-// cut the opener). The worker validates iss, state and the code; this page only relays. Then it closes.
+// The authorization response lands here. Two flows:
+// - Redirect fallback (popups were blocked): this tab carries a mark in sessionStorage with the same
+//   state. Keep the callback URL for the app (sessionStorage 'tg-oauth-callback'), then return to the
+//   app, where the connection's new worker validates iss and state and exchanges the code.
+// - Popup: report the URL to the opener (same origin only) and on the same-origin BroadcastChannel
+//   'mcp-oauth' (COOP may have cut the opener), then close.
+// This page only relays; it never sees a verifier or a token.
 (function () {
   var params = new URLSearchParams(location.search);
+  var mark = null;
+  try {
+    mark = JSON.parse(sessionStorage.getItem('tg-oauth-redirect') || 'null');
+  } catch (e) {}
+  if (mark && mark.state && mark.state === params.get('state')) {
+    var back = null;
+    try {
+      back = new URL(mark.returnTo);
+    } catch (e) {}
+    sessionStorage.removeItem('tg-oauth-redirect');
+    sessionStorage.setItem('tg-oauth-callback', JSON.stringify({ url: location.href, server: mark.server }));
+    // Only back into this app: a mark naming another origin is ignored.
+    location.replace(back && back.origin === location.origin ? back.href : '/');
+    return;
+  }
   var message = {
     type: 'mcp-oauth-callback',
     url: location.href,

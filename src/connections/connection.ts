@@ -7,6 +7,7 @@ import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import '../../workers/shared/transfer-handlers.js';
 import { deserializeError } from '../../workers/shared/transfer-handlers.js';
 import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
+import { takeRedirectCallback } from './oauth-redirect.js';
 import type {
   AuthorizeHandler,
   CallToolResult,
@@ -150,6 +151,9 @@ export class McpConnection extends EventTarget {
 
   /** Starts a worker and connects it. Rejects with the worker's coded error. */
   static async open(config: ConnectionConfig, options: OpenOptions = {}): Promise<McpConnection> {
+    // Back from a full-page OAuth redirect for this server: the new worker finishes that flow.
+    const returned = config.oauth && config.oauth.callbackUrl === undefined ? takeRedirectCallback(config.url) : undefined;
+    if (returned !== undefined) config = { ...config, oauth: { ...config.oauth, callbackUrl: returned } };
     const connection = new McpConnection(config, (options.createWorker ?? createConnectionWorker)());
     try {
       await connection.#start(options.onElicit, options.onAuthorize);

@@ -12,6 +12,7 @@ import { discover, type Discovery } from './discovery.js';
 import { asSupportsDPoP, createDPoP, fetchWithDPoP, type DPoPBinding } from './dpop.js';
 import { isIdJagOptions, requestIdJag, type IdJagOptions } from './id-jag.js';
 import { authorizationRequest, processCallback } from './pkce/authorize.js';
+import { clientRecord, pendingDatabase, rememberPending, resumePending, takePending } from './pkce/pending-store.js';
 import { chooseAuthMethod, register, type RegisteredClient } from './registration.js';
 import { createSafeFetch } from './safe-fetch.js';
 import { chooseScope, unionScopes } from './scopes.js';
@@ -56,6 +57,12 @@ export interface OAuthOptions {
   persist?: boolean;
   /** The IndexedDB database for `persist`. Default `toolgate-auth`. */
   database?: string;
+  /**
+   * Redirect fallback: the callback URL the page came back with after a full-page authorization
+   * (`takeRedirectCallback()` in src/connections/oauth-redirect.ts). The worker finishes the flow an
+   * earlier worker started, with the verifier it kept in IndexedDB (workers/auth/pkce/pending-store.ts).
+   */
+  callbackUrl?: string;
 }
 
 /** Asks the page to send the person to the authorization URL; resolves with the callback URL. */
@@ -96,6 +103,9 @@ export class Authorizer {
   readonly #attempts = new Map<string, number>();
   #discovery?: Discovery;
   #tokens?: TokenSet;
+  /** `oauth.callbackUrl` is answered once. */
+  #resumed?: Promise<void>;
+  #callbackUsed = false;
   /** The DPoP key of this connection (non-extractable), made when an AS first advertises DPoP. */
   #dpop?: DPoPBinding;
   #scope?: string;
@@ -336,6 +346,24 @@ export class Authorizer {
       this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? scope) !== undefined && { scope: this.#tokens.scope ?? scope }) });
       return;
     }
+    const returned = this.#oauth.callbackUrl;
+    if (returned !== undefined && !this.#callbackUsed) {
+      // Back from a full-page redirect: finish the flow a previous worker started (its verifier is in
+      // IndexedDB). Once: a failure is rethrown to every later attempt (era detection retries) rather
+      // than quietly starting another flow the page did not ask for.
+      this.#resumed ??= (async () => {
+        const resumed = await resumePending(pendingDatabase(this.#oauth.database), this.#serverUrl, as.issuer, returned);
+        this.#clients.set(as.issuer, resumed.registered);
+        const params = processCallback(as, resumed.registered.client, resumed.pending, returned);
+        this.#tokens = await exchangeCode(as, resumed.registered, resumed.pending, params, { fetch: this.#safeFetch, development, ...(await this.#dpopFor(as)) });
+        this.#scope = resumed.pending.scope;
+        await this.#save();
+        this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? this.#scope) !== undefined && { scope: this.#tokens.scope ?? this.#scope }) });
+      })();
+      await this.#resumed;
+      this.#callbackUsed = true;
+      return;
+    }
     const redirectUri = this.#oauth.redirectUri;
     if (!this.#onAuthorize || !redirectUri) {
       throw new TgError(ErrorCode.AUTH_REQUIRED, `${new URL(this.#serverUrl).host} requires authorization, and the page offers none (onAuthorize, oauth.redirectUri)`, {
@@ -361,7 +389,10 @@ export class Authorizer {
     this.#attempts.set(key, attempts + 1);
     const pending = await authorizationRequest(as, registered.client, { redirectUri, resource, development, ...(scope && { scope }) });
     this.#onAuthRequired?.({ issuer: as.issuer, resource, ...(scope && { scope }) });
-    const callbackUrl = await this.#onAuthorize(pending.url);
+    // Kept worker-side before the page may navigate away (redirect fallback); removed once answered here.
+    const pendingDb = this.#oauth.persist === false ? undefined : pendingDatabase(this.#oauth.database);
+    if (pendingDb) await rememberPending(pendingDb, { server: this.#serverUrl, pending, client: clientRecord(registered) });
+    const callbackUrl = await this.#onAuthorize(pending.url).finally(() => pendingDb && void takePending(pendingDb, pending.state));
     if (typeof callbackUrl !== 'string') throw new TgError(ErrorCode.AUTH_CANCELLED, 'The page returned no callback URL');
     const params = processCallback(as, registered.client, pending, callbackUrl);
     const tokens = await exchangeCode(as, registered, pending, params, { fetch: this.#safeFetch, development, ...(await this.#dpopFor(as)) });
