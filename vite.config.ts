@@ -31,13 +31,13 @@ function demoMcpServer(): Plugin {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`TG_DEMO_MCP_PORT must be 0..65535, got ${process.env.TG_DEMO_MCP_PORT}`);
       // @ts-expect-error -- plain ESM JavaScript, type-checked by tsconfig.node.json
       const { startDemoServer } = (await import('./demo/server/server.mjs')) as {
-        startDemoServer(options: { port: number }): Promise<{ port: number; wsUrl: string; httpUrl: string; close(): Promise<void> }>;
+        startDemoServer(options: { port: number; changingTool: boolean }): Promise<{ port: number; wsUrl: string; httpUrl: string; close(): Promise<void> }>;
       };
       // A restart (config change, `r`) builds the new server before closing the old one: free the
       // port first. The registry is global because a config change re-imports this module.
       const registry = globalThis as { [RUNNING_DEMO]?: () => Promise<void> };
       await registry[RUNNING_DEMO]?.();
-      const demo = await startDemoServer({ port });
+      const demo = await startDemoServer({ port, changingTool: true });
       let closed: Promise<void> | undefined;
       const close = () => (closed ??= demo.close());
       registry[RUNNING_DEMO] = close;

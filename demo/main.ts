@@ -24,6 +24,7 @@ const DEMO_ROLES = ['reader'];
  *   call asks, and its output may only go to a model labelled `local` — the person's own calls
  *   there are withheld from any model (data-flow control);
  * - `delete_note` always asks, whoever proposes it;
+ * - `simulate_tool_change` (the demo's control for the quarantine scene) is allowed outright;
  * - `create_note` is visible only to `editor`s.
  */
 const policy: Policy = {
@@ -32,7 +33,10 @@ const policy: Policy = {
     { url: `ws://127.0.0.1:${wsUrl.port}/*`, trusted: true, labels: ['*'] },
     { url: `ws://localhost:${wsUrl.port}/*`, labels: ['local'] },
   ],
-  tools: [{ id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' }],
+  tools: [
+    { id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' },
+    { id: 'demo-control', server: '*', tool: 'simulate_tool_change', action: 'allow' },
+  ],
   roles: { editor: ['*/create_note'] },
 };
 
@@ -68,6 +72,44 @@ if (llm) {
   if (llm.apiKey) provider.setAttribute('api-key', llm.apiKey);
   agent.prepend(provider);
 }
+
+// The scenes of the page (index.html): quarantine, role-hidden tools, data-flow withholding.
+
+/** Runs the demo control on the trusted JSON connection: daily_tip gets a new description. */
+document.querySelector('#simulate-change')?.addEventListener('click', () => {
+  const control = agent.gate?.tools({ kind: 'person' }).find((t) => t.serverUrl === config.mcp.wsUrl && t.tool.name === 'simulate_tool_change');
+  if (control) void agent.runTool(control.id, { changed: true });
+});
+
+/** Tools the servers offer that the gate hides from this person (roles). */
+function renderHiddenTools(): void {
+  const list = document.querySelector('#hidden-tools');
+  const gate = agent.gate;
+  if (!list || !gate) return;
+  const visible = gate.tools({ kind: 'person' });
+  const registered = new Set(visible.map((t) => t.serverUrl));
+  const shown = new Set(visible.map((t) => `${t.serverUrl} ${t.tool.name}`));
+  const hidden = agent.connections
+    .filter((s) => s.status === 'ready' && registered.has(s.spec.url))
+    .flatMap((s) => s.tools.filter((t) => !shown.has(`${s.spec.url} ${t.name}`)).map((t) => `${t.name} on ${s.spec.name ?? s.spec.url}`));
+  list.replaceChildren(
+    ...(hidden.length > 0 ? hidden : ['(none yet: waiting for the servers)']).map((text) => Object.assign(document.createElement('li'), { textContent: text })),
+  );
+}
+void agent.ready.then(() => {
+  agent.gate?.addEventListener('change', renderHiddenTools);
+  renderHiddenTools();
+});
+document.addEventListener('tg-connection-status', renderHiddenTools);
+
+/** Results the data-flow policy kept from the model (the person still sees them in full). */
+document.addEventListener('tg-tool-call', (event) => {
+  const { entry, phase } = event.detail;
+  if (phase !== 'end' || !entry.outcome || !('withheld' in entry.outcome) || !entry.outcome.withheld) return;
+  const item = document.createElement('li');
+  item.textContent = `${entry.toolId}: shown to you, withheld from any model`;
+  document.querySelector('#withheld')?.append(item);
+});
 
 // Log what a host page would watch.
 document.addEventListener('tg-connection-status', (event) => {

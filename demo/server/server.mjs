@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { readJsonBody, sendJson, setCors } from './http-util.mjs';
 import { createResourceGuard } from './oauth/resource-guard.mjs';
+import { registerChangingTool } from './changing-tool.mjs';
 import { createDemoMcpServer } from './mcp-server.mjs';
 import { createStreamableHttpEndpoint } from './streamable-http.mjs';
 import { handleTestHook, TaggedConnections } from './test-hooks.mjs';
@@ -27,6 +28,8 @@ import { CLOSE_SERVER_ERROR, DEFAULT_MAX_FRAME_BYTES, selectSubprotocol, WebSock
  * @property {boolean} [msgpack] accept the `mcp.msgpack` subprotocol; default true
  * @property {number} [maxFrameBytes] largest accepted WebSocket message; default 4 MiB
  * @property {DemoOAuthOptions} [oauth] protect `/mcp` with OAuth (see oauth/resource-guard.mjs)
+ * @property {boolean} [changingTool] add `daily_tip` and `simulate_tool_change` (changing-tool.mjs),
+ *   the demo page's quarantine scene; default false
  * @property {(error: Error, context: { tag: string | undefined }) => void} [onError] errors of
  *   connections (bad frames, send failures), e.g. for logging; they never close the server
  */
@@ -50,7 +53,7 @@ function calledTools(body) {
  * @param {DemoServerOptions} [options]
  * @returns {Promise<DemoServer>}
  */
-export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks = false, msgpack = true, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, oauth, onError } = {}) {
+export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks = false, msgpack = true, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, oauth, changingTool = false, onError } = {}) {
   const connections = new TaggedConnections();
   /** Set once listening (the resource URL names the port). @type {import('./oauth/resource-guard.mjs').ResourceGuard | undefined} */
   let guard;
@@ -58,6 +61,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
   /** @param {string | undefined} tag */
   const newMcpServer = (tag) => {
     const server = createDemoMcpServer({ onCancel: (record) => connections.recordCancellation(tag, record) });
+    if (changingTool) registerChangingTool(server);
     server.server.onerror = (error) => {
       connections.recordError(tag, error);
       onError?.(error, { tag });

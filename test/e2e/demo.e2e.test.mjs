@@ -319,4 +319,47 @@ describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
       await context.close();
     }
   });
+  test('the scenes: a changed tool is quarantined, a role-hidden tool, a result withheld from models', async () => {
+    const { context, page, errors } = await openDemo({ width: 1280, height: 900 });
+    try {
+      await waitForServers(page);
+      // Role: create_note is offered by the servers but not to this person.
+      const hidden = page.getByRole('region', { name: 'A tool hidden by role' });
+      await hidden.getByRole('listitem').filter({ hasText: 'create_note on Demo (JSON)' }).waitFor();
+      assert.equal(await toolPicker(page).locator('option', { hasText: '(create_note)' }).count(), 0, 'create_note must not be offered');
+      await screenshot(page, 'scenes-01-role-hidden', hidden);
+
+      // Quarantine: the definition changes under the client; the gate marks the tool.
+      const tip = toolPicker(page).locator('optgroup').first().locator('option', { hasText: '(daily_tip)' });
+      assert.doesNotMatch((await tip.textContent()) ?? '', /changed/);
+      await page.getByRole('button', { name: 'Simulate a changed tool', exact: true }).click();
+      await toolPicker(page).locator('optgroup').first().locator('option', { hasText: /\(daily_tip\).*changed, needs approval/ }).waitFor({ state: 'attached' });
+      await toolPicker(page).selectOption(await jsonTool(page, 'daily_tip'));
+      await toolForm(page).getByRole('button', { name: 'Run' }).click();
+      const card = approvalCard(page);
+      await card.getByRole('heading', { name: 'The tool’s definition changed since it was approved' }).waitFor();
+      assert.match((await card.textContent()) ?? '', /delete_note for every note/);
+      await screenshot(page, 'scenes-02-quarantine-diff', card);
+      await card.getByRole('button', { name: 'Deny' }).click();
+      await card.waitFor({ state: 'detached' });
+
+      // Data flow: a call on the MessagePack connection (untrusted: it asks) is withheld from models.
+      const echo = await toolPicker(page).locator('optgroup').nth(1).locator('option', { hasText: '(echo)' }).getAttribute('value');
+      assert.ok(echo);
+      await toolPicker(page).selectOption(echo);
+      await toolForm(page).getByRole('textbox', { name: 'text', exact: true }).fill('hello');
+      await toolForm(page).getByRole('button', { name: 'Run' }).click();
+      await card.getByRole('button', { name: 'Allow once' }).click();
+      await chips(page, echo).last().getByRole('status').filter({ hasText: 'done' }).waitFor();
+      const flow = page.getByRole('region', { name: 'Data flow: results withheld from models' });
+      await flow.getByRole('listitem').filter({ hasText: `${echo}: shown to you, withheld from any model` }).waitFor();
+      await screenshot(page, 'scenes-03-withheld', flow);
+      assert.deepEqual(errors, []);
+    } catch (error) {
+      await screenshot(page, 'scenes-failure').catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
 });
