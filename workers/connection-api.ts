@@ -86,6 +86,11 @@ export interface ConnectionConfig {
    */
   oauth?: OAuthOptions;
   /**
+   * Keep the era detected for this origin in IndexedDB (`toolgate-eras`, 7 days), so a later worker
+   * skips the probe; a remembered era that fails is forgotten and the server probed again. Default false.
+   */
+  persistEra?: boolean;
+  /**
    * After an unexpected drop of the WebSocket or HTTP+SSE stream, reconnect (and re-initialize) with
    * bounded exponential backoff and full jitter. Default on (500 ms base, 30 s cap, 6 attempts); `false`
    * fails the connection at the first drop.

@@ -220,6 +220,9 @@ export class Connection implements ConnectionApi {
    * If a remembered era fails, it is forgotten and the server probed once more.
    */
   async #connectHttp(config: ConnectionConfig, pinned: EraDecision | undefined, onElicit?: ElicitationHandler): Promise<ConnectionInfo> {
+    // The era learnt by an earlier worker, from IndexedDB (loaded on demand, like the transports).
+    const eras = pinned || config.persistEra !== true ? undefined : await import('./protocol/era-store.js');
+    await eras?.hydrateEra(config.url);
     const remembered = pinned ? undefined : rememberedEra(config.url);
     if (remembered) {
       const decision: EraDecision =
@@ -231,6 +234,7 @@ export class Connection implements ConnectionApi {
       } catch (err) {
         if (!DOUBT_ERA.has(errorCode(err))) throw err;
         forgetEra(config.url);
+        void eras?.dropEra(config.url);
         await this.#discardAttempt();
       }
     }
@@ -245,7 +249,11 @@ export class Connection implements ConnectionApi {
         ...(config.maxFrameBytes !== undefined && { maxBytes: config.maxFrameBytes }),
       }));
     const info = await this.#connectWith(config, decision, onElicit);
-    if (!pinned) rememberEra(config.url, info.protocolEra, info.protocolVersion, info.transport === 'sse' ? 'sse' : undefined);
+    if (!pinned) {
+      const learnt = { era: info.protocolEra, version: info.protocolVersion, ...(info.transport === 'sse' && { transport: 'sse' as const }) };
+      rememberEra(config.url, learnt.era, learnt.version, learnt.transport);
+      void eras?.persistEra(config.url, learnt);
+    }
     return info;
   }
 
