@@ -76,6 +76,11 @@ export function authorizeInPopup(authorizationUrl: string, options: PopupOptions
     if (channel) channel.onmessage = (event: MessageEvent) => accept(event.data);
     const timer = setTimeout(() => {
       done();
+      try {
+        popup.close(); // no blank or stale sign-in window left behind
+      } catch {
+        // a COOP-severed handle may refuse
+      }
       reject(new TgError(ErrorCode.AUTH_CANCELLED, 'No authorization callback arrived in time'));
     }, options.timeoutMs ?? 5 * 60_000);
   });

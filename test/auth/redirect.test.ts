@@ -7,7 +7,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { createConnectionWorker, McpConnection } from '../../src/connections/connection.js';
-import { authorizeByRedirect, REDIRECT_CALLBACK_KEY, REDIRECT_MARK_KEY, takeRedirectCallback } from '../../src/connections/oauth-redirect.js';
+import { authorizeByRedirect, authorizeWithFallback, REDIRECT_CALLBACK_KEY, REDIRECT_MARK_KEY, takeRedirectCallback } from '../../src/connections/oauth-redirect.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import { rejection, waitFor } from '../support/async.js';
 import { uniqueTag } from '../support/env.js';
@@ -152,5 +152,26 @@ describe('auth: redirect fallback', function () {
     } finally {
       deleteDatabases(database);
     }
+  });
+
+  it('falls back to the redirect when the popup is blocked, and never navigates to an unsafe URL', async () => {
+    const server = 'https://mcp.example/mcp';
+    const url = 'https://as.example/authorize?state=s-1&client_id=c';
+    const opened = window.open;
+    const navigated: string[] = [];
+    window.open = () => null; // what a popup blocker does
+    try {
+      void authorizeWithFallback(url, { server, returnTo: '/', navigate: (target) => navigated.push(target) });
+    } finally {
+      window.open = opened;
+    }
+    expect(navigated).to.deep.equal([url]);
+    expect(JSON.parse(sessionStorage.getItem(REDIRECT_MARK_KEY) ?? '{}')).to.deep.equal({ state: 's-1', server, returnTo: new URL('/', location.href).href });
+    sessionStorage.removeItem(REDIRECT_MARK_KEY);
+
+    const error = await rejection(authorizeByRedirect('javascript:alert(1)', { server, navigate: (target) => navigated.push(target) }));
+    expect(error.code).to.equal(ErrorCode.AUTH_UNSAFE_URL);
+    expect(navigated).to.have.length(1);
+    expect(sessionStorage.getItem(REDIRECT_MARK_KEY)).to.equal(null);
   });
 });

@@ -22,6 +22,7 @@ import '../connections/tg-connections.js';
 import type { ConnectionsManager } from '../connections/tg-connections.component.js';
 import { loadSavedServers, storeSavedServers, type SavedServer } from '../connections/saved-servers.js';
 import { authorizeInPopup } from '../../connections/oauth-popup.js';
+import { authorizeWithFallback } from '../../connections/oauth-redirect.js';
 import { ToolCallController } from './tool-call.controller.js';
 import { MarkdownView } from './markdown-view.js';
 import { styles } from './tg-agent.styles.js';
@@ -241,7 +242,14 @@ export class TgAgent extends LitElement {
     },
     connect: (key) => this.#connections.connectServer(key),
     disconnect: (key) => void this.#connections.disconnectServer(key),
-    signIn: (key, popup) => this.#connections.connectServer(key, { authorize: (url) => authorizeInPopup(url, { popup }) }),
+    signIn: (key, popup) => {
+      // The popup was opened in the click; when it was blocked (null), the full-page redirect takes over
+      // and the reloaded page resumes the flow (src/connections/oauth-redirect.ts).
+      const server = this.#connections.get(key)?.spec.url;
+      this.#connections.connectServer(key, {
+        authorize: (url) => (server ? authorizeWithFallback(url, { ...(popup && { popup }), server }) : authorizeInPopup(url, { popup })),
+      });
+    },
     consent: (key) => {
       const server = this.#connections.get(key);
       if (!server) return;
