@@ -164,6 +164,23 @@ export class ConnectionsController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /**
+   * Signs out of one server (the worker drops and, when it can, revokes its tokens) and closes it;
+   * connecting again needs a new sign-in.
+   */
+  async signOutServer(key: string): Promise<void> {
+    const entry = this.#entries.find((e) => e.key === key);
+    const connection = entry?.connection as (ConnectionLike & { signOut?: () => Promise<unknown> }) | undefined;
+    if (!entry) return;
+    entry.authorize = undefined;
+    entry.authorizedBy = undefined;
+    try {
+      if (typeof connection?.signOut === 'function') await connection.signOut();
+    } finally {
+      await this.disconnectServer(key);
+    }
+  }
+
   async #connectEntry(entry: Entry): Promise<void> {
     const attempt = ++entry.attempt;
     entry.error = undefined;

@@ -250,6 +250,7 @@ export class TgAgent extends LitElement {
         authorize: (url) => (server ? authorizeWithFallback(url, { ...(popup && { popup }), server }) : authorizeInPopup(url, { popup })),
       });
     },
+    signOut: (key) => void this.#connections.signOutServer(key).catch(() => {}),
     consent: (key) => {
       const server = this.#connections.get(key);
       if (!server) return;
