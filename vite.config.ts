@@ -31,19 +31,29 @@ function demoMcpServer(): Plugin {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`TG_DEMO_MCP_PORT must be 0..65535, got ${process.env.TG_DEMO_MCP_PORT}`);
       // @ts-expect-error -- plain ESM JavaScript, type-checked by tsconfig.node.json
       const { startDemoServer } = (await import('./demo/server/server.mjs')) as {
-        startDemoServer(options: { port: number; changingTool: boolean }): Promise<{ port: number; wsUrl: string; httpUrl: string; close(): Promise<void> }>;
+        startDemoServer(options: { port: number; changingTool?: boolean; oauth?: { issuer: string } }): Promise<{ port: number; wsUrl: string; httpUrl: string; close(): Promise<void> }>;
+      };
+      // @ts-expect-error -- plain ESM JavaScript, type-checked by tsconfig.node.json
+      const { startAuthorizationServer } = (await import('./demo/server/oauth/authorization-server.mjs')) as {
+        startAuthorizationServer(): Promise<{ issuer: string; addResource(resource: string): void; close(): Promise<void> }>;
       };
       // A restart (config change, `r`) builds the new server before closing the old one: free the
       // port first. The registry is global because a config change re-imports this module.
       const registry = globalThis as { [RUNNING_DEMO]?: () => Promise<void> };
       await registry[RUNNING_DEMO]?.();
       const demo = await startDemoServer({ port, changingTool: true });
+      // The OAuth scene: a local authorization server (oidc-provider; it signs in a fixed test
+      // account and consents at once) and a second demo MCP server that wants its tokens.
+      const as = await startAuthorizationServer();
+      const protectedDemo = await startDemoServer({ port: 0, oauth: { issuer: as.issuer } });
+      as.addResource(protectedDemo.httpUrl);
       let closed: Promise<void> | undefined;
-      const close = () => (closed ??= demo.close());
+      const close = () => (closed ??= Promise.allSettled([demo.close(), protectedDemo.close(), as.close()]).then(() => undefined));
       registry[RUNNING_DEMO] = close;
       const llmBaseUrl = process.env.TG_LLM_BASE_URL;
       pageConfig = {
         mcp: { wsUrl: demo.wsUrl, httpUrl: demo.httpUrl, port: demo.port },
+        oauth: { issuer: as.issuer, httpUrl: protectedDemo.httpUrl },
         ...(llmBaseUrl && {
           llm: {
             baseUrl: llmBaseUrl,
@@ -54,6 +64,7 @@ function demoMcpServer(): Plugin {
         }),
       };
       server.config.logger.info(`  demo MCP server: ${demo.wsUrl} (WebSocket), ${demo.httpUrl} (Streamable HTTP)`);
+      server.config.logger.info(`  OAuth-protected demo MCP server: ${protectedDemo.httpUrl} (authorization server ${as.issuer})`);
       if (llmBaseUrl) server.config.logger.info(`  model: ${llmBaseUrl} (${process.env.TG_LLM_MODEL ?? 'default'})`);
       server.httpServer?.once('close', () => void close());
     },

@@ -3,6 +3,8 @@ declare module 'virtual:toolgate-demo-config' {
   export interface DemoConfig {
     /** The demo MCP server: WebSocket and Streamable HTTP on one port (`/mcp`). */
     mcp: { wsUrl: string; httpUrl: string; port: number };
+    /** The OAuth-protected demo MCP server (Streamable HTTP) and its authorization server. */
+    oauth: { issuer: string; httpUrl: string };
     /** Set when `TG_LLM_BASE_URL` is: an OpenAI-compatible endpoint for `<tg-provider>`. */
     llm?: { baseUrl: string; model: string; apiKey?: string };
   }

@@ -25,13 +25,15 @@ const DEMO_ROLES = ['reader'];
  *   there are withheld from any model (data-flow control);
  * - `delete_note` always asks, whoever proposes it;
  * - `simulate_tool_change` (the demo's control for the quarantine scene) is allowed outright;
- * - `create_note` is visible only to `editor`s.
+ * - `create_note` is visible only to `editor`s;
+ * - the OAuth-protected server is trusted once the person has signed in to it.
  */
 const policy: Policy = {
   version: 1,
   servers: [
     { url: `ws://127.0.0.1:${wsUrl.port}/*`, trusted: true, labels: ['*'] },
     { url: `ws://localhost:${wsUrl.port}/*`, labels: ['local'] },
+    { url: `${new URL(config.oauth.httpUrl).origin}/*`, trusted: true, labels: ['*'] },
   ],
   tools: [
     { id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' },
@@ -44,21 +46,24 @@ const agent = document.querySelector('tg-agent')!;
 agent.policy = policy;
 agent.roles = DEMO_ROLES;
 
-for (const [name, url, msgpack] of [
-  ['Demo (JSON)', config.mcp.wsUrl, false],
-  ['Demo (MessagePack)', msgpackUrl, true],
-] as const) {
-  const server = document.createElement('tg-server');
-  server.setAttribute('name', name);
-  server.setAttribute('url', url);
-  if (msgpack) server.setAttribute('msgpack', '');
-  agent.append(server);
-}
+// Set as a property (it wins over <tg-server> children) because the OAuth options are an object.
+agent.servers = [
+  { name: 'Demo (JSON)', url: config.mcp.wsUrl },
+  { name: 'Demo (MessagePack)', url: msgpackUrl, msgpack: true },
+  {
+    name: 'Notes (OAuth)',
+    url: config.oauth.httpUrl,
+    transport: 'http',
+    // `development`: the local authorization server is plain http on a loopback host.
+    oauth: { redirectUri: new URL('/oauth-callback.html', location.href).href, development: true, clientName: 'Toolgate demo' },
+  },
+];
 
 // Show the real URLs in the explanatory text.
 for (const element of document.querySelectorAll<HTMLElement>('[data-demo-url]')) {
   const which = element.dataset.demoUrl;
-  element.textContent = which === 'json' ? config.mcp.wsUrl : which === 'msgpack' ? msgpackUrl : which === 'http' ? config.mcp.httpUrl : '';
+  element.textContent =
+    which === 'json' ? config.mcp.wsUrl : which === 'msgpack' ? msgpackUrl : which === 'http' ? config.mcp.httpUrl : which === 'oauth' ? config.oauth.httpUrl : which === 'issuer' ? config.oauth.issuer : '';
 }
 
 // A model: TG_LLM_BASE_URL for the dev server, or ?llm=<OpenAI-compatible base URL>&model=<name>.

@@ -51,16 +51,16 @@ const toolPicker = (page) => toolForm(page).getByLabel('Tool', { exact: true });
 const approvalCard = (page) => page.getByRole('alertdialog');
 
 /**
- * The page loaded and both servers are ready: the agent says so and the tool picker lists the
- * tools of both connections.
+ * The page loaded and both connections to the demo server are ready: the agent says so and the
+ * tool picker lists the tools of both. (The OAuth-protected one waits for a sign-in.)
  * @param {import('playwright-core').Page} page
  */
 async function waitForServers(page) {
   await page.waitForFunction(
     () => {
-      const agent = /** @type {{ connections?: readonly { status: string }[] } | null} */ (document.querySelector('tg-agent'));
-      const servers = agent?.connections;
-      return servers !== undefined && servers.length === 2 && servers.every((s) => s.status === 'ready');
+      const agent = /** @type {{ connections?: readonly { status: string, spec: { name?: string } }[] } | null} */ (document.querySelector('tg-agent'));
+      const servers = agent?.connections ?? [];
+      return ['Demo (JSON)', 'Demo (MessagePack)'].every((name) => servers.some((s) => s.spec.name === name && s.status === 'ready'));
     },
     undefined,
     { timeout: WAIT_MS },
@@ -357,6 +357,39 @@ describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
       assert.deepEqual(errors, []);
     } catch (error) {
       await screenshot(page, 'scenes-failure').catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+  test('OAuth: sign in through the popup, then call a tool of the protected server', async () => {
+    const { context, page, errors } = await openDemo({ width: 1280, height: 900 });
+    try {
+      await waitForServers(page);
+      const card = page.getByRole('region', { name: 'Notes (OAuth)', exact: true });
+      const signIn = card.getByRole('button', { name: 'Sign in' });
+      await signIn.waitFor();
+      await screenshot(page, 'oauth-01-sign-in', card);
+      // The popup goes to the authorization server, which signs in and consents at once, and lands
+      // on the callback page, which hands the URL back and closes.
+      const [popup] = await Promise.all([page.waitForEvent('popup'), signIn.click()]);
+      await card.getByText('ready', { exact: true }).waitFor();
+      assert.equal(popup.isClosed() || (await popup.waitForEvent('close').then(() => true)), true);
+      await screenshot(page, 'oauth-02-signed-in', card);
+
+      const group = toolPicker(page).locator('optgroup').filter({ has: page.locator('option', { hasText: '(search_notes)' }) }).nth(2);
+      const search = await group.locator('option', { hasText: '(search_notes)' }).getAttribute('value');
+      assert.ok(search && !search.startsWith('demo-'), `the third group is the OAuth server's, got ${search}`);
+      await toolPicker(page).selectOption(search);
+      await toolForm(page).getByRole('textbox', { name: 'query', exact: true }).fill('Priya');
+      await toolForm(page).getByRole('button', { name: 'Run' }).click();
+      const chip = chips(page, search).last();
+      await chip.getByRole('status').filter({ hasText: 'done' }).waitFor();
+      await chip.getByText('Meeting with Priya').first().waitFor();
+      await screenshot(page, 'oauth-03-protected-call', chip);
+      assert.deepEqual(errors, []);
+    } catch (error) {
+      await screenshot(page, 'oauth-failure').catch(() => {});
       throw error;
     } finally {
       await context.close();
