@@ -24,7 +24,7 @@ import { startJsonResponseServer } from './json-http-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE = process.argv.includes('--profile');
-const HARD_LIMIT_MS = PROFILE ? 240_000 : 330_000;
+const HARD_LIMIT_MS = PROFILE ? 240_000 : 480_000;
 
 // ---------------------------------------------------------------------------------------------
 // Workload sizes: bounded in count and in time.
@@ -64,7 +64,10 @@ async function bundleText(entry) {
 
 async function buildPage() {
   const [worker, floor, inner, audit] = await Promise.all([
-    bundleText('workers/connection.worker.ts'),
+    // Split like the Vite build: the transports, the 2026 client, OAuth and MessagePack stay
+    // separate chunks that a connection loads only when it uses them (this is what the heap
+    // of an idle worker measures).
+    build({ ...common, entryPoints: { connection: 'workers/connection.worker.ts' }, splitting: true, outdir: '/virtual/workers' }),
     bundleText('bench/floor.worker.ts'),
     bundleText('bench/inner.worker.ts'),
     bundleText('bench/audit-bench-page.ts'),
@@ -72,7 +75,9 @@ async function buildPage() {
   const page = await build({ ...common, entryPoints: ['bench/page.ts'] });
   const text = page.outputFiles[0]?.text;
   if (!text) throw new Error('empty bench page bundle');
-  return { '/bench.js': text, '/audit.js': audit, '/workers/connection.js': worker, '/workers/floor.js': floor, '/workers/inner.js': inner };
+  /** @type {Record<string, string>} */
+  const chunks = Object.fromEntries(worker.outputFiles.map((f) => [`/workers/${f.path.replace(/^.*\//, '')}`, f.text]));
+  return { '/bench.js': text, '/audit.js': audit, ...chunks, '/workers/floor.js': floor, '/workers/inner.js': inner };
 }
 
 /** @param {string} text */
@@ -490,7 +495,7 @@ async function main() {
     const appends = await inAuditPage('audit appends (batched, write-ahead, 64 concurrent calls)', 'auditBench()', 60_000);
     if (appends) figures.audit = { unit: 'records/s', ...appends };
     /** @type {any} */
-    const viewer = await inAuditPage('audit: 100,000 records, newest-100 read, <tg-audit-log> open', 'viewerOpen(100000)', 90_000);
+    const viewer = await inAuditPage('audit: 100,000 records, newest-100 read, <tg-audit-log> open', 'viewerOpen(100000)', 200_000);
     if (viewer) figures.auditViewer = { unit: 'ms', fill100k: viewer.fill, newest100: stats(viewer.newest100), firstPaint: viewer.firstPaint, allLoaded: viewer.allLoaded, rows: viewer.rows };
 
     figures.memory = { method: 'performance.measureUserAgentSpecificMemory() in a cross-origin-isolated page (Chromium --enable-blink-features=ForceEagerMeasureMemory), after gc() in page and each worker (--js-flags=--expose-gc); DedicatedWorkerGlobalScope entries summed', ...memory };
