@@ -48,8 +48,9 @@ export function authorizationServerMetadataUrls(issuer: string): string[] {
 }
 
 /**
- * RFC 9728 §3.3: `resource` must identify this server. A PRM found at the root well-known names the
- * origin (or a parent path), so a same-origin parent of the server URL is accepted; anything else is refused.
+ * RFC 9728 §3.3: `resource` must be the identifier the metadata URL was made from: this server's URL,
+ * or, for the root well-known location, its origin. A trailing slash is not a different resource here
+ * (RFC 8707 identifiers are compared as URIs); another path, host or scheme is refused.
  */
 export function checkResource(serverUrl: string, resource: unknown): string {
   const server = new URL(canonicalResource(serverUrl));
@@ -59,12 +60,13 @@ export function checkResource(serverUrl: string, resource: unknown): string {
   } catch {
     named = undefined;
   }
-  const parentPath = named ? named.pathname.replace(/\/$/, '') : '';
+  const trim = (path: string) => path.replace(/\/$/, '');
   const ok =
     named !== undefined &&
     named.origin === server.origin &&
     !named.hash &&
-    (server.pathname === named.pathname || server.pathname.startsWith(`${parentPath}/`) || parentPath === '');
+    !named.search &&
+    (trim(named.pathname) === trim(server.pathname) || named.pathname === '/');
   if (!ok) {
     throw new TgError(ErrorCode.AUTH_RESOURCE_MISMATCH, `The protected-resource metadata names ${String(resource)}, not ${server.href}: refusing to authorize`, {
       data: { expected: server.href, resource },
@@ -133,10 +135,10 @@ export async function discoverResourceMetadata(fetchFn: typeof fetch, serverUrl:
 /** Checks a fetched AS metadata document: exact `issuer`, and S256 PKCE (security-considerations.mdx). */
 export function processAuthorizationServerMetadata(issuer: string, doc: unknown, source: string, legacy = false): AuthorizationServer {
   if (!isObject(doc)) throw new TgError(ErrorCode.AUTH_DISCOVERY_FAILED, `Authorization-server metadata at ${source} is not an object`);
-  // 2025-03-26 servers publish AS metadata at their root without deriving it from the issuer, so the
-  // exact check cannot apply; the issuer must still be on the server's own origin.
-  const sameOrigin = legacy && typeof doc.issuer === 'string' && URL.canParse(doc.issuer) && new URL(doc.issuer).origin === new URL(issuer).origin;
-  if (doc.issuer !== issuer && !sameOrigin) {
+  // Exact, also for 2025-03-26 servers (metadata at their root: the issuer is their origin). A trailing
+  // slash on a path-less issuer is the same URL (RFC 8414 builds the well-known URL identically).
+  const same = doc.issuer === issuer || (legacy && doc.issuer === `${issuer}/`);
+  if (!same) {
     throw new TgError(ErrorCode.AUTH_ISSUER_MISMATCH, `Metadata at ${source} names issuer ${String(doc.issuer)}, expected exactly ${issuer}`, {
       data: { expected: issuer, issuer: doc.issuer },
     });
