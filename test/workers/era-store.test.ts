@@ -58,7 +58,8 @@ describe('era store (IndexedDB)', () => {
 });
 
 describe('era persistence through a real connection', () => {
-  it('a connection with persistEra stores the era it detected for the origin; without it, nothing', async () => {
+  it('a connection with persistEra stores the era it detected for the origin; without it, nothing', async function () {
+    this.timeout(30_000); // two HTTP connections with detection: slow on a loaded machine, not a speed claim
     const url = (testEnv() as unknown as { sdkJsonUrl: string }).sdkJsonUrl;
     await dropEra(url); // the default database, shared with the worker
     const plain = await McpConnection.open({ url });

@@ -12,6 +12,7 @@ import {
   registrableDomain,
   type ElicitationRequest,
 } from '../../workers/protocol/elicitation.js';
+import { McpClient } from '../../workers/protocol/client.js';
 import { ModernClient } from '../../workers/protocol/modern-client.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
@@ -133,5 +134,37 @@ describe('URL elicitation in the modern era (MRTR)', () => {
     const err = await client.callTool('x', {}).then(() => undefined, (e: { code?: string }) => e);
     expect(err?.code).to.equal(ErrorCode.ELICITATION_UNSAFE_URL);
     expect(asked).to.equal(0);
+  });
+});
+
+describe('URLElicitationRequiredError (-32042)', () => {
+  it('becomes TG_URL_ELICITATION_REQUIRED carrying only the checked URL elicitations', async () => {
+    const [clientEnd, serverEnd] = InMemoryTransport.createLinkedPair();
+    const peer = new ScriptedPeer(serverEnd);
+    peer.on('initialize', () => ({ protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: 's', version: '1' } }));
+    peer.on('tools/call', (_params, id) => {
+      peer.send({
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: -32042,
+          message: 'This request requires more information.',
+          data: {
+            elicitations: [
+              { mode: 'url', elicitationId: 'a1', url: 'https://auth.example.com/connect?x=1', message: 'Authorize access' },
+              { mode: 'url', elicitationId: 'a2', url: 'javascript:alert(1)', message: 'evil' },
+              'garbage',
+            ],
+          },
+        },
+      });
+      return undefined;
+    });
+    const client = new McpClient(new RpcEngine(clientEnd), { clientInfo: { name: 't', version: '1' } });
+    await client.initialize();
+    const err = await client.callTool('x', {}).then(() => undefined, (e: { code?: string; data?: { elicitations: ElicitationRequest[] } }) => e);
+    expect(err?.code).to.equal(ErrorCode.URL_ELICITATION_REQUIRED);
+    expect(err?.data?.elicitations).to.have.length(1);
+    expect(err?.data?.elicitations[0]).to.include({ mode: 'url', elicitationId: 'a1', domain: 'example.com' });
   });
 });

@@ -4,6 +4,7 @@
  * Transport-agnostic, so the HTTP transports and the stateless era can slot in beside it.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { urlElicitationRequired } from './elicitation.js';
 import { OutputSchemas } from './output-schema.js';
 import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
@@ -217,9 +218,14 @@ export class McpClient implements McpSession {
   async callTool(name: string, args: JsonObject, options: CallToolOptions = {}): Promise<CallToolResult> {
     this.#requireSession();
     const { task, onTaskStatus, ...rpcOptions } = options;
-    const raw = this.#asTask(name, task)
-      ? await this.#callAsTask(name, args, rpcOptions, onTaskStatus)
-      : await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions);
+    let raw: JsonObject;
+    try {
+      raw = this.#asTask(name, task)
+        ? await this.#callAsTask(name, args, rpcOptions, onTaskStatus)
+        : await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions);
+    } catch (err) {
+      throw urlElicitationRequired(err); // -32042 → TG_URL_ELICITATION_REQUIRED with the checked URLs
+    }
     const result = parseCallToolResult(raw);
     this.#outputs.check(name, result, this.era);
     return result;

@@ -141,6 +141,32 @@ export function checkElicitationResult(request: ElicitationRequest, answer: unkn
   return { action, content: { ...content } };
 }
 
+/** JSON-RPC code of URLElicitationRequiredError (2025-11-25 client/elicitation.mdx §Error Handling). */
+export const URL_ELICITATION_REQUIRED = -32042;
+const MAX_REQUIRED_ELICITATIONS = 8;
+
+/**
+ * Turns a -32042 error into `TG_URL_ELICITATION_REQUIRED` with the checked URL elicitations it lists
+ * (unsafe or malformed entries dropped, at most 8); any other error is returned unchanged.
+ */
+export function urlElicitationRequired(err: unknown): unknown {
+  if ((err as { rpcCode?: unknown } | null)?.rpcCode !== URL_ELICITATION_REQUIRED) return err;
+  const listed = ((err as { data?: { elicitations?: unknown } }).data?.elicitations);
+  const elicitations: UrlElicitationRequest[] = [];
+  for (const entry of Array.isArray(listed) ? listed.slice(0, MAX_REQUIRED_ELICITATIONS) : []) {
+    try {
+      const request = parseElicitationRequest(isObject(entry) ? entry : undefined);
+      if (request.mode === 'url') elicitations.push(request);
+    } catch {
+      /* an unsafe or malformed entry is not shown */
+    }
+  }
+  return new TgError(ErrorCode.URL_ELICITATION_REQUIRED, `The server needs ${elicitations.length} URL elicitation(s) completed first`, {
+    data: { elicitations },
+    cause: err,
+  });
+}
+
 /**
  * URL elicitations the person accepted and whose completion is still awaited. A
  * `notifications/elicitation/complete` for any other id is ignored (client/elicitation.mdx: MUST).

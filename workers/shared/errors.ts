@@ -101,6 +101,11 @@ export const ErrorCode = {
   ELICITATION_UNSAFE_URL: 'TG_ELICITATION_UNSAFE_URL',
   /** The server does not offer the feature asked for (e.g. completion without the `completions` capability). */
   UNSUPPORTED_FEATURE: 'TG_UNSUPPORTED_FEATURE',
+  /**
+   * The server answered -32042: the request needs URL elicitations first. `data.elicitations` holds the
+   * checked URL requests (as `onElicit` would get them; unsafe ones left out): show them, then retry.
+   */
+  URL_ELICITATION_REQUIRED: 'TG_URL_ELICITATION_REQUIRED',
   /** The worker itself failed (uncaught error or terminated). */
   WORKER_FAILED: 'TG_WORKER_FAILED',
 } as const;
