@@ -6,7 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { McpConnection } from '../../src/connections/connection.js';
 import { openTokenStore } from '../../workers/auth/token-store.js';
-import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, open, protectedConfig } from './oidc-support.js';
+import { asControl, countingPopup, deleteDatabase, freshDatabase, oidcEnv, open, protectedConfig, rsControl } from './oidc-support.js';
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -121,5 +121,37 @@ describe('auth: encrypted token persistence', function () {
     const next = countingPopup();
     connections.push(await open(config(database), { onAuthorize: next.onAuthorize }));
     expect(next.urls).to.have.length(1);
+  });
+});
+
+describe('auth: two workers sharing stored tokens (two tabs)', function () {
+  this.timeout(90_000);
+  const database = freshDatabase();
+  const connections: McpConnection[] = [];
+
+  after(async () => {
+    await Promise.all(connections.map((c) => c.close()));
+    await deleteDatabase(database);
+  });
+
+  it('the second worker takes the first one’s rotated tokens instead of replaying a spent refresh token', async () => {
+    const base = protectedConfig();
+    const config = { ...base, oauth: { ...base.oauth, database } };
+    const popupA = countingPopup();
+    const a = await open(config, { onAuthorize: popupA.onAuthorize });
+    connections.push(a);
+    const popupB = countingPopup();
+    const b = await open(config, { onAuthorize: popupB.onAuthorize });
+    connections.push(b);
+    expect(popupB.urls).to.have.length(0); // loaded from the store
+    await rsControl.expireAccepted();
+    const refreshesBefore = (await asControl.issued()).filter((t) => t.grantType === 'refresh_token' && t.kind === 'access_token').length;
+    await a.callTool('search_notes', { query: 'Lisbon' }); // A refreshes (rotation)
+    await b.callTool('search_notes', { query: 'Lisbon' }); // B must not present A's spent refresh token
+    await a.callTool('get_note', { id: 'note-1' }); // and A's grant is still alive
+    const refreshes = (await asControl.issued()).filter((t) => t.grantType === 'refresh_token' && t.kind === 'access_token').length - refreshesBefore;
+    expect(refreshes).to.equal(1);
+    expect(popupA.urls).to.have.length(1);
+    expect(popupB.urls).to.have.length(0);
   });
 });

@@ -239,12 +239,31 @@ export class Authorizer {
     const discovery = this.#discovery;
     const registered = discovery && this.#clients.get(discovery.as.issuer);
     if (!tokens.refreshToken || !discovery || !registered) return false;
-    try {
-      this.#tokens = await refresh(discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: discovery.resource, ...(await this.#dpopFor(discovery.as)) });
-    } catch {
-      return false;
-    }
-    await this.#save();
+    const run = async (): Promise<boolean> => {
+      // Another worker of this origin (another tab) may have refreshed already: refresh tokens rotate,
+      // and presenting the spent one again makes many ASes revoke the whole grant (reuse detection).
+      if (await this.#adoptNewerStored(tokens)) return true;
+      try {
+        this.#tokens = await refresh(discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: discovery.resource, ...(await this.#dpopFor(discovery.as)) });
+      } catch {
+        return false;
+      }
+      await this.#save();
+      return true;
+    };
+    // One refresh at a time across the origin's workers (Web Locks), so the check above is not racy.
+    const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+    return this.#store && locks ? locks.request(`toolgate-auth ${this.#serverUrl}`, run) : run();
+  }
+
+  /** Takes the stored tokens when another worker saved newer ones than `current` since we loaded. */
+  async #adoptNewerStored(current: TokenSet): Promise<boolean> {
+    const stored = await (await this.#store)?.load(this.#serverUrl).catch(() => undefined);
+    if (!stored || stored.tokens.accessToken === current.accessToken || stored.tokens.refreshToken === current.refreshToken) return false;
+    if (stored.tokens.expiresAt !== undefined && stored.tokens.expiresAt - Date.now() <= REFRESH_MARGIN_MS) return false;
+    if (stored.dpopKeyPair) this.#dpop = await createDPoP(stored.dpopKeyPair);
+    else if (stored.tokens.tokenType === 'dpop') return false;
+    this.#tokens = stored.tokens;
     return true;
   }
 
