@@ -47,6 +47,13 @@ async function openDemo(viewport) {
 const toolForm = (page) => page.getByRole('form', { name: 'Run a tool' });
 /** @param {import('playwright-core').Page} page */
 const toolPicker = (page) => toolForm(page).getByLabel('Tool', { exact: true });
+/**
+ * The picker's group of one connection, by its gate id (groups come in the order the servers got
+ * ready, which varies).
+ * @param {import('playwright-core').Page} page
+ * @param {string} serverId
+ */
+const toolGroup = (page, serverId) => toolPicker(page).locator(`optgroup[label="${serverId}"]`);
 /** @param {import('playwright-core').Page} page */
 const approvalCard = (page) => page.getByRole('alertdialog');
 
@@ -65,16 +72,17 @@ async function waitForServers(page) {
     undefined,
     { timeout: WAIT_MS },
   );
-  await toolPicker(page).locator('optgroup').nth(1).locator('option', { hasText: 'delete_note' }).waitFor({ state: 'attached' });
+  await toolGroup(page, 'demo-json').locator('option', { hasText: '(delete_note)' }).waitFor({ state: 'attached' });
+  await toolGroup(page, 'demo-messagepack').locator('option', { hasText: '(delete_note)' }).waitFor({ state: 'attached' });
 }
 
 /**
- * The option value of a tool of the trusted JSON connection (its first group).
+ * The option value of a tool of the trusted JSON connection.
  * @param {import('playwright-core').Page} page
  * @param {string} name
  */
 async function jsonTool(page, name) {
-  const option = toolPicker(page).locator('optgroup').first().locator('option', { hasText: `(${name})` });
+  const option = toolGroup(page, 'demo-json').locator('option', { hasText: `(${name})` });
   const value = await option.getAttribute('value');
   assert.ok(value, `no option for ${name}`);
   return value;
@@ -256,7 +264,7 @@ async function approvalFlow(page, prefix, check) {
   await shot('07-exported', page.getByRole('button', { name: 'Export', exact: true }));
 }
 
-describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
+describe('the demo, end to end (Chromium)', { timeout: 600_000 }, () => {
   test('desktop: add a server, read-only call, deny, allow, audit verify and export', async () => {
     const { context, page, errors } = await openDemo({ width: 1280, height: 900 });
     try {
@@ -330,10 +338,10 @@ describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
       await screenshot(page, 'scenes-01-role-hidden', hidden);
 
       // Quarantine: the definition changes under the client; the gate marks the tool.
-      const tip = toolPicker(page).locator('optgroup').first().locator('option', { hasText: '(daily_tip)' });
+      const tip = toolGroup(page, 'demo-json').locator('option', { hasText: '(daily_tip)' });
       assert.doesNotMatch((await tip.textContent()) ?? '', /changed/);
       await page.getByRole('button', { name: 'Simulate a changed tool', exact: true }).click();
-      await toolPicker(page).locator('optgroup').first().locator('option', { hasText: /\(daily_tip\).*changed, needs approval/ }).waitFor({ state: 'attached' });
+      await toolGroup(page, 'demo-json').locator('option', { hasText: /\(daily_tip\).*changed, needs approval/ }).waitFor({ state: 'attached' });
       await toolPicker(page).selectOption(await jsonTool(page, 'daily_tip'));
       await toolForm(page).getByRole('button', { name: 'Run' }).click();
       const card = approvalCard(page);
@@ -344,7 +352,7 @@ describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
       await card.waitFor({ state: 'detached' });
 
       // Data flow: a call on the MessagePack connection (untrusted: it asks) is withheld from models.
-      const echo = await toolPicker(page).locator('optgroup').nth(1).locator('option', { hasText: '(echo)' }).getAttribute('value');
+      const echo = await toolGroup(page, 'demo-messagepack').locator('option', { hasText: '(echo)' }).getAttribute('value');
       assert.ok(echo);
       await toolPicker(page).selectOption(echo);
       await toolForm(page).getByRole('textbox', { name: 'text', exact: true }).fill('hello');
@@ -377,9 +385,10 @@ describe('the demo, end to end (Chromium)', { timeout: 240_000 }, () => {
       assert.equal(popup.isClosed() || (await popup.waitForEvent('close').then(() => true)), true);
       await screenshot(page, 'oauth-02-signed-in', card);
 
-      const group = toolPicker(page).locator('optgroup').filter({ has: page.locator('option', { hasText: '(search_notes)' }) }).nth(2);
+      // The third group: the OAuth server's tools, offered once signed in.
+      const group = toolPicker(page).locator('optgroup:not([label^="demo-"])');
       const search = await group.locator('option', { hasText: '(search_notes)' }).getAttribute('value');
-      assert.ok(search && !search.startsWith('demo-'), `the third group is the OAuth server's, got ${search}`);
+      assert.ok(search, 'the OAuth server offers search_notes');
       await toolPicker(page).selectOption(search);
       await toolForm(page).getByRole('textbox', { name: 'query', exact: true }).fill('Priya');
       await toolForm(page).getByRole('button', { name: 'Run' }).click();
