@@ -1,24 +1,12 @@
 import { css } from 'lit';
+import { themeTokens } from '../shared/theme.styles.js';
 
-/** Public `--tg-*` properties feed private `--_*` ones (same scheme as `<tg-agent>`). WCAG AA defaults. */
-export const styles = css`
+/** The shared `--tg-*` theme (light and dark), then the viewer's own sizes and layout. WCAG AA defaults. */
+export const styles = [
+  themeTokens,
+  css`
   :host {
-    --_font: var(--tg-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_mono: var(--tg-mono-font-family, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
     --_size: var(--tg-font-size, 0.875rem);
-    --_radius: var(--tg-radius, 0.5rem);
-    --_gap: var(--tg-space, 0.75rem);
-    --_bg: var(--tg-color-bg, #ffffff);
-    --_fg: var(--tg-color-fg, #1f2328);
-    --_muted: var(--tg-color-muted, #57606a);
-    --_surface: var(--tg-color-surface, #f6f8fa);
-    --_border: var(--tg-color-border, #d0d7de);
-    --_accent: var(--tg-color-accent, #0550ae);
-    --_accent-fg: var(--tg-color-accent-fg, #ffffff);
-    --_ok: var(--tg-color-ok, #116329);
-    --_ok-bg: var(--tg-color-ok-bg, #dafbe1);
-    --_error: var(--tg-color-error, #a40e26);
-    --_error-bg: var(--tg-color-error-bg, #ffebe9);
     --_row: var(--tg-audit-row-height, 2rem);
     --_list-height: var(--tg-audit-list-height, 24rem);
 
@@ -32,21 +20,6 @@ export const styles = css`
     font-family: var(--_font);
     font-size: var(--_size);
     line-height: 1.4;
-  }
-  @media (prefers-color-scheme: dark) {
-    :host {
-      --_bg: var(--tg-color-bg, #0d1117);
-      --_fg: var(--tg-color-fg, #e6edf3);
-      --_muted: var(--tg-color-muted, #9198a1);
-      --_surface: var(--tg-color-surface, #161b22);
-      --_border: var(--tg-color-border, #3d444d);
-      --_accent: var(--tg-color-accent, #4493f8);
-      --_accent-fg: var(--tg-color-accent-fg, #0d1117);
-      --_ok: var(--tg-color-ok, #56d364);
-      --_ok-bg: var(--tg-color-ok-bg, #12261e);
-      --_error: var(--tg-color-error, #ff7b72);
-      --_error-bg: var(--tg-color-error-bg, #2d1214);
-    }
   }
   :host([hidden]) {
     display: none;
@@ -185,4 +158,5 @@ export const styles = css`
     font-family: var(--_mono);
     font-size: 0.8125rem;
   }
-`;
+`,
+];
