@@ -144,7 +144,7 @@ export class TgAgent extends LitElement {
     maxSteps: { type: Number, attribute: 'max-steps' },
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
     allowedOrigins: { converter: rolesConverter, attribute: 'allowed-origins' },
-    _auditOpen: { state: true },
+    _auditOpen: { state: true, attribute: false },
   };
 
   /**

@@ -106,12 +106,13 @@ export class TgConnections extends LitElement {
 
   static override properties = {
     manager: { attribute: false },
-    revision: { type: Number },
-    _urlError: { state: true },
-    _transport: { state: true },
-    _urlIsWs: { state: true },
-    _consent: { state: true },
-    _reviewing: { state: true },
+    revision: { attribute: false },
+    // `attribute: false` also keeps internal state out of the manifest's attributes.
+    _urlError: { state: true, attribute: false },
+    _transport: { state: true, attribute: false },
+    _urlIsWs: { state: true, attribute: false },
+    _consent: { state: true, attribute: false },
+    _reviewing: { state: true, attribute: false },
   };
 
   /** Set by `<tg-agent>`. */
