@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
+import { start as startScriptedLlm } from '../support/services/llm.mjs';
 import { launchChromium, OUTPUT_DIR, screenshot, startDemo, verifyWithCli } from './harness.mjs';
 
 /** Conditions get this long: the machine may be busy, and nothing here waits a fixed time. */
@@ -61,8 +62,9 @@ const approvalCard = (page) => page.getByRole('alertdialog');
  * The page loaded and both connections to the demo server are ready: the agent says so and the
  * tool picker lists the tools of both. (The OAuth-protected one waits for a sign-in.)
  * @param {import('playwright-core').Page} page
+ * @param {boolean} [manual] check the manual tool picker too (there is none with a model)
  */
-async function waitForServers(page) {
+async function waitForServers(page, manual = true) {
   await page.waitForFunction(
     () => {
       const agent = /** @type {{ connections?: readonly { status: string, spec: { name?: string } }[] } | null} */ (document.querySelector('tg-agent'));
@@ -72,6 +74,7 @@ async function waitForServers(page) {
     undefined,
     { timeout: WAIT_MS },
   );
+  if (!manual) return;
   await toolGroup(page, 'demo-json').locator('option', { hasText: '(delete_note)' }).waitFor({ state: 'attached' });
   await toolGroup(page, 'demo-messagepack').locator('option', { hasText: '(delete_note)' }).waitFor({ state: 'attached' });
 }
@@ -399,6 +402,72 @@ describe('the demo, end to end (Chromium)', { timeout: 600_000 }, () => {
       assert.deepEqual(errors, []);
     } catch (error) {
       await screenshot(page, 'oauth-failure').catch(() => {});
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the demo with a model (TG_LLM_BASE_URL, scripted OpenAI-compatible server)', { timeout: 300_000 }, () => {
+  /** @type {Awaited<ReturnType<typeof startScriptedLlm>>} */
+  let llm;
+  /** @type {import('./harness.mjs').RunningDemo} */
+  let modelDemo;
+  /** @type {string} */
+  let scriptId;
+
+  before(async () => {
+    llm = await startScriptedLlm();
+    const base = llm.env.llmUrl;
+    const chunk = (/** @type {object} */ delta, /** @type {string | null} */ finish = null) => ({
+      data: { id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'scripted', choices: [{ index: 0, delta, finish_reason: finish }] },
+    });
+    const turns = [
+      {
+        events: [
+          chunk({ role: 'assistant', content: '' }),
+          chunk({ tool_calls: [{ index: 0, id: 'call-1', type: 'function', function: { name: 'demo-json__search_notes', arguments: '{"query":"Lisbon"}' } }] }),
+          chunk({}, 'tool_calls'),
+          { data: '[DONE]' },
+        ],
+      },
+      { events: [chunk({ role: 'assistant', content: 'Your Lisbon trip starts on May 12.' }), chunk({}, 'stop'), { data: '[DONE]' }] },
+    ];
+    const response = await fetch(`${base}/__script`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ turns }) });
+    scriptId = /** @type {{ id: string }} */ (await response.json()).id;
+    modelDemo = await startDemo({ llmBaseUrl: `${base}/s/${scriptId}/v1` });
+  });
+
+  after(async () => {
+    await modelDemo?.close();
+    await llm?.close();
+  });
+
+  test('the model calls a read-only tool (no card), gets its result and answers', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(WAIT_MS);
+    const page = await context.newPage();
+    /** @type {string[]} */
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await page.goto(modelDemo.url);
+      await waitForServers(page, false);
+      await page.getByRole('textbox', { name: 'Message' }).fill('When is my trip?');
+      await page.keyboard.press('Enter');
+      const chip = chips(page, 'demo-json__search_notes').last();
+      await chip.getByRole('status').filter({ hasText: 'done' }).waitFor();
+      await page.getByRole('log', { name: 'Conversation' }).getByText('Your Lisbon trip starts on May 12.').waitFor();
+      assert.equal(await approvalCard(page).count(), 0);
+      await screenshot(page, 'model-01-answer', chip);
+      // The trusted server's output may go to any model: the second request carried the result.
+      const { requests } = /** @type {{ requests: { body: unknown }[] }} */ (await (await fetch(`${llm.env.llmUrl}/__script/${scriptId}`)).json());
+      assert.equal(requests.length, 2);
+      assert.match(JSON.stringify(requests[1]?.body), /Trip to Lisbon/);
+      assert.deepEqual(errors, []);
+    } catch (error) {
+      await screenshot(page, 'model-failure').catch(() => {});
       throw error;
     } finally {
       await context.close();

@@ -23,12 +23,22 @@ export const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/e2e/', import
  * @property {() => Promise<void>} close
  */
 
-/** @returns {Promise<RunningDemo>} */
-export async function startDemo() {
+/**
+ * @param {{ llmBaseUrl?: string }} [options] an OpenAI-compatible endpoint (`TG_LLM_BASE_URL`); default none (manual mode)
+ * @returns {Promise<RunningDemo>}
+ */
+export async function startDemo({ llmBaseUrl } = {}) {
   // Read by the plugin when the dev server starts. A free port, chosen here rather than 0 so that
   // the page's URLs stay right even if Vite restarted the server.
   process.env.TG_DEMO_MCP_PORT = String(await freePort());
-  delete process.env.TG_LLM_BASE_URL;
+  if (llmBaseUrl) {
+    process.env.TG_LLM_BASE_URL = llmBaseUrl;
+    process.env.TG_LLM_MODEL = 'scripted';
+  } else {
+    delete process.env.TG_LLM_BASE_URL;
+    delete process.env.TG_LLM_MODEL;
+  }
+  delete process.env.TG_LLM_API_KEY;
   const server = await createServer({
     configFile: `${ROOT}vite.config.ts`,
     // Ignore file changes: other work in the tree (the config, a lockfile) must not restart the
