@@ -172,7 +172,7 @@ export async function startDPoPServer() {
     if (!tenant.bearer) {
       const proof = await checkProof(tenant, req.headers.dpop, req.method ?? 'GET', url, value);
       if ('error' in proof || proof.jkt !== held.jkt) {
-        return refuse(401, 'error' in proof ? proof.error : 'jkt mismatch', undefined, { 'www-authenticate': `DPoP error="invalid_dpop_proof", resource_metadata="${metadata}"` });
+        return refuse(401, 'error' in proof ? String(proof.error) : 'jkt mismatch', undefined, { 'www-authenticate': `DPoP error="invalid_dpop_proof", resource_metadata="${metadata}"` });
       }
       proofState = 'valid';
       nonce = proof.nonce;
