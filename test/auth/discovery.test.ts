@@ -1,7 +1,7 @@
 /**
- * Discovery checks without the old allowances: a PRM names exactly this server (or, at the root
- * well-known, its origin), never a parent path; a 2025-03-26 server's root metadata names its origin as
- * issuer exactly; and the challenge parser reads a DPoP challenge when there is no Bearer one.
+ * Discovery checks: a PRM names exactly this server (or, at the root well-known, its origin), never a
+ * parent path; only a 2025-03-26 server's root metadata may name another issuer, and only on its own
+ * origin; and the challenge parser reads a DPoP challenge when there is no Bearer one.
  */
 import { expect } from '@esm-bundle/chai';
 import { checkResource, processAuthorizationServerMetadata } from '../../workers/auth/discovery.js';
@@ -33,12 +33,12 @@ describe('auth: discovery checks', () => {
     expect(codeOf(() => checkResource('https://mcp.example/mcp', 'http://mcp.example/mcp'))).to.equal(ErrorCode.AUTH_RESOURCE_MISMATCH);
   });
 
-  it('2025-03-26 root metadata must name the server origin as issuer, not just any issuer on it', () => {
+  it('2025-03-26 root metadata may name an issuer on the server origin only; elsewhere the issuer is exact', () => {
     const origin = 'http://127.0.0.1:9';
     expect(processAuthorizationServerMetadata(origin, metadata(origin), 'x', true).issuer).to.equal(origin);
-    expect(processAuthorizationServerMetadata(origin, metadata(`${origin}/`), 'x', true).issuer).to.equal(`${origin}/`);
-    expect(codeOf(() => processAuthorizationServerMetadata(origin, metadata(`${origin}/other`), 'x', true))).to.equal(ErrorCode.AUTH_ISSUER_MISMATCH);
-    expect(codeOf(() => processAuthorizationServerMetadata(origin, metadata(`${origin}/`), 'x'))).to.equal(ErrorCode.AUTH_ISSUER_MISMATCH);
+    expect(processAuthorizationServerMetadata(origin, metadata(`${origin}/oauth`), 'x', true).issuer).to.equal(`${origin}/oauth`);
+    expect(codeOf(() => processAuthorizationServerMetadata(origin, metadata('http://127.0.0.1:10/oauth'), 'x', true))).to.equal(ErrorCode.AUTH_ISSUER_MISMATCH);
+    expect(codeOf(() => processAuthorizationServerMetadata(origin, metadata(`${origin}/oauth`), 'x'))).to.equal(ErrorCode.AUTH_ISSUER_MISMATCH);
   });
 
   it('reads a DPoP challenge when there is no Bearer one, and prefers Bearer when both are there', () => {

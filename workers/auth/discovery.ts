@@ -135,10 +135,11 @@ export async function discoverResourceMetadata(fetchFn: typeof fetch, serverUrl:
 /** Checks a fetched AS metadata document: exact `issuer`, and S256 PKCE (security-considerations.mdx). */
 export function processAuthorizationServerMetadata(issuer: string, doc: unknown, source: string, legacy = false): AuthorizationServer {
   if (!isObject(doc)) throw new TgError(ErrorCode.AUTH_DISCOVERY_FAILED, `Authorization-server metadata at ${source} is not an object`);
-  // Exact, also for 2025-03-26 servers (metadata at their root: the issuer is their origin). A trailing
-  // slash on a path-less issuer is the same URL (RFC 8414 builds the well-known URL identically).
-  const same = doc.issuer === issuer || (legacy && doc.issuer === `${issuer}/`);
-  if (!same) {
+  // 2025-03-26 servers publish AS metadata at their root, found from the server URL rather than from an
+  // issuer, and deployed ones (and the 0.1.16 suite) name an issuer with a path there; the exact check
+  // cannot apply, so the issuer must at least be on the server's own origin. Exact everywhere else.
+  const sameOrigin = legacy && typeof doc.issuer === 'string' && URL.canParse(doc.issuer) && new URL(doc.issuer).origin === new URL(issuer).origin;
+  if (doc.issuer !== issuer && !sameOrigin) {
     throw new TgError(ErrorCode.AUTH_ISSUER_MISMATCH, `Metadata at ${source} names issuer ${String(doc.issuer)}, expected exactly ${issuer}`, {
       data: { expected: issuer, issuer: doc.issuer },
     });
