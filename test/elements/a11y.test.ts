@@ -4,7 +4,7 @@
  * (<tg-connections>, <tg-approval>, <tg-manual-form> and <tg-audit-log> have axe checks in their
  * own test files too.)
  */
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../src/elements/agent/tg-agent.js';
 import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
@@ -12,19 +12,9 @@ import type { TgApproval } from '../../src/elements/approval/tg-approval.js';
 import type { TgManualForm } from '../../src/elements/manual-form/tg-manual-form.js';
 import type { Policy } from '../../src/gate/policy.js';
 import { HostFunctionProvider } from '../../src/llm/host-function.js';
-import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root, chips } from '../support/agent-fixture.js';
 
-const WAIT = { timeout: 15000 };
-const TRUST_DEMO: Policy = { version: 1, servers: [{ url: 'ws://127.0.0.1:*', trusted: true }] };
-const tenants: string[] = [];
-function tenant(): string {
-  const t = `test-${crypto.randomUUID()}`;
-  tenants.push(t);
-  return t;
-}
-const root = (el: Element) => el.shadowRoot!;
-const chips = (el: TgAgent) => [...root(el).querySelectorAll<HTMLElement>('[part~="tool-chip"]')];
 
 /** The focused element, through every open shadow root. */
 function deepActive(): Element | null {
@@ -55,9 +45,8 @@ async function notesAgent(): Promise<TgAgent> {
 describe('accessibility', function () {
   this.timeout(90000);
   afterEach(async () => {
-    fixtureCleanup();
+    await cleanupAgents();
     await emulateMedia({ colorScheme: 'light' }).catch(() => {});
-    for (const t of tenants.splice(0)) await deleteToolgateDb(toolgateDbName(t));
   });
 
   for (const scheme of ['light', 'dark'] as const) {

@@ -3,7 +3,7 @@
  * demo MCP server: the person picks a tool in <tg-manual-form>, the call passes the gate
  * (policy → approval card → audit), and the result lands in the conversation.
  */
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/agent/tg-agent.js';
 import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
 import type { TgApproval } from '../../src/elements/approval/tg-approval.js';
@@ -12,26 +12,13 @@ import type { AuditRecord } from '../../src/audit/record.js';
 import type { Policy } from '../../src/gate/policy.js';
 import { TgToolRequestEvent } from '../../src/events/tg-tool-request.js';
 import { TgError } from '../../src/errors.js';
-import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
+import { toolgateDbName } from '../../src/storage/db.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root, chips } from '../support/agent-fixture.js';
 
-const WAIT = { timeout: 15000 };
-
-/** The demo server (any port on loopback) is trusted: its read-only tools run without a card. */
-const TRUST_DEMO: Policy = { version: 1, servers: [{ url: 'ws://127.0.0.1:*', trusted: true }] };
-
-const tenants: string[] = [];
-function tenant(): string {
-  const t = `test-${crypto.randomUUID()}`;
-  tenants.push(t);
-  return t;
-}
-
-const root = (el: Element) => el.shadowRoot!;
 /** The shadow root of the agent's `<tg-connections>` (server cards, tool panels). */
 const cx = (el: Element) => root(el).querySelector('tg-connections')!.shadowRoot!;
 const form = (el: TgAgent) => root(el).querySelector<TgManualForm>('tg-manual-form')!;
-const chips = (el: TgAgent) => [...root(el).querySelectorAll<HTMLElement>('[part~="tool-chip"]')];
 const lastChip = (el: TgAgent) => chips(el).at(-1);
 
 async function agentWithNotes(options: { policy?: Policy; noAudit?: boolean } = {}) {
@@ -94,8 +81,7 @@ async function approvalCard(el: TgAgent): Promise<TgApproval> {
 describe('<tg-agent> manual mode with the gate and the audit log', function () {
   this.timeout(60000);
   afterEach(async () => {
-    fixtureCleanup();
-    for (const t of tenants.splice(0)) await deleteToolgateDb(toolgateDbName(t));
+    await cleanupAgents();
   });
 
   it('runs search_notes (trusted, read-only: no card), shows the result, and audits decision and call', async () => {

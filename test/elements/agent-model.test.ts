@@ -3,34 +3,21 @@
  * server (real HTTP + SSE), the gate and the demo MCP server. Sending text streams the answer
  * into the conversation and the model's tool call shows as a chip.
  */
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/agent/tg-agent.js';
 import '../../src/elements/provider/tg-provider.js';
 import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
 import type { TgApproval } from '../../src/elements/approval/tg-approval.js';
-import type { Policy } from '../../src/gate/policy.js';
 import { TgMessageEvent } from '../../src/events/tg-message.js';
 import type { TgToolCallEvent } from '../../src/events/tg-tool-call.js';
 import type { TgTurnEndEvent } from '../../src/events/tg-turn-end.js';
 import { ManualProvider } from '../../src/llm/manual.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { parseProviderAttributes } from '../../src/elements/provider/provider-config.js';
-import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { openAiTurn, recordedRequests, registerScript } from '../support/llm/scripts.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root, chips } from '../support/agent-fixture.js';
 
-const WAIT = { timeout: 15000 };
-const TRUST_DEMO: Policy = { version: 1, servers: [{ url: 'ws://127.0.0.1:*', trusted: true }] };
-
-const tenants: string[] = [];
-function tenant(): string {
-  const t = `test-${crypto.randomUUID()}`;
-  tenants.push(t);
-  return t;
-}
-
-const root = (el: Element) => el.shadowRoot!;
-const chips = (el: TgAgent) => [...root(el).querySelectorAll<HTMLElement>('[part~="tool-chip"]')];
 
 async function ready(el: TgAgent): Promise<void> {
   await waitUntil(() => el.agentStatus === 'ready' && (el.gate?.tools({ kind: 'person' }).length ?? 0) > 0, 'agent ready with tools', WAIT);
@@ -47,8 +34,7 @@ function typeAndEnter(el: TgAgent, text: string, shift = false): HTMLTextAreaEle
 describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   this.timeout(60000);
   afterEach(async () => {
-    fixtureCleanup();
-    for (const t of tenants.splice(0)) await deleteToolgateDb(toolgateDbName(t));
+    await cleanupAgents();
   });
 
   it('sends on Enter, streams the text, and shows the echo tool chip with its result', async () => {

@@ -2,7 +2,7 @@
  * <tg-agent> in a real browser against the demo MCP server: real workers, real WebSockets.
  * Every fixture is removed after its test, which closes its connections.
  */
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/agent/tg-agent.js';
 import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
 import type { TgServer } from '../../src/elements/server/tg-server.js';
@@ -10,30 +10,13 @@ import { TgConnectionStatusEvent } from '../../src/events/events.js';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../src/errors.js';
 import type { ConnectionLike } from '../../src/elements/agent/connection-types.js';
-import type { Policy } from '../../src/gate/policy.js';
-import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { control, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../support/agent-fixture.js';
 
 /**
  * A server card's calls pass the gate (as the person's calls): the demo server is trusted, so
  * its read-only tools run without an approval card. A fresh tenant (database) per fixture.
  */
-const TRUST_DEMO: Policy = { version: 1, servers: [{ url: 'ws://127.0.0.1:*', trusted: true }] };
-const tenants: string[] = [];
-function tenant(): string {
-  const t = `test-${crypto.randomUUID()}`;
-  tenants.push(t);
-  return t;
-}
-
-/** Generous: the whole suite runs many workers in two browsers at once. */
-const WAIT = { timeout: 15000 };
-
-function root(el: TgAgent): ShadowRoot {
-  if (!el.shadowRoot) throw new Error('no shadow root');
-  return el.shadowRoot;
-}
-
 /** The shadow root of the agent's `<tg-connections>`, where the server cards are. */
 function cx(el: TgAgent): ShadowRoot {
   const connections = root(el).querySelector('tg-connections');
@@ -107,8 +90,7 @@ function countCalls(connection: ConnectionLike | undefined): { count: number } {
 describe('<tg-agent>', function () {
   this.timeout(40000);
   afterEach(async () => {
-    fixtureCleanup();
-    for (const t of tenants.splice(0)) await deleteToolgateDb(toolgateDbName(t));
+    await cleanupAgents();
   });
 
   it('connects to a <tg-server msgpack> child, reaches ready and lists every tool', async () => {
