@@ -148,6 +148,8 @@ export class McpConnection extends EventTarget {
   /** Per-call task listeners, by the call's id. */
   readonly #taskListeners = new Map<string, (task: TaskState) => void>();
   #ended = false;
+  /** The last `authorized` detail: a sign-in during `open()` happens before anyone can listen. */
+  #authorized: { issuer: string; scope?: string } | undefined;
 
   /** Starts a worker and connects it. Rejects with the worker's coded error. */
   static async open(config: ConnectionConfig, options: OpenOptions = {}): Promise<McpConnection> {
@@ -181,6 +183,11 @@ export class McpConnection extends EventTarget {
 
   get status(): ConnectionStatus {
     return this.#status;
+  }
+
+  /** Who authorized this connection (OAuth), once the worker has a token; also set by a sign-in inside `open()`. */
+  get authorized(): { readonly issuer: string; readonly scope?: string } | undefined {
+    return this.#authorized;
   }
 
   get info(): ConnectionInfo | undefined {
@@ -314,9 +321,12 @@ export class McpConnection extends EventTarget {
       case 'problem':
         this.dispatchEvent(new CustomEvent('problem', { detail: { error: deserializeError(event.error), count: event.count } }));
         return;
-      case 'authorized':
-        this.dispatchEvent(new CustomEvent('authorized', { detail: event.scope === undefined ? { issuer: event.issuer } : { issuer: event.issuer, scope: event.scope } }));
+      case 'authorized': {
+        const detail = event.scope === undefined ? { issuer: event.issuer } : { issuer: event.issuer, scope: event.scope };
+        this.#authorized = detail;
+        this.dispatchEvent(new CustomEvent('authorized', { detail: { ...detail } }));
         return;
+      }
       case 'auth-required': {
         const { type: _type, ...detail } = event;
         this.dispatchEvent(new CustomEvent('auth-required', { detail }));

@@ -2,7 +2,7 @@
  * The connection layer's types, as the elements see them. Elements reach them through
  * `src/connections/` only, never `workers/` (DESIGN.md "Dependency rules").
  */
-import type { AuthorizeHandler, ConnectionConfig, McpConnection } from '../../connections/connection.js';
+import type { AuthorizeHandler, ConnectionConfig, ElicitationHandler, McpConnection } from '../../connections/connection.js';
 
 export type {
   AuthorizeHandler,
@@ -10,6 +10,9 @@ export type {
   ConnectionConfig,
   ConnectionStatus,
   ContentBlock,
+  ElicitationHandler,
+  ElicitationRequest,
+  ElicitationResult,
   JsonObject,
   Progress,
   Tool,
@@ -24,9 +27,10 @@ export type ConnectionLike = Pick<
 
 /**
  * Opens one connection; the default is `McpConnection.open` (one worker per server). `authorize`
- * sends the person to a server's OAuth authorization page (a sign-in).
+ * sends the person to a server's OAuth authorization page (a sign-in); `elicit` shows a server's
+ * elicitation request to the person (without it the server gets no elicitation capability).
  */
-export type ConnectionOpener = (config: ConnectionConfig, authorize?: AuthorizeHandler) => Promise<ConnectionLike>;
+export type ConnectionOpener = (config: ConnectionConfig, authorize?: AuthorizeHandler, elicit?: ElicitationHandler) => Promise<ConnectionLike>;
 
 /** An error reduced to what is shown and reported: its `code` (when it has one) and message. */
 export interface CodedError {

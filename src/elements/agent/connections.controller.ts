@@ -11,7 +11,8 @@ import { McpConnection } from '../../connections/connection.js';
 import type { ConnectionEventMap } from '../../connections/connection.js';
 import type { AuthorizeHandler, CodedError, ConnectionConfig, ConnectionLike, ConnectionOpener, ConnectionStatus, Tool } from './connection-types.js';
 import { toCodedError } from './element-errors.js';
-import { serverKey, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
+import { serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
+import { createPendingElicitation, type ElicitationRequest, type PendingElicitation } from '../elicitation/pending-elicitation.js';
 
 /** What `<tg-agent>` knows about one server. Read-only outside the controller. */
 export interface ServerState {
@@ -38,6 +39,11 @@ export interface ConnectionsControllerOptions {
   open?: ConnectionOpener;
   /** Called after every status change of a server (including removed ones closing). */
   onStatusChange?: (server: ServerState, previous: ConnectionStatus) => void;
+  /**
+   * Called when a server asks the person something (elicitation), before it is listed in
+   * `elicitations`; the host may answer at once with `pending.respond()` (then no card is shown).
+   */
+  onElicitation?: (pending: PendingElicitation) => void;
 }
 
 interface Entry {
@@ -63,20 +69,31 @@ export class ConnectionsController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #open: ConnectionOpener;
   readonly #onStatusChange: ConnectionsControllerOptions['onStatusChange'];
+  readonly #onElicitation: ConnectionsControllerOptions['onElicitation'];
   #entries: Entry[] = [];
+  /** Unanswered elicitations, oldest first. */
+  #elicitations: PendingElicitation[] = [];
   /** Whether servers should be connected (host in the DOM and `disconnect()` not called). */
   #active = false;
 
   constructor(host: ReactiveControllerHost, options: ConnectionsControllerOptions = {}) {
     this.#host = host;
-    this.#open = options.open ?? ((config: ConnectionConfig, authorize?: AuthorizeHandler) => McpConnection.open(config, authorize ? { onAuthorize: authorize } : {}));
+    this.#open =
+      options.open ??
+      ((config, authorize, elicit) => McpConnection.open(config, { ...(authorize && { onAuthorize: authorize }), ...(elicit && { onElicit: elicit }) }));
     this.#onStatusChange = options.onStatusChange;
+    this.#onElicitation = options.onElicitation;
     host.addController(this);
   }
 
   /** Every declared server, in declaration order. */
   get servers(): readonly ServerState[] {
     return this.#entries;
+  }
+
+  /** Elicitations waiting for the person, oldest first (one card each). */
+  get elicitations(): readonly PendingElicitation[] {
+    return this.#elicitations;
   }
 
   get(key: string): ServerState | undefined {
@@ -189,7 +206,7 @@ export class ConnectionsController implements ReactiveController {
     let connection: ConnectionLike;
     try {
       const { name: _label, ...config } = entry.spec;
-      connection = await this.#open(config, entry.authorize);
+      connection = await this.#open(config, entry.authorize, (request) => this.#elicit(entry, attempt, request));
     } catch (err) {
       if (this.#isCurrent(entry, attempt)) this.#setStatus(entry, 'failed', toCodedError(err));
       return;
@@ -200,6 +217,9 @@ export class ConnectionsController implements ReactiveController {
       return;
     }
     entry.connection = connection;
+    // A popup sign-in happens inside open(), before the `authorized` listener below exists.
+    const authorized = (connection as { authorized?: { issuer: string } }).authorized;
+    if (authorized) entry.authorizedBy = authorized.issuer;
     entry.detach = this.#listen(entry, connection);
     this.#setStatus(entry, connection.status);
     try {
@@ -214,6 +234,25 @@ export class ConnectionsController implements ReactiveController {
         this.#host.requestUpdate();
       }
     }
+  }
+
+  /** A server's elicitation: offered to the host first, else listed for a card; cancelled if the server goes away. */
+  #elicit(entry: Entry, attempt: number, request: ElicitationRequest) {
+    const { pending, result } = createPendingElicitation(entry.key, serverLabel(entry.spec), request, (done) => {
+      const before = this.#elicitations.length;
+      this.#elicitations = this.#elicitations.filter((p) => p !== done);
+      if (this.#elicitations.length !== before) this.#host.requestUpdate();
+    });
+    if (entry.attempt !== attempt || !this.#entries.includes(entry)) {
+      pending.respond({ action: 'cancel' });
+      return result;
+    }
+    this.#onElicitation?.(pending);
+    if (!pending.answered) {
+      this.#elicitations = [...this.#elicitations, pending];
+      this.#host.requestUpdate();
+    }
+    return result;
   }
 
   #listen(entry: Entry, connection: ConnectionLike): () => void {
@@ -267,6 +306,8 @@ export class ConnectionsController implements ReactiveController {
 
   /** Forgets the connection (it is closed or failed) so `connect()` can open a new one. */
   #release(entry: Entry): void {
+    // The server is gone: its questions can no longer be answered.
+    for (const pending of this.#elicitations.filter((p) => p.serverKey === entry.key)) pending.respond({ action: 'cancel' });
     entry.detach?.();
     entry.detach = undefined;
     entry.connection = undefined;

@@ -9,6 +9,8 @@ import type { Policy } from '../../gate/policy.js';
 import type { ManualProvider } from '../../llm/manual.js';
 import type { LlmProvider } from '../../llm/types.js';
 import '../approval/tg-approval.js';
+import '../elicitation/tg-elicitation.js';
+import { dispatchElicitation } from '../elicitation/tg-elicitation-event.js';
 import '../manual-form/tg-manual-form.js';
 import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.js';
 import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
@@ -66,6 +68,7 @@ const rolesConverter = {
  * @event tg-tool-call - A tool call started, progressed or ended. `detail: { turnId, entry, phase }`.
  * @event tg-turn-end - A turn ended. `detail: { turnId, reason, steps, usage?, error? }`.
  * @event tg-error - A coded error entry was added to the conversation. `detail: { turnId, entry }`.
+ * @event tg-elicitation - Cancelable, fired before an elicitation card is shown: `preventDefault()` declines; `detail.respond(result)` answers for the host. `detail: { server, request, respond }`.
  * @event tg-tool-request - Cancelable, fired before an approval card is shown: `preventDefault()` denies; `detail.respond('allow'|'deny')` decides for the host. `detail: { request, respond }`.
  *
  * @csspart base - The wrapper around everything.
@@ -102,6 +105,8 @@ const rolesConverter = {
  * @csspart error-entry - A coded error in the conversation.
  * @csspart approvals - The pending approval cards.
  * @csspart approval - One `<tg-approval>` card.
+ * @csspart elicitations - The pending elicitation cards (a server asking the person something).
+ * @csspart elicitation - One `<tg-elicitation>` card.
  * @csspart stop-button - Stop, while a turn runs.
  * @csspart manual-form - The `<tg-manual-form>` (manual mode).
  * @csspart composer - The message form (with a model).
@@ -186,6 +191,7 @@ export class TgAgent extends LitElement {
 
   readonly #connections = new ConnectionsController(this, {
     onStatusChange: (server) => this.#announceStatus(server),
+    onElicitation: (pending) => dispatchElicitation(this, pending),
   });
 
   readonly #agent = new AgentController(this, {
@@ -441,6 +447,15 @@ export class TgAgent extends LitElement {
               approvals,
               (r) => r.id,
               (r) => html`<tg-approval part="approval" .queue=${this.#agent.gate?.approvals} .request=${r}></tg-approval>`,
+            )}
+          </div>`
+        : nothing}
+      ${this.#connections.elicitations.length > 0
+        ? html`<div part="elicitations" class="approvals">
+            ${repeat(
+              this.#connections.elicitations,
+              (p) => p.id,
+              (p) => html`<tg-elicitation part="elicitation" .pending=${p}></tg-elicitation>`,
             )}
           </div>`
         : nothing}
