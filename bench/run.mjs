@@ -133,17 +133,32 @@ async function measureSizes() {
   if (split instanceof Error) {
     sizes['worker chunk (JSON)'] = { error: split.message.split('\n')[0] ?? '' };
   } else {
-    // Chunks holding @msgpack/msgpack are the lazy ones; everything else loads for every connection.
+    // Chunks that only a feature loads are listed apart: MessagePack (a server that offers it), the
+    // JSON Schema validator (a tool with an outputSchema returns, or an elicitation arrives) and
+    // OAuth (a server that asks for it). Everything else loads for every JSON connection. The
+    // previous measure (every chunk but MessagePack's) stays as an info row.
     /** @type {import('esbuild').Metafile} */
     const meta = split.metafile;
-    const lazy = (/** @type {string} */ path) => {
+    const FEATURES = /** @type {const} */ ([
+      ['MessagePack', (/** @type {string} */ i) => i.includes('@msgpack/msgpack')],
+      ['JSON Schema validator', (/** @type {string} */ i) => i.includes('@cfworker/json-schema')],
+      ['OAuth', (/** @type {string} */ i) => i.includes('oauth4webapi') || i.startsWith('workers/auth/')],
+    ]);
+    const featureOf = (/** @type {string} */ path) => {
       const key = Object.keys(meta.outputs).find((o) => path.endsWith(o.replace(/^.*\//, '/')));
-      return Object.keys((key && meta.outputs[key]?.inputs) || {}).some((i) => i.includes('@msgpack/msgpack'));
+      const inputs = Object.keys((key && meta.outputs[key]?.inputs) || {});
+      // A chunk with any MessagePack input is MessagePack's (as before); the others must hold nothing else.
+      if (inputs.some(FEATURES[0][1])) return FEATURES[0][0];
+      return FEATURES.find(([, has]) => inputs.length > 0 && inputs.every(has))?.[0];
     };
     /** @type {import('esbuild').OutputFile[]} */
     const js = (split.outputFiles ?? []).filter((/** @type {import('esbuild').OutputFile} */ f) => f.path.endsWith('.js'));
-    await measure('worker chunk (JSON)', async () => js.filter((f) => !lazy(f.path)).map((f) => f.text));
-    await measure('worker msgpack chunk (lazy)', async () => js.filter((f) => lazy(f.path)).map((f) => f.text));
+    await measure('worker chunk (JSON)', async () => js.filter((f) => featureOf(f.path) === undefined).map((f) => f.text));
+    for (const [feature] of FEATURES.slice(1)) {
+      await measure(`  lazy worker chunks: ${feature}`, async () => js.filter((f) => featureOf(f.path) === feature).map((f) => f.text));
+    }
+    await measure('worker, every chunk but MessagePack (previous measure, info)', async () => js.filter((f) => featureOf(f.path) !== 'MessagePack').map((f) => f.text));
+    await measure('worker msgpack chunk (lazy)', async () => js.filter((f) => featureOf(f.path) === 'MessagePack').map((f) => f.text));
   }
   await measure('SDK client (Client + StreamableHTTPClientTransport)', async () => {
     const r = await build({

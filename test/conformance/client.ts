@@ -13,14 +13,7 @@ import { eraOfVersion } from '../../workers/protocol/wire.js';
 
 declare const WORKER_SOURCE: string;
 
-/**
- * @cfworker/json-schema computes a base URI from `self.location.origin + self.location.pathname` when it
- * loads, which is not a URL in a blob: worker (the pathname of `blob:http://h/uuid` is `http://h/uuid`),
- * so the worker would die at start. The harness serves one file, so the worker must be a blob: hide
- * `location` while the bundle's top level runs (the library then uses its own default base).
- */
-const BLOB_PRELUDE = "Object.defineProperty(self, 'location', { configurable: true, value: { origin: 'null' } });\n";
-const BLOB_POSTLUDE = '\ndelete self.location;\n';
+// The worker runs from a Blob URL; its JSON Schema loader copes with that (workers/protocol/json-schema-loader.ts).
 
 declare global {
   interface Window {
@@ -76,7 +69,7 @@ async function run(): Promise<void> {
   const protocolVersion = params.get('protocolVersion') ?? undefined;
   if (!server) throw new Error('missing ?server=');
   console.log(`[toolgate] scenario ${scenario} against ${server}${protocolVersion ? ` (protocol ${protocolVersion})` : ''}`);
-  const workerUrl = URL.createObjectURL(new Blob([BLOB_PRELUDE, WORKER_SOURCE, BLOB_POSTLUDE], { type: 'text/javascript' }));
+  const workerUrl = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
   const connection = await McpConnection.open(
     {
       url: server,

@@ -68,13 +68,18 @@ describe('Elicitation requests and answers', () => {
     expect(codeOf(() => parseElicitationRequest({ message: 'x', requestedSchema: { $ref: 'https://evil.example/s.json' } }))).to.equal(-32602);
   });
 
-  it('validates form content against requestedSchema before it can be sent', () => {
-    expect(checkElicitationResult(form, { action: 'accept', content: { name: 'Ada', age: 36 } })).to.deep.equal({ action: 'accept', content: { name: 'Ada', age: 36 } });
-    expect(codeOf(() => checkElicitationResult(form, { action: 'accept', content: { name: 'Adalbert' } }))).to.equal(ErrorCode.ELICITATION_INVALID);
-    expect(codeOf(() => checkElicitationResult(form, { action: 'accept', content: { age: -1 } }))).to.equal(ErrorCode.ELICITATION_INVALID);
-    expect(codeOf(() => checkElicitationResult(form, { action: 'accept' }))).to.equal(ErrorCode.ELICITATION_INVALID);
-    expect(codeOf(() => checkElicitationResult(form, { action: 'maybe' }))).to.equal(ErrorCode.ELICITATION_INVALID);
-    expect(checkElicitationResult(form, { action: 'decline', content: { leaked: true } })).to.deep.equal({ action: 'decline' });
+  it('validates form content against requestedSchema before it can be sent', async () => {
+    const codeOfAnswer = (answer: unknown) =>
+      checkElicitationResult(form, answer).then(
+        () => undefined,
+        (err: { code?: string }) => err.code,
+      );
+    expect(await checkElicitationResult(form, { action: 'accept', content: { name: 'Ada', age: 36 } })).to.deep.equal({ action: 'accept', content: { name: 'Ada', age: 36 } });
+    expect(await codeOfAnswer({ action: 'accept', content: { name: 'Adalbert' } })).to.equal(ErrorCode.ELICITATION_INVALID);
+    expect(await codeOfAnswer({ action: 'accept', content: { age: -1 } })).to.equal(ErrorCode.ELICITATION_INVALID);
+    expect(await codeOfAnswer({ action: 'accept' })).to.equal(ErrorCode.ELICITATION_INVALID);
+    expect(await codeOfAnswer({ action: 'maybe' })).to.equal(ErrorCode.ELICITATION_INVALID);
+    expect(await checkElicitationResult(form, { action: 'decline', content: { leaked: true } })).to.deep.equal({ action: 'decline' });
   });
 
   it('sends no content for URL mode and remembers accepted ids for one completion each', async () => {

@@ -227,7 +227,7 @@ export class McpClient implements McpSession {
       throw urlElicitationRequired(err); // -32042 → TG_URL_ELICITATION_REQUIRED with the checked URLs
     }
     const result = parseCallToolResult(raw);
-    this.#outputs.check(name, result, this.era);
+    await this.#outputs.check(name, result, this.era);
     return result;
   }
 

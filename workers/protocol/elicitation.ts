@@ -9,8 +9,9 @@
  *   an approximate registrable domain to highlight, and a `punycode` flag: the URL parser turns every
  *   non-ASCII label (so every mixed-script host) into an `xn--` label, which is what the flag reports.
  */
-import { Validator, type Schema } from '@cfworker/json-schema';
+import type { Schema } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { loadJsonSchema } from './json-schema-loader.js';
 import { schemaProblem } from './output-schema.js';
 import { RpcErrorCode, type JsonObject } from './wire.js';
 
@@ -120,9 +121,10 @@ export function parseElicitationRequest(params: JsonObject | undefined): Elicita
 
 /**
  * The answer to send, checked: an unknown action is refused; form content must match the schema;
- * URL mode sends no content (the interaction happens out of band).
+ * URL mode sends no content (the interaction happens out of band). The validator is loaded on the
+ * first accepted form answer.
  */
-export function checkElicitationResult(request: ElicitationRequest, answer: unknown): JsonObject {
+export async function checkElicitationResult(request: ElicitationRequest, answer: unknown): Promise<JsonObject> {
   const action = isObject(answer) ? answer.action : undefined;
   if (action === 'decline' || action === 'cancel') return { action };
   if (action !== 'accept') {
@@ -131,6 +133,7 @@ export function checkElicitationResult(request: ElicitationRequest, answer: unkn
   if (request.mode === 'url') return { action };
   const content = (answer as JsonObject).content;
   if (!isObject(content)) throw new TgError(ErrorCode.ELICITATION_INVALID, 'An accepted form elicitation needs content (an object)');
+  const { Validator } = await loadJsonSchema();
   const outcome = new Validator(request.requestedSchema as Schema, '2020-12', false).validate(content);
   if (!outcome.valid) {
     const errors = outcome.errors.slice(0, 5).map((e) => ({ instanceLocation: e.instanceLocation, error: e.error.slice(0, 300) }));
@@ -198,7 +201,7 @@ export async function elicit(
   pending: PendingUrlElicitations,
 ): Promise<JsonObject> {
   const request = parseElicitationRequest(params);
-  const answer = checkElicitationResult(request, await ask(request));
+  const answer = await checkElicitationResult(request, await ask(request));
   if (request.mode === 'url' && answer.action === 'accept') pending.add(request.elicitationId);
   return answer;
 }

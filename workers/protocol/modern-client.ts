@@ -167,7 +167,7 @@ export class ModernClient implements McpSession {
       throw new TgError(ErrorCode.TOOL_REJECTED, `Tool ${name} was dropped from tools/list: ${rejected}`, { data: { tool: name, reason: rejected } });
     }
     const result = parseCallToolResult(await this.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions));
-    this.#outputs.check(name, result, this.era);
+    await this.#outputs.check(name, result, this.era);
     return result;
   }
 

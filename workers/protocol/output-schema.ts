@@ -3,10 +3,12 @@
  * SHOULD), with `@cfworker/json-schema`: JSON Schema 2020-12 without `eval`, so a strict CSP holds.
  * The schema is untrusted: only local `#…` references are allowed (the validator never fetches, and a
  * schema that needs anything else is refused rather than half-checked), and its size and depth are
- * bounded. Validators are built once per distinct schema text and reused across calls.
+ * bounded. Validators are built once per distinct schema text and reused across calls; the library
+ * itself is loaded the first time a checked tool returns.
  */
-import { Validator, type OutputUnit, type Schema, type SchemaDraft } from '@cfworker/json-schema';
+import type { OutputUnit, Schema, SchemaDraft, Validator } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { loadJsonSchema } from './json-schema-loader.js';
 import type { CallToolResult, JsonObject, ProtocolEra, Tool } from './wire.js';
 
 /** Largest `outputSchema` accepted, as JSON text. */
@@ -90,10 +92,10 @@ export class OutputSchemas {
    * itself is unusable. Error results (`isError`) carry no structured output and pass. A tool not in
    * the latest listing is not checked: there is no schema to check against.
    */
-  check(name: string, result: CallToolResult, era: ProtocolEra): void {
+  async check(name: string, result: CallToolResult, era: ProtocolEra): Promise<void> {
     const text = this.#byTool.get(name);
     if (text === undefined || result.isError === true) return;
-    const compiled = this.#compile(text);
+    const compiled = this.#compile(text, (await loadJsonSchema()).Validator);
     if (!compiled.ok) {
       throw new TgError(ErrorCode.OUTPUT_SCHEMA_INVALID, `Tool ${name} has an unusable outputSchema: ${compiled.reason}`, {
         data: { tool: name, reason: compiled.reason },
@@ -128,7 +130,7 @@ export class OutputSchemas {
     }
   }
 
-  #compile(text: string): Compiled {
+  #compile(text: string, ValidatorClass: typeof Validator): Compiled {
     const cached = this.#compiled.get(text);
     if (cached) return cached;
     let compiled: Compiled;
@@ -138,7 +140,7 @@ export class OutputSchemas {
       compiled = { ok: false, reason: problem };
     } else {
       try {
-        compiled = { ok: true, validator: new Validator(schema as Schema | boolean, draftOf(schema), true) };
+        compiled = { ok: true, validator: new ValidatorClass(schema as Schema | boolean, draftOf(schema), true) };
       } catch (cause) {
         compiled = { ok: false, reason: cause instanceof Error ? cause.message.slice(0, MAX_ERROR_CHARS) : 'schema rejected' };
       }
