@@ -9,7 +9,7 @@
 import type { GatedTool, Proposer, ToolCallOutcome, ToolGate } from '../gate/tool-gate.js';
 import { DEFAULT_TOOL_RESULT_LIMIT } from '../llm/content.js';
 import { AgentErrorCode, LlmErrorCode, TgError } from '../llm/errors.js';
-import { ManualProvider, isManualProvider } from '../llm/manual.js';
+import { ManualProvider, isManualProvider } from '../llm/manual-provider.js';
 import type { JsonObject, LlmProvider, LlmRequest, LlmToolCall, LlmToolChoice, LlmToolSpec, LlmUsage } from '../llm/types.js';
 import type { Progress } from '../../workers/connection-api.js';
 import { errorCode } from '../errors.js';

@@ -14,16 +14,7 @@ import { TgError } from '../errors.js';
 import { FormErrorCode } from './errors.js';
 import type { JsonObject } from './types.js';
 
-/** Marks manual mode: give it to `Agent` as its provider. */
-export class ManualProvider {
-  readonly kind = 'manual' as const;
-  /** Calls in manual mode are proposed by the person, so no data flows to any model. */
-  readonly label = 'person';
-}
-
-export function isManualProvider(value: unknown): value is ManualProvider {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'manual';
-}
+export { ManualProvider, isManualProvider } from './manual-provider.js';
 
 interface FieldBase {
   /** Property name in its parent object (`''` for array items). */

@@ -27,7 +27,7 @@ import type { ApprovalRequest } from '../../gate/approvals.js';
 import { Gate, type GateOptions } from '../../gate/gate.js';
 import type { Policy } from '../../gate/policy.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
-import { ManualProvider, isManualProvider } from '../../llm/manual.js';
+import { ManualProvider, isManualProvider } from '../../llm/manual-provider.js';
 import type { JsonObject, LlmProvider } from '../../llm/types.js';
 import type { CallToolResult, CodedError, Progress } from './connection-types.js';
 import type { ConnectionsController, ServerState } from './connections.controller.js';

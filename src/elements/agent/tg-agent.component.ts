@@ -6,12 +6,11 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { TgConnectionStatusEvent } from '../../events/tg-connection-status.js';
 import type { Gate } from '../../gate/gate.js';
 import type { Policy } from '../../gate/policy.js';
-import type { ManualProvider } from '../../llm/manual.js';
+import type { ManualProvider } from '../../llm/manual-provider.js';
 import type { LlmProvider } from '../../llm/types.js';
 import '../approval/tg-approval.js';
 import '../elicitation/tg-elicitation.js';
 import { dispatchElicitation } from '../elicitation/tg-elicitation-event.js';
-import '../manual-form/tg-manual-form.js';
 import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.js';
 import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
 import { declareServer, parseServerAttributes, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
@@ -352,6 +351,16 @@ export class TgAgent extends LitElement {
     this.#agent.stop();
   }
 
+  /** The lazy `<tg-manual-form>` definition, once manual mode has rendered. */
+  #manualForm: Promise<unknown> | undefined;
+
+  /** `updateComplete` also waits for `<tg-manual-form>` to be defined (and so upgraded) once it is shown. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    await this.#manualForm;
+    return done;
+  }
+
   override connectedCallback(): void {
     this.#saved = loadSavedServers(this.tenant);
     for (const server of this.#saved) if (server.consented) this.#consented.add(server.url);
@@ -470,6 +479,8 @@ export class TgAgent extends LitElement {
   }
 
   #renderManualForm(busy: boolean): TemplateResult {
+    // Defined on first use, so a page with a model never loads the form and its schema validator.
+    this.#manualForm ??= import('../manual-form/tg-manual-form.js');
     return html`<tg-manual-form
       part="manual-form"
       .tools=${this.#agent.personTools}
