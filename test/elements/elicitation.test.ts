@@ -7,6 +7,7 @@
 import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/agent/tg-agent.js';
 import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
+import type { TgManualForm } from '../../src/elements/manual-form/tg-manual-form.js';
 import '../../src/elements/elicitation/tg-elicitation.js';
 import type { TgElicitation } from '../../src/elements/elicitation/tg-elicitation.js';
 import { createPendingElicitation, type ElicitationRequest, type ElicitationResult } from '../../src/elements/elicitation/pending-elicitation.js';
@@ -31,12 +32,20 @@ async function agent(): Promise<TgAgent> {
   );
   // The tools that elicit are not read-only: the host allows them instead of an approval card.
   el.addEventListener('tg-tool-request', (event) => event.detail.respond('allow'));
-  await waitUntil(() => el.agentStatus === 'ready' && el.connections[0]?.tools.some((tool) => tool.name === 'retitle_note'), 'tools listed', WAIT);
+  // The gate lists the tools after the connection does: wait for the gate's list (as the manual form shows it).
+  const gateTools = () => root(el).querySelector<TgManualForm>('tg-manual-form')?.tools ?? [];
+  await waitUntil(
+    () => el.agentStatus === 'ready' && gateTools().some((t) => t.id === 'notes__retitle_note') && gateTools().some((t) => t.id === 'notes__link_account'),
+    'the gate lists the tools',
+    WAIT,
+  );
   return el;
 }
 
 async function card(el: TgAgent): Promise<TgElicitation> {
-  await waitUntil(() => cards(el).length === 1, 'elicitation card shown', WAIT);
+  await waitUntil(() => cards(el).length === 1, 'elicitation card shown', WAIT).catch((err: Error) => {
+    throw new Error(`${err.message}; chips: ${chips(el).map((c) => `${c.dataset['status']} ${c.textContent}`).join(' | ')}`);
+  });
   const c = cards(el)[0]!;
   await c.updateComplete;
   return c;
@@ -120,7 +129,7 @@ describe('<tg-agent> elicitation (demo server, real worker)', function () {
     });
     void el.runTool('notes__retitle_note', { id: 'note-5' });
     const text = await settledText(el);
-    expect(seen).to.have.length(1);
+    expect(seen, text).to.have.length(1);
     expect(seen[0]!.detail.server).to.equal('Notes');
     expect(seen[0]!.detail.request.mode).to.equal('form');
     expect(cards(el)).to.have.length(0);
