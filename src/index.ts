@@ -98,6 +98,7 @@ export type { LlmProvider, LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopRe
 // The gate: policy, approvals, pins, rate limits and data-flow rules for every tool call
 export * from './gate/index.js';
 export { TgApproval } from './elements/approval/tg-approval.js';
+export { TgElicitation, TgElicitationEvent, type TgElicitationDetail, type PendingElicitation } from './elements/elicitation/tg-elicitation.js';
 
 // <tg-agent>'s composition: providers as children, the manual form, the agent controller
 export { TgProvider } from './elements/provider/tg-provider.js';

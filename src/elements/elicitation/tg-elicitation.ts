@@ -11,3 +11,4 @@ declare global {
     'tg-elicitation': TgElicitation;
   }
 }
+export { TgElicitationEvent, type TgElicitationDetail } from './tg-elicitation-event.js';
