@@ -32,7 +32,7 @@ describe('ConnectionsController: sign-in with the OAuth popup', function () {
     await deleteDatabase(database);
   });
 
-  it('records who authorized the connection once the popup sign-in finishes, and forgets it on sign-out', async () => {
+  it('records who authorized the connection after the popup sign-in and after restoring saved tokens, and forgets it on sign-out', async () => {
     const host = new Host();
     connections = new ConnectionsController(host);
     const base = protectedConfig();
@@ -47,6 +47,17 @@ describe('ConnectionsController: sign-in with the OAuth popup', function () {
     expect(server().error).to.equal(undefined);
     expect(popup.urls).to.have.length(1);
     expect(server().authorizedBy).to.equal(oidcEnv().oidcIssuer);
+
+    // Another controller (a page reload) restores the saved tokens without a popup and is signed in as well.
+    const reloaded = new ConnectionsController(new Host());
+    reloaded.setServers([declareServer({ url, transport, oauth })]);
+    reloaded.connect();
+    const again = () => reloaded.servers[0]!;
+    await waitUntil(() => again().status === 'ready' || again().status === 'failed', 'reconnected', { timeout: 45_000 });
+    expect(again().error).to.equal(undefined);
+    expect(popup.urls).to.have.length(1);
+    expect(again().authorizedBy).to.equal(oidcEnv().oidcIssuer);
+    await reloaded.disconnect();
 
     await connections.signOutServer(server().key);
     expect(server().authorizedBy).to.equal(undefined);

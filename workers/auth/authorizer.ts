@@ -201,6 +201,8 @@ export class Authorizer {
       else if (tokens.tokenType === 'dpop') return; // bound to a key we no longer have: useless
       this.#tokens = tokens;
       if (scope !== undefined) this.#scope = scope;
+      // Signed in by an earlier worker: the page learns it too (it offers "Sign out" from this).
+      this.#onAuthorized?.({ issuer: as.issuer, ...((tokens.scope ?? scope) !== undefined && { scope: tokens.scope ?? scope }) });
     })();
     return this.#loaded;
   }
