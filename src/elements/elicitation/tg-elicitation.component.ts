@@ -43,11 +43,16 @@ export class TgElicitation extends LitElement {
   };
 
   /** The elicitation to show (from `<tg-agent>`'s connections, or your own `onElicit`). */
-  pending: PendingElicitation | undefined;
+  declare pending: PendingElicitation | undefined;
   /** An error to show on the card (e.g. the worker refused the answer). */
-  error: { code?: string; message: string } | undefined;
-  protected _errors: Map<string, string> = new Map();
+  declare error: { code?: string; message: string } | undefined;
+  declare protected _errors: Map<string, string>;
   #fields: Field[] = [];
+
+  constructor() {
+    super();
+    this._errors = new Map();
+  }
 
   get card(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('.card');
