@@ -169,4 +169,33 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
     expect(root(el).querySelector('[part~="agent-error"]')?.getAttribute('data-code')).to.equal('TG_INVALID_CONFIG');
     expect(el.agent?.manual).to.equal(true);
   });
+
+  it('the model picker chooses among <tg-provider> children or no model, and the host can hide it', async () => {
+    const el = await fixture<TgAgent>(
+      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
+        ><tg-provider kind="openai" base-url="http://127.0.0.1:9/v1" model="first"></tg-provider
+        ><tg-provider kind="anthropic" base-url="http://127.0.0.1:9" model="second"></tg-provider
+        ><tg-server url=${taggedWsUrl(uniqueTag('picker'))}></tg-server
+      ></tg-agent>`,
+    );
+    await ready(el);
+    const select = () => root(el).querySelector<HTMLSelectElement>('[part~="provider-picker"] select');
+    const options = [...select()!.options].map((o) => o.textContent?.trim());
+    expect(options).to.deep.equal(['first · 127.0.0.1:9', 'second · 127.0.0.1:9', 'No model: pick tools yourself']);
+    expect((el.agent?.provider as OpenAiCompatibleProvider | undefined)?.model).to.equal('first');
+    const pick = async (value: string) => {
+      select()!.value = value;
+      select()!.dispatchEvent(new Event('change'));
+      await el.updateComplete;
+    };
+    await pick('1');
+    expect(el.agent?.provider).to.not.be.instanceOf(OpenAiCompatibleProvider);
+    expect((el.agent?.provider as { model?: string } | undefined)?.model).to.equal('second');
+    await pick('-1');
+    await waitUntil(() => el.agent?.manual === true, 'manual after picking no model', WAIT);
+    await expect(el).to.be.accessible();
+    el.noProviderPicker = true;
+    await el.updateComplete;
+    expect(select()).to.equal(null);
+  });
 });

@@ -49,6 +49,8 @@ const rolesConverter = {
  *   with live status, progress and result, and coded errors. Calls the policy asks about show an inline `<tg-approval>` card,
  *   which takes focus; the host may decide first through the cancelable `tg-tool-request` event.
  * - The audit log of this element (tenant from `tenant`) is behind a toggle (`no-audit` hides it).
+ * - With `<tg-provider>` children, a picker lets the person choose among them or no model at all
+ *   (`no-provider-picker` hides it; a `provider` property set by the host wins and hides it too).
  *
  * Everything a server sends is untrusted and rendered as text (images only as raster `data:` URLs;
  * links are never fetched). The model's text is sanitized Markdown (see `src/markdown/render.ts`).
@@ -71,6 +73,7 @@ const rolesConverter = {
  * @event tg-tool-request - Cancelable, fired before an approval card is shown: `preventDefault()` denies; `detail.respond('allow'|'deny')` decides for the host. `detail: { request, respond }`.
  *
  * @csspart base - The wrapper around everything.
+ * @csspart provider-picker - The model picker (`no-provider-picker` hides it).
  * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
  * @csspart audit-banner - Shown when the audit log failed (calls are refused).
  * @csspart connections - The `<tg-connections>` manager. Its parts are exported through `<tg-agent>`
@@ -147,6 +150,7 @@ export class TgAgent extends LitElement {
     system: { type: String },
     maxSteps: { type: Number, attribute: 'max-steps' },
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
+    noProviderPicker: { type: Boolean, attribute: 'no-provider-picker', reflect: true },
     allowedOrigins: { converter: rolesConverter, attribute: 'allowed-origins' },
     _auditOpen: { state: true, attribute: false },
   };
@@ -180,6 +184,8 @@ export class TgAgent extends LitElement {
   declare maxSteps: number | undefined;
   /** Hides the audit panel. */
   declare noAudit: boolean;
+  /** Hides the model picker (shown when `<tg-provider>` children offer a choice and no `provider` is set). */
+  declare noProviderPicker: boolean;
   /**
    * Origins (`https://img.example`) whose images in the model's Markdown are loaded, and whose
    * links are not flagged with their domain (attribute: space-separated). Default none: any
@@ -202,7 +208,7 @@ export class TgAgent extends LitElement {
       name: this.name,
       policy: this.policy,
       roles: this.roles,
-      provider: this.provider ?? this.#declaredProvider?.provider,
+      provider: this.provider ?? this.#chosenProvider?.provider,
       system: this.system,
       maxSteps: this.maxSteps,
     }),
@@ -268,8 +274,14 @@ export class TgAgent extends LitElement {
       this.#agent.retryServer(key);
     },
   }))(this);
-  /** The `<tg-provider>` child as last read (kept while its attributes stay the same). */
-  #declaredProvider: ProviderDeclaration | undefined;
+  /** The `<tg-provider>` children as last read (kept while their attributes stay the same). */
+  #declaredProviders: ProviderDeclaration[] = [];
+  /** The picker's choice: an index into `#declaredProviders`, or -1 for the manual provider. */
+  #providerChoice = 0;
+
+  get #chosenProvider(): ProviderDeclaration | undefined {
+    return this.#declaredProviders[this.#providerChoice];
+  }
 
   /** Children are read from attributes, so markup and (reflected) property changes both show up here. */
   readonly #observer = new MutationObserver(() => {
@@ -280,6 +292,7 @@ export class TgAgent extends LitElement {
   constructor() {
     super();
     this.noAudit = false;
+    this.noProviderPicker = false;
     this._auditOpen = false;
   }
 
@@ -400,10 +413,11 @@ export class TgAgent extends LitElement {
   }
 
   #syncProvider(): void {
-    const element = this.querySelector(':scope > tg-provider');
-    const next = element ? parseProviderAttributes(element) : undefined;
-    if (next?.key === this.#declaredProvider?.key) return;
-    this.#declaredProvider = next;
+    const next = [...this.querySelectorAll(':scope > tg-provider')].map((element) => parseProviderAttributes(element));
+    const keys = (list: ProviderDeclaration[]) => list.map((d) => d.key).join('\n');
+    if (keys(next) === keys(this.#declaredProviders)) return;
+    this.#declaredProviders = next;
+    if (this.#providerChoice >= next.length) this.#providerChoice = 0;
     this.#agent.applyConfig();
     this.requestUpdate();
   }
@@ -426,7 +440,7 @@ export class TgAgent extends LitElement {
             <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
           </p>`
         : nothing}
-      ${this.#declaredProvider?.configError && !this.provider ? html`<div role="alert">${renderError(this.#declaredProvider.configError, 'agent-error')}</div>` : nothing}
+      ${this.provider ? nothing : this.#declaredProviders.map((d) => (d.configError ? html`<div role="alert">${renderError(d.configError, 'agent-error')}</div>` : nothing))}
       ${this.#renderConversation()}
       <tg-connections part="connections" exportparts=${CONNECTIONS_PARTS} .manager=${this.#manager} .revision=${++this.#revision}></tg-connections>
       ${this.noAudit ? nothing : this.#renderAudit(audit)}
@@ -441,6 +455,7 @@ export class TgAgent extends LitElement {
     const approvals = this.#agent.approvals;
     return html`<section part="conversation" class="card conversation" aria-labelledby="conversation-title">
       <h2 id="conversation-title">${manual ? 'Tool calls' : 'Conversation'}</h2>
+      ${this.#renderProviderPicker(busy)}
       <div class="log" role="log" aria-live="polite" aria-busy=${streaming ? 'true' : 'false'} aria-label="Conversation">
         <ol part="messages" class="messages">
           ${repeat(
@@ -476,6 +491,26 @@ export class TgAgent extends LitElement {
         : nothing}
       ${manual ? this.#renderManualForm(busy) : this.#renderComposer(busy)}
     </section>`;
+  }
+
+  /** The model picker: each valid `<tg-provider>` child, and "no model" (the person picks tools). */
+  #renderProviderPicker(busy: boolean): TemplateResult | typeof nothing {
+    if (this.provider || this.noProviderPicker || this.#declaredProviders.length === 0) return nothing;
+    return html`<label part="provider-picker" class="provider-picker">
+      <span>Model</span>
+      <select ?disabled=${busy} @change=${(e: Event) => this.#pickProvider(Number((e.target as HTMLSelectElement).value))}>
+        ${this.#declaredProviders.map((d, i) =>
+          d.provider ? html`<option value=${i} ?selected=${i === this.#providerChoice}>${d.title}</option>` : nothing,
+        )}
+        <option value="-1" ?selected=${this.#providerChoice < 0}>No model: pick tools yourself</option>
+      </select>
+    </label>`;
+  }
+
+  #pickProvider(choice: number): void {
+    this.#providerChoice = choice;
+    this.#agent.applyConfig();
+    this.requestUpdate();
   }
 
   #renderManualForm(busy: boolean): TemplateResult {

@@ -17,6 +17,18 @@ export const styles = [
     gap: 0.6rem;
   }
 
+  .provider-picker {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+  }
+
+  .provider-picker select {
+    max-width: 100%;
+    font: inherit;
+  }
+
   .messages {
     list-style: none;
     margin: 0;

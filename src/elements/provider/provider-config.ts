@@ -20,8 +20,18 @@ export interface ProviderDeclaration {
   /** The provider, unless the declaration is invalid. */
   provider?: LlmProvider;
   configError?: CodedError;
+  /** What the model picker shows: the model and where it runs (never the key). */
+  title?: string;
   /** Equal keys mean the same configuration (the key itself is left out of it). */
   key: string;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /**
@@ -46,10 +56,10 @@ export function parseProviderAttributes(source: AttributeSource): ProviderDeclar
   try {
     if (kind === 'openai') {
       if (!baseUrl) return invalid('base-url is missing');
-      return { key, provider: new OpenAiCompatibleProvider({ baseUrl, model, ...(apiKey && { apiKey }), ...(label && { label }) }) };
+      return { key, title: `${model} · ${hostOf(baseUrl)}`, provider: new OpenAiCompatibleProvider({ baseUrl, model, ...(apiKey && { apiKey }), ...(label && { label }) }) };
     }
     if (kind === 'anthropic') {
-      return { key, provider: new AnthropicProvider({ model, ...(baseUrl && { baseUrl }), ...(apiKey && { apiKey }), ...(label && { label }) }) };
+      return { key, title: `${model} · ${baseUrl ? hostOf(baseUrl) : 'Anthropic'}`, provider: new AnthropicProvider({ model, ...(baseUrl && { baseUrl }), ...(apiKey && { apiKey }), ...(label && { label }) }) };
     }
   } catch (err) {
     const coded = toCodedError(err);
