@@ -6,12 +6,6 @@ export const styles = [
   themeTokens,
   controlStyles,
   css`
-  .connections {
-    display: grid;
-    gap: var(--_gap);
-    min-width: 0;
-  }
-
   .conversation {
     display: grid;
     gap: 0.6rem;
@@ -226,13 +220,6 @@ export const styles = [
     border: 1px solid var(--_error);
     border-radius: calc(var(--_radius) * 0.75);
     background: var(--_error-bg);
-  }
-
-  .gate-state {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: baseline;
-    gap: 0.25rem 0.5rem;
   }
 
   .audit {
