@@ -1,32 +1,11 @@
 import { css } from 'lit';
-import { themeTokens } from '../shared/theme.styles.js';
+import { cardStyles, themeTokens } from '../shared/theme.styles.js';
 
 /** The shared `--tg-*` theme, then the card (like `<tg-approval>`). */
 export const styles = [
   themeTokens,
+  cardStyles,
   css`
-    :host {
-      display: block;
-      box-sizing: border-box;
-      min-width: 0;
-      color: var(--_fg);
-      font-family: var(--_font);
-      font-size: var(--tg-font-size, 0.875rem);
-      line-height: 1.4;
-    }
-    .card {
-      display: flex;
-      flex-direction: column;
-      gap: var(--_gap);
-      padding: var(--_gap);
-      border: 2px solid var(--_accent);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-    }
-    .card:focus-visible {
-      outline: 3px solid var(--_accent);
-      outline-offset: 2px;
-    }
     h2 {
       margin: 0;
       font-size: 1.1em;
