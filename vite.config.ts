@@ -1,7 +1,7 @@
 /**
  * `npm start`: the demo page with the demo MCP server started beside it (WebSocket and
- * Streamable HTTP on 127.0.0.1:8787, or `TG_DEMO_MCP_PORT`). `npm run build`: the library, ESM, with each
- * connection worker as its own chunk.
+ * Streamable HTTP on 127.0.0.1:8787, or `TG_DEMO_MCP_PORT`). The library build (`npm run build`)
+ * is scripts/build-library.mjs.
  */
 import { defineConfig, type Plugin } from 'vite';
 import { fileURLToPath } from 'node:url';
@@ -85,11 +85,4 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: false, fs: { allow: [here('.')] } },
   plugins: [demoMcpServer()],
   worker: { format: 'es' },
-  build: {
-    outDir: here('./dist'),
-    emptyOutDir: true,
-    target: 'es2022',
-    sourcemap: true,
-    lib: { entry: here('./src/index.ts'), formats: ['es'], fileName: () => 'toolgate.js' },
-  },
 });

@@ -8,6 +8,7 @@ import '../../workers/shared/transfer-handlers.js';
 import { deserializeError } from '../../workers/shared/transfer-handlers.js';
 import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
 import { takeRedirectCallback } from './oauth-redirect.js';
+import { startConnectionWorker, workerFailure } from './worker-start.js';
 import type {
   AuthorizeHandler,
   CallToolResult,
@@ -68,8 +69,15 @@ export type {
 } from '../../workers/connection-api.js';
 
 export interface OpenOptions {
-  /** Starts the worker; the default bundles `workers/connection.worker.ts` as its own chunk. */
+  /** Starts the worker; the default is `createConnectionWorker` (with `workerUrl` when given). */
   createWorker?: WorkerFactory;
+  /**
+   * Where to load the connection worker from, for pages whose CSP allows neither the library's
+   * origin nor `blob:` in `worker-src`: a same-origin URL of `connection.worker.js` (served with the
+   * chunks next to it), or of a one-line module that imports it. Relative URLs resolve against the
+   * document. Default: next to the library module (or the file its bundler emitted).
+   */
+  workerUrl?: string | URL;
   /** Shows a server's elicitation request to the person. Without it, elicitation is not offered. */
   onElicit?: ElicitationHandler;
   /**
@@ -132,9 +140,11 @@ export interface McpConnection {
 
 export type WorkerFactory = () => Worker;
 
-/** The default: one module worker per connection, bundled by Vite as its own chunk. */
-export const createConnectionWorker: WorkerFactory = () =>
-  new Worker(new URL('../../workers/connection.worker.ts', import.meta.url), { type: 'module', name: 'tg-connection' });
+/**
+ * The default: one module worker per connection, loaded from next to the library module (or from
+ * the file the app's bundler emitted), through a same-origin `blob:` when that is another origin.
+ */
+export const createConnectionWorker: WorkerFactory = () => startConnectionWorker();
 
 export class McpConnection extends EventTarget {
   readonly config: Readonly<ConnectionConfig>;
@@ -156,7 +166,7 @@ export class McpConnection extends EventTarget {
     // Back from a full-page OAuth redirect for this server: the new worker finishes that flow.
     const returned = config.oauth && config.oauth.callbackUrl === undefined ? takeRedirectCallback(config.url) : undefined;
     if (returned !== undefined) config = { ...config, oauth: { ...config.oauth, callbackUrl: returned } };
-    const connection = new McpConnection(config, (options.createWorker ?? createConnectionWorker)());
+    const connection = new McpConnection(config, newWorker(options));
     try {
       await connection.#start(options.onElicit, options.onAuthorize);
     } catch (err) {
@@ -177,7 +187,7 @@ export class McpConnection extends EventTarget {
     this.#dead.catch(() => {}); // observed through #guard; never an unhandled rejection
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.#fail(new TgError(ErrorCode.WORKER_FAILED, `Connection worker failed: ${event.message || 'script error'}`));
+      void workerFailure(worker, event).then((error) => this.#fail(error));
     });
   }
 
@@ -379,6 +389,16 @@ export class McpConnection extends EventTarget {
     this.#markDead(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
     this.#api[releaseProxy]();
     this.#worker.terminate();
+  }
+}
+
+/** Starts the connection's worker; whatever the browser or a custom factory throws becomes `TG_WORKER_FAILED`. */
+function newWorker(options: OpenOptions): Worker {
+  try {
+    return options.createWorker ? options.createWorker() : startConnectionWorker(options.workerUrl);
+  } catch (err) {
+    if (err instanceof TgError) throw err;
+    throw new TgError(ErrorCode.WORKER_FAILED, `Connection worker could not be created: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }
 
