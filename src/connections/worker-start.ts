@@ -173,11 +173,11 @@ function refusal(err: unknown, record: StartedWorker): string {
   if (err instanceof TypeError && /trusted/i.test(message)) {
     return `this page enforces Trusted Types: allow the policy "${WORKER_POLICY_NAME}" in its trusted-types directive (${message})`;
   }
-  if (err instanceof DOMException && err.name === 'SecurityError') {
-    return `browsers refuse worker scripts from another origin; give a worker-url (workerUrl) on this page's origin (${message})`;
-  }
+  if (err instanceof DOMException && err.name === 'SecurityError') return `${CROSS_ORIGIN} (${message})`;
   return message;
 }
+
+const CROSS_ORIGIN = "browsers refuse worker scripts from another origin; give a worker-url (workerUrl) on this page's origin";
 
 function cspAdvice(record: StartedWorker): string {
   const found = record.violation ? `the page's Content-Security-Policy blocked ${record.violation.blocked} (${record.violation.directive})` : `the page's Content-Security-Policy blocks it`;
@@ -188,6 +188,8 @@ function cspAdvice(record: StartedWorker): string {
 /** Fetches the worker script once more to name the likely cause of its failed start. */
 async function diagnose(record: StartedWorker, reported: string | undefined): Promise<string> {
   if (record.violation) return cspAdvice(record);
+  // Chromium throws at `new Worker()` for this; Firefox fires `error`.
+  if (record.via !== 'blob' && isCrossOrigin(record.url)) return CROSS_ORIGIN;
   let response: Response;
   try {
     response = await fetch(record.url, { cache: 'no-store', credentials: 'same-origin' });
@@ -204,7 +206,8 @@ async function diagnose(record: StartedWorker, reported: string | undefined): Pr
     return `its server sent it as "${type || 'no type'}"; browsers run worker scripts only with a JavaScript MIME type (text/javascript)`;
   }
   const detail = reported ? `; the browser reported: ${reported}` : '';
-  return `it loaded, but did not start: a Content-Security-Policy may block it (worker-src for the worker${record.via === 'blob' ? ', blob:' : ''}, script-src for its imports) or one of its chunks is missing${detail}`;
+  // A module worker's static imports are fetched as workers too (worker-src), its dynamic imports as scripts.
+  return `it loaded, but did not start: a Content-Security-Policy may block it (worker-src must allow ${record.via === 'blob' ? 'blob: and ' : ''}the origin of the worker and of the modules it imports, script-src its lazily loaded chunks) or one of its chunks is missing${detail}`;
 }
 
 function missingFileAdvice(record: StartedWorker): string {

@@ -37,6 +37,8 @@ export interface ServerState {
 export interface ConnectionsControllerOptions {
   /** Defaults to `McpConnection.open`. */
   open?: ConnectionOpener;
+  /** Where the default opener loads connection workers from (`OpenOptions.workerUrl`), read at each open. */
+  workerUrl?: () => string | undefined;
   /** Called after every status change of a server (including removed ones closing). */
   onStatusChange?: (server: ServerState, previous: ConnectionStatus) => void;
   /**
@@ -78,9 +80,13 @@ export class ConnectionsController implements ReactiveController {
 
   constructor(host: ReactiveControllerHost, options: ConnectionsControllerOptions = {}) {
     this.#host = host;
+    const workerUrl = options.workerUrl;
     this.#open =
       options.open ??
-      ((config, authorize, elicit) => McpConnection.open(config, { ...(authorize && { onAuthorize: authorize }), ...(elicit && { onElicit: elicit }) }));
+      ((config, authorize, elicit) => {
+        const url = workerUrl?.();
+        return McpConnection.open(config, { ...(authorize && { onAuthorize: authorize }), ...(elicit && { onElicit: elicit }), ...(url && { workerUrl: url }) });
+      });
     this.#onStatusChange = options.onStatusChange;
     this.#onElicitation = options.onElicitation;
     host.addController(this);

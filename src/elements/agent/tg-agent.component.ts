@@ -13,7 +13,9 @@ import '../elicitation/tg-elicitation.js';
 import { dispatchElicitation } from '../elicitation/tg-elicitation-event.js';
 import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.js';
 import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
+import { TgProvider } from '../provider/tg-provider.component.js';
 import { declareServer, parseServerAttributes, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
+import { TgServer } from '../server/tg-server.component.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
 import type { CodedError, JsonObject, Tool } from './connection-types.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
@@ -152,6 +154,7 @@ export class TgAgent extends LitElement {
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
     noProviderPicker: { type: Boolean, attribute: 'no-provider-picker', reflect: true },
     allowedOrigins: { converter: rolesConverter, attribute: 'allowed-origins' },
+    workerUrl: { type: String, attribute: 'worker-url' },
     _auditOpen: { state: true, attribute: false },
   };
 
@@ -192,9 +195,16 @@ export class TgAgent extends LitElement {
    * other image is a placeholder the person may choose to load.
    */
   declare allowedOrigins: string[] | undefined;
+  /**
+   * Where connection workers load from (attribute `worker-url`), for pages whose CSP allows neither
+   * the library's origin nor `blob:` in `worker-src`: a same-origin URL of `connection.worker.js`
+   * (with the chunks next to it), or of a one-line module that imports it. Read when a connection opens.
+   */
+  declare workerUrl: string | undefined;
   declare _auditOpen: boolean;
 
   readonly #connections = new ConnectionsController(this, {
+    workerUrl: () => this.workerUrl || undefined,
     onStatusChange: (server) => this.#announceStatus(server),
     onElicitation: (pending) => dispatchElicitation(this, pending),
   });
@@ -401,7 +411,7 @@ export class TgAgent extends LitElement {
   #syncServers(): void {
     const declarations = this.servers
       ? this.servers.map((spec) => declareServer(spec))
-      : Array.from(this.querySelectorAll(':scope > tg-server'), (element) => parseServerAttributes(element));
+      : Array.from(this.querySelectorAll(':scope > tg-server'), (element) => (element instanceof TgServer ? element.declaration : parseServerAttributes(element)));
     this.#declaredCount = declarations.length;
     this.#connections.setServers([...declarations, ...this.#saved.map(({ consented: _c, ...spec }) => declareServer(spec))]);
   }
@@ -413,7 +423,7 @@ export class TgAgent extends LitElement {
   }
 
   #syncProvider(): void {
-    const next = [...this.querySelectorAll(':scope > tg-provider')].map((element) => parseProviderAttributes(element));
+    const next = [...this.querySelectorAll(':scope > tg-provider')].map((element) => (element instanceof TgProvider ? element.declaration : parseProviderAttributes(element)));
     const keys = (list: ProviderDeclaration[]) => list.map((d) => d.key).join('\n');
     if (keys(next) === keys(this.#declaredProviders)) return;
     this.#declaredProviders = next;

@@ -1,6 +1,7 @@
 import { LitElement } from 'lit';
 import { parseProviderAttributes, type ProviderDeclaration } from './provider-config.js';
 import { styles } from './tg-provider.styles.js';
+import { pendingAttributes } from '../shared/pending-attributes.js';
 
 /**
  * Declares the model provider of the enclosing `<tg-agent>`; it renders nothing. Without one (and
@@ -43,8 +44,8 @@ export class TgProvider extends LitElement {
   /** The data-flow label (`local`, `vendor:<name>`, `host`); defaults by host name. */
   declare label: string | undefined;
 
-  /** This element's configuration as `<tg-agent>` reads it. */
+  /** This element's configuration as `<tg-agent>` reads it (properties not reflected yet included). */
   get declaration(): ProviderDeclaration {
-    return parseProviderAttributes(this);
+    return parseProviderAttributes(pendingAttributes(this));
   }
 }

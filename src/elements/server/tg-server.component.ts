@@ -1,6 +1,7 @@
 import { LitElement } from 'lit';
 import { styles } from './tg-server.styles.js';
 import { parseServerAttributes, type ServerDeclaration } from './server-config.js';
+import { pendingAttributes } from '../shared/pending-attributes.js';
 
 /**
  * Declares one MCP server for the enclosing `<tg-agent>`; it renders nothing.
@@ -41,8 +42,8 @@ export class TgServer extends LitElement {
   /** Default per-request timeout (attribute `request-timeout-ms`). Default 60 s. */
   declare requestTimeoutMs: number | undefined;
 
-  /** This element's configuration as `<tg-agent>` reads it. */
+  /** This element's configuration as `<tg-agent>` reads it (properties not reflected yet included). */
   get declaration(): ServerDeclaration {
-    return parseServerAttributes(this);
+    return parseServerAttributes(pendingAttributes(this));
   }
 }
