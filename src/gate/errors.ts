@@ -18,6 +18,11 @@ export const GateErrorCode = {
   RATE_LIMITED: 'TG_RATE_LIMITED',
   /** The server is not on the allow-list and the person has not consented to it. */
   SERVER_NOT_ALLOWED: 'TG_SERVER_NOT_ALLOWED',
+  /**
+   * A `dataFlow` rule denied a call whose arguments carry data from another server's results or a
+   * detected secret; `data.rule` names the rule, `data.dataFlow` says where the data came from.
+   */
+  DATA_FLOW_DENIED: 'TG_DATA_FLOW_DENIED',
   /** A signed allow-list failed verification (bad signature, wrong key, malformed, expired). */
   ALLOWLIST_INVALID: 'TG_ALLOWLIST_INVALID',
   /** The call was aborted by the caller (before or while it ran). */
