@@ -9,7 +9,7 @@
  *   about thirty services. Loaded lazily with `loadSecretRules()`; until it is loaded only the
  *   formats below are found (`Gate.open` and `AuditLog.open` wait for it).
  * - **Formats** the preset leaves out by design, each with a check that keeps ordinary text out:
- *   JSON Web Tokens (the header must decode to JSON with `alg`), `Authorization`-style credentials
+ *   any PEM private-key block, Google API keys, JSON Web Tokens (the header must decode to JSON with `alg`), `Authorization`-style credentials
  *   (`Bearer …`, `Basic …`), `key = value` pairs whose key names a secret (the value must look like
  *   one, not like a word), payment cards (issuer prefix, length and Luhn), US social security
  *   numbers (valid areas), UK national insurance numbers, IBANs (mod-97 check), e-mail addresses,
@@ -152,6 +152,10 @@ function looksLikeSecretValue(value: string): boolean {
 const SECRET_KEY_NAME = String.raw`[A-Za-z0-9_.-]*(?:secret|passw(?:or)?d|passphrase|\bpwd|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|credential|auth[_-]?key|session[_-]?key|signing[_-]?key)[A-Za-z0-9_.-]*`;
 
 const FORMATS: readonly FormatRule[] = [
+  // Any PEM private-key block, also the ones the preset's rule does not accept (encrypted, short, odd labels).
+  { kind: 'private-key', category: 'secret', pattern: /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----[\s\S]{1,20000}?-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----/g },
+  // Google API keys (Maps, Firebase, …): the preset's GCP rule covers service-account files only.
+  { kind: 'google-api-key', category: 'secret', pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
   {
     kind: 'jwt',
     category: 'secret',
@@ -189,7 +193,7 @@ const FORMATS: readonly FormatRule[] = [
 ];
 
 /** Candidates for the entropy check: runs of base64/base64url characters. */
-const RANDOM_RUN = /[A-Za-z0-9+/_=-]{32,}/g;
+const RANDOM_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
 export const ENTROPY_MIN_LENGTH = 32;
 export const ENTROPY_MIN_BITS = 4.2;
 
@@ -231,21 +235,29 @@ function formatFindings(text: string): SecretFinding[] {
 /** Quick reject: most strings are short or plain words, and no rule can match them. */
 const MAYBE = /[A-Za-z0-9+/=_-]{8,}|-----BEGIN|@|\d{3}/;
 
+const TOKEN_CHAR = /[A-Za-z0-9+/=_.~-]/;
+
+/** A finding that ends (or starts) inside a run of token characters is widened to the whole run. */
+function widen(text: string, f: SecretFinding): SecretFinding {
+  let { start, end } = f;
+  while (end < text.length && end > start && TOKEN_CHAR.test(text[end - 1]!) && TOKEN_CHAR.test(text[end]!)) end++;
+  while (start > 0 && start < end && TOKEN_CHAR.test(text[start]!) && TOKEN_CHAR.test(text[start - 1]!) && text[start - 1] !== '=') start--;
+  return { ...f, start, end };
+}
+
 /**
- * Every secret and personal datum found in `text`, sorted by position, overlaps merged (the
- * longer finding wins; at equal length a vendor rule wins over a format, a secret over personal data).
+ * Every secret and personal datum found in `text`, sorted by position, overlaps merged. Where
+ * findings overlap, a vendor rule wins over a format, a format over the entropy check, and then
+ * the longer one. Findings are widened to whole tokens, so no tail of a secret is left behind.
  */
 export function findSecrets(text: string): SecretFinding[] {
   if (typeof text !== 'string' || text.length < 6 || !MAYBE.test(text)) return [];
-  const found: SecretFinding[] = [];
+  const ranked: { f: SecretFinding; tier: number }[] = [];
   for (const f of rulesModule?.scanWithRules(text) ?? []) {
-    if (f.end > f.start) found.push({ kind: RULE_KIND[f.rule] ?? f.rule, category: 'secret', start: f.start, end: f.end });
+    if (f.end > f.start) ranked.push({ f: widen(text, { kind: RULE_KIND[f.rule] ?? f.rule, category: 'secret', start: f.start, end: f.end }), tier: 2 });
   }
-  const vendor = found.length;
-  found.push(...formatFindings(text));
-  const rank = (f: SecretFinding, i: number) => [f.end - f.start, i < vendor ? 1 : 0, f.category === 'secret' ? 1 : 0];
-  const ranked = found.map((f, i) => ({ f, r: rank(f, i) }));
-  ranked.sort((a, b) => b.r[0]! - a.r[0]! || b.r[1]! - a.r[1]! || b.r[2]! - a.r[2]!);
+  for (const f of formatFindings(text)) ranked.push({ f, tier: f.kind === 'high-entropy' ? 0 : 1 });
+  ranked.sort((a, b) => b.tier - a.tier || b.f.end - b.f.start - (a.f.end - a.f.start));
   const kept: SecretFinding[] = [];
   for (const { f } of ranked) {
     if (kept.some((k) => f.start < k.end && k.start < f.end)) continue;

@@ -7,8 +7,9 @@ describe('redact', () => {
 
   it('removes bearer tokens, API keys and JWTs from strings', () => {
     expect(redactString('Authorization: Bearer abc.DEF-123_456~xyz')).to.equal('Authorization: Bearer [REDACTED:bearer]');
-    expect(redactString('key sk-proj-AbCdEf0123456789AbCdEf0123456789AbCdEfGh used')).to.equal('key [REDACTED:openai] used');
-    expect(redactString('ghp_0123456789abcdefghijklmnopqrstuvwxyzAB')).to.equal('[REDACTED:github]');
+    // Not OpenAI's format (no T3BlbkFJ marker): still caught, by the entropy check.
+    expect(redactString('key sk-proj-AbCdEf0123456789AbCdEf0123456789AbCdEfGh used')).to.equal('key [REDACTED:high-entropy] used');
+    expect(redactString('ghp_0123456789abcdefghijklmnopqrstuvwxyz')).to.equal('[REDACTED:github]');
     expect(redactString('AKIAABCDEFGHIJKLMNOP')).to.equal('[REDACTED:aws]');
     expect(redactString('t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig_nature_0123')).to.equal('t=[REDACTED:jwt]');
   });

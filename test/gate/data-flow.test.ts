@@ -57,7 +57,7 @@ describe('viewForModel()', () => {
     const view = viewForModel(result, { allowed: true, redaction: own });
     expect(view.withheld).to.equal(false);
     const first = view.forModel[0];
-    expect(first?.type === 'text' && first.text).to.equal('Mail [REDACTED:email], employee [REDACTED:emp], key [REDACTED:openai]');
+    expect(first?.type === 'text' && first.text).to.equal('Mail [REDACTED:email], employee [REDACTED:emp], key [REDACTED:high-entropy]');
     const second = view.forModel[1];
     expect(second?.type === 'resource' && 'text' in second.resource && second.resource.text).to.equal('ssn [REDACTED:ssn]');
     expect(view.structuredForModel).to.deep.equal({ email: '[REDACTED:email]', token: '[REDACTED:token]' });
