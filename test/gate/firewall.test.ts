@@ -122,7 +122,7 @@ describe('Secrets at rest', function () {
     expect(end?.kind === 'call-end' && end.redactions?.kinds).to.include.members(['aws', 'private-key', 'github', 'jwt', 'card']);
     expect(end?.kind === 'call-end' && JSON.stringify(end.result?.content)).to.contain('[REDACTED:aws]');
     const request = records.find((r) => r.kind === 'tool-request' && r.tool.name === 'send_message');
-    expect(request?.kind === 'tool-request' && request.args).to.deep.equal({ to: 'ops@example.com', body: '[default]\n[REDACTED:aws]\nregion = eu-west-1' });
+    expect(request?.kind === 'tool-request' && request.args).to.deep.equal({ to: '[REDACTED:email]', body: '[default]\n[REDACTED:aws]\nregion = eu-west-1' });
     expect(request?.v).to.equal(2);
   });
 

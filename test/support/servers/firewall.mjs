@@ -47,7 +47,7 @@ function mailer() {
     {
       description: 'Sends a message.',
       inputSchema: { to: z.string(), body: z.string() },
-      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+      annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
     },
     ({ to, body }) => ({ content: [{ type: 'text', text: `sent ${body.length} characters to ${to}` }] }),
   );
