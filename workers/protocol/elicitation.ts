@@ -13,7 +13,10 @@ import type { Schema } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { loadJsonSchema } from './json-schema-loader.js';
 import { schemaProblem } from './output-schema.js';
+import { sensitiveFields, type SensitiveField } from './sensitive-fields.js';
 import { RpcErrorCode, type JsonObject } from './wire.js';
+
+export type { SensitiveField, SensitiveReason } from './sensitive-fields.js';
 
 export const MAX_ELICITATION_URL_CHARS = 2048;
 const MAX_MESSAGE_CHARS = 4096;
@@ -23,6 +26,12 @@ export interface FormElicitationRequest {
   mode: 'form';
   message: string;
   requestedSchema: JsonObject;
+  /**
+   * Fields asking for a password, secret, token, card number or one-time code, which the spec
+   * says a server MUST NOT request in form mode. `<tg-agent>` declines such a request unless the
+   * policy's `elicitation.sensitiveFields` is `allow`; a host answering itself should do the same.
+   */
+  sensitive?: SensitiveField[];
 }
 
 export interface UrlElicitationRequest {
@@ -103,7 +112,7 @@ export function parseElicitationRequest(params: JsonObject | undefined): Elicita
     if (!isObject(schema)) throw invalidParams('elicitation/create (form) needs a requestedSchema object');
     const problem = schemaProblem(schema);
     if (problem) throw invalidParams(`elicitation/create requestedSchema is unusable: ${problem.replace('outputSchema', 'schema')}`);
-    return { mode: 'form', message: shown, requestedSchema: schema };
+    return { mode: 'form', message: shown, requestedSchema: schema, sensitive: sensitiveFields(schema) };
   }
   if (mode === 'url') {
     const id = params?.elicitationId;
