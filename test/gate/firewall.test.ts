@@ -240,4 +240,38 @@ describe('What the model sees', function () {
     expect(huge.flags?.map((f) => f.kind)).to.include('long-description');
     expect(huge.tool.description).to.equal(HUGE_DESCRIPTION);
   });
+
+  it('shows the person the 200 kB description collapsed behind "Show all", with the hidden-text flags', async () => {
+    const { gate } = await setup({ version: 1 }, ['firewallPoisonUrl']);
+    const call = gate.call({ toolId: 'poison__format_text', args: { text: 'hi' }, proposer: { kind: 'person' } });
+    const request = await nextApproval(gate);
+    const started = performance.now();
+    const card = await fixture<TgApproval>(html`<tg-approval .queue=${gate.approvals} .request=${request}></tg-approval>`);
+    const firstRender = performance.now() - started;
+    const description = card.shadowRoot!.querySelector('[part="description"]')!;
+    expect(description.textContent!.length).to.be.below(1000);
+    const showAll = card.shadowRoot!.querySelector<HTMLButtonElement>('[part="show-all-button"]')!;
+    expect(showAll.getAttribute('aria-expanded')).to.equal('false');
+    expect(showAll.textContent).to.contain('200,');
+    expect(card.shadowRoot!.querySelector('[part="flags"]')?.textContent).to.contain('very long');
+    const opening = performance.now();
+    showAll.click();
+    await card.updateComplete;
+    const fullRender = performance.now() - opening;
+    expect(description.textContent).to.contain('<IMPORTANT>');
+    expect(showAll.getAttribute('aria-expanded')).to.equal('true');
+    // Measured, not asserted (timings belong to the bench): quoted in the README.
+    console.log(`approval card with a ${HUGE_DESCRIPTION.length}-character description: first render ${firstRender.toFixed(1)} ms, "Show all" ${fullRender.toFixed(1)} ms`);
+    card.answer('deny');
+    expect((await call).status).to.equal('refused');
+
+    const lookupCall = gate.call({ toolId: 'poison__lookup', args: { word: 'wren' }, proposer: { kind: 'person' } });
+    const lookup = await nextApproval(gate);
+    const lookupCard = await fixture<TgApproval>(html`<tg-approval .queue=${gate.approvals} .request=${lookup}></tg-approval>`);
+    // The person sees the hidden characters, made visible.
+    expect(lookupCard.shadowRoot!.querySelector('[part="description"]')!.textContent).to.contain('\\u{E0049}').and.to.contain('\\u{202E}');
+    expect(lookupCard.shadowRoot!.querySelector('[part="flags"]')!.textContent).to.contain('tag characters');
+    lookupCard.answer('deny');
+    await lookupCall;
+  });
 });
