@@ -1,6 +1,5 @@
 /** The audit module's public surface (re-exported from src/index.ts by the lead). */
 export { AuditLog, AuditAppendEvent, AuditHealthEvent, type AuditHealth, type AuditLogOptions, type FailMode, type RetentionPolicy } from './audit-log.js';
-export { AuditErrorCode, type AuditErrorCodeValue } from './errors.js';
 export * from './record.js';
 export { redact, redactValue, redactString, luhn, DEFAULT_SENSITIVE_KEYS, type RedactionPattern, type RedactOptions, type RedactionSummary } from './redact.js';
 export { auditResult, redactAuditInput, RESULT_PREVIEW_CHARS, type AuditRedaction } from './redact-record.js';

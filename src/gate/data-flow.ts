@@ -11,7 +11,7 @@
  */
 import { redact, redactString, type RedactOptions } from '../audit/redact.js';
 import { cleanJson, cleanText, hiddenNotice, type CleanReport } from './model-text.js';
-import type { CallToolResult, ContentBlock } from '../../workers/connection-api.js';
+import type { CallToolResult, ContentBlock } from '../../workers/shared/wire.js';
 import type { DataFlowInfo } from '../audit/record.js';
 import type { Proposer } from './tool-gate.js';
 import { matchGlob, matchServer, type DataFlowRule, type Policy, type ServerPolicy } from './policy.js';

@@ -14,7 +14,7 @@
  * tool keeps its flags (`inspectTool`), which use the same character classes.
  */
 import type { JsonObject, JsonValue } from '../audit/record.js';
-import type { JsonObject as WireObject } from '../../workers/connection-api.js';
+import type { JsonObject as WireObject } from '../../workers/shared/wire.js';
 
 /** Unicode tag characters. */
 export const TAG_CHARS = /[\u{E0000}-\u{E007F}]/u;

@@ -11,7 +11,7 @@
 import canonicalize from 'canonicalize';
 import { diffLines } from 'diff';
 import { sha256Hex } from '../audit/sha256.js';
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 import { BIDI_CHARS, DEFAULT_MAX_DESCRIPTION_LENGTH, MAX_SCHEMA_TEXT_LENGTH, TAG_CHARS, revealHidden, stripHidden } from './model-text.js';
 
 const BIDI_G = new RegExp(BIDI_CHARS.source, 'gu');

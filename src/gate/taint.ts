@@ -16,7 +16,7 @@
  * or a secret, makes the call ask (or a `dataFlow` rule deny it).
  */
 import { findSecrets, type SecretCategory } from '../audit/secrets.js';
-import type { CallToolResult, JsonObject } from '../../workers/connection-api.js';
+import type { CallToolResult, JsonObject } from '../../workers/shared/wire.js';
 
 export const GRAM = 17;
 export const STEP = 8;

@@ -5,7 +5,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import type { JsonObject, Tool } from '../../src/connections/connection.js';
+import type { JsonObject, Tool } from '../../workers/shared/wire.js';
 import { redactString, redactValue } from '../../src/audit/redact.js';
 import { findSecrets, loadSecretRules, secretRulesLoaded, shannonEntropy } from '../../src/audit/secrets.js';
 import { testEnv } from '../support/env.js';

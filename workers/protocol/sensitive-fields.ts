@@ -4,15 +4,7 @@
  * worker marks every field whose name, title, description or format suggests one, so the page can
  * refuse the request (the default) or, when the host's policy accepts the risk, mask the field.
  */
-import type { JsonObject } from './wire.js';
-
-export type SensitiveReason = 'password' | 'secret' | 'token' | 'card' | 'one-time-code';
-
-export interface SensitiveField {
-  /** The property name in `requestedSchema`. */
-  name: string;
-  reason: SensitiveReason;
-}
+import type { JsonObject, SensitiveField, SensitiveReason } from '../shared/wire.js';
 
 /** First match wins, so a "card security code" is a card field, not a one-time code. */
 const RULES: [SensitiveReason, RegExp][] = [
