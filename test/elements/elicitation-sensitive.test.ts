@@ -6,23 +6,12 @@
  * prefills it, and warns naming the server.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConnectionsController } from '../../src/elements/agent/connections.controller.js';
 import '../../src/elements/elicitation/tg-elicitation.js';
 import type { TgElicitation } from '../../src/elements/elicitation/tg-elicitation.js';
 import { testEnv } from '../support/env.js';
+import { FakeHost } from '../support/controller-host.js';
 
-class Host implements ReactiveControllerHost {
-  readonly controllers: ReactiveController[] = [];
-  addController(controller: ReactiveController): void {
-    this.controllers.push(controller);
-  }
-  removeController(): void {}
-  requestUpdate(): void {}
-  get updateComplete(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-}
 
 const WAIT = { timeout: 15_000 };
 const controllers: ConnectionsController[] = [];
@@ -31,7 +20,7 @@ afterEach(async () => {
 });
 
 async function formsServer(policy: 'refuse' | 'allow' | undefined) {
-  const host = new Host();
+  const host = new FakeHost();
   const connections = new ConnectionsController(host, { sensitiveFields: () => policy });
   controllers.push(connections);
   connections.setServers([{ spec: { url: (testEnv() as unknown as { firewallFormsUrl: string }).firewallFormsUrl, name: 'Forms' } }]);
