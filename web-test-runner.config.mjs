@@ -38,6 +38,7 @@ const testServicesPlugin = {
  */
 const nodePathStub = {
   name: 'toolgate-node-path-stub',
+  /** @param {{ source: string }} args */
   resolveImport({ source }) {
     return source === 'node:path' ? '/test/support/node-path-stub.js' : undefined;
   },

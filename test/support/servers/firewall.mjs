@@ -79,7 +79,7 @@ function forms() {
   /** @param {McpServer} s @param {string} message @param {Record<string, unknown>} properties */
   const ask = async (s, message, properties) => {
     const answer = await s.server.elicitInput({ message, requestedSchema: /** @type {never} */ ({ type: 'object', properties, required: Object.keys(properties) }) });
-    return { content: [{ type: 'text', text: `${answer.action}${answer.content ? ` ${JSON.stringify(answer.content)}` : ''}` }] };
+    return { content: [{ type: /** @type {const} */ ('text'), text: `${answer.action}${answer.content ? ` ${JSON.stringify(answer.content)}` : ''}` }] };
   };
   server.registerTool(
     'sign_in',

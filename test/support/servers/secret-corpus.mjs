@@ -5,7 +5,7 @@
  * scanners to trip on). Shared by the firewall test servers (firewall.mjs) and the browser tests.
  */
 
-/** A small deterministic PRNG (mulberry32), so the corpus is the same on every run. */
+/** A small deterministic PRNG (mulberry32), so the corpus is the same on every run. @param {number} seed */
 function random(seed) {
   let a = seed >>> 0;
   return () => {
@@ -35,6 +35,7 @@ const b64url = (s) => btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=
 /** @param {string} body @param {number} width */
 const wrap = (body, width) => body.match(new RegExp(`.{1,${width}}`, 'g'))?.join('\n') ?? body;
 
+/** @param {string} label @param {string} first @param {number} n */
 const pem = (label, first, n) => `-----BEGIN ${label}-----\n${wrap(first + pick(B64, n), 64)}\n-----END ${label}-----`;
 const rsaKey = pem('RSA PRIVATE KEY', 'MIIEowIBAAKCAQEA', 1560);
 const opensshKey = pem('OPENSSH PRIVATE KEY', 'b3BlbnNzaC1rZXktdjEAAAAA', 360);
