@@ -9,6 +9,10 @@
  *   dist/cdn/          self-contained (dependencies bundled, production), for `<script type="module">`
  *                      from a CDN or any static server, at any path
  *
+ * Dependencies that are not runtime `dependencies` of package.json are bundled in every folder: the
+ * secretlint rule preset, whose `engines` (Node 22) would make every consumer's install on Node 20 warn,
+ * and whose `node:` imports no browser bundler should have to resolve.
+ *
  * Each folder holds the entries (ENTRIES), their lazy chunks, and `connection.worker.js` with the
  * worker's lazy chunks (transports, OAuth, MessagePack, the JSON Schema validator). The worker always
  * bundles its dependencies: it is its own module graph, and bare imports in it would send Vite's dev
@@ -89,6 +93,22 @@ function workerReference() {
 }
 
 /**
+ * Node built-ins that a bundled dependency imports for features the library never uses (the secretlint
+ * rule preset reads files with `node:fs`/`node:path`; Toolgate scans strings): an empty module, so no
+ * app's bundler meets a `node:` import (webpack 5 refuses them).
+ * @returns {import('vite').Plugin}
+ */
+function nodeBuiltinsUnused() {
+  const prefix = '\0toolgate-unused-builtin:';
+  return {
+    name: 'toolgate-node-builtins-unused',
+    enforce: 'pre',
+    resolveId: (id) => (id.startsWith('node:') ? `${prefix}${id}` : undefined),
+    load: (id) => (id.startsWith(prefix) ? 'export default {};' : undefined),
+  };
+}
+
+/**
  * @param {Variant} variant
  * @param {{ entries: Record<string, string>, chunkPrefix: string, external: boolean, plugins?: import('vite').PluginOption[], emptyOutDir: boolean }} part
  */
@@ -98,7 +118,7 @@ function buildPart(variant, { entries, chunkPrefix, external, plugins = [], empt
     root: ROOT,
     logLevel: 'warn',
     publicDir: false,
-    plugins,
+    plugins: [nodeBuiltinsUnused(), ...plugins],
     build: {
       outDir: `${ROOT}${variant.outDir}`,
       emptyOutDir,

@@ -21,10 +21,10 @@
  *   hash covers the whole chain before it), so every committed state ends in a signed record.
  *   `signing: 'every'` signs each record instead (≈ several times slower; see bench/).
  */
-import { TgError } from '../../workers/shared/errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { openToolgateDb, toolgateDbName, type ToolgateDb } from '../storage/db.js';
 import { loadOrCreateDeviceKey, publicKeys, type DeviceKey } from '../storage/keys.js';
-import { AuditErrorCode, storageError } from './errors.js';
+import { storageError } from '../storage/errors.js';
 import {
   AUDIT_FORMAT_VERSION,
   GENESIS_HASH,
@@ -37,7 +37,9 @@ import {
   type CheckpointBody,
   type UserIdentity,
 } from './record.js';
-import { redact, type RedactOptions } from './redact.js';
+import type { RedactOptions } from './redact.js';
+import { redactAuditInput } from './redact-record.js';
+import { loadSecretRules } from './secrets.js';
 import type { VerifyResult } from './verify.js';
 
 export type FailMode = 'closed' | 'open';
@@ -67,7 +69,11 @@ export interface AuditLogOptions {
   agent?: AgentIdentity;
   /** `closed` (default): a storage failure stops tool calls. `open`: calls go on, unaudited. */
   failMode?: FailMode;
-  /** Redaction applied to `args` of records; `false` records arguments as they are. */
+  /**
+   * Redaction of inputs that arrive unredacted (no `redactions` field): `args`, a `call-end`
+   * preview and error messages, before the record is hashed. `false` stores them as they are
+   * (marked `redactions.raw`). The gate redacts its own records first (see redact-record.ts).
+   */
   redaction?: RedactOptions | false;
   retention?: RetentionPolicy;
   /** `batch` (default): sign the last record of each commit. `every`: sign each record. */
@@ -161,10 +167,10 @@ export class AuditLog extends EventTarget {
     try {
       db = await openToolgateDb(name, {
         onVersionChange: () =>
-          log?.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The audit database was deleted or upgraded by another connection and is closed')),
-        onTerminated: () => log?.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The browser closed the audit database (storage cleared or broken)')),
+          log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The audit database was deleted or upgraded by another connection and is closed')),
+        onTerminated: () => log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database (storage cleared or broken)')),
       });
-      key = await loadOrCreateDeviceKey(db);
+      [key] = await Promise.all([loadOrCreateDeviceKey(db), loadSecretRules()]);
     } catch (err) {
       throw storageError(err, 'open');
     }
@@ -214,7 +220,7 @@ export class AuditLog extends EventTarget {
     this.#user = { ...options.user };
     this.#agent = options.agent ?? { id: randomId() };
     this.#lockName = `toolgate-audit:${name}`;
-    db.addEventListener('close', () => this.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The browser closed the audit database')));
+    db.addEventListener('close', () => this.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database')));
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(this.#lockName);
       this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => {
@@ -255,7 +261,7 @@ export class AuditLog extends EventTarget {
 
   /** Throws the failure (`TG_STORAGE_*`, `TG_AUDIT_CLOSED`) unless records can be written. */
   assertWritable(): void {
-    if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    if (this.#health.state === 'closed') throw new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed');
     if (this.#failure) throw this.#refusal();
   }
 
@@ -279,8 +285,8 @@ export class AuditLog extends EventTarget {
   }
 
   /**
-   * Appends one record and resolves with it once it is committed (write-ahead). Arguments are
-   * redacted first. `defer`: the caller does not wait for this commit (an after-the-fact record),
+   * Appends one record and resolves with it once it is committed (write-ahead). Arguments,
+   * result previews and error messages are redacted first (unless the input says it already was). `defer`: the caller does not wait for this commit (an after-the-fact record),
    * so it may be held up to `DEFER_MS` to share the next record's transaction; order is kept. Rejects with `TG_AUDIT_INVALID_RECORD`, `TG_STORAGE_FAILED`,
    * `TG_STORAGE_QUOTA` or `TG_AUDIT_CLOSED`; a rejected record was not written.
    */
@@ -291,11 +297,10 @@ export class AuditLog extends EventTarget {
     } catch (err) {
       return Promise.reject(err);
     }
-    const { user, agent, ...rest } = input;
+    // Redacted before the record is built, so what is hashed and signed is what is stored.
+    const redacted = redactAuditInput(input, this.#options.redaction === false ? 'raw' : (this.#options.redaction ?? {}));
+    const { user, agent, ...rest } = redacted;
     const body: Record<string, unknown> = { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
-    if ('args' in body && body['args'] !== undefined && this.#options.redaction !== false) {
-      body['args'] = redact(body['args'], this.#options.redaction || {});
-    }
     const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.#queue.push({ body, deferred: options.defer === true, resolve, reject });
       if (!this.#draining) {
@@ -340,7 +345,7 @@ export class AuditLog extends EventTarget {
     for (;;) {
       while (this.#queue.length > 0) {
         if (this.#failure || this.#health.state !== 'ok') {
-          for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+          for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
           return;
         }
         // Only deferred records: give the next append a moment to join this transaction.
@@ -414,7 +419,7 @@ export class AuditLog extends EventTarget {
         try {
           record.hash = recordHash(record);
         } catch (err) {
-          pending.reject(new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, 'Invalid audit record: not JSON (NaN, Infinity or a lone surrogate)', { cause: err }));
+          pending.reject(new TgError(ErrorCode.AUDIT_INVALID_RECORD, 'Invalid audit record: not JSON (NaN, Infinity or a lone surrogate)', { cause: err }));
           continue;
         }
         seq++;
@@ -614,7 +619,7 @@ export class AuditLog extends EventTarget {
     if (this.#health.state === 'closed') return;
     this.#health = { state: 'closed' };
     this.#channel?.close();
-    for (const pending of this.#queue.splice(0)) pending.reject(new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+    for (const pending of this.#queue.splice(0)) pending.reject(new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
     this.#releaseLock();
     this.#db.close();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
@@ -626,7 +631,7 @@ export class AuditLog extends EventTarget {
   }
 
   async #read<T>(doing: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    if (this.#health.state === 'closed') throw new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed');
     await this.#tail; // read your writes: appends made before this read are committed first
     try {
       return await fn();

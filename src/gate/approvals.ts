@@ -9,9 +9,10 @@
  *   request (its own workflow, e.g. a ticket); no card is shown and the host's answer decides;
  * - do neither: the card is shown. A later `respond()` still counts; the first answer wins.
  */
-import type { CallToolResult, JsonObject, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
 import type { EffectiveAnnotations } from './decide.js';
 import type { DiffLine, ToolFlag } from './pins.js';
+import type { TaintFinding } from './taint.js';
 import type { Proposer } from './tool-gate.js';
 
 /** What the person is asked. Every string from the server is untrusted: render it as text only. */
@@ -39,6 +40,11 @@ export interface ApprovalRequest {
   flags: ToolFlag[];
   /** When the definition changed since it was accepted: old → new, line by line. */
   diff?: DiffLine[];
+  /**
+   * Arguments carrying data from earlier results: which span of which argument, from which
+   * server and tool, and whether it is a detected secret. Such a call always asks.
+   */
+  dataFlow?: TaintFinding[];
   proposer: Proposer;
   /** For `kind: 'result'`: the result awaiting review. */
   result?: CallToolResult;

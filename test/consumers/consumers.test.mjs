@@ -261,7 +261,7 @@ async function expectWorkingApp(browser, served, { development = false } = {}) {
   }
   const worker = requests.filter((r) => /connection\.worker|tg-connection/.test(r.path));
   assert.ok(worker.length > 0, 'the worker script was requested');
-  for (const r of worker) assert.match(r.type, /^text\/javascript/, `${r.path} is JavaScript`);
+  for (const r of worker.filter((w) => w.status !== 304)) assert.match(r.type, /^text\/javascript/, `${r.path} is JavaScript (${r.status} ${r.type})`);
   if (development) assert.ok(worker.every((r) => r.path.includes('/dist/development/')), 'the worker comes from dist/development/');
 }
 

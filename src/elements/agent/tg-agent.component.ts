@@ -17,7 +17,8 @@ import { TgProvider } from '../provider/tg-provider.component.js';
 import { declareServer, parseServerAttributes, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
 import { TgServer } from '../server/tg-server.component.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
-import type { CodedError, JsonObject, Tool } from './connection-types.js';
+import type { CodedError } from './connection-types.js';
+import type { JsonObject, Tool } from '../../../workers/shared/wire.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
 import { describeResult } from './result-view.js';
 import { renderError, renderResult } from '../shared/result.template.js';
@@ -207,6 +208,7 @@ export class TgAgent extends LitElement {
     workerUrl: () => this.workerUrl || undefined,
     onStatusChange: (server) => this.#announceStatus(server),
     onElicitation: (pending) => dispatchElicitation(this, pending),
+    sensitiveFields: (): 'refuse' | 'allow' | undefined => this.#sensitiveFields(),
   });
 
   readonly #agent = new AgentController(this, {
@@ -430,6 +432,11 @@ export class TgAgent extends LitElement {
     if (this.#providerChoice >= next.length) this.#providerChoice = 0;
     this.#agent.applyConfig();
     this.requestUpdate();
+  }
+
+  /** The policy in force (the gate's, else the one set on the element) on sensitive form fields. */
+  #sensitiveFields(): 'refuse' | 'allow' | undefined {
+    return (this.#agent.gate?.policy ?? this.policy)?.elicitation?.sensitiveFields;
   }
 
   #announceStatus(server: ServerState): void {
