@@ -21,17 +21,14 @@
  * `new Worker(new URL('./connection.worker.js', import.meta.url), …)` that Vite, webpack and Parcel
  * recognise in an app's dependencies and re-emit (src/connections/worker-start.ts).
  *
- * To add a public entry: add it to ENTRIES (and to the declaration entries in tsconfig.types.json)
- * and give it an `exports` block in package.json like ".": types, development, default.
+ * To add a public entry, see scripts/library-entries.mjs.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { ENTRIES } from './library-entries.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-/** Public entries: output name → source. */
-export const ENTRIES = { toolgate: 'src/index.ts' };
 
 const WORKER_ENTRY = 'workers/connection.worker.ts';
 /** Where the source starts its worker, and what the build writes there instead (see `workerReference`). */
@@ -99,11 +96,11 @@ function workerReference() {
  * @returns {import('vite').Plugin}
  */
 function nodeBuiltinsUnused() {
-  const prefix = '\0toolgate-unused-builtin:';
+  const prefix = '\0empty-node-';
   return {
     name: 'toolgate-node-builtins-unused',
     enforce: 'pre',
-    resolveId: (id) => (id.startsWith('node:') ? `${prefix}${id}` : undefined),
+    resolveId: (id) => (id.startsWith('node:') ? `${prefix}${id.slice('node:'.length)}` : undefined),
     load: (id) => (id.startsWith(prefix) ? 'export default {};' : undefined),
   };
 }
@@ -143,7 +140,8 @@ function buildPart(variant, { entries, chunkPrefix, external, plugins = [], empt
 
 /** @param {Variant} variant */
 async function buildVariant(variant) {
-  await buildPart(variant, { entries: ENTRIES, chunkPrefix: '', external: variant.externalDependencies, plugins: [workerReference()], emptyOutDir: true });
+  const entries = Object.fromEntries(Object.entries(ENTRIES).map(([name, { source }]) => [name, source]));
+  await buildPart(variant, { entries, chunkPrefix: '', external: variant.externalDependencies, plugins: [workerReference()], emptyOutDir: true });
   await buildPart(variant, { entries: { 'connection.worker': WORKER_ENTRY }, chunkPrefix: 'worker-', external: false, emptyOutDir: false });
 }
 

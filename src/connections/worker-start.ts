@@ -17,10 +17,10 @@
  */
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 
-/** The worker's name in the browser's dev tools (also written out in `newDefaultWorker`, where bundlers need literals). */
-const WORKER_NAME = 'tg-connection';
+/** A host-given worker's options: a module worker, named as the default one (whose literal options bundlers read). */
+const HOST_WORKER_OPTIONS: WorkerOptions = { type: 'module', name: 'tg-connection' };
 /** The Trusted Types policy the worker URLs go through (list it in `trusted-types` when you enforce them). */
-export const WORKER_POLICY_NAME = 'toolgate-worker';
+const WORKER_POLICY_NAME = 'toolgate-worker';
 
 /** How a connection worker was started, for explaining its failure. */
 interface StartedWorker {
@@ -42,7 +42,7 @@ const startedWorkers = new WeakMap<Worker, StartedWorker>();
  * URL when the browser refuses it at once (CSP, Trusted Types, a cross-origin `workerUrl`).
  */
 export function startConnectionWorker(workerUrl?: string | URL): Worker {
-  const script = workerUrl === undefined ? bundledWorkerScript() : { url: new URL(workerUrl, document.baseURI).href, options: moduleOptions() };
+  const script = workerUrl === undefined ? bundledWorkerScript() : { url: new URL(workerUrl, document.baseURI).href, options: HOST_WORKER_OPTIONS };
   const via: StartedWorker['via'] = workerUrl !== undefined ? 'host' : isCrossOrigin(script.url) ? 'blob' : 'bundled';
   const record: StartedWorker = { url: script.url, via, started: false };
   const stopWatching = watchViolations(record);
@@ -100,10 +100,6 @@ function bundledWorkerScript(): { url: string; options: WorkerOptions } {
   }
   if (!seen) throw new TgError(ErrorCode.WORKER_FAILED, 'Connection worker: the library build lost its worker reference');
   return seen;
-}
-
-function moduleOptions(): WorkerOptions {
-  return { type: 'module', name: WORKER_NAME };
 }
 
 function isCrossOrigin(url: string): boolean {

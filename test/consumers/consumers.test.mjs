@@ -14,6 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { startDemoServer } from '../../demo/server/server.mjs';
 import { FIXTURES, ROOT, WORK, appVite, fillTemplate, installApps, installed, launchChromium, launchFirefox, packToolgate, run, viteBuild, webpackBuild } from './harness.mjs';
 import { startStaticServer } from './static-server.mjs';
+import { ENTRIES } from '../../scripts/library-entries.mjs';
 
 /** Conditions get this long: the machine may be busy, and nothing here waits a fixed time. */
 const WAIT_MS = 90_000;
@@ -82,17 +83,23 @@ async function serveFolder(dir) {
   return { url: `${site.origin}/`, logs: [site.requests], documents: ['/', '/index.html'], close: site.close };
 }
 
-/** The apps' own Vite dev server on a fixture, with every response logged. @param {string} app */
-async function viteDevServer(app) {
-  const vite = await appVite();
+/**
+ * The apps' own Vite dev server on a fixture, with every response logged.
+ * @param {string} app
+ * @param {{ vite?: string, cacheDir?: string, optimizeDeps?: { exclude: string[] } }} [options] `vite`:
+ *   another installed Vite (`vite7`); `optimizeDeps`: the app's line for it, where the test needs one
+ */
+async function viteDevServer(app, { vite: name = 'vite', cacheDir, optimizeDeps } = {}) {
+  const vite = await appVite(name);
   /** @type {ServedRequest[]} */
   const requests = [];
   const server = await vite.createServer({
     root: join(FIXTURES, app),
     logLevel: 'warn',
     clearScreen: false,
-    // Dependencies are pre-bundled anew: the cache may hold an older toolgate.
-    optimizeDeps: { force: true },
+    // Its own pre-bundle cache per server, made anew: the cache may hold an older toolgate.
+    ...(cacheDir && { cacheDir: join(WORK, cacheDir) }),
+    optimizeDeps: { force: true, ...optimizeDeps },
     server: { host: '127.0.0.1', port: 0, strictPort: false, watch: { ignored: () => true } },
     plugins: [
       {
@@ -189,7 +196,10 @@ async function brokenSite() {
 }
 
 const apps = {
-  viteDev: deployment(() => viteDevServer('vite-vanilla')),
+  // Each dev server pre-bundles into its own folder; Vite 7's failing one keeps the default (.vite).
+  viteDev: deployment(() => viteDevServer('vite-vanilla', { cacheDir: 'node_modules/.vite8' })),
+  vite7Dev: deployment(() => viteDevServer('vite-vanilla', { vite: 'vite7' })),
+  vite7DevExcluded: deployment(() => viteDevServer('vite-vanilla', { vite: 'vite7', cacheDir: 'node_modules/.vite7-excluded', optimizeDeps: { exclude: ['toolgate'] } })),
   viteBuild: deployment(async () => serveFolder(await viteBuild('vite-vanilla'))),
   webpack: deployment(async () => serveFolder(await webpackBuild('webpack'))),
   react: deployment(async () => serveFolder(await viteBuild('react'))),
@@ -301,6 +311,19 @@ describe('the package', () => {
     }
   });
 
+  test('each entry of the build (scripts/library-entries.mjs) has declarations and an exports block', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8'));
+    const declared = JSON.parse(await readFile(join(ROOT, 'tsconfig.types.json'), 'utf8')).files;
+    for (const [name, { source, exportPath }] of Object.entries(ENTRIES)) {
+      assert.ok(declared.includes(source), `tsconfig.types.json lists ${source}`);
+      assert.deepEqual(
+        pkg.exports[exportPath],
+        { types: `./dist/types/${source.replace(/\.ts$/, '.d.ts')}`, development: `./dist/development/${name}.js`, default: `./dist/${name}.js` },
+        `package.json exports["${exportPath}"]`,
+      );
+    }
+  });
+
   test('installs without engine warnings, and its CLI runs', async () => {
     assert.doesNotMatch(installOutput, /EBADENGINE/, installOutput);
     const usage = await run(process.execPath, [installed('toolgate/bin/toolgate-audit.mjs')], { cwd: WORK }).catch((err) => err);
@@ -341,6 +364,7 @@ describe('typings compile in consumer projects', () => {
 /** @type {[string, () => Promise<Served>, { development?: boolean }?][]} */
 const working = [
   ['Vite dev server (vanilla TypeScript, no config)', apps.viteDev, { development: true }],
+  ["Vite 7 dev server with the line TG_WORKER_FAILED names (optimizeDeps: { exclude: ['toolgate'] })", apps.vite7DevExcluded, { development: true }],
   ['Vite production build, served statically', apps.viteBuild],
   ['webpack 5 (no config), served statically', apps.webpack],
   ['React 19 + TypeScript (Vite build)', apps.react],
@@ -406,6 +430,11 @@ for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
         const card = cards.find((c) => c.name === agent)?.text ?? '';
         assert.ok(card.includes('TG_WORKER_FAILED') && card.includes(url), `${agent}: the card shows the code and the URL: ${card}`);
       }
+    });
+
+    test("Vite 7's dev server pre-bundles toolgate without its worker: TG_WORKER_FAILED names the optimizeDeps line", async () => {
+      const { errors } = await failedConnections(/** @type {import('./harness.mjs').Browser} */ (browsers[name]), await apps.vite7Dev(), 2);
+      for (const error of errors) assert.match(error, /^TG_WORKER_FAILED .*\/node_modules\/\.vite\/deps\/connection\.worker\.js.*optimizeDeps: \{ exclude: \['toolgate'\] \}/, error);
     });
 
     test('a CSP without blob: workers and no worker-url: TG_WORKER_FAILED naming worker-src', async () => {

@@ -92,9 +92,13 @@ export async function installApps(tarball) {
   return stdout + stderr;
 }
 
-/** The apps' own Vite (never the repository's), for its dev server. @returns {Promise<typeof import('vite')>} */
-export async function appVite() {
-  return import(pathToFileURL(installed('vite/dist/node/index.js')).href);
+/**
+ * The apps' own Vite (never the repository's), for its dev server.
+ * @param {string} [name] the installed package: `vite`, or `vite7` (an older major, aliased)
+ * @returns {Promise<typeof import('vite')>}
+ */
+export async function appVite(name = 'vite') {
+  return import(pathToFileURL(installed(`${name}/dist/node/index.js`)).href);
 }
 
 /**
