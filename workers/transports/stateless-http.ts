@@ -11,9 +11,7 @@ import { standardHeaders } from '../protocol/headers.js';
 import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import type { Transport } from './transport.js';
-
-const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
 
 /** The outcome of one POST: the HTTP status and, if the body held one, the response to our request. */
 export interface Exchange {
@@ -74,7 +72,7 @@ async function readJson(response: Response, maxBytes: number, url: string): Prom
  */
 export async function postRequest(options: PostOptions): Promise<Exchange> {
   const { url, request, signal } = options;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const body = JSON.stringify(request);
   if (body.length > maxBytes) {
     throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${maxBytes} bytes`, { data: { limit: maxBytes } });
@@ -166,7 +164,7 @@ export class StatelessHttpTransport implements Transport {
   constructor(options: StatelessHttpOptions) {
     this.#url = options.url;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
 
   async start(): Promise<void> {}

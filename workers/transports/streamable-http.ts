@@ -11,7 +11,7 @@ import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
 import type { JsonRpcMessage, RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import type { Transport } from './transport.js';
+import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
 
 export interface RetryPolicy {
   /** Used until the server sends `retry:`. */
@@ -30,7 +30,6 @@ export interface StreamableHttpOptions {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 5 };
-const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const DELETE_TIMEOUT_MS = 2000;
 const STREAM_OPEN_WAIT_MS = 250;
 
@@ -72,7 +71,7 @@ export class StreamableHttpTransport implements Transport {
   constructor(options: StreamableHttpOptions) {
     this.#url = options.url;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
