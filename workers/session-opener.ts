@@ -91,6 +91,7 @@ export class SessionOpener {
       ...(onAuthorize && { onAuthorize }),
       onAuthorized: (detail) => hooks.emit({ type: 'authorized', ...detail }),
       onAuthRequired: (detail) => hooks.emit({ type: 'auth-required', ...detail }),
+      onProblem: (error) => hooks.problem(error),
       ...(persist && { store: import('./auth/token-store.js').then((m) => m.openTokenStore(options.database)) }),
     });
     return new SessionOpener(settings, hooks, onElicit, auth);

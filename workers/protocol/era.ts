@@ -6,7 +6,7 @@
  * legacy, and the caller falls back to `initialize`. The answer is a property of the server, so it
  * is remembered per origin for the worker's lifetime.
  */
-import { ErrorCode, TgError } from '../shared/errors.js';
+import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
 import { postRequest, type Exchange } from '../transports/stateless-http.js';
 import { pickModernVersion, requestMeta } from './modern-client.js';
 import { parseDiscoverResult } from './validate.js';
@@ -122,6 +122,9 @@ export async function detectEra(options: DetectOptions): Promise<EraDecision> {
         ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
       });
     } catch (cause) {
+      // OAuth failed (the probe is the first request, so it runs the authorization): that is the answer,
+      // and a legacy attempt would only ask the person to sign in a second time.
+      if (isAuthError(cause)) throw cause;
       // A legacy server's CORS policy may not allow the modern headers: the browser blocks the probe
       // but would let `initialize` through. The legacy attempt surfaces the real error if there is one.
       return { era: 'legacy', reason: `the modern probe failed: ${cause instanceof Error ? cause.message : String(cause)}` };
