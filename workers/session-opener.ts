@@ -21,6 +21,7 @@ import {
   rememberedEra,
   type EraDecision,
 } from './protocol/era.js';
+import { whileBusy } from './protocol/busy.js';
 import { RpcEngine } from './protocol/rpc.js';
 import type { SessionClient } from './protocol/session-client.js';
 import type { Transport } from './transports/transport.js';
@@ -206,7 +207,7 @@ export class SessionOpener {
       });
       await transport.start();
       const initialize = async () => {
-        const session = await client.initialize(this.#timeout());
+        const session = await whileBusy(() => client.initialize(this.#timeout())); // 503/429 + Retry-After
         await transport.openEventStream?.();
         return session;
       };

@@ -8,6 +8,7 @@
  */
 import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
 import { standardHeaders } from '../protocol/headers.js';
+import { parseRetryAfter } from '../shared/http.js';
 import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
@@ -20,6 +21,8 @@ export interface Exchange {
   answer?: unknown;
   /** True when an SSE body ended before the answer. */
   interrupted?: boolean;
+  /** A busy answer's `Retry-After` (non-2xx only, when the header is exposed to this origin). */
+  retryAfterMs?: number;
 }
 
 export interface PostOptions {
@@ -100,13 +103,15 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     throw await fetchFailure(url, cause, signal);
   }
   const type = contentType(response);
+  const retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get('retry-after'));
+  const failed = { status: response.status, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   if (type === 'application/json') {
     const parsed = await readJson(response, maxBytes, url).catch((error: unknown) => {
       if (response.ok) throw error;
       return undefined; // a 4xx/5xx with a broken body is reported by its status
     });
     const answer = answerFor(parsed, request.id);
-    return answer === undefined ? { status: response.status } : { status: response.status, answer };
+    return answer === undefined ? failed : { status: response.status, answer };
   }
   if (type === 'text/event-stream' && response.ok) {
     let answer: unknown;
@@ -135,7 +140,7 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     return answer === undefined ? { status: response.status, interrupted: true } : { status: response.status, answer };
   }
   void response.body?.cancel().catch(() => {});
-  if (!response.ok) return { status: response.status };
+  if (!response.ok) return failed;
   throw new TgError(ErrorCode.PROTOCOL_ERROR, `Unexpected content type "${type}" from ${url}`, { data: { status: response.status } });
 }
 
