@@ -635,7 +635,7 @@ function renderChip(entry: ToolCallEntry): TemplateResult {
   const total = p && typeof p.total === 'number' && p.total > 0 ? p.total : undefined;
   return html`<li part="tool-chip" class="msg chip status-${entry.status}" data-tool=${entry.toolId} data-status=${entry.status}>
     <div class="chip-head">
-      <span class="muted">${entry.proposer.kind === 'person' ? 'You ran' : 'The model called'}</span>
+      <span class="muted">${entry.proposer.kind === 'person' ? 'You ran' : entry.proposer.kind === 'app' ? `The view of ${entry.proposer.tool} called` : 'The model called'}</span>
       <code class="chip-name">${entry.toolId}</code>
       <span part="chip-status" class="badge chip-status" role="status">${CHIP_STATUS[entry.status]}</span>
     </div>
