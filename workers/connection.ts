@@ -3,6 +3,7 @@
  * session, with status and problems pushed to the page. State is in #private fields because
  * comlink lets the page reach any named property.
  */
+import { appsExtension } from './shared/apps.js';
 import { ErrorCode, TgError, errorCode, invalidArgument } from './shared/errors.js';
 import { serializeError } from './shared/transfer-handlers.js';
 import { McpClient } from './protocol/client.js';
@@ -244,7 +245,7 @@ export class Connection implements ConnectionApi {
         url: config.url,
         ...(this.#authFetch && { fetch: this.#authFetch }),
         clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
-        capabilities: modernCapabilities(onElicit),
+        capabilities: clientCapabilities(config, onElicit),
         ...(config.requestTimeoutMs !== undefined && { timeoutMs: Math.min(config.requestTimeoutMs, DEFAULT_PROBE_TIMEOUT_MS) }),
         ...(config.maxFrameBytes !== undefined && { maxBytes: config.maxFrameBytes }),
       }));
@@ -327,7 +328,7 @@ export class Connection implements ConnectionApi {
     }
     const client = new McpClient(rpc, {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
-      ...(onElicit && { capabilities: { elicitation: ELICITATION_MODES } }),
+      capabilities: clientCapabilities(config, onElicit),
       onLog: (message) => void this.#emit({ type: 'log', ...message }),
       onResourceUpdated: (update) => void this.#emit({ type: 'resource-updated', ...update }),
       ...(protocolVersion !== undefined && { protocolVersion }),
@@ -375,7 +376,7 @@ export class Connection implements ConnectionApi {
     if (onElicit) rpc.setNotificationHandler(Method.ELICITATION_COMPLETE, (params) => this.#elicitationComplete(params));
     const client = new ModernClient(rpc, {
       clientInfo: config.clientInfo ?? DEFAULT_CLIENT_INFO,
-      capabilities: modernCapabilities(onElicit),
+      capabilities: clientCapabilities(config, onElicit),
       protocolVersion: version,
       ...(onElicit && {
         onInput: async (request: InputRequest) => {
@@ -686,9 +687,15 @@ export class Connection implements ConnectionApi {
 /** Both elicitation modes, declared when the page can show them (`{}` alone would mean form only). */
 const ELICITATION_MODES = { form: {}, url: {} };
 
-/** Modern capabilities, declared per request: elicitation only when the page can show it. */
-function modernCapabilities(onElicit: ElicitationHandler | undefined): JsonObject {
-  return onElicit ? { elicitation: ELICITATION_MODES } : {};
+/**
+ * The client capabilities (both eras: `initialize`, or per request): elicitation only when the page
+ * can show it, the MCP Apps extension only when it can render views (`config.apps`).
+ */
+function clientCapabilities(config: ConnectionConfig, onElicit: ElicitationHandler | undefined): JsonObject {
+  return {
+    ...(onElicit && { elicitation: ELICITATION_MODES }),
+    ...(config.apps === true && { extensions: appsExtension() }),
+  };
 }
 
 function checkCompletionArgs(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): void {

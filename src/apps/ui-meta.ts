@@ -11,14 +11,11 @@
  */
 import type { JsonObject, Tool } from '../../workers/connection-api.js';
 
-/** The extension's identifier, advertised in the client capabilities' `extensions`. */
-export const UI_EXTENSION_ID = 'io.modelcontextprotocol/ui';
-/** The only view content type of the 2026-01-26 revision. */
-export const VIEW_MIME_TYPE = 'text/html;profile=mcp-app';
+import { VIEW_MIME_TYPE } from '../../workers/shared/apps.js';
+
+export { UI_EXTENSION_ID, VIEW_MIME_TYPE } from '../../workers/shared/apps.js';
 /** The bridge protocol version this host speaks. */
 export const APPS_PROTOCOL_VERSION = '2026-01-26';
-/** What the client capability says (both spec eras send the same object). */
-export const UI_CAPABILITY = Object.freeze({ mimeTypes: Object.freeze([VIEW_MIME_TYPE]) });
 
 const MAX_URI_LENGTH = 2048;
 const MAX_DOMAINS = 32;
