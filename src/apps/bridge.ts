@@ -214,7 +214,11 @@ export class ViewBridge {
   #receive(data: unknown): void {
     if (this.#state === 'closed') return;
     this.#counts.received++;
-    if (!this.#takeToken()) return this.#refuse('Too many messages from the view.');
+    if (!this.#takeToken()) {
+      // Answered (cheaply, from the raw message) so the view does not wait on a dropped request.
+      const raw = isObject(data) ? data : undefined;
+      return this.#refuse('Too many messages from the view.', raw && isId(raw['id']) && typeof raw['method'] === 'string' ? { id: raw['id'], method: raw['method'] } : undefined);
+    }
     const message = this.#normalise(data);
     if (!message) return this.#refuse(`A message was not JSON or larger than ${this.#maxBytes} bytes.`);
     if (message['jsonrpc'] !== '2.0') return this.#refuse('Not a JSON-RPC 2.0 message.', message);
