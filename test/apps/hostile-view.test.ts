@@ -18,7 +18,7 @@ describe('a hostile MCP App view', function () {
     document.cookie = 'host-secret=1; path=/';
     const title = document.title;
     const f = await appFixture({ path: '/hostile/mcp', serverId: 'hostile', tool: 'show_hostile' });
-    const raw = await eventually(() => inView('hostile', 'text', '#results'), (v) => typeof v === 'string' && v.startsWith('{'), 'the hostile view to finish', 60000);
+    const raw = await eventually(() => inView('[data-view=hostile]', 'text', '#results'), (v) => typeof v === 'string' && v.startsWith('{'), 'the hostile view to finish', 60000);
     const results = JSON.parse(raw as string) as Record<string, { ok: boolean; value?: string; error?: string }>;
 
     expect(results['beforeInitialize']!.ok, 'a request before ui/initialize').to.equal(false);

@@ -16,7 +16,7 @@ async function records(f: AppFixture): Promise<AuditRecord[]> {
   return head ? f.audit.range(1, head.seq) : [];
 }
 
-const text = (selector: string) => inView('counter', 'text', selector) as Promise<string | null>;
+const text = (selector: string) => inView('[data-view=counter]', 'text', selector) as Promise<string | null>;
 
 async function approveNext(f: AppFixture, answer: 'allow-once' | 'deny' = 'allow-once'): Promise<ApprovalRequest> {
   await waitUntil(() => f.gate.approvals.pending.length > 0, 'an approval card', WAIT);
@@ -47,7 +47,7 @@ for (const transport of ['mcp', 'ws'] as const) {
       expect(frame.contentDocument).to.equal(null);
 
       // The view calls an app-only tool: the gate asks (untrusted server), naming the view.
-      await inView('counter', 'click', '#increment');
+      await inView('[data-view=counter]', 'click', '#increment');
       const request = await approveNext(f);
       expect(request.proposer).to.deep.equal({ kind: 'app', serverId: 'counter', tool: 'show_counter', resourceUri: 'ui://counter/view.html' });
       expect(request.tool.name).to.equal('increment');
@@ -63,7 +63,7 @@ for (const transport of ['mcp', 'ws'] as const) {
     it('refuses a model-only tool, audits the refusal, and the view keeps working', async () => {
       const f = await appFixture({ path: `/counter/${transport}`, serverId: 'counter', tool: 'show_counter' });
       await eventually(() => text('#theme'), (v) => v === 'light' || v === 'dark', 'the view initialized');
-      await inView('counter', 'click', '#secret');
+      await inView('[data-view=counter]', 'click', '#secret');
       await eventually(() => text('#call'), (v) => v?.startsWith('error') === true, 'a refusal in the view');
       expect(await text('#call')).to.contain('may not call secret_report');
       expect(f.gate.approvals.pending).to.have.length(0);
@@ -81,7 +81,7 @@ for (const transport of ['mcp', 'ws'] as const) {
       f.el.addEventListener('tg-app-message', (e) => messages.push((e as CustomEvent<{ text: string }>).detail.text));
       await eventually(() => text('#theme'), (v) => v === 'light' || v === 'dark', 'the view initialized');
 
-      await inView('counter', 'click', '#message');
+      await inView('[data-view=counter]', 'click', '#message');
       await waitUntil(() => f.el.shadowRoot!.querySelector('[part="consent"]'), 'the message consent card', WAIT);
       const card = f.el.shadowRoot!.querySelector<HTMLElement>('[part="consent"]')!;
       expect(card.textContent).to.contain('Hello from the counter view');
@@ -99,7 +99,7 @@ for (const transport of ['mcp', 'ws'] as const) {
         return null;
       };
       try {
-        await inView('counter', 'click', '#link');
+        await inView('[data-view=counter]', 'click', '#link');
         await waitUntil(() => f.el.shadowRoot!.querySelector('[part="consent"]'), 'the link consent card', WAIT);
         const linkCard = f.el.shadowRoot!.querySelector<HTMLElement>('[part="consent"]')!;
         expect(linkCard.querySelector('[part="url"]')!.textContent!.trim()).to.equal('https://example.com/docs?from=counter');
@@ -118,9 +118,9 @@ for (const transport of ['mcp', 'ws'] as const) {
       const f = await appFixture({ path: `/counter/${transport}`, serverId: 'counter', tool: 'show_counter' });
       f.el.maxHeight = 400;
       await eventually(() => text('#theme'), (v) => v === 'light' || v === 'dark', 'the view initialized');
-      await inView('counter', 'click', '#grow');
+      await inView('[data-view=counter]', 'click', '#grow');
       await waitUntil(() => f.el.frame!.style.height === '400px', 'the view grew to the bound', WAIT);
-      await inView('counter', 'click', '#fullscreen');
+      await inView('[data-view=counter]', 'click', '#fullscreen');
       await waitUntil(() => f.el.shadowRoot!.querySelector('.wrap.fullscreen'), 'full screen', WAIT);
       await eventually(() => text('#mode'), (v) => v === 'fullscreen', 'the view told of the mode');
       const teardown = f.el.teardown('test');

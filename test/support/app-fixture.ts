@@ -93,8 +93,8 @@ export async function closeAppFixtures(): Promise<void> {
   for (const f of opened.splice(0)) await f.close();
 }
 
-/** Reads or clicks inside the view frame whose body has `data-view=view` (see frame-commands.mjs). */
-export async function inView(view: string, action: 'text' | 'click', selector: string): Promise<string | boolean | null> {
+/** Reads, clicks or reloads inside the view frame that matches the selector `view` (see frame-commands.mjs). */
+export async function inView(view: string, action: 'text' | 'click' | 'reload', selector = 'body'): Promise<string | boolean | null> {
   const answer = await executeServerCommand<{ value: string | boolean | null }, unknown>('app-frame', { view, action, selector });
   return answer?.value ?? null;
 }

@@ -5,9 +5,9 @@
  * test runner (Node) and uses the browser driver's frame access (Playwright for Chromium, Puppeteer
  * over WebDriver BiDi for Firefox):
  *
- *   executeServerCommand('app-frame', { view, action: 'text' | 'click', selector })
+ *   executeServerCommand('app-frame', { view, action: 'text' | 'click' | 'reload', selector })
  *
- * `view` is the `data-view` attribute of the view's <body>. Resolves `{ value }`: `null` while no such
+ * `view` is a CSS selector only the wanted view's document matches (e.g. `[data-view=counter]`). Resolves `{ value }`: `null` while no such
  * frame exists (a bare `null` would read as "command not handled" to the runner).
  */
 
@@ -18,7 +18,7 @@
 async function findFrame(page, view) {
   for (const frame of page.frames()) {
     try {
-      if (await frame.evaluate((/** @type {string} */ v) => document.body?.dataset.view === v, view)) return frame;
+      if (await frame.evaluate((/** @type {string} */ v) => document.querySelector(v) !== null, view)) return frame;
     } catch {
       /* detached or not yet loaded */
     }
@@ -34,6 +34,10 @@ export const frameCommandsPlugin = {
     const page = session.browser.getPage(session.id);
     const frame = await findFrame(page, payload.view);
     if (!frame) return { value: null };
+    if (payload.action === 'reload') {
+      await frame.evaluate(() => location.reload());
+      return { value: true };
+    }
     if (payload.action === 'click') {
       const value = await frame.evaluate((/** @type {string} */ s) => {
         const el = document.querySelector(s);
