@@ -20,8 +20,7 @@
  * Refused messages are counted (`diagnostics`) and reported to `onRefused`; the bridge keeps
  * working. A method the bridge does not know gets -32601.
  */
-import { TgError, errorCode } from '../errors.js';
-import { AppErrorCode } from './errors.js';
+import { TgError, errorCode, ErrorCode } from '../../workers/shared/errors.js';
 import { APPS_PROTOCOL_VERSION } from './ui-meta.js';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -88,7 +87,7 @@ const isId = (v: unknown): v is Id => typeof v === 'string' || (typeof v === 'nu
 
 /** The JSON-RPC code for a coded error thrown by a handler. */
 function rpcCodeFor(code: string | undefined): number {
-  if (code === AppErrorCode.ARGS_INVALID) return RpcCode.INVALID_PARAMS;
+  if (code === ErrorCode.APP_ARGS_INVALID) return RpcCode.INVALID_PARAMS;
   return RpcCode.REFUSED;
 }
 
@@ -146,12 +145,12 @@ export class ViewBridge {
 
   /** A request to the view (e.g. `ui/resource-teardown`); rejects after `timeoutMs` or on close. */
   request(method: string, params: JsonObject = {}, timeoutMs = 3000): Promise<JsonObject> {
-    if (this.#state !== 'ready') return Promise.reject(new TgError(AppErrorCode.MESSAGE_REFUSED, `The view is not ready for ${method}.`));
+    if (this.#state !== 'ready') return Promise.reject(new TgError(ErrorCode.APP_MESSAGE_REFUSED, `The view is not ready for ${method}.`));
     const id = `tg-${this.#nextId++}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new TgError(AppErrorCode.MESSAGE_REFUSED, `The view did not answer ${method} in ${timeoutMs} ms.`));
+        reject(new TgError(ErrorCode.APP_MESSAGE_REFUSED, `The view did not answer ${method} in ${timeoutMs} ms.`));
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
       this.#channel.post({ jsonrpc: '2.0', id, method, params });
@@ -165,7 +164,7 @@ export class ViewBridge {
     this.#stop();
     for (const [id, p] of this.#pending) {
       clearTimeout(p.timer);
-      p.reject(new TgError(AppErrorCode.MESSAGE_REFUSED, 'The view was closed.'));
+      p.reject(new TgError(ErrorCode.APP_MESSAGE_REFUSED, 'The view was closed.'));
       this.#pending.delete(id);
     }
   }
@@ -177,7 +176,7 @@ export class ViewBridge {
     const method = typeof message?.method === 'string' ? message.method : undefined;
     this.#handlers.onRefused?.(reason, method);
     if (message && isId(message.id) && method !== undefined) {
-      this.#error(message.id, RpcCode.REFUSED, reason, AppErrorCode.MESSAGE_REFUSED);
+      this.#error(message.id, RpcCode.REFUSED, reason, ErrorCode.APP_MESSAGE_REFUSED);
     }
   }
 
@@ -232,7 +231,7 @@ export class ViewBridge {
       this.#pending.delete(id);
       clearTimeout(pending.timer);
       if (isObject(message['result'])) pending.resolve(message['result']);
-      else pending.reject(new TgError(AppErrorCode.MESSAGE_REFUSED, 'The view answered with an error.', { data: message['error'] ?? null }));
+      else pending.reject(new TgError(ErrorCode.APP_MESSAGE_REFUSED, 'The view answered with an error.', { data: message['error'] ?? null }));
       return;
     }
     if (typeof method !== 'string') return this.#refuse('A message whose method is not a string.');
@@ -252,7 +251,7 @@ export class ViewBridge {
       if (id === undefined) return this.#refuse('ui/initialize must be a request.');
       const protocolVersion = params['protocolVersion'];
       if (typeof protocolVersion !== 'string' || !isObject(params['appInfo'] ?? {})) {
-        return this.#error(id, RpcCode.INVALID_PARAMS, 'ui/initialize needs protocolVersion and appInfo.', AppErrorCode.MESSAGE_REFUSED);
+        return this.#error(id, RpcCode.INVALID_PARAMS, 'ui/initialize needs protocolVersion and appInfo.', ErrorCode.APP_MESSAGE_REFUSED);
       }
       const result = { protocolVersion: APPS_PROTOCOL_VERSION, ...this.#handlers.initializeResult(params) };
       this.#state = 'initializing';

@@ -6,10 +6,9 @@
  * them → its hash is checked against the pin (a changed view is quarantined). Only a `ready` view
  * is ever handed to a frame.
  */
-import { errorCode } from '../errors.js';
+import { ErrorCode, errorCode } from '../../workers/shared/errors.js';
 import type { AuditInput } from '../audit/record.js';
 import { checkCsp, type DomainPolicy, type RefusedDomain } from './csp.js';
-import { AppErrorCode } from './errors.js';
 import type { SandboxTarget } from './sandbox-origin.js';
 import type { ViewCsp, ViewPermission } from './ui-meta.js';
 import { loadView, type ViewReader, type ViewResource } from './view-resource.js';
@@ -41,7 +40,7 @@ export interface ReadyView {
 
 export type PreparedView =
   | ReadyView
-  | { state: 'quarantined'; ready: ReadyView; code: typeof AppErrorCode.VIEW_QUARANTINED; message: string }
+  | { state: 'quarantined'; ready: ReadyView; code: typeof ErrorCode.APP_VIEW_QUARANTINED; message: string }
   | { state: 'unavailable'; code: string; message: string };
 
 export async function prepareView(input: PrepareInput): Promise<PreparedView> {
@@ -51,7 +50,7 @@ export async function prepareView(input: PrepareInput): Promise<PreparedView> {
   try {
     view = await loadView(input.reader, identity.resourceUri, input.maxBytes === undefined ? {} : { maxBytes: input.maxBytes });
   } catch (err) {
-    const code = errorCode(err) ?? AppErrorCode.VIEW_INVALID;
+    const code = errorCode(err) ?? ErrorCode.APP_VIEW_INVALID;
     const message = err instanceof Error ? err.message : String(err);
     await input.audit.append({ kind: 'error', server: { url: identity.serverUrl, id: identity.serverId }, tool: { name: identity.tool.name }, error: { code, message }, detail: { view: identity.resourceUri } }).catch(() => {});
     return { state: 'unavailable', code, message };
@@ -72,7 +71,7 @@ export async function prepareView(input: PrepareInput): Promise<PreparedView> {
   const ready: ReadyView = { state: 'ready', sandbox: { origin: input.sandbox.origin, url: input.sandbox.url }, view, csp, refused, permissions, facts };
   const pin = await input.pins.check(facts);
   if (pin === 'quarantined') {
-    return { state: 'quarantined', ready, code: AppErrorCode.VIEW_QUARANTINED, message: 'This view changed since it was accepted (its HTML or its security settings). It runs again only after you review and allow it.' };
+    return { state: 'quarantined', ready, code: ErrorCode.APP_VIEW_QUARANTINED, message: 'This view changed since it was accepted (its HTML or its security settings). It runs again only after you review and allow it.' };
   }
   return ready;
 }

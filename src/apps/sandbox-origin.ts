@@ -4,7 +4,7 @@
  * another port: cookies ignore ports, so a sandbox on the page's host could read the page's cookies.
  * Without such an origin views are not rendered at all — there is no same-origin fallback.
  */
-import { AppErrorCode } from './errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 
 /** The proxy page's file name in `public/`, used when only an origin is configured. */
 export const SANDBOX_PAGE = 'mcp-app-sandbox.html';
@@ -13,14 +13,14 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export type SandboxTarget =
   | { ok: true; origin: string; url: string }
-  | { ok: false; code: typeof AppErrorCode.SANDBOX_UNAVAILABLE; reason: string };
+  | { ok: false; code: typeof ErrorCode.APP_SANDBOX_UNAVAILABLE; reason: string };
 
 /**
  * Checks the configured sandbox (an origin, or the full URL of the proxy page) against the page's
  * own URL. `https:` only, or `http:` when both are on loopback (local development).
  */
 export function sandboxTarget(configured: string | undefined | null, pageUrl: string): SandboxTarget {
-  const no = (reason: string): SandboxTarget => ({ ok: false, code: AppErrorCode.SANDBOX_UNAVAILABLE, reason });
+  const no = (reason: string): SandboxTarget => ({ ok: false, code: ErrorCode.APP_SANDBOX_UNAVAILABLE, reason });
   if (!configured) return no('No apps sandbox origin is configured (apps-sandbox-origin), so app views are not shown.');
   let url: URL;
   let page: URL;

@@ -9,7 +9,7 @@
  * - A view resource (`resources/read` content) carries `_meta.ui` with `csp`, `permissions`,
  *   `domain` and `prefersBorder`.
  */
-import type { JsonObject, Tool } from '../../workers/connection-api.js';
+import type { JsonObject, Tool } from '../../workers/shared/wire.js';
 
 import { VIEW_MIME_TYPE } from '../../workers/shared/apps.js';
 

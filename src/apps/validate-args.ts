@@ -2,7 +2,7 @@
  * Checks a view's `tools/call` arguments against the tool's `inputSchema` with the same validator
  * the manual form uses (@cfworker/json-schema, no `eval`), loaded on first use.
  */
-import type { JsonObject } from '../../workers/connection-api.js';
+import type { JsonObject } from '../../workers/shared/wire.js';
 
 export async function validateArgs(schema: JsonObject, value: unknown): Promise<string[]> {
   const { validate } = await import('../llm/manual.js');

@@ -13,13 +13,12 @@
  * - `ui/download-file`: embedded text/blob contents only (a linked resource is offered as a link);
  *   the person sees the file name, type and size first.
  */
-import type { CallToolResult, ContentBlock, JsonObject as WireJson, ReadResourceResult, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, ContentBlock, JsonObject as WireJson, ReadResourceResult, Tool } from '../../workers/shared/wire.js';
 import { checkSafeUrl } from '../../workers/shared/safe-url.js';
 import type { AuditInput } from '../audit/record.js';
-import { errorCode } from '../errors.js';
+import { ErrorCode, errorCode, type ErrorCodeValue } from '../../workers/shared/errors.js';
 import type { Proposer, ToolCallOutcome, ToolCallRequest, GatedTool } from '../gate/tool-gate.js';
 import type { JsonObject, ViewRequestMethod } from './bridge.js';
-import { AppErrorCode } from './errors.js';
 import { refuse, type DisplayMode } from './view-session.js';
 
 export const MAX_VIEW_TEXT = 16 * 1024;
@@ -108,10 +107,10 @@ function fileName(uri: string): string {
 }
 
 function decodeDownload(contents: unknown): DownloadFile {
-  if (!Array.isArray(contents) || contents.length !== 1) throw refuse(AppErrorCode.DENIED, 'A download must be exactly one embedded resource.');
+  if (!Array.isArray(contents) || contents.length !== 1) throw refuse(ErrorCode.APP_DENIED, 'A download must be exactly one embedded resource.');
   const block = contents[0];
   if (!isObject(block) || block['type'] !== 'resource' || !isObject(block['resource'])) {
-    throw refuse(AppErrorCode.DENIED, 'Only embedded resources can be downloaded; open a linked resource with ui/open-link.');
+    throw refuse(ErrorCode.APP_DENIED, 'Only embedded resources can be downloaded; open a linked resource with ui/open-link.');
   }
   const r = block['resource'];
   const uri = typeof r['uri'] === 'string' ? r['uri'] : 'download';
@@ -122,10 +121,10 @@ function decodeDownload(contents: unknown): DownloadFile {
     try {
       bytes = Uint8Array.from(atob(r['blob']), (c) => c.charCodeAt(0));
     } catch {
-      throw refuse(AppErrorCode.DENIED, 'The download is not valid base64.');
+      throw refuse(ErrorCode.APP_DENIED, 'The download is not valid base64.');
     }
-  } else throw refuse(AppErrorCode.DENIED, 'The download has neither text nor blob.');
-  if (bytes.length > MAX_DOWNLOAD_BYTES) throw refuse(AppErrorCode.DENIED, `The download is larger than ${MAX_DOWNLOAD_BYTES} bytes.`);
+  } else throw refuse(ErrorCode.APP_DENIED, 'The download has neither text nor blob.');
+  if (bytes.length > MAX_DOWNLOAD_BYTES) throw refuse(ErrorCode.APP_DENIED, `The download is larger than ${MAX_DOWNLOAD_BYTES} bytes.`);
   return { name: fileName(uri), mimeType, bytes };
 }
 
@@ -135,6 +134,12 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
   const server = { url: view.serverUrl, id: view.serverId };
   const tool = { name: view.tool.name };
 
+  /** Errors whose refusal was audited where it was decided (the rest are recorded as failures). */
+  const audited = new WeakSet<object>();
+  const mark = <E extends object>(err: E): E => {
+    audited.add(err);
+    return err;
+  };
   const audit = async (method: string, outcome: 'allowed' | 'denied' | 'refused' | 'failed', detail: JsonObject = {}, error?: { code: string; message: string }) => {
     await deps.audit.append({ kind: 'view-request', server, tool, method, outcome, ...(error && { error }), detail: { view: view.resourceUri, ...detail } as never });
   };
@@ -142,44 +147,45 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
   async function callTool(params: JsonObject): Promise<JsonObject> {
     const name = params['name'];
     const args = params['arguments'] ?? {};
-    if (typeof name !== 'string' || !isObject(args)) throw refuse(AppErrorCode.ARGS_INVALID, 'tools/call needs a tool name and an arguments object.');
+    if (typeof name !== 'string' || !isObject(args)) throw refuse(ErrorCode.APP_ARGS_INVALID, 'tools/call needs a tool name and an arguments object.');
     const target = deps.gate.tools(proposer).find((t) => t.serverId === view.serverId && t.tool.name === name);
     if (!target) {
       const message = `The view of ${view.tool.name} may not call ${name}: it is not a tool of this server that apps may call.`;
-      await audit('tools/call', 'refused', { name }, { code: AppErrorCode.TOOL_FORBIDDEN, message });
-      throw refuse(AppErrorCode.TOOL_FORBIDDEN, message);
+      await audit('tools/call', 'refused', { name }, { code: ErrorCode.APP_TOOL_FORBIDDEN, message });
+      throw mark(refuse(ErrorCode.APP_TOOL_FORBIDDEN, message));
     }
     const extra = unnamedProperties(target.tool.inputSchema, args);
     const problems = extra.length > 0 ? extra.map((k) => `unexpected property "${k}"`) : await deps.validate(target.tool.inputSchema, args);
     if (problems.length > 0) {
       const message = `The arguments for ${name} do not match its input schema.`;
-      await audit('tools/call', 'refused', { name, problems: problems.slice(0, 10) }, { code: AppErrorCode.ARGS_INVALID, message });
-      throw refuse(AppErrorCode.ARGS_INVALID, message, { errors: problems.slice(0, 10) });
+      await audit('tools/call', 'refused', { name, problems: problems.slice(0, 10) }, { code: ErrorCode.APP_ARGS_INVALID, message });
+      throw mark(refuse(ErrorCode.APP_ARGS_INVALID, message, { errors: problems.slice(0, 10) }));
     }
     const outcome = await deps.gate.call({ toolId: target.id, args: args as WireJson, proposer, ...(deps.signal && { signal: deps.signal }) });
-    if ('error' in outcome) throw refuse(outcome.error.code, outcome.error.message);
+    // The gate audited this call (request, decision, outcome) with the view as its proposer.
+    if ('error' in outcome) throw mark(refuse(outcome.error.code as ErrorCodeValue, outcome.error.message));
     return outcome.result as unknown as JsonObject;
   }
 
   async function consented(method: string, request: ConsentRequest, detail: JsonObject): Promise<void> {
     const yes = await deps.consent(request);
     await audit(method, yes ? 'allowed' : 'denied', detail);
-    if (!yes) throw refuse(AppErrorCode.DENIED, 'The person declined.');
+    if (!yes) throw mark(refuse(ErrorCode.APP_DENIED, 'The person declined.'));
   }
 
   const handlers: Record<ViewRequestMethod, (params: JsonObject) => Promise<JsonObject>> = {
     'tools/call': callTool,
     'resources/read': async (params) => {
       const uri = params['uri'];
-      if (typeof uri !== 'string' || uri.length > 2048) throw refuse(AppErrorCode.ARGS_INVALID, 'resources/read needs a uri.');
+      if (typeof uri !== 'string' || uri.length > 2048) throw refuse(ErrorCode.APP_ARGS_INVALID, 'resources/read needs a uri.');
       const result = await deps.readResource(uri);
       await audit('resources/read', 'allowed', { uri });
       return result as unknown as JsonObject;
     },
     'ui/message': async (params) => {
-      if (params['role'] !== undefined && params['role'] !== 'user') throw refuse(AppErrorCode.ARGS_INVALID, 'ui/message supports role "user" only.');
+      if (params['role'] !== undefined && params['role'] !== 'user') throw refuse(ErrorCode.APP_ARGS_INVALID, 'ui/message supports role "user" only.');
       const { text, dropped } = viewText(params['content']);
-      if (!text.trim()) throw refuse(AppErrorCode.ARGS_INVALID, 'ui/message needs text content.');
+      if (!text.trim()) throw refuse(ErrorCode.APP_ARGS_INVALID, 'ui/message needs text content.');
       await consented('ui/message', { kind: 'message', text, dropped }, { chars: text.length, dropped });
       deps.deliver.message(text);
       return {};
@@ -188,7 +194,7 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
       const { text, dropped } = viewText(params['content']);
       const structured = isObject(params['structuredContent']) ? params['structuredContent'] : undefined;
       const size = structured === undefined ? 0 : JSON.stringify(structured).length;
-      if (size > MAX_VIEW_TEXT) throw refuse(AppErrorCode.ARGS_INVALID, `structuredContent is larger than ${MAX_VIEW_TEXT} characters.`);
+      if (size > MAX_VIEW_TEXT) throw refuse(ErrorCode.APP_ARGS_INVALID, `structuredContent is larger than ${MAX_VIEW_TEXT} characters.`);
       deps.deliver.modelContext(text || undefined, structured);
       await audit('ui/update-model-context', 'allowed', { chars: text.length, dropped, structuredChars: size });
       return {};
@@ -197,8 +203,8 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
       const checked = checkSafeUrl(params['url'], MAX_LINK_CHARS);
       if ('problem' in checked) {
         const message = `The link was refused: ${checked.problem}.`;
-        await audit('ui/open-link', 'refused', { url: String(params['url']).slice(0, 200) }, { code: AppErrorCode.UNSAFE_URL, message });
-        throw refuse(AppErrorCode.UNSAFE_URL, message);
+        await audit('ui/open-link', 'refused', { url: String(params['url']).slice(0, 200) }, { code: ErrorCode.APP_UNSAFE_URL, message });
+        throw mark(refuse(ErrorCode.APP_UNSAFE_URL, message));
       }
       await consented('ui/open-link', { kind: 'open-link', ...checked }, { url: checked.url, punycode: checked.punycode });
       deps.deliver.openLink(checked.url);
@@ -209,8 +215,8 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
       try {
         file = decodeDownload(params['contents']);
       } catch (err) {
-        await audit('ui/download-file', 'refused', {}, { code: errorCode(err) ?? AppErrorCode.DENIED, message: (err as Error).message });
-        throw err;
+        await audit('ui/download-file', 'refused', {}, { code: errorCode(err) ?? ErrorCode.APP_DENIED, message: (err as Error).message });
+        throw mark(err as Error);
       }
       await consented('ui/download-file', { kind: 'download', name: file.name, mimeType: file.mimeType, size: file.bytes.length }, { name: file.name, size: file.bytes.length });
       deps.deliver.download(file);
@@ -218,7 +224,7 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
     },
     'ui/request-display-mode': async (params) => {
       const requested = params['mode'];
-      if (requested !== 'inline' && requested !== 'fullscreen' && requested !== 'pip') throw refuse(AppErrorCode.ARGS_INVALID, 'mode must be inline, fullscreen or pip.');
+      if (requested !== 'inline' && requested !== 'fullscreen' && requested !== 'pip') throw refuse(ErrorCode.APP_ARGS_INVALID, 'mode must be inline, fullscreen or pip.');
       const mode = deps.deliver.displayMode(requested);
       await audit('ui/request-display-mode', 'allowed', { requested, mode });
       return { mode };
@@ -229,10 +235,9 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
     try {
       return await handlers[method](params);
     } catch (err) {
-      const code = errorCode(err);
-      // Refusals with an app code were audited where they were decided; record the rest here.
-      if (code === undefined || !code.startsWith('TG_APP_')) {
-        await audit(method, 'failed', {}, { code: code ?? 'TG_APP_FAILED', message: err instanceof Error ? err.message : String(err) }).catch(() => {});
+      if (typeof err !== 'object' || err === null || !audited.has(err)) {
+        const message = err instanceof Error ? err.message : String(err);
+        await audit(method, 'failed', {}, { code: errorCode(err) ?? ErrorCode.APP_REQUEST_FAILED, message }).catch(() => {});
       }
       throw err;
     }

@@ -4,10 +4,9 @@
  * to the HTML, the CSP domains, the permissions or the domain gives another hash.
  */
 import canonicalize from 'canonicalize';
-import { TgError } from '../errors.js';
+import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 import { sha256Hex } from '../audit/sha256.js';
-import type { ReadResourceResult } from '../../workers/connection-api.js';
-import { AppErrorCode } from './errors.js';
+import type { ReadResourceResult } from '../../workers/shared/wire.js';
 import { VIEW_MIME_TYPE, uiUri, viewMeta, type ViewMeta } from './ui-meta.js';
 
 /** Largest view accepted, in bytes of HTML (the default frame limit of a connection). */
@@ -28,7 +27,7 @@ export interface ViewReader {
   readResource(uri: string): Promise<ReadResourceResult>;
 }
 
-const invalid = (message: string, data?: unknown) => new TgError(AppErrorCode.VIEW_INVALID, message, data === undefined ? {} : { data });
+const invalid = (message: string, data?: unknown) => new TgError(ErrorCode.APP_VIEW_INVALID, message, data === undefined ? {} : { data });
 const normalMime = (m: unknown) => (typeof m === 'string' ? m.replace(/\s+/g, '').toLowerCase() : '');
 
 /** The hash a view is pinned by. */

@@ -7,10 +7,9 @@
  * `tool-input` (complete arguments; partial ones only before that), then `tool-result` or
  * `tool-cancelled` if known. `host-context-changed` carries only what changed.
  */
-import type { CallToolResult } from '../../workers/connection-api.js';
-import { TgError } from '../errors.js';
+import type { CallToolResult } from '../../workers/shared/wire.js';
+import { TgError, type ErrorCodeValue } from '../../workers/shared/errors.js';
 import { ViewBridge, type BridgeLimits, type JsonObject, type ViewChannel, type ViewNotificationMethod, type ViewRequestMethod } from './bridge.js';
-import { AppErrorCode } from './errors.js';
 
 export type DisplayMode = 'inline' | 'fullscreen' | 'pip';
 
@@ -153,5 +152,4 @@ export class ViewSession {
 }
 
 /** A refusal a view request gets (JSON-RPC error with `data.code`). */
-export const refuse = (code: string, message: string, data?: unknown) => new TgError(code, message, data === undefined ? {} : { data });
-export { AppErrorCode };
+export const refuse = (code: ErrorCodeValue, message: string, data?: unknown) => new TgError(code, message, data === undefined ? {} : { data });

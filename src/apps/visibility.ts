@@ -4,7 +4,7 @@
  * only tools of its OWN server whose visibility includes `app`. Cross-server calls from a view are
  * always refused. Pure; the gate applies it to every listing and every call.
  */
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 import type { Proposer } from '../gate/tool-gate.js';
 import { toolUi } from './ui-meta.js';
 

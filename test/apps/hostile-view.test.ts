@@ -5,7 +5,7 @@
  * it is refused; the page, the gate and the audit log stay intact.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { AppErrorCode } from '../../src/apps/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import { appFixture, appsEnv, closeAppFixtures, eventually, inView } from '../support/app-fixture.js';
 
 const WAIT = { timeout: 30000 };
@@ -27,7 +27,7 @@ describe('a hostile MCP App view', function () {
       expect(results[key]!.ok, `${key}: ${JSON.stringify(results[key])}`).to.equal(false);
     }
     // sendBeacon may report "queued" even when the CSP then blocks it: the leak count below decides.
-    expect(results['modelOnly']).to.deep.equal({ ok: false, error: AppErrorCode.TOOL_FORBIDDEN });
+    expect(results['modelOnly']).to.deep.equal({ ok: false, error: ErrorCode.APP_TOOL_FORBIDDEN });
     const flood = JSON.parse(results['flood']!.value!) as { refused: number; answered: number };
     expect(flood.refused, 'flood requests refused by the rate limit').to.be.greaterThan(200);
 

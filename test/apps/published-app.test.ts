@@ -6,7 +6,7 @@
  * quarantined until the person allows it.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { AppErrorCode } from '../../src/apps/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import { memoryViewPinStorage, viewPinKey } from '../../src/apps/view-pins.js';
 import { appFixture, appsEnv, closeAppFixtures, eventually, inView } from '../support/app-fixture.js';
 
@@ -55,7 +55,7 @@ describe('a changed view', function () {
     await waitUntil(() => f.el.state === 'quarantined', 'the quarantine notice', WAIT);
     expect(f.el.frame).to.equal(null);
     const notice = f.el.shadowRoot!.querySelector('[part="notice"]')!;
-    expect(notice.getAttribute('data-code')).to.equal(AppErrorCode.VIEW_QUARANTINED);
+    expect(notice.getAttribute('data-code')).to.equal(ErrorCode.APP_VIEW_QUARANTINED);
     const head = await f.audit.head();
     const quarantined = (await f.audit.range(1, head!.seq)).find((r) => r.kind === 'pin-change' && r.change === 'quarantined');
     expect(quarantined?.detail).to.include({ view: uri, from: '0'.repeat(64) });

@@ -4,7 +4,7 @@
  * binding, in the sandbox proxy on another host (127.0.0.1; this page is on localhost).
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { AppErrorCode } from '../../src/apps/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import type { AuditRecord } from '../../src/audit/record.js';
 import type { ApprovalRequest } from '../../src/gate/approvals.js';
 import { appFixture, closeAppFixtures, eventually, inView, type AppFixture } from '../support/app-fixture.js';
@@ -69,7 +69,7 @@ for (const transport of ['mcp', 'ws'] as const) {
       expect(f.gate.approvals.pending).to.have.length(0);
       const refusal = (await records(f)).find((r) => r.kind === 'view-request' && r.method === 'tools/call');
       expect(refusal && 'outcome' in refusal && refusal.outcome).to.equal('refused');
-      expect(refusal && 'error' in refusal && refusal.error?.code).to.equal(AppErrorCode.TOOL_FORBIDDEN);
+      expect(refusal && 'error' in refusal && refusal.error?.code).to.equal(ErrorCode.APP_TOOL_FORBIDDEN);
       // The model never sees the app-only tool; the person's manual list neither.
       expect(f.gate.tools({ kind: 'llm', providerLabel: 'local' }).map((t) => t.tool.name)).to.not.include('increment');
       expect(f.gate.tools({ kind: 'person' }).map((t) => t.tool.name)).to.include.members(['show_counter', 'secret_report']);
@@ -140,7 +140,7 @@ describe('<tg-app-view> without a separate sandbox origin', () => {
       await waitUntil(() => f.el.state === 'unavailable', 'the notice', WAIT);
       expect(f.el.frame).to.equal(null);
       const notice = f.el.shadowRoot!.querySelector('[part="notice"]')!;
-      expect(notice.getAttribute('data-code')).to.equal(AppErrorCode.SANDBOX_UNAVAILABLE);
+      expect(notice.getAttribute('data-code')).to.equal(ErrorCode.APP_SANDBOX_UNAVAILABLE);
     }
   });
 });

@@ -16,7 +16,7 @@ import '../../src/elements/app-view/tg-app-view.js';
 import type { AppViewSource, TgAppView } from '../../src/elements/app-view/tg-app-view.js';
 import { deleteToolgateDb } from '../../src/storage/db.js';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 
 export interface AppsEnv {
   appsSandboxUrl: string;

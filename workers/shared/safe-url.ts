@@ -43,5 +43,5 @@ export function checkSafeUrl(raw: unknown, maxChars: number): SafeUrl | { proble
   if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) return { problem: `scheme ${url.protocol} is not allowed (https only)` };
   if (url.username !== '' || url.password !== '') return { problem: 'it carries credentials' };
   const host = url.hostname;
-  return { url: url.href, host, domain: registrableDomain(host), punycode: host.split('.').some((label) => label.startsWith('xn--')) };
+  return { url: url.href, host, domain: registrableDomain(host), punycode: host.split('.').some((label: string) => label.startsWith('xn--')) };
 }

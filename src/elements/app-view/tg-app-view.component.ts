@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { CallToolResult } from '../../../workers/connection-api.js';
+import type { CallToolResult } from '../../../workers/shared/wire.js';
 import type { JsonObject } from '../../apps/bridge.js';
 import { hostContext, themeOf } from '../../apps/host-context.js';
 import { prepareView, type PrepareInput, type PreparedView, type ReadyView } from '../../apps/prepare.js';
