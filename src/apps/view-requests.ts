@@ -17,6 +17,7 @@ import type { CallToolResult, ContentBlock, JsonObject as WireJson, ReadResource
 import { checkSafeUrl } from '../../workers/shared/safe-url.js';
 import type { AuditInput } from '../audit/record.js';
 import { ErrorCode, errorCode, type ErrorCodeValue } from '../../workers/shared/errors.js';
+import { stripHidden } from '../gate/model-text.js';
 import type { Proposer, ToolCallOutcome, ToolCallRequest, GatedTool } from '../gate/tool-gate.js';
 import type { JsonObject, ViewRequestMethod } from './bridge.js';
 import { refuse, type DisplayMode } from './view-session.js';
@@ -65,6 +66,12 @@ export interface ViewRequestDeps {
   };
   /** Aborts the view's calls when it is torn down. */
   signal?: AbortSignal;
+  /**
+   * Whether this server's content may reach the model the conversation uses (the policy's data-flow
+   * labels). When it may not, `ui/message` and `ui/update-model-context` are refused before the
+   * person is asked. Default: yes.
+   */
+  mayReachModel?: () => boolean;
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,7 +85,8 @@ export function viewText(content: unknown): { text: string; dropped: number } {
     if (isObject(block) && block['type'] === 'text' && typeof block['text'] === 'string') parts.push(block['text']);
     else dropped++;
   }
-  const text = parts.join('\n\n');
+  // Sanitised as server text bound for a model is (hidden characters out), and bounded.
+  const text = stripHidden(parts.join('\n\n')).text;
   return { text: text.length > MAX_VIEW_TEXT ? `${text.slice(0, MAX_VIEW_TEXT)}…` : text, dropped };
 }
 
@@ -167,6 +175,13 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
     return outcome.result as unknown as JsonObject;
   }
 
+  async function dataFlow(method: string): Promise<void> {
+    if (deps.mayReachModel?.() !== false) return;
+    const message = `The policy does not let content from ${view.serverId} reach the model in use.`;
+    await audit(method, 'refused', {}, { code: ErrorCode.DATA_FLOW_DENIED, message });
+    throw mark(refuse(ErrorCode.DATA_FLOW_DENIED, message));
+  }
+
   async function consented(method: string, request: ConsentRequest, detail: JsonObject): Promise<void> {
     const yes = await deps.consent(request);
     await audit(method, yes ? 'allowed' : 'denied', detail);
@@ -183,6 +198,7 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
       return result as unknown as JsonObject;
     },
     'ui/message': async (params) => {
+      await dataFlow('ui/message');
       if (params['role'] !== undefined && params['role'] !== 'user') throw refuse(ErrorCode.APP_ARGS_INVALID, 'ui/message supports role "user" only.');
       const { text, dropped } = viewText(params['content']);
       if (!text.trim()) throw refuse(ErrorCode.APP_ARGS_INVALID, 'ui/message needs text content.');
@@ -191,6 +207,7 @@ export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (
       return {};
     },
     'ui/update-model-context': async (params) => {
+      await dataFlow('ui/update-model-context');
       const { text, dropped } = viewText(params['content']);
       const structured = isObject(params['structuredContent']) ? params['structuredContent'] : undefined;
       const size = structured === undefined ? 0 : JSON.stringify(structured).length;

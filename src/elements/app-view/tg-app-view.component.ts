@@ -64,6 +64,9 @@ export class TgAppView extends LitElement {
 
   static override properties = {
     source: { attribute: false },
+    input: { attribute: false },
+    result: { attribute: false },
+    cancelled: { attribute: false },
     maxHeight: { type: Number, attribute: 'max-height' },
     _prepared: { state: true },
     _height: { state: true },
@@ -74,6 +77,12 @@ export class TgAppView extends LitElement {
 
   /** Where and what to show (set by `<tg-agent>`; a host with its own UI builds one). */
   declare source: AppViewSource | undefined;
+  /** The tool call's complete arguments (the same as `toolInput()`). */
+  declare input: JsonObject | undefined;
+  /** The tool call's result (the same as `toolResult()`). */
+  declare result: CallToolResult | undefined;
+  /** Why the tool call was cancelled (the same as `toolCancelled()`). */
+  declare cancelled: string | undefined;
   /** Tallest inline height in pixels (the view asks through size-changed; the person resizes). */
   declare maxHeight: number;
   declare protected _prepared: PreparedView | undefined;
@@ -158,6 +167,9 @@ export class TgAppView extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('source') && this.source && !this._prepared) void this.#prepare(this.source);
+    if (changed.has('input') && this.input && this.input !== this.#input) this.toolInput(this.input);
+    if (changed.has('result') && this.result && this.result !== this.#result) this.toolResult(this.result);
+    if (changed.has('cancelled') && this.cancelled !== undefined && this.cancelled !== this.#cancelled) this.toolCancelled(this.cancelled);
   }
 
   protected override updated(): void {

@@ -50,6 +50,7 @@ export function counterViewHtml(assets) {
 <button id="grow">Grow</button>
 <button id="fullscreen">Full screen</button>
 <button id="reload">Reload</button>
+<button id="context">Context</button>
 <p id="teardown"></p>
 <script type="module">
 import { App } from '${assets}/assets/app-with-deps.js';
@@ -66,6 +67,7 @@ $('link').onclick = () => show(app.openLink({ url: 'https://example.com/docs?fro
 $('grow').onclick = () => app.sendSizeChanged({ width: 300, height: 420 });
 $('fullscreen').onclick = () => show(app.requestDisplayMode({ mode: 'fullscreen' }));
 $('reload').onclick = () => location.reload();
+$('context').onclick = () => show(app.updateModelContext({ content: [{ type: 'text', text: 'The person is looking at the counter.' }] }));
 await app.connect();
 const ctx = app.getHostContext();
 $('theme').textContent = ctx?.theme ?? '?';
@@ -93,7 +95,9 @@ export function createCounterServer(assets) {
     },
     async ({ start }) => {
       count = start;
-      return { content: [{ type: 'text', text: `The counter is at ${count}.` }], structuredContent: { count } };
+      // Says whether the client declared MCP Apps in `initialize` (the tests check the capability).
+      const ui = server.server.getClientCapabilities()?.extensions?.['io.modelcontextprotocol/ui'];
+      return { content: [{ type: 'text', text: `The counter is at ${count}. Client UI capability: ${JSON.stringify(ui ?? null)}` }], structuredContent: { count } };
     },
   );
   registerAppTool(
