@@ -3,9 +3,9 @@
  * MCP App servers for the browser tests of MCP Apps (SEP-1865), on one node:http server on 127.0.0.1
  * (port 0), each over Streamable HTTP and over our WebSocket binding (demo/server/ws-transport.mjs):
  *
- *   /counter/mcp, /counter/ws   a server built with the ext-apps SDK's server helpers
- *                               (`registerAppTool`, `registerAppResource`); its view uses the ext-apps
- *                               `App` class, loaded from /assets/ (a declared resource domain)
+ *   /counter/mcp, /counter/ws   the demo's app server (demo/server/app-server.mjs): built with the
+ *                               ext-apps SDK's server helpers; its view uses the ext-apps `App` class,
+ *                               loaded from /assets/ (a declared resource domain)
  *   /basic/mcp, /basic/ws       the published example `@modelcontextprotocol/server-basic-vanillajs`
  *                               (its own `createServer()`, the SDK v2 it ships with)
  *   /hostile/mcp                a view that attacks the host (test/support/servers/hostile-view.html)
@@ -20,8 +20,8 @@ import { createRequire } from 'node:module';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerAppResource, registerAppTool, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import { WebSocketServer } from 'ws';
-import { z } from 'zod';
 import { setCors } from '../../../demo/server/http-util.mjs';
+import { appSdkBundle, createCounterServer } from '../../../demo/server/app-server.mjs';
 import { createStreamableHttpEndpoint } from '../../../demo/server/streamable-http.mjs';
 import { WebSocketServerTransport, selectSubprotocol } from '../../../demo/server/ws-transport.mjs';
 
@@ -29,102 +29,6 @@ const require = createRequire(import.meta.url);
 const HOSTILE_HTML = new URL('./hostile-view.html', import.meta.url);
 
 /** @typedef {{ server: { connect(t: unknown): Promise<void>, close(): Promise<void> } }} AnyServer */
-
-/**
- * The counter view: the ext-apps `App` over postMessage, showing what the host sends and doing what a
- * test asks through its buttons (clicked from the test runner, inside the frame).
- * @param {string} assets origin of the App SDK bundle
- */
-export function counterViewHtml(assets) {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Counter</title>
-<style>body{font:14px system-ui;margin:8px} #log{white-space:pre-wrap}</style></head>
-<body data-view="counter">
-<p>Input: <span id="input">none</span></p>
-<p>Result: <span id="result">none</span></p>
-<p>Call: <span id="call">none</span></p>
-<p>Theme: <span id="theme">?</span> Mode: <span id="mode">?</span></p>
-<button id="increment">Increment</button>
-<button id="secret">Secret</button>
-<button id="message">Message</button>
-<button id="link">Link</button>
-<button id="grow">Grow</button>
-<button id="fullscreen">Full screen</button>
-<button id="reload">Reload</button>
-<button id="context">Context</button>
-<p id="teardown"></p>
-<script type="module">
-import { App } from '${assets}/assets/app-with-deps.js';
-const $ = (id) => document.getElementById(id);
-const app = new App({ name: 'counter-view', version: '1.0.0' }, { availableDisplayModes: ['inline', 'fullscreen'] }, { autoResize: false });
-app.ontoolinput = (p) => { $('input').textContent = JSON.stringify(p.arguments); };
-app.ontoolresult = (r) => { $('result').textContent = JSON.stringify(r.structuredContent ?? r.content); };
-app.onteardown = async () => { $('teardown').textContent = 'torn down'; return {}; };
-const show = (p) => p.then((r) => { $('call').textContent = 'ok ' + JSON.stringify(r.structuredContent ?? r); }, (e) => { $('call').textContent = 'error ' + (e?.message ?? e); });
-$('increment').onclick = () => show(app.callServerTool({ name: 'increment', arguments: { by: 2 } }));
-$('secret').onclick = () => show(app.callServerTool({ name: 'secret_report', arguments: {} }));
-$('message').onclick = () => show(app.sendMessage({ role: 'user', content: [{ type: 'text', text: 'Hello from the counter view' }] }));
-$('link').onclick = () => show(app.openLink({ url: 'https://example.com/docs?from=counter' }));
-$('grow').onclick = () => app.sendSizeChanged({ width: 300, height: 420 });
-$('fullscreen').onclick = () => show(app.requestDisplayMode({ mode: 'fullscreen' }));
-$('reload').onclick = () => location.reload();
-$('context').onclick = () => show(app.updateModelContext({ content: [{ type: 'text', text: 'The person is looking at the counter.' }] }));
-await app.connect();
-const ctx = app.getHostContext();
-$('theme').textContent = ctx?.theme ?? '?';
-$('mode').textContent = ctx?.displayMode ?? '?';
-app.onhostcontextchanged = (c) => { if (c.displayMode) $('mode').textContent = c.displayMode; };
-</script></body></html>`;
-}
-
-/**
- * The counter server, on the official SDK with the ext-apps server helpers.
- * @param {string} assets
- */
-export function createCounterServer(assets) {
-  const server = new McpServer({ name: 'counter-app', version: '1.0.0' });
-  const resourceUri = 'ui://counter/view.html';
-  let count = 0;
-  registerAppTool(
-    server,
-    'show_counter',
-    {
-      description: 'Shows the counter in an interactive view.',
-      inputSchema: { start: z.number().int() },
-      outputSchema: { count: z.number() },
-      _meta: { ui: { resourceUri } },
-    },
-    async ({ start }) => {
-      count = start;
-      // Says whether the client declared MCP Apps in `initialize` (the tests check the capability).
-      const ui = server.server.getClientCapabilities()?.extensions?.['io.modelcontextprotocol/ui'];
-      return { content: [{ type: 'text', text: `The counter is at ${count}. Client UI capability: ${JSON.stringify(ui ?? null)}` }], structuredContent: { count } };
-    },
-  );
-  registerAppTool(
-    server,
-    'increment',
-    {
-      description: 'Adds to the counter (for the view only).',
-      inputSchema: { by: z.number().int() },
-      outputSchema: { count: z.number() },
-      _meta: { ui: { resourceUri, visibility: ['app'] } },
-    },
-    async ({ by }) => {
-      count += by;
-      return { content: [{ type: 'text', text: `The counter is at ${count}.` }], structuredContent: { count } };
-    },
-  );
-  registerAppTool(
-    server,
-    'secret_report',
-    { description: 'A report only the model may ask for.', inputSchema: {}, _meta: { ui: { visibility: ['model'] } } },
-    async () => ({ content: [{ type: 'text', text: 'model-only data' }] }),
-  );
-  registerAppResource(server, 'Counter view', resourceUri, { description: 'The counter, interactive.' }, async () => ({
-    contents: [{ uri: resourceUri, mimeType: RESOURCE_MIME_TYPE, text: counterViewHtml(assets), _meta: { ui: { csp: { resourceDomains: [assets] }, prefersBorder: true } } }],
-  }));
-  return server;
-}
 
 /**
  * A server whose view attacks the host. Its tools: `show_hostile` (with the view), `model_only`.
@@ -154,7 +58,7 @@ async function loadBasicServer() {
 
 /** @returns {Promise<{ origin: string, leakOrigin: string, assetsOrigin: string, close: () => Promise<void> }>} */
 export async function startAppServers() {
-  const appWithDeps = await readFile(require.resolve('@modelcontextprotocol/ext-apps/app-with-deps'), 'utf8');
+  const appWithDeps = await appSdkBundle();
   const createBasic = await loadBasicServer();
 
   let leaks = 0;

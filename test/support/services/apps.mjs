@@ -4,7 +4,7 @@
  * origin. The test page runs on localhost; everything here is on 127.0.0.1 — another host.
  */
 import { startAppServers } from '../servers/app-servers.mjs';
-import { startSandboxHost } from '../servers/sandbox-host.mjs';
+import { startSandboxHost } from '../../../demo/server/sandbox-host.mjs';
 
 /** @returns {Promise<import('./index.mjs').TestService>} */
 export async function start() {

@@ -30,7 +30,7 @@ export function sandboxHeaders(frameAncestors) {
  * @param {{ host?: string, port?: number, frameAncestors: string, publicDir?: URL }} options
  * @returns {Promise<{ origin: string, url: string, close: () => Promise<void> }>}
  */
-export async function startSandboxHost({ host = '127.0.0.1', port = 0, frameAncestors, publicDir = new URL('../../../public/', import.meta.url) }) {
+export async function startSandboxHost({ host = '127.0.0.1', port = 0, frameAncestors, publicDir = new URL('../../public/', import.meta.url) }) {
   const headers = sandboxHeaders(frameAncestors);
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
