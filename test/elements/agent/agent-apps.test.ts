@@ -5,11 +5,11 @@
  * down when the servers disconnect. Without it: a notice, the text result, no extension advertised.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/elements/agent/tg-agent.js';
-import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
-import type { Policy } from '../../src/gate/policy.js';
-import { appsEnv, eventually, inView } from '../support/app-fixture.js';
-import { cleanupAgents, root, tenant } from '../support/agent-fixture.js';
+import '../../../src/elements/agent/tg-agent.js';
+import type { TgAgent } from '../../../src/elements/agent/tg-agent.js';
+import type { Policy } from '../../../src/gate/policy.js';
+import { appsEnv, eventually, inView } from '../../support/app-fixture.js';
+import { cleanupAgents, root, tenant } from '../../support/agent-fixture.js';
 
 const WAIT = { timeout: 20000 };
 const POLICY: Policy = {

@@ -4,10 +4,10 @@
  * binding, in the sandbox proxy on another host (127.0.0.1; this page is on localhost).
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { ErrorCode } from '../../workers/shared/errors.js';
-import type { AuditRecord } from '../../src/audit/record.js';
-import type { ApprovalRequest } from '../../src/gate/approvals.js';
-import { appFixture, closeAppFixtures, eventually, inView, type AppFixture } from '../support/app-fixture.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
+import type { AuditRecord } from '../../../src/audit/record.js';
+import type { ApprovalRequest } from '../../../src/gate/approvals.js';
+import { appFixture, closeAppFixtures, eventually, inView, type AppFixture } from '../../support/app-fixture.js';
 
 const WAIT = { timeout: 20000 };
 
