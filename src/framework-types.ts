@@ -31,12 +31,13 @@ export type EventHandlerProps<Events> = { [K in keyof Events & string as `on${K}
 
 type Props<E, K extends keyof E> = Partial<Pick<E, K>>;
 
-export interface TgAgentProps extends Props<TgAgent, 'servers' | 'provider' | 'policy' | 'roles' | 'tenant' | 'name' | 'system' | 'maxSteps' | 'noAudit' | 'noProviderPicker' | 'allowedOrigins' | 'workerUrl'> {
+export interface TgAgentProps extends Props<TgAgent, 'servers' | 'provider' | 'policy' | 'roles' | 'tenant' | 'name' | 'system' | 'maxSteps' | 'noAudit' | 'noProviderPicker' | 'allowedOrigins' | 'workerUrl' | 'appsSandboxOrigin'> {
   'max-steps'?: number | string;
   'no-audit'?: boolean;
   'no-provider-picker'?: boolean;
   'allowed-origins'?: string;
   'worker-url'?: string;
+  'apps-sandbox-origin'?: string;
 }
 export interface TgServerProps extends Props<TgServer, 'url' | 'transport' | 'msgpack' | 'name' | 'maxFrameBytes' | 'requestTimeoutMs'> {
   'max-frame-bytes'?: number | string;
