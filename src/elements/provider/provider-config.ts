@@ -7,8 +7,9 @@
 import { AnthropicProvider } from '../../llm/anthropic.js';
 import { OpenAiCompatibleProvider } from '../../llm/openai-compatible.js';
 import type { LlmProvider } from '../../llm/types.js';
-import type { CodedError } from '../agent/connection-types.js';
-import { ElementErrorCode, toCodedError } from '../agent/element-errors.js';
+import type { CodedError } from '../../runtime/coded-error.js';
+import { ElementErrorCode } from '../agent/element-errors.js';
+import { toCodedError } from '../../runtime/coded-error.js';
 import type { AttributeSource } from '../server/server-config.js';
 
 /** The attributes of `<tg-provider>` that make up its configuration. */
