@@ -10,21 +10,11 @@
  */
 
 // Connections (one worker per server): the raw connection, which bypasses the gate
-export {
-  McpConnection,
-  createConnectionWorker,
-  type CallOptions,
-  type ConnectionEventMap,
-  type ConnectionDiagnostics,
-  type ConnectionInfo,
-  type OpenOptions,
-  type WorkerFactory,
-  type ElicitationHandler,
-  type AuthorizeHandler,
-  type OAuthOptions,
-  type TransportKind,
-  type ToolAnnotations,
-} from './connections/connection.js';
+export { McpConnection, createConnectionWorker, type CallOptions, type ConnectionEventMap, type OpenOptions, type WorkerFactory } from './connections/connection.js';
+export type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, ReconnectOptions, TransportKind } from '../workers/shared/connection-types.js';
+export type { AuthorizeHandler, OAuthOptions } from '../workers/shared/auth.js';
+export type { ToolAnnotations } from '../workers/shared/wire.js';
+export { invalidArgument, hasToolgateCode, isAuthError, type TgErrorOptions } from '../workers/shared/errors.js';
 export { Completer, type CompleterOptions } from './connections/completion.js';
 export { authorizeInPopup, OAUTH_CHANNEL, OAUTH_MESSAGE_TYPE, type PopupOptions } from './connections/oauth-popup.js';
 export { authorizeWithFallback, authorizeByRedirect, type RedirectOptions } from './connections/oauth-redirect.js';
@@ -62,12 +52,10 @@ export { AUDIENCE_NOTICE, REVIEW_NOTICE, WITHHELD_NOTICE, labelAllowed, viewForM
 export { TOOL_ID_PATTERN, ToolNamespace, baseToolId } from './gate/namespace.js';
 export { ApprovalQueue, ApprovalsChangeEvent, DEFAULT_APPROVAL_TIMEOUT_MS, type ApprovalAnswer, type ApprovalQueueOptions, type ApprovalVerdict } from './gate/approvals.js';
 export { verifySignedAllowList, type AllowListPayload } from './gate/allow-list.js';
-export type { GateErrorCodeValue } from './gate/errors.js';
 
 // The audit log: the class, its records, export and verification, redaction, OpenTelemetry
 export { AuditLog, AuditAppendEvent, AuditHealthEvent, type AuditHealth, type AuditLogOptions, type FailMode, type RetentionPolicy } from './audit/audit-log.js';
 export type { AuditSink } from './audit/sink.js';
-export type { AuditErrorCodeValue } from './audit/errors.js';
 export * from './audit/record.js';
 export { redact, redactString, luhn, DEFAULT_REDACTIONS, DEFAULT_SENSITIVE_KEYS, type RedactionPattern, type RedactOptions } from './audit/redact.js';
 export { verifyChain, type BreakReason, type VerifyResult, type VerifyOptions } from './audit/verify.js';
@@ -80,7 +68,8 @@ export { MemoryAuditSource, type AuditSource } from './audit/source.js';
 // The agent loop and the model side
 export { Agent, type AgentOptions, type AgentCallRequest, type AgentEventMap, type TurnSummary, type TurnEndReason } from './agent/agent.js';
 export type { UserEntry, AssistantEntry, ToolCallEntry, ErrorEntry } from './agent/conversation.js';
-export { isManualProvider, formFromSchema, initialValues, valuesToArguments, type ToolForm, type FormField, type FormValues, type FieldError } from './llm/manual.js';
+export { isManualProvider } from './llm/manual-provider.js';
+export { formFromSchema, initialValues, valuesToArguments, type ToolForm, type FormField, type FormValues, type FieldError } from './llm/manual.js';
 export { DEFAULT_TOOL_RESULT_LIMIT } from './llm/content.js';
 export type { HostLlmResponse } from './llm/host-function.js';
 export type { LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopReason, LlmToolChoice } from './llm/types.js';

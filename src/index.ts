@@ -39,17 +39,9 @@ export type { GatedTool, Proposer, ToolCallOutcome } from './gate/tool-gate.js';
 export type { ApprovalRequest, HostDecision, HostHook } from './gate/approvals.js';
 export type { AuditLog } from './audit/audit-log.js';
 export type { AuditRecord } from './audit/record.js';
-export type {
-  CallToolResult,
-  ConnectionConfig,
-  ConnectionStatus,
-  ContentBlock,
-  ElicitationRequest,
-  ElicitationResult,
-  JsonObject,
-  Progress,
-  Tool,
-} from './connections/connection.js';
+export type { CallToolResult, ContentBlock, ElicitationRequest, ElicitationResult, JsonObject, Progress, Tool } from '../workers/shared/wire.js';
+export type { ConnectionConfig } from '../workers/connection-api.js';
+export type { ConnectionStatus } from '../workers/shared/connection-types.js';
 
 // Model providers
 export { OpenAiCompatibleProvider, type OpenAiCompatibleOptions } from './llm/openai-compatible.js';
@@ -59,11 +51,7 @@ export { ManualProvider } from './llm/manual-provider.js';
 export type { LlmProvider } from './llm/types.js';
 
 // Errors: callers branch on `err.code`
-export { ErrorCode, TgError, errorCode, type ErrorCodeValue } from './errors.js';
-export { GateErrorCode } from './gate/errors.js';
-export { AuditErrorCode } from './audit/errors.js';
-export { LlmErrorCode, AgentErrorCode, FormErrorCode } from './llm/errors.js';
-export { ElementErrorCode } from './elements/agent/element-errors.js';
+export { ErrorCode, TgError, errorCode, type ErrorCodeValue } from '../workers/shared/errors.js';
 
 // Events (each bubbles and is composed; the detail types are `TgXEvent['detail']`)
 export { TgAuditExportEvent } from './events/tg-audit-export.js';

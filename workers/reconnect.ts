@@ -4,15 +4,7 @@
  * reconnects instead of arriving together, and a dead server gets a fixed number of attempts, never a loop.
  */
 import { ErrorCode, TgError } from './shared/errors.js';
-
-export interface ReconnectOptions {
-  /** Ceiling of the first attempt's delay. Default 500 ms. */
-  baseDelayMs?: number;
-  /** Ceiling of any attempt's delay. Default 30 s. */
-  maxDelayMs?: number;
-  /** Attempts after one drop before the connection fails. Default 6. */
-  maxAttempts?: number;
-}
+import type { ReconnectOptions } from './shared/connection-types.js';
 
 export type ReconnectPolicy = Required<ReconnectOptions>;
 

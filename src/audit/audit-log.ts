@@ -21,10 +21,10 @@
  *   hash covers the whole chain before it), so every committed state ends in a signed record.
  *   `signing: 'every'` signs each record instead (≈ several times slower; see bench/).
  */
-import { TgError } from '../../workers/shared/errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { openToolgateDb, toolgateDbName, type ToolgateDb } from '../storage/db.js';
 import { loadOrCreateDeviceKey, publicKeys, type DeviceKey } from '../storage/keys.js';
-import { AuditErrorCode, storageError } from './errors.js';
+import { storageError } from '../storage/errors.js';
 import {
   AUDIT_FORMAT_VERSION,
   GENESIS_HASH,
@@ -161,8 +161,8 @@ export class AuditLog extends EventTarget {
     try {
       db = await openToolgateDb(name, {
         onVersionChange: () =>
-          log?.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The audit database was deleted or upgraded by another connection and is closed')),
-        onTerminated: () => log?.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The browser closed the audit database (storage cleared or broken)')),
+          log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The audit database was deleted or upgraded by another connection and is closed')),
+        onTerminated: () => log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database (storage cleared or broken)')),
       });
       key = await loadOrCreateDeviceKey(db);
     } catch (err) {
@@ -214,7 +214,7 @@ export class AuditLog extends EventTarget {
     this.#user = { ...options.user };
     this.#agent = options.agent ?? { id: randomId() };
     this.#lockName = `toolgate-audit:${name}`;
-    db.addEventListener('close', () => this.fail(new TgError(AuditErrorCode.STORAGE_FAILED, 'The browser closed the audit database')));
+    db.addEventListener('close', () => this.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database')));
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(this.#lockName);
       this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => {
@@ -255,7 +255,7 @@ export class AuditLog extends EventTarget {
 
   /** Throws the failure (`TG_STORAGE_*`, `TG_AUDIT_CLOSED`) unless records can be written. */
   assertWritable(): void {
-    if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    if (this.#health.state === 'closed') throw new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed');
     if (this.#failure) throw this.#refusal();
   }
 
@@ -340,7 +340,7 @@ export class AuditLog extends EventTarget {
     for (;;) {
       while (this.#queue.length > 0) {
         if (this.#failure || this.#health.state !== 'ok') {
-          for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+          for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
           return;
         }
         // Only deferred records: give the next append a moment to join this transaction.
@@ -414,7 +414,7 @@ export class AuditLog extends EventTarget {
         try {
           record.hash = recordHash(record);
         } catch (err) {
-          pending.reject(new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, 'Invalid audit record: not JSON (NaN, Infinity or a lone surrogate)', { cause: err }));
+          pending.reject(new TgError(ErrorCode.AUDIT_INVALID_RECORD, 'Invalid audit record: not JSON (NaN, Infinity or a lone surrogate)', { cause: err }));
           continue;
         }
         seq++;
@@ -614,7 +614,7 @@ export class AuditLog extends EventTarget {
     if (this.#health.state === 'closed') return;
     this.#health = { state: 'closed' };
     this.#channel?.close();
-    for (const pending of this.#queue.splice(0)) pending.reject(new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+    for (const pending of this.#queue.splice(0)) pending.reject(new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
     this.#releaseLock();
     this.#db.close();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
@@ -626,7 +626,7 @@ export class AuditLog extends EventTarget {
   }
 
   async #read<T>(doing: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    if (this.#health.state === 'closed') throw new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed');
     await this.#tail; // read your writes: appends made before this read are committed first
     try {
       return await fn();

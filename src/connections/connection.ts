@@ -8,64 +8,31 @@ import '../../workers/shared/transfer-handlers.js';
 import { deserializeError } from '../../workers/shared/transfer-handlers.js';
 import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
 import { takeRedirectCallback } from './oauth-redirect.js';
+import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from '../../workers/connection-api.js';
+import type { AuthorizeHandler } from '../../workers/shared/auth.js';
 import type {
-  AuthorizeHandler,
   CallToolResult,
   Completion,
   CompletionArgument,
   CompletionContext,
   CompletionRef,
-  ConnectionApi,
-  ElicitationHandler,
   GetPromptResult,
   Prompt,
   ReadResourceResult,
   Resource,
-  ConnectionConfig,
-  ConnectionDiagnostics,
-  ConnectionEvent,
-  ConnectionInfo,
-  ConnectionStatus,
   JsonObject,
   LogLevel,
   LogMessage,
   Progress,
   TaskState,
   Tool,
-} from '../../workers/connection-api.js';
-
-export type {
-  AuthorizeHandler,
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  FormElicitationRequest,
-  LogLevel,
-  LogMessage,
-  TaskState,
-  TaskStatus,
-  UrlElicitationRequest,
-  ConnectionConfig,
+} from '../../workers/shared/wire.js';
+import type {
+  ElicitationHandler,
   ConnectionDiagnostics,
   ConnectionInfo,
   ConnectionStatus,
-  ContentBlock,
-  ElicitationHandler,
-  ElicitationRequest,
-  ElicitationResult,
-  GetPromptResult,
-  JsonObject,
-  OAuthOptions,
-  Progress,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  Tool,
-  ToolAnnotations,
-  TransportKind,
-} from '../../workers/connection-api.js';
+} from '../../workers/shared/connection-types.js';
 
 export interface OpenOptions {
   /** Starts the worker; the default bundles `workers/connection.worker.ts` as its own chunk. */

@@ -2,7 +2,7 @@
  * `tg-connection-status`: a server connection of `<tg-agent>` changed status (`connecting` →
  * `ready`, `reconnecting` (with the attempt) → `ready` again, `failed`, `closed`).
  */
-import type { ConnectionStatus } from '../connections/connection.js';
+import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
 import { tgEvent } from './define.js';
 
 export interface TgConnectionStatusDetail {

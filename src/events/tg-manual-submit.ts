@@ -2,7 +2,7 @@
  * `tg-manual-submit`: the person submitted a valid `<tg-manual-form>`. `<tg-agent>` answers it
  * with `agent.runTool(toolId, args)` (through the gate).
  */
-import type { JsonObject } from '../llm/types.js';
+import type { JsonObject } from '../../workers/shared/wire.js';
 import { tgEvent } from './define.js';
 
 export interface TgManualSubmitDetail {

@@ -28,16 +28,15 @@
  * ```
  */
 import canonicalize from 'canonicalize';
-import { TgError, errorCode, invalidArgument } from '../errors.js';
+import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { AuditSink } from '../audit/sink.js';
 import { redact } from '../audit/redact.js';
 import { digestResult, type AuditInput, type DecisionInfo, type JsonValue } from '../audit/record.js';
-import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
 import { REVIEW_NOTICE, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
-import { GateErrorCode } from './errors.js';
 import { ToolNamespace } from './namespace.js';
 import { definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
 import { DEFAULT_POLICY, redactionPatterns, serverStanding, validatePolicy, type Policy } from './policy.js';
@@ -216,7 +215,7 @@ export class Gate extends EventTarget implements ToolGate {
     try {
       ({ servers } = await verifySignedAllowList(jws, publicKey));
     } catch (err) {
-      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.ALLOWLIST_INVALID, message: (err as Error).message } });
+      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? ErrorCode.ALLOWLIST_INVALID, message: (err as Error).message } });
       throw err;
     }
     await this.setPolicy({ ...this.#policy, servers }, { source: 'signed' });
@@ -256,7 +255,7 @@ export class Gate extends EventTarget implements ToolGate {
     if (typeof serverId !== 'string' || serverId === '') throw invalidArgument('serverId', 'a non-empty string');
     const url = connection.config.url;
     if (!serverStanding(this.#policy, url).listed && !options.consented) {
-      throw new TgError(GateErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
+      throw new TgError(ErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
     }
     this.removeServer(serverId);
     const firstUrl = this.#serverIds.get(serverId);
@@ -300,7 +299,7 @@ export class Gate extends EventTarget implements ToolGate {
       await this.#store?.saveServerIds(Object.fromEntries(this.#serverIds));
     } catch (err) {
       // Kept for this session; the next one sees the id unbound and binds it again.
-      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.STORAGE_FAILED, message: (err as Error).message } });
+      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? ErrorCode.STORAGE_FAILED, message: (err as Error).message } });
     }
   }
 
@@ -346,14 +345,14 @@ export class Gate extends EventTarget implements ToolGate {
   /** Accepts a quarantined tool's new definition (as "Always allow" does, without pinning calls). */
   async acceptDefinition(toolId: string): Promise<void> {
     const entry = this.#byId.get(toolId);
-    if (!entry) throw new TgError(GateErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
+    if (!entry) throw new TgError(ErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
     await this.#accept(entry, false);
   }
 
   /** Removes an "Always allow" pin (the tool asks again). */
   async unpin(toolId: string): Promise<void> {
     const entry = this.#byId.get(toolId);
-    if (!entry) throw new TgError(GateErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
+    if (!entry) throw new TgError(ErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
     const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
     if (!record?.alwaysAllow) return;
     const next: PinRecord = { ...record };
@@ -445,7 +444,7 @@ export class Gate extends EventTarget implements ToolGate {
         try {
           await step();
         } catch (err) {
-          await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.STORAGE_FAILED, message: (err as Error).message } });
+          await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? ErrorCode.STORAGE_FAILED, message: (err as Error).message } });
         }
       }
     });
@@ -504,7 +503,7 @@ export class Gate extends EventTarget implements ToolGate {
       return await this.#call(request);
     } catch (err) {
       // Only an audit/storage failure before the call (fail closed) or a bug gets here.
-      const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
+      const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       return refused(code, err instanceof Error ? err.message : String(err));
     }
   }
@@ -518,8 +517,8 @@ export class Gate extends EventTarget implements ToolGate {
     // Fail closed before anything else: no audit, no call.
     this.#audit.assertCallsAllowed();
     if (!entry) {
-      await this.#record({ kind: 'error', callId, error: { code: GateErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer, true) } });
-      return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+      await this.#record({ kind: 'error', callId, error: { code: ErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer, true) } });
+      return refused(ErrorCode.TOOL_UNKNOWN, unknown);
     }
     const server = this.#serverRef(entry);
     const tool = this.#toolRef(entry);
@@ -541,21 +540,21 @@ export class Gate extends EventTarget implements ToolGate {
     // Roles first: a hidden tool is indistinguishable from an unknown one.
     if (!isVisible(this.#policy, entry.server, entry.tool.name, this.#roles)) {
       await decided({ outcome: 'deny', by: 'rule', rule: 'roles', reason: 'hidden by roles' });
-      return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+      return refused(ErrorCode.TOOL_UNKNOWN, unknown);
     }
     const rate = this.#limiter.take(this.#policy, entry.server, entry.tool.name);
     if (!rate.ok) {
       const seconds = Number.isFinite(rate.retryAfterMs) ? Math.ceil(rate.retryAfterMs / 1000) : undefined;
       const message = `Rate limit "${rate.limit}" reached for ${entry.tool.name}${seconds !== undefined ? `; try again in ${seconds} s` : ''}.`;
       await decided({ outcome: 'deny', by: 'rule', rule: rate.limit, reason: 'rate limit' });
-      return refused(GateErrorCode.RATE_LIMITED, message, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
+      return refused(ErrorCode.RATE_LIMITED, message, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
     }
 
     const verdict = this.#decide(entry, proposer);
     if (verdict.decision === 'deny') {
       await decided({ outcome: 'deny', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
-      if (verdict.code === GateErrorCode.TOOL_UNKNOWN) return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
-      return refused(verdict.code ?? GateErrorCode.POLICY_DENIED, verdict.reason, { rule: verdict.rule });
+      if (verdict.code === ErrorCode.TOOL_UNKNOWN) return refused(ErrorCode.TOOL_UNKNOWN, unknown);
+      return refused(verdict.code ?? ErrorCode.POLICY_DENIED, verdict.reason, { rule: verdict.rule });
     }
     if (verdict.decision === 'ask') {
       const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
@@ -579,8 +578,8 @@ export class Gate extends EventTarget implements ToolGate {
       else if (answer.always) info.reason = `always allowed (${verdict.reason})`;
       if (answer.outcome === 'deny') {
         await decided(info);
-        if (answer.by === 'timeout') return refused(GateErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
-        return refused(GateErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
+        if (answer.by === 'timeout') return refused(ErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
+        return refused(ErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
       }
       await decided(info);
       if (answer.always) await this.#accept(entry, true);
@@ -603,9 +602,9 @@ export class Gate extends EventTarget implements ToolGate {
         ...(request.onProgress && { onProgress: request.onProgress }),
       });
     } catch (err) {
-      const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
+      const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
-      const status = code === GateErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
+      const status = code === ErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
       void this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } }, { defer: true });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
@@ -657,7 +656,7 @@ export class Gate extends EventTarget implements ToolGate {
   }
 
   #cancelledBeforeStart(message: string): ToolCallOutcome {
-    return { status: 'cancelled', error: { code: GateErrorCode.CANCELLED, message }, forModel: text(message) };
+    return { status: 'cancelled', error: { code: ErrorCode.CANCELLED, message }, forModel: text(message) };
   }
 
   /** Appends to the audit log, or skips when it failed and the host chose to fail open. */

@@ -4,9 +4,8 @@
  * which URL each server id was first given to. Every call is one short transaction with nothing
  * but IndexedDB requests inside it.
  */
-import { TgError } from '../errors.js';
+import { storageError } from '../storage/errors.js';
 import { openToolgateDb, type ToolgateDb } from '../storage/db.js';
-import { GateErrorCode } from './errors.js';
 import type { PinRecord } from './pins.js';
 import type { Policy } from './policy.js';
 
@@ -22,8 +21,7 @@ const POLICY_KEY = 'current';
 /** In the `policy` store beside the policy: `{ [serverId]: url }` (no schema version bump needed). */
 const SERVER_IDS_KEY = 'server-ids';
 
-const fail = (err: unknown, doing: string) =>
-  new TgError(GateErrorCode.STORAGE_FAILED, `Gate storage failed (${doing}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+const fail = (err: unknown, doing: string) => storageError(err, doing, 'Gate');
 
 export class GateStore {
   static async open(dbName: string): Promise<GateStore> {

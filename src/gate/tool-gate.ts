@@ -5,7 +5,7 @@
  * proposer enters here — the model, the person (manual form, server panel), an MCP App view — so
  * each is named by a `Proposer`, which policy rules (`proposers`) and the audit log see.
  */
-import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import type { ToolFlag } from './pins.js';
 
 /** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */

@@ -1,5 +1,5 @@
 /** An error reduced to what is shown and reported: its `code` (when it has one) and message. No DOM. */
-import { errorCode } from '../errors.js';
+import { errorCode } from '../../workers/shared/errors.js';
 
 export interface CodedError {
   code?: string;

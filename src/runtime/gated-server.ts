@@ -5,8 +5,10 @@
  * `waitMs` for the connection to be ready again, else fails with `TG_NOT_CONNECTED` (saying why)
  * without being sent. Only the gate calls `callTool`. No DOM.
  */
-import type { CallOptions, CallToolResult, ConnectionStatus, JsonObject, Tool } from '../connections/connection.js';
-import { ErrorCode, TgError } from '../errors.js';
+import type { CallOptions } from '../connections/connection.js';
+import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
+import { ErrorCode, TgError } from '../../workers/shared/errors.js';
+import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
 import type { GateConnection } from '../gate/gate.js';
 
 /** What the handle needs of a connection (`McpConnection` has it). */

@@ -2,9 +2,7 @@
  * One elicitation waiting for an answer, as the runtime and `<tg-elicitation>` see it. The first
  * answer wins (the card, the host through `tg-elicitation`, or `cancel` when the server goes away).
  */
-import type { ElicitationRequest, ElicitationResult } from '../connections/connection.js';
-
-export type { ElicitationRequest, ElicitationResult };
+import type { ElicitationRequest, ElicitationResult } from '../../workers/shared/wire.js';
 
 export interface PendingElicitation {
   readonly id: number;

@@ -34,15 +34,14 @@ import type { ConversationEntry } from '../agent/conversation.js';
 import { Emitter } from '../agent/emitter.js';
 import { AuditLog, type AuditLogOptions } from '../audit/audit-log.js';
 import type { AgentIdentity } from '../audit/record.js';
-import { invalidArgument } from '../errors.js';
+import { ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { HostHook } from '../gate/approvals.js';
-import { GateErrorCode } from '../gate/errors.js';
 import { Gate, GateChangeEvent } from '../gate/gate.js';
 import type { Policy } from '../gate/policy.js';
 import type { Proposer, ToolCallOutcome } from '../gate/tool-gate.js';
 import type { ManualProvider } from '../llm/manual-provider.js';
-import type { JsonObject, LlmProvider } from '../llm/types.js';
-import type { Progress } from '../connections/connection.js';
+import type { LlmProvider } from '../llm/types.js';
+import type { JsonObject, Progress } from '../../workers/shared/wire.js';
 import { ServerRegistry, type ConnectionOpener, type ServerRegistryEventMap } from './servers.js';
 import type { ServerDeclaration, ServerSpec } from './server-spec.js';
 
@@ -209,7 +208,7 @@ export class Runtime {
       const tool = this.gate.tools(proposer ?? { kind: 'person' }).find((t) => t.serverId === request.server && t.tool.name === request.tool);
       if (!tool && refusal) {
         const message = `${request.server} is not behind the gate: ${refusal.message}`;
-        return { status: 'refused', error: { code: refusal.code ?? GateErrorCode.TOOL_UNKNOWN, message }, forModel: [{ type: 'text', text: message }] };
+        return { status: 'refused', error: { code: refusal.code ?? ErrorCode.TOOL_UNKNOWN, message }, forModel: [{ type: 'text', text: message }] };
       }
       // Unknown: the gate refuses it (and audits that) like any unknown tool.
       toolId = tool?.id ?? `${request.server}__${request.tool}`;

@@ -3,8 +3,8 @@
  * declaration is usable, and a key for "does the open connection still fit this declaration".
  * Pure, no DOM (`<tg-server>` attributes are read in src/elements/server/server-config.ts).
  */
-import type { ConnectionConfig } from '../connections/connection.js';
-import { ErrorCode } from '../errors.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import type { CodedError } from './coded-error.js';
 
 /** One server: a connection config plus an optional label. */

@@ -14,19 +14,15 @@
  * No DOM: tests drive it with their own opener.
  */
 import { Emitter } from '../agent/emitter.js';
-import {
-  McpConnection,
-  type AuthorizeHandler,
-  type ConnectionConfig,
-  type ConnectionEventMap,
-  type ConnectionStatus,
-  type ElicitationHandler,
-  type Tool,
-} from '../connections/connection.js';
+import { McpConnection, type ConnectionEventMap } from '../connections/connection.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { AuthorizeHandler } from '../../workers/shared/auth.js';
+import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/connection-types.js';
+import type { ElicitationRequest, Tool } from '../../workers/shared/wire.js';
 import type { Gate } from '../gate/gate.js';
 import { toCodedError, type CodedError } from './coded-error.js';
 import { GatedServer } from './gated-server.js';
-import { createPendingElicitation, type ElicitationRequest, type PendingElicitation } from './pending-elicitation.js';
+import { createPendingElicitation, type PendingElicitation } from './pending-elicitation.js';
 import { assignServerIds } from './server-ids.js';
 import { declareServer, serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from './server-spec.js';
 

@@ -26,7 +26,7 @@ describe('src/index.ts', () => {
     expect(toolgate.createRuntime).to.be.a('function');
     expect(toolgate.Runtime.open).to.be.a('function');
     expect(toolgate.ErrorCode.CONNECTION_FAILED).to.equal('TG_CONNECTION_FAILED');
-    expect(toolgate.ElementErrorCode.INVALID_ARGUMENTS).to.equal('TG_INVALID_ARGUMENTS');
+    expect(toolgate.ErrorCode.INVALID_ARGUMENTS).to.equal('TG_INVALID_ARGUMENTS');
     const event = new toolgate.TgConnectionStatusEvent({ url: 'wss://a/', status: 'ready' });
     expect([event.type, event.bubbles, event.composed, event.cancelable]).to.deep.equal(['tg-connection-status', true, true, false]);
     const request = new toolgate.TgToolRequestEvent({ request: {} as never, respond: () => {} });

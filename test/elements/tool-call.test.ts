@@ -6,9 +6,12 @@
 import { expect } from '@esm-bundle/chai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Agent } from '../../src/agent/agent.js';
-import type { CallOptions, CallToolResult, ConnectionConfig, ConnectionStatus, JsonObject, Progress, Tool } from '../../src/connections/connection.js';
+import type { CallOptions } from '../../src/connections/connection.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { ToolCallController, type PanelCaller } from '../../src/elements/connections/tool-call.controller.js';
-import { TgError } from '../../src/errors.js';
+import { TgError } from '../../workers/shared/errors.js';
 import { ServerRegistry } from '../../src/runtime/servers.js';
 import { waitFor } from '../support/async.js';
 import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';

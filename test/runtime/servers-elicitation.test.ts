@@ -5,7 +5,9 @@
  * worker here; the end-to-end path is in elicitation.test.ts.
  */
 import { expect } from '@open-wc/testing';
-import type { ConnectionConfig, ConnectionStatus, ElicitationHandler, ElicitationResult } from '../../src/connections/connection.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/connection-types.js';
+import type { ElicitationResult } from '../../workers/shared/wire.js';
 import type { PendingElicitation } from '../../src/runtime/pending-elicitation.js';
 import { ServerRegistry, type ConnectionLike } from '../../src/runtime/servers.js';
 import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';

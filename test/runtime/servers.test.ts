@@ -5,8 +5,11 @@
  * while it reconnects.
  */
 import { expect } from '@esm-bundle/chai';
-import type { CallOptions, CallToolResult, ConnectionConfig, ConnectionStatus, JsonObject, Tool } from '../../src/connections/connection.js';
-import { TgError } from '../../src/errors.js';
+import type { CallOptions } from '../../src/connections/connection.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
+import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
+import { TgError } from '../../workers/shared/errors.js';
 import type { Gate } from '../../src/gate/gate.js';
 import { ServerRegistry, type ServerState } from '../../src/runtime/servers.js';
 import { TRUST_ALL, memoryGate, type MemoryAudit } from '../support/memory-audit.js';

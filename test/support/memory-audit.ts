@@ -5,7 +5,7 @@
 import type { AuditHealth, FailMode } from '../../src/audit/audit-log.js';
 import type { AuditInput } from '../../src/audit/record.js';
 import type { AuditSink } from '../../src/audit/sink.js';
-import { TgError } from '../../src/errors.js';
+import { ErrorCode, TgError, type ErrorCodeValue } from '../../workers/shared/errors.js';
 import { Gate, type GateOptions } from '../../src/gate/gate.js';
 import type { Policy } from '../../src/gate/policy.js';
 
@@ -19,18 +19,18 @@ export class MemoryAudit implements AuditSink {
   }
 
   async append(input: AuditInput): Promise<AuditInput> {
-    if (this.health.state === 'failed') throw new TgError(this.health.error.code, this.health.error.message);
+    if (this.health.state === 'failed') throw new TgError(this.health.error.code as ErrorCodeValue, this.health.error.message);
     const record = structuredClone(input);
     this.records.push(record);
     return record;
   }
 
   assertCallsAllowed(): void {
-    if (this.health.state === 'failed' && this.failMode === 'closed') throw new TgError(this.health.error.code, `Audit log unavailable: ${this.health.error.message}`);
+    if (this.health.state === 'failed' && this.failMode === 'closed') throw new TgError(this.health.error.code as ErrorCodeValue, `Audit log unavailable: ${this.health.error.message}`);
   }
 
   /** Makes every later append fail with `code`, as a full or broken disk would. */
-  fail(code = 'TG_STORAGE_FAILED', message = 'disk on fire'): void {
+  fail(code: ErrorCodeValue = ErrorCode.STORAGE_FAILED, message = 'disk on fire'): void {
     this.health = { state: 'failed', error: { code, message }, since: Date.now() };
   }
 

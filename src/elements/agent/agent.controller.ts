@@ -18,7 +18,7 @@ import type { ConversationEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { authorizeInPopup } from '../../connections/oauth-popup.js';
 import { authorizeWithFallback } from '../../connections/oauth-redirect.js';
-import { TgError } from '../../errors.js';
+import { ErrorCode, TgError, type ErrorCodeValue } from '../../../workers/shared/errors.js';
 import { TgConnectionStatusEvent } from '../../events/tg-connection-status.js';
 import { dispatchElicitation } from '../../events/tg-elicitation.js';
 import { TgErrorEvent } from '../../events/tg-error.js';
@@ -34,13 +34,13 @@ import type { PinRecord } from '../../gate/pins.js';
 import type { Policy } from '../../gate/policy.js';
 import type { GatedTool, ToolCallOutcome } from '../../gate/tool-gate.js';
 import { ManualProvider, isManualProvider } from '../../llm/manual-provider.js';
-import type { JsonObject, LlmProvider } from '../../llm/types.js';
+import type { LlmProvider } from '../../llm/types.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
 import { toCodedError, type CodedError } from '../../runtime/coded-error.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime/runtime.js';
 import type { ServerDeclaration } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
 import type { PanelCaller } from '../connections/tool-call.controller.js';
-import { ElementErrorCode } from './element-errors.js';
 import type { SavedServersController } from './saved-servers.controller.js';
 
 /** What the controller reads from the element, each time it needs it. */
@@ -276,7 +276,7 @@ export class AgentController implements ReactiveController {
   }
 
   #notReady(): TgError {
-    return new TgError(this.#error?.code ?? ElementErrorCode.NOT_CONNECTED, this.#error?.message ?? 'The agent is not open (the element is not in the document)');
+    return new TgError((this.#error?.code as ErrorCodeValue | undefined) ?? ErrorCode.NOT_CONNECTED, this.#error?.message ?? 'The agent is not open (the element is not in the document)');
   }
 
   #provider(): LlmProvider | ManualProvider {

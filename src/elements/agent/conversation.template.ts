@@ -13,7 +13,7 @@ import type { ApprovalQueue, ApprovalRequest } from '../../gate/approvals.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import type { PendingElicitation } from '../../runtime/pending-elicitation.js';
 import { renderResult } from '../shared/result.template.js';
-import type { JsonObject } from './connection-types.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
 import type { MarkdownView } from './markdown-view.js';
 import { describeResult } from './result-view.js';
 

@@ -18,7 +18,7 @@ import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { parseServerAttributes, SERVER_ATTRIBUTES } from '../server/server-config.js';
 import { renderError } from '../shared/result.template.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
-import type { JsonObject } from './connection-types.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
 import { renderAuditSection, renderConversation } from './conversation.template.js';
 import { MarkdownView } from './markdown-view.js';
 import { ProvidersController, renderProviderPicker } from './providers.controller.js';

@@ -6,12 +6,13 @@ import { serverStanding, type Policy } from '../../gate/policy.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { serverLabel } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
-import type { Tool } from '../agent/connection-types.js';
+import type { Tool } from '../../../workers/shared/wire.js';
 import { renderError, renderProgress, renderResult } from '../shared/result.template.js';
 import type { SavedServer } from './saved-servers.js';
 import { checkServerUrl, isWebSocketUrl } from './server-url.js';
 import { ToolCallController, type PanelCaller, type ToolCallState } from './tool-call.controller.js';
 import { styles } from './tg-connections.styles.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
 
 /** This element's parts, for a host element that re-exports them (`exportparts`), as `<tg-agent>` does. */
 export const CONNECTIONS_PARTS = [
@@ -20,9 +21,6 @@ export const CONNECTIONS_PARTS = [
   'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
   'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result',
 ].join(', ');
-
-const AUTH_REQUIRED = 'TG_AUTH_REQUIRED';
-const NOT_ALLOWED = 'TG_SERVER_NOT_ALLOWED';
 
 /**
  * The connections manager of `<tg-agent>`: add a server (URL checked as typed: `wss:`/`https:`,
@@ -290,8 +288,8 @@ export class TgConnections extends LitElement {
     const registration = server.gate;
     const standing = this.#standing(server.spec.url);
     const open = server.status === 'ready' || server.status === 'connecting' || server.status === 'reconnecting';
-    const needsAuth = server.error?.code === AUTH_REQUIRED && !open;
-    const notAllowed = registration?.state === 'failed' && registration.error?.code === NOT_ALLOWED;
+    const needsAuth = server.error?.code === ErrorCode.AUTH_REQUIRED && !open;
+    const notAllowed = registration?.state === 'failed' && registration.error?.code === ErrorCode.SERVER_NOT_ALLOWED;
     const reboundFrom = this.tools.find((t) => t.serverId === serverId)?.reboundFrom;
     return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url}>
       <h3 id="${id}-title" class="server-title">${label}</h3>

@@ -9,8 +9,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ToolCallOutcome } from '../../gate/tool-gate.js';
 import { toCodedError, type CodedError } from '../../runtime/coded-error.js';
 import type { ServerState } from '../../runtime/servers.js';
-import type { JsonObject, Progress, Tool } from '../agent/connection-types.js';
-import { ElementErrorCode } from '../agent/element-errors.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
+import type { JsonObject, Progress, Tool } from '../../../workers/shared/wire.js';
 import { describeResult, type ResultView } from '../agent/result-view.js';
 import { argumentSkeleton, parseToolArguments } from '../agent/tool-arguments.js';
 
@@ -113,7 +113,7 @@ export class ToolCallController implements ReactiveController {
     const status = this.#options.server(serverId)?.status;
     const caller = this.#options.call();
     if (!caller || (status !== 'ready' && status !== 'reconnecting')) {
-      state.error = { code: ElementErrorCode.NOT_CONNECTED, message: 'The server is not connected' };
+      state.error = { code: ErrorCode.NOT_CONNECTED, message: 'The server is not connected' };
       this.#host.requestUpdate();
       return;
     }

@@ -3,7 +3,7 @@
  * `<tg-server>` is defined). No DOM: anything with `getAttribute` will do. The declaration itself
  * (`ServerSpec`, `declareServer`, `serverKey`) is the runtime's: src/runtime/server-spec.ts.
  */
-import { ErrorCode } from '../../errors.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
 import type { ServerDeclaration, ServerSpec } from '../../runtime/server-spec.js';
 
 /** The attributes of `<tg-server>` that make up its configuration. */
