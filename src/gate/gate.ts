@@ -44,6 +44,9 @@ import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
 import { proposerName, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
+/** Listens for `tools-changed` (a `CustomEvent<{ tools }>`); typed as a plain listener, so any `EventTarget` fits `GateConnection`. */
+type ToolsChangedListener = (event: Event) => void;
+
 /**
  * What the gate needs of a tool provider: `McpConnection` fits, the runtime passes a handle that
  * outlives reconnects, and anything else that offers tools (tests, the page's own tools) can
@@ -54,8 +57,8 @@ export interface GateConnection {
   readonly tools: readonly Tool[];
   listTools(): Promise<Tool[]>;
   callTool(name: string, args?: JsonObject, options?: { signal?: AbortSignal; onProgress?: (progress: Progress) => void }): Promise<CallToolResult>;
-  addEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
-  removeEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
+  addEventListener(type: 'tools-changed', listener: ToolsChangedListener): void;
+  removeEventListener(type: 'tools-changed', listener: ToolsChangedListener): void;
 }
 
 export interface GateOptions {
@@ -102,7 +105,7 @@ interface ServerState {
   consented: boolean;
   /** The URL `id` was first given to, when it is not `url`. */
   reboundFrom: string | undefined;
-  listener: (event: CustomEvent<{ tools: Tool[] }>) => void;
+  listener: ToolsChangedListener;
   tools: Map<string, ToolEntry>;
 }
 
@@ -267,7 +270,7 @@ export class Gate extends EventTarget implements ToolGate {
       consented: options.consented === true,
       reboundFrom: firstUrl !== undefined && firstUrl !== url ? firstUrl : undefined,
       tools: new Map(),
-      listener: (event) => void this.#index(server, event.detail.tools),
+      listener: (event) => void this.#index(server, (event as CustomEvent<{ tools: Tool[] }>).detail.tools),
     };
     this.#servers.set(serverId, server);
     connection.addEventListener('tools-changed', server.listener);

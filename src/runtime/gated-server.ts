@@ -27,14 +27,6 @@ export interface GatedServerState {
   readonly tools: readonly Tool[];
 }
 
-/** Typed `tools-changed` listeners (declaration merging keeps EventTarget's own overloads). */
-export interface GatedServer {
-  addEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-}
-
 export class GatedServer extends EventTarget implements GateConnection {
   readonly config: { readonly url: string };
   readonly #state: () => GatedServerState;
