@@ -61,7 +61,7 @@ export interface AgentCallRequest {
   /** The gate's tool id (`GatedTool.id`, e.g. `notes__search_notes`). */
   toolId: string;
   args: JsonObject;
-  /** Who proposes it. Default the person; an MCP App view is `{ kind: 'app', serverId }`. */
+  /** Who proposes it. Default the person; an MCP App view is `{ kind: 'app', serverId, tool, resourceUri }`. */
   proposer?: Exclude<Proposer, { kind: 'llm' }>;
   /** Aborting cancels the call (before approval, or the server is told). */
   signal?: AbortSignal;

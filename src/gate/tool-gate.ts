@@ -39,21 +39,25 @@ export interface GatedTool {
  * Who proposed a call:
  * - `llm`: a model, with its provider's data-flow label;
  * - `person`: the person (the manual form, a server card's panel);
- * - `app`: an MCP App view of the server `serverId` (untrusted content acting in the page).
+ * - `app`: an MCP App view — the view of `tool` on server `serverId` (`resourceUri` is its `ui://`
+ *   URI): untrusted content acting in the page.
  */
-export type Proposer = { kind: 'llm'; providerLabel: string } | { kind: 'person' } | { kind: 'app'; serverId: string };
+export type Proposer =
+  | { kind: 'llm'; providerLabel: string }
+  | { kind: 'person' }
+  | { kind: 'app'; serverId: string; tool: string; resourceUri: string };
 
 /**
- * The proposer as policy rules' `proposers` patterns and the audit log name it: `person`,
- * `app:<serverId>`, or the provider's label (`local`, `vendor:openai`, …) — in the audit log
- * prefixed `llm:`.
+ * The proposer as policy rules' `proposers` patterns name it — `person`, `app:<serverId>`, or the
+ * provider's label (`local`, `vendor:openai`, …) — and, `forAudit`, as the audit log does:
+ * `person`, `app:<serverId>/<tool>`, `llm:<label>`.
  */
 export function proposerName(proposer: Proposer, forAudit = false): string {
   switch (proposer.kind) {
     case 'person':
       return 'person';
     case 'app':
-      return `app:${proposer.serverId}`;
+      return forAudit ? `app:${proposer.serverId}/${proposer.tool}` : `app:${proposer.serverId}`;
     case 'llm':
       return forAudit ? `llm:${proposer.providerLabel}` : proposer.providerLabel;
   }

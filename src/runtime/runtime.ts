@@ -76,7 +76,7 @@ export interface RuntimeOptions {
 
 /**
  * One call that is not the model's, by the gate's tool id or by server id and tool name. The
- * proposer is the person unless said otherwise (an MCP App view: `{ kind: 'app', serverId }`).
+ * proposer is the person unless said otherwise (an MCP App view: `{ kind: 'app', serverId, tool, resourceUri }`).
  */
 export type RuntimeCallRequest = ({ toolId: string } | { server: string; tool: string }) & {
   args?: JsonObject;

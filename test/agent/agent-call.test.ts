@@ -55,9 +55,10 @@ describe('Agent.call', () => {
 
   it("names an app view's call as such, for the policy and the audit log", async () => {
     const { agent, audit } = await setup();
-    await agent.call({ toolId: 'tools__echo', args: {}, proposer: { kind: 'app', serverId: 'tools' } });
-    expect(audit.of('tool-request').map((r) => r.proposer)).to.deep.equal(['app:tools']);
-    expect(agent.entries[0]).to.deep.include({ proposer: { kind: 'app', serverId: 'tools' } });
+    const view = { kind: 'app', serverId: 'tools', tool: 'wait', resourceUri: 'ui://tools/view' } as const;
+    await agent.call({ toolId: 'tools__echo', args: {}, proposer: view });
+    expect(audit.of('tool-request').map((r) => r.proposer)).to.deep.equal(['app:tools/wait']);
+    expect(agent.entries[0]).to.deep.include({ proposer: view });
   });
 
   it('runs beside other calls (no turn lock); its own signal and stop() cancel it', async () => {

@@ -94,7 +94,7 @@ describe('Gate over an AuditSink (in memory)', () => {
     tools.dispatchEvent(new CustomEvent('tools-changed', { detail: { tools: changed } }));
     await gate.settled();
     expect(gate.tools(PERSON).find((t) => t.tool.name === 'read')?.quarantined).to.equal(true);
-    expect(gate.tools({ kind: 'app', serverId: 'tools' }).map((t) => t.tool.name)).to.deep.equal(['wipe']);
+    expect(gate.tools({ kind: 'app', serverId: 'tools', tool: 'wipe', resourceUri: 'ui://tools/wipe' }).map((t) => t.tool.name)).to.deep.equal(['wipe']);
     expect(gate.tools({ kind: 'llm', providerLabel: 'local' }).map((t) => t.tool.name)).to.deep.equal(['wipe']);
   });
 });
