@@ -57,7 +57,9 @@ export { verifySignedAllowList, type AllowListPayload } from './gate/allow-list.
 export { AuditLog, AuditAppendEvent, AuditHealthEvent, type AuditHealth, type AuditLogOptions, type FailMode, type RetentionPolicy } from './audit/audit-log.js';
 export type { AuditSink } from './audit/sink.js';
 export * from './audit/record.js';
-export { redact, redactString, luhn, DEFAULT_REDACTIONS, DEFAULT_SENSITIVE_KEYS, type RedactionPattern, type RedactOptions } from './audit/redact.js';
+export { redact, redactValue, redactString, luhn, DEFAULT_SENSITIVE_KEYS, type RedactionPattern, type RedactOptions, type RedactionSummary } from './audit/redact.js';
+export { auditResult, redactAuditInput, RESULT_PREVIEW_CHARS, type AuditRedaction } from './audit/redact-record.js';
+export { findSecrets, loadSecretRules, secretRulesLoaded, shannonEntropy, type SecretFinding, type SecretCategory } from './audit/secrets.js';
 export { verifyChain, type BreakReason, type VerifyResult, type VerifyOptions } from './audit/verify.js';
 export { exportJsonl, parseJsonl, verifyJsonl, EXPORT_FORMAT, type ExportHeader } from './audit/export.js';
 export { toOtlpLogs, sendOtlpLogs, forwardToOtlp, type OtlpLogsRequest, type OtlpOptions } from './audit/otlp.js';

@@ -6,6 +6,7 @@
  * each is named by a `Proposer`, which policy rules (`proposers`) and the audit log see.
  */
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { ModelTool } from './model-text.js';
 import type { ToolFlag } from './pins.js';
 
 /** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */
@@ -33,6 +34,11 @@ export interface GatedTool {
    * Only a person's `tools()` lists such a tool; an LLM never sees the changed definition.
    */
   quarantined?: boolean;
+  /**
+   * What a model may be offered of this tool: description and schema with hidden characters
+   * removed and texts capped (model-text.ts). Send this to a model, never `tool` itself.
+   */
+  forModel?: ModelTool;
 }
 
 /**
@@ -67,6 +73,11 @@ export interface ToolCallRequest {
   toolId: string;
   args: JsonObject;
   proposer: Proposer;
+  /**
+   * The conversation the call belongs to: the gate remembers per conversation which data came
+   * from which server's results (taint). Default `'default'`.
+   */
+  conversationId?: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }

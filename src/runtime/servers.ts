@@ -22,7 +22,7 @@ import type { ElicitationRequest, Tool } from '../../workers/shared/wire.js';
 import type { Gate } from '../gate/gate.js';
 import { toCodedError, type CodedError } from './coded-error.js';
 import { GatedServer } from './gated-server.js';
-import { createPendingElicitation, type PendingElicitation } from './pending-elicitation.js';
+import { createPendingElicitation, refusesSensitive, type PendingElicitation } from './pending-elicitation.js';
 import { assignServerIds } from './server-ids.js';
 import { declareServer, serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from './server-spec.js';
 
@@ -394,19 +394,27 @@ export class ServerRegistry {
     if (entry.id) this.#gate.removeServer(entry.id);
   }
 
-  /** A server's elicitation: offered to the listeners first, else listed for a card; cancelled if the server goes away. */
+  /**
+   * A server's elicitation: offered to the listeners first, else listed for a card; cancelled if the
+   * server goes away. A form asking for a password, secret, token, card number or one-time code is
+   * declined at once unless the policy's `elicitation.sensitiveFields` is `allow`; it stays listed,
+   * so its card can say why, until dismissed.
+   */
   #elicit(entry: Entry, generation: number, request: ElicitationRequest) {
-    const { pending, result } = createPendingElicitation(entry.id, serverLabel(entry.spec), request, (done) => {
+    const unlist = (done: PendingElicitation) => {
       const before = this.#elicitations.length;
       this.#elicitations = this.#elicitations.filter((p) => p !== done);
       if (this.#elicitations.length !== before) this.#changed();
-    });
+    };
+    const refused = refusesSensitive(request, this.#gate.policy.elicitation?.sensitiveFields);
+    const { pending, result } = createPendingElicitation(entry.id, serverLabel(entry.spec), request, refused ? () => {} : unlist, { refused, onDismiss: unlist });
     if (entry.generation !== generation || !this.#entries.includes(entry)) {
       pending.respond({ action: 'cancel' });
       return result;
     }
-    this.#events.emit('elicitation', pending);
-    if (!pending.answered) {
+    if (refused) pending.respond({ action: 'decline' });
+    else this.#events.emit('elicitation', pending);
+    if (refused || !pending.answered) {
       this.#elicitations = [...this.#elicitations, pending];
       this.#changed();
     }
@@ -467,7 +475,10 @@ export class ServerRegistry {
   /** Forgets the connection (it is closed or failed) and takes the server out of the gate. */
   #release(entry: Entry): void {
     // The server is gone: its questions can no longer be answered.
-    for (const pending of this.#elicitations.filter((p) => p.serverId === entry.id)) pending.respond({ action: 'cancel' });
+    for (const pending of this.#elicitations.filter((p) => p.serverId === entry.id)) {
+      if (pending.refused) pending.dismiss();
+      else pending.respond({ action: 'cancel' });
+    }
     entry.detach?.();
     entry.detach = undefined;
     entry.connection = undefined;

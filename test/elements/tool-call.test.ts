@@ -4,7 +4,6 @@
  * conversation — to a fake connection, so the panel never reaches a connection itself.
  */
 import { expect } from '@esm-bundle/chai';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Agent } from '../../src/agent/agent.js';
 import type { CallOptions } from '../../src/connections/connection.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
@@ -14,22 +13,8 @@ import { ToolCallController, type PanelCaller } from '../../src/elements/connect
 import { TgError } from '../../workers/shared/errors.js';
 import { ServerRegistry } from '../../src/runtime/servers.js';
 import { waitFor } from '../support/async.js';
+import { FakeHost } from '../support/controller-host.js';
 import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
-
-class FakeHost implements ReactiveControllerHost {
-  readonly controllers: ReactiveController[] = [];
-  addController(controller: ReactiveController): void {
-    this.controllers.push(controller);
-  }
-  removeController(): void {}
-  requestUpdate(): void {}
-  get updateComplete(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-  update(): void {
-    for (const c of this.controllers) c.hostUpdate?.();
-  }
-}
 
 const TOOLS: Tool[] = [
   { name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
