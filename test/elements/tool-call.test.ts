@@ -5,47 +5,15 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { Agent } from '../../src/agent/agent.js';
-import type { CallOptions } from '../../src/connections/connection.js';
-import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
-import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { Progress } from '../../workers/shared/wire.js';
 import { ToolCallController, type PanelCaller } from '../../src/elements/connections/tool-call.controller.js';
 import { TgError } from '../../workers/shared/errors.js';
 import { ServerRegistry } from '../../src/runtime/servers.js';
 import { waitFor } from '../support/async.js';
 import { FakeHost } from '../support/controller-host.js';
+import { FakeConnection, TOOLS } from '../support/fake-connection.js';
 import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
 
-const TOOLS: Tool[] = [
-  { name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
-  { name: 'slow', inputSchema: { type: 'object' } },
-];
-
-class FakeConnection extends EventTarget {
-  status: ConnectionStatus = 'ready';
-  tools: readonly Tool[] = TOOLS;
-  readonly calls: { name: string; args: JsonObject; options: CallOptions }[] = [];
-  respond: (name: string, args: JsonObject, options: CallOptions) => Promise<CallToolResult> = async (_n, args) => ({
-    content: [{ type: 'text', text: JSON.stringify(args) }],
-  });
-  constructor(readonly config: Readonly<ConnectionConfig>) {
-    super();
-  }
-  async listTools(): Promise<Tool[]> {
-    return TOOLS;
-  }
-  callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
-    this.calls.push({ name, args, options });
-    return this.respond(name, args, options);
-  }
-  async close(): Promise<void> {
-    this.emitStatus('closed');
-  }
-  emitStatus(status: ConnectionStatus, error?: Error): void {
-    this.status = status;
-    this.dispatchEvent(new CustomEvent('status', { detail: { status, ...(error && { error }) } }));
-  }
-}
 
 const registries: ServerRegistry[] = [];
 afterEach(async () => {

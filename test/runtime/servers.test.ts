@@ -5,49 +5,14 @@
  * while it reconnects.
  */
 import { expect } from '@esm-bundle/chai';
-import type { CallOptions } from '../../src/connections/connection.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
-import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
 import { TgError } from '../../workers/shared/errors.js';
 import type { Gate } from '../../src/gate/gate.js';
 import { ServerRegistry, type ServerState } from '../../src/runtime/servers.js';
+import { FakeConnection, TOOLS } from '../support/fake-connection.js';
 import { TRUST_ALL, memoryGate, type MemoryAudit } from '../support/memory-audit.js';
 
-const TOOLS: Tool[] = [
-  { name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
-  { name: 'slow', inputSchema: { type: 'object' } },
-];
-
-class FakeConnection extends EventTarget {
-  status: ConnectionStatus = 'ready';
-  tools: readonly Tool[] = [];
-  closeCalls = 0;
-  readonly calls: { name: string; args: JsonObject; options: CallOptions }[] = [];
-  /** Settles the next call; tests replace it. */
-  respond: (name: string, args: JsonObject, options: CallOptions) => Promise<CallToolResult> = async (_n, args) => ({
-    content: [{ type: 'text', text: JSON.stringify(args) }],
-  });
-  constructor(readonly config: Readonly<ConnectionConfig>) {
-    super();
-  }
-  async listTools(): Promise<Tool[]> {
-    this.tools = TOOLS;
-    return TOOLS;
-  }
-  callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
-    this.calls.push({ name, args, options });
-    return this.respond(name, args, options);
-  }
-  async close(): Promise<void> {
-    this.closeCalls++;
-    this.emitStatus('closed');
-  }
-  emitStatus(status: ConnectionStatus, error?: Error, attempt?: number): void {
-    this.status = status;
-    this.dispatchEvent(new CustomEvent('status', { detail: { status, ...(error && { error }), ...(attempt !== undefined && { attempt }) } }));
-  }
-}
 
 /** An opener whose opens the test settles by hand. */
 function manualOpener() {
