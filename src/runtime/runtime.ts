@@ -204,11 +204,13 @@ export class Runtime {
     if ('toolId' in request) toolId = request.toolId;
     else {
       await this.servers.settled(request.server);
-      const refusal = this.servers.get(request.server)?.gate?.error;
+      const server = this.servers.get(request.server);
       const tool = this.gate.tools(proposer ?? { kind: 'person' }).find((t) => t.serverId === request.server && t.tool.name === request.tool);
-      if (!tool && refusal) {
-        const message = `${request.server} is not behind the gate: ${refusal.message}`;
-        return { status: 'refused', error: { code: refusal.code ?? ErrorCode.TOOL_UNKNOWN, message }, forModel: [{ type: 'text', text: message }] };
+      if (!tool && server && server.gate?.state !== 'added') {
+        // Not behind the gate (refused, or not connected): no call to make; say why rather than "unknown tool".
+        const why = server.gate?.error ?? { code: ErrorCode.NOT_CONNECTED, message: `the server is ${server.status}` };
+        const message = `${request.server} is not behind the gate: ${why.message}`;
+        return { status: 'refused', error: { code: why.code ?? ErrorCode.NOT_CONNECTED, message }, forModel: [{ type: 'text', text: message }] };
       }
       // Unknown: the gate refuses it (and audits that) like any unknown tool.
       toolId = tool?.id ?? `${request.server}__${request.tool}`;

@@ -290,9 +290,27 @@ export class ServerRegistry {
     await this.disconnect();
   }
 
-  /** Resolves once the server is behind the gate or was refused there (at once when it is neither on its way nor listed). */
+  /**
+   * Resolves once the server is behind the gate or was refused there. A server still connecting is
+   * waited for, at most `reconnectWaitMs`; one that is neither (closed, failed, unknown) resolves at once.
+   */
   async settled(id: string): Promise<void> {
-    await this.#entry(id)?.registration?.done;
+    const entry = this.#entry(id);
+    if (!entry) return;
+    if (!entry.registration && entry.status === 'connecting' && this.#waitMs > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, this.#waitMs);
+        const off = this.on('change', () => {
+          if (entry.registration || entry.status !== 'connecting' || !this.#entries.includes(entry)) done();
+        });
+        function done() {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    }
+    await entry.registration?.done;
   }
 
   #entry(id: string): Entry | undefined {

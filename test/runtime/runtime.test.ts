@@ -119,6 +119,19 @@ describe('createRuntime (no element)', function () {
     expect(toolMessages.some((text) => text.includes('TG_APPROVAL_DENIED'))).to.equal(true);
   });
 
+  it('answers a call to a server the gate refused with the reason (not "unknown tool"), and runs it once the person consents', async () => {
+    const r = await runtime({ tenant: tenant(), policy: { version: 1, servers: [{ url: 'wss://elsewhere.example/*' }] }, servers: [{ name: 'Notes', url: taggedWsUrl(uniqueTag('consent')) }] });
+    await waitFor(() => (r.servers.get('notes')?.gate?.state === 'failed' ? true : undefined), 'refused by the gate', 15_000);
+    const refused = await r.call({ server: 'notes', tool: 'echo', args: { text: 'x' } });
+    expect('error' in refused && refused.error.code).to.equal('TG_SERVER_NOT_ALLOWED');
+    r.servers.consent('notes');
+    await allBehindTheGate(r, 1);
+    const outcome = r.call({ server: 'notes', tool: 'echo', args: { text: 'x' } });
+    const card = await waitFor(() => r.gate.approvals.pending[0], 'an approval (the server is not trusted)');
+    r.gate.approvals.answer(card.id, 'allow-once');
+    expect((await outcome).status).to.equal('ok');
+  });
+
   it('gives two unnamed servers on one host the same ids in either order, in every session of a tenant', async () => {
     const [a, b] = [taggedWsUrl(uniqueTag('a')), taggedWsUrl(uniqueTag('b'))];
     const t = tenant();

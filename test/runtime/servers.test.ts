@@ -197,6 +197,18 @@ describe('ServerRegistry', () => {
     expect(gate.tools({ kind: 'person' }).map((t) => t.serverUrl)).to.deep.equal(['wss://other/', 'wss://other/']);
   });
 
+  it('settled() waits (bounded) for a server that is still connecting, until it is behind the gate', async () => {
+    const { opener, registry } = await setup({ reconnectWaitMs: 10_000 });
+    registry.set([{ spec: { url: 'wss://a/' } }]);
+    let settled = false;
+    const waiting = registry.settled('a').then(() => (settled = true));
+    await settle();
+    expect(settled, 'still connecting').to.equal(false);
+    await opener.succeed();
+    await waiting;
+    expect(registry.get('a')?.gate).to.deep.equal({ state: 'added' });
+  });
+
   it('ids: two unnamed servers on one host get the same ids in either order', async () => {
     const first = await setup();
     const [x, y] = [{ spec: { url: 'wss://tools.example/x' } }, { spec: { url: 'wss://tools.example/y' } }];
