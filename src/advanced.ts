@@ -21,7 +21,7 @@ export { authorizeWithFallback, authorizeByRedirect, type RedirectOptions } from
 
 // The runtime's parts: the server registry and the one server id
 export { ServerRegistry, DEFAULT_RECONNECT_WAIT_MS, type ServerRegistryOptions, type ServerRegistryEventMap, type GateRegistration, type ConnectionLike, type ConnectionOpener } from './runtime/servers.js';
-export { GatedServer } from './runtime/gated-server.js';
+export { GatedServer } from './gate/gated-server.js';
 export { assignServerIds, serverIdBase } from './runtime/server-ids.js';
 export { declareServer, serverKey, serverLabel } from './runtime/server-spec.js';
 export { toCodedError, type CodedError } from './runtime/coded-error.js';

@@ -21,7 +21,7 @@ import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/
 import type { ElicitationRequest, Tool } from '../../workers/shared/wire.js';
 import type { Gate } from '../gate/gate.js';
 import { toCodedError, type CodedError } from './coded-error.js';
-import { GatedServer } from './gated-server.js';
+import { GatedServer } from '../gate/gated-server.js';
 import { createPendingElicitation, refusesSensitive, type PendingElicitation } from './pending-elicitation.js';
 import { assignServerIds } from './server-ids.js';
 import { declareServer, serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from './server-spec.js';

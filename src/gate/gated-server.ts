@@ -1,15 +1,16 @@
 /**
- * One server as the gate sees it: a `GateConnection` that outlives its connections. The registry
- * puts it behind the gate once the server's tools are listed and keeps it there while the
- * connection reconnects, so the server's tools stay known; a call made meanwhile waits up to
- * `waitMs` for the connection to be ready again, else fails with `TG_NOT_CONNECTED` (saying why)
- * without being sent. Only the gate calls `callTool`. No DOM.
+ * One server as the gate sees it: a `GateConnection` that outlives its connections. The runtime's
+ * registry (src/runtime/servers.ts) puts it behind the gate once the server's tools are listed and
+ * keeps it there while the connection reconnects, so the server's tools stay known; a call made
+ * meanwhile waits up to `waitMs` for the connection to be ready again, else fails with
+ * `TG_NOT_CONNECTED` (saying why) without being sent. It lives with the gate because only the gate
+ * calls `callTool` — this is where a gated call reaches the connection. No DOM.
  */
 import type { CallOptions } from '../connections/connection.js';
 import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
-import type { GateConnection } from '../gate/gate.js';
+import type { GateConnection } from './gate.js';
 
 /** What the handle needs of a connection (`McpConnection` has it). */
 export interface CallableConnection {
