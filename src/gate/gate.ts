@@ -277,7 +277,6 @@ export class Gate extends EventTarget implements ToolGate {
     }
     this.removeServer(serverId);
     const firstUrl = this.#serverIds.get(serverId);
-    if (firstUrl === undefined) await this.#bindServerId(serverId, url);
     const server: ServerState = {
       id: serverId,
       url,
@@ -287,8 +286,10 @@ export class Gate extends EventTarget implements ToolGate {
       tools: new Map(),
       listener: (event) => void this.#index(server, (event as CustomEvent<{ tools: Tool[] }>).detail.tools),
     };
+    // Set before anything is awaited, so a removeServer() meanwhile takes this very server out.
     this.#servers.set(serverId, server);
     connection.addEventListener('tools-changed', server.listener);
+    if (firstUrl === undefined) await this.#bindServerId(serverId, url);
     await this.#index(server, await connection.listTools());
     return this.#gated(server);
   }
