@@ -132,6 +132,17 @@ describe('createRuntime (no element)', function () {
     expect((await outcome).status).to.equal('ok');
   });
 
+  it("says whether a server's non-result content (an MCP App view's message) may reach the model in use, by its labels", async () => {
+    const policy: Policy = { version: 1, servers: [{ url: 'wss://local.example/*', labels: ['local'] }, { url: 'wss://any.example/*', labels: ['*'] }] };
+    const r = await runtime({ tenant: tenant(), policy, servers: [{ url: 'wss://local.example/mcp', name: 'near' }, { url: 'wss://any.example/mcp', name: 'far' }] });
+    await r.servers.disconnect(); // nothing needs to connect: the labels are the policy's, the URLs the registry's
+    expect([r.mayReachModel('near'), r.mayReachModel('far'), r.mayReachModel('nobody')], 'manual mode: no model to reach').to.deep.equal([true, true, false]);
+    r.agent.provider = new OpenAiCompatibleProvider({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', label: 'vendor:elsewhere' });
+    expect([r.mayReachModel('near'), r.mayReachModel('far')]).to.deep.equal([false, true]);
+    r.agent.provider = new OpenAiCompatibleProvider({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', label: 'local' });
+    expect([r.mayReachModel('near'), r.mayReachModel('far')]).to.deep.equal([true, true]);
+  });
+
   it('gives two unnamed servers on one host the same ids in either order, in every session of a tenant', async () => {
     const [a, b] = [taggedWsUrl(uniqueTag('a')), taggedWsUrl(uniqueTag('b'))];
     const t = tenant();

@@ -7,7 +7,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
-import { TgError } from '../../workers/shared/errors.js';
+import { ErrorCode, TgError, errorCode } from '../../workers/shared/errors.js';
 import type { Gate } from '../../src/gate/gate.js';
 import { ServerRegistry, type ServerState } from '../../src/runtime/servers.js';
 import { FakeConnection, TOOLS } from '../support/fake-connection.js';
@@ -273,5 +273,22 @@ describe('ServerRegistry: calls while a server reconnects', () => {
     const outcome = await failing;
     expect('error' in outcome && outcome.error.code).to.equal('TG_NOT_CONNECTED');
     expect(connection.calls).to.have.length(0);
+  });
+
+  it('MCP Apps: connections opened with `apps` on advertise the extension; readResource reaches a connected server only', async () => {
+    const { opener, registry } = await setup();
+    registry.set([{ spec: { url: 'wss://a/' } }]);
+    registry.apps = true;
+    registry.set([{ spec: { url: 'wss://a/' } }, { spec: { url: 'wss://b/', name: 'B' } }]);
+    expect(opener.pending.map((p) => p.config)).to.deep.equal([{ url: 'wss://a/' }, { url: 'wss://b/', apps: true }]);
+    const b = await opener.succeed(1);
+    expect(await registry.readResource('b', 'ui://b/view')).to.deep.equal({ contents: [{ uri: 'ui://b/view', text: 'view of ui://b/view' }] });
+    expect(b.reads).to.deep.equal(['ui://b/view']);
+    const refusal = (id: string) => registry.readResource(id, 'ui://x/view').then(() => 'read', (err: unknown) => errorCode(err));
+    // Still connecting, unknown, disconnected: nothing is read, and the code says why.
+    expect([await refusal('a'), await refusal('nobody')]).to.deep.equal([ErrorCode.NOT_CONNECTED, ErrorCode.NOT_CONNECTED]);
+    await registry.disconnectServer('b');
+    expect(await refusal('b')).to.equal(ErrorCode.NOT_CONNECTED);
+    expect(b.reads).to.have.length(1);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * A scripted stand-in for a server connection (no worker, no socket), for the runtime's registry
- * and the panel tests: it lists `TOOLS`, records every call, answers as `respond` says, and emits
+ * and the panel tests: it lists `TOOLS`, records every call and read, answers as `respond` says, and emits
  * the status events a real `McpConnection` would.
  */
 import type { CallOptions } from '../../src/connections/connection.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
-import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
+import type { CallToolResult, JsonObject, ReadResourceResult, Tool } from '../../workers/shared/wire.js';
 
 export const TOOLS: Tool[] = [
   { name: 'echo', inputSchema: { type: 'object', properties: { text: { type: 'string' } } } },
@@ -18,6 +18,8 @@ export class FakeConnection extends EventTarget {
   tools: readonly Tool[] = [];
   closeCalls = 0;
   readonly calls: { name: string; args: JsonObject; options: CallOptions }[] = [];
+  /** The URIs read with `readResource`, in order. */
+  readonly reads: string[] = [];
   /** Settles each call; tests replace it. The default echoes the arguments as JSON text. */
   respond: (name: string, args: JsonObject, options: CallOptions) => Promise<CallToolResult> = async (_n, args) => ({
     content: [{ type: 'text', text: JSON.stringify(args) }],
@@ -32,6 +34,10 @@ export class FakeConnection extends EventTarget {
   callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
     this.calls.push({ name, args, options });
     return this.respond(name, args, options);
+  }
+  async readResource(uri: string): Promise<ReadResourceResult> {
+    this.reads.push(uri);
+    return { contents: [{ uri, text: `view of ${uri}` }] };
   }
   async close(): Promise<void> {
     this.closeCalls++;
