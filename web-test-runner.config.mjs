@@ -35,7 +35,7 @@ const testServicesPlugin = {
 
 /**
  * `node:path` → an empty module: secretlint's rule preset imports it for its file-based checks,
- * which never run on the strings Toolgate scans (the library build does the same, see vite.config.ts).
+ * which never run on the strings Toolgate scans (the library build does the same, see scripts/build-library.mjs).
  */
 const nodePathStub = {
   name: 'toolgate-node-path-stub',

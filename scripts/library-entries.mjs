@@ -7,4 +7,5 @@
  */
 export const ENTRIES = {
   toolgate: { source: 'src/index.ts', exportPath: '.' },
+  advanced: { source: 'src/advanced.ts', exportPath: './advanced' },
 };
