@@ -23,7 +23,7 @@
  *
  * To add a public entry, see scripts/library-entries.mjs.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { ENTRIES } from './library-entries.mjs';
@@ -49,7 +49,7 @@ const dependencyImport = new RegExp(`^(${Object.keys(pkg.dependencies ?? {}).map
  * @property {boolean} externalDependencies
  * @property {boolean} sourcemap
  */
-/** In this order: production empties dist/ first, the others live inside it. @type {Variant[]} */
+/** Built side by side into a dist/ emptied first (the other folders live inside the production one). @type {Variant[]} */
 const VARIANTS = [
   { outDir: 'dist', minify: 'library', externalDependencies: true, sourcemap: false },
   { outDir: 'dist/development', minify: false, externalDependencies: true, sourcemap: true },
@@ -107,9 +107,9 @@ function nodeBuiltinsUnused() {
 
 /**
  * @param {Variant} variant
- * @param {{ entries: Record<string, string>, chunkPrefix: string, external: boolean, plugins?: import('vite').PluginOption[], emptyOutDir: boolean }} part
+ * @param {{ entries: Record<string, string>, chunkPrefix: string, external: boolean, plugins?: import('vite').PluginOption[] }} part
  */
-function buildPart(variant, { entries, chunkPrefix, external, plugins = [], emptyOutDir }) {
+function buildPart(variant, { entries, chunkPrefix, external, plugins = [] }) {
   return build({
     configFile: false,
     root: ROOT,
@@ -118,7 +118,7 @@ function buildPart(variant, { entries, chunkPrefix, external, plugins = [], empt
     plugins: [nodeBuiltinsUnused(), ...plugins],
     build: {
       outDir: `${ROOT}${variant.outDir}`,
-      emptyOutDir,
+      emptyOutDir: false,
       target: 'es2022',
       minify: variant.minify !== false,
       sourcemap: variant.sourcemap,
@@ -141,8 +141,9 @@ function buildPart(variant, { entries, chunkPrefix, external, plugins = [], empt
 /** @param {Variant} variant */
 async function buildVariant(variant) {
   const entries = Object.fromEntries(Object.entries(ENTRIES).map(([name, { source }]) => [name, source]));
-  await buildPart(variant, { entries, chunkPrefix: '', external: variant.externalDependencies, plugins: [workerReference()], emptyOutDir: true });
-  await buildPart(variant, { entries: { 'connection.worker': WORKER_ENTRY }, chunkPrefix: 'worker-', external: false, emptyOutDir: false });
+  await buildPart(variant, { entries, chunkPrefix: '', external: variant.externalDependencies, plugins: [workerReference()] });
+  await buildPart(variant, { entries: { 'connection.worker': WORKER_ENTRY }, chunkPrefix: 'worker-', external: false });
 }
 
-for (const variant of VARIANTS) await buildVariant(variant);
+await rm(`${ROOT}dist`, { recursive: true, force: true });
+await Promise.all(VARIANTS.map(buildVariant));

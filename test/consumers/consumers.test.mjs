@@ -5,13 +5,21 @@
  * in Chromium and Firefox against the demo MCP server (WebSocket and Streamable HTTP). Every app must
  * reach `ready` on both servers and finish one read-only tool call on each through the gate (a
  * scripted model asks for them), with no console error and no request answered by HTML or an error
- * status; the TypeScript apps must pass their type checkers. Run: `npm run test:consumers`.
+ * status; the TypeScript apps must pass their type checkers. Two of them (the CDN page and the Vite
+ * build) then show an MCP App view: the lazy `<tg-app-view>` chunk from the package, and the sandbox
+ * proxy page served from the installed package's `public/` on another host. Run: `npm run test:consumers`.
+ *
+ * Cost: one build and pack, one install, one Chromium and one Firefox for every scenario (a fresh
+ * context per page); the bundled apps build in the background while the type checkers run, two at a time.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startDemoServer } from '../../demo/server/server.mjs';
+import { startAppServer } from '../../demo/server/app-server.mjs';
+import { startSandboxHost } from '../../demo/server/sandbox-host.mjs';
 import { FIXTURES, ROOT, WORK, appVite, fillTemplate, installApps, installed, launchChromium, launchFirefox, packToolgate, run, viteBuild, webpackBuild } from './harness.mjs';
 import { startStaticServer } from './static-server.mjs';
 import { ENTRIES } from '../../scripts/library-entries.mjs';
@@ -34,6 +42,11 @@ let packed;
 let installOutput = '';
 /** @type {Awaited<ReturnType<typeof startDemoServer>>} */
 let demo;
+/** The MCP App server (the demo's counter) and the sandbox proxy from the installed package, on `localhost` (the pages are on 127.0.0.1). */
+/** @type {Awaited<ReturnType<typeof startAppServer>>} */
+let appServer;
+/** @type {Awaited<ReturnType<typeof startSandboxHost>>} */
+let sandbox;
 /** @type {Record<string, import('./harness.mjs').Browser>} */
 const browsers = {};
 /** @type {Promise<Served>[]} */
@@ -45,6 +58,14 @@ before(async () => {
   installOutput = await installApps(packed.tarball);
   console.log(`# packed and installed in ${((Date.now() - started) / 1000).toFixed(1)} s (${WORK})`);
   demo = await startDemoServer({ port: 0 });
+  appServer = await startAppServer();
+  sandbox = await startSandboxHost({ frameAncestors: 'http://127.0.0.1:*', publicDir: pathToFileURL(`${installed('toolgate/public')}/`) });
+  // The bundled apps build while the type checkers run (a failed build fails only its own tests).
+  const builds = [apps.viteBuild, apps.webpack, apps.react, apps.vue, apps.svelte].reduce(
+    (/** @type {Promise<unknown>} */ previous, start) => previous.then(() => start().catch(() => undefined)),
+    Promise.resolve(),
+  );
+  void builds;
   browsers.chromium = await launchChromium();
   browsers.firefox = await launchFirefox();
 });
@@ -53,7 +74,7 @@ after(async () => {
   const served = await Promise.allSettled(deployments);
   await Promise.allSettled(served.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
   await Promise.allSettled(Object.values(browsers).map((b) => b.close()));
-  await demo?.close();
+  await Promise.allSettled([demo?.close(), appServer?.close(), sandbox?.close()]);
 });
 
 /**
@@ -275,10 +296,68 @@ async function expectWorkingApp(browser, served, { development = false } = {}) {
   if (development) assert.ok(worker.every((r) => r.path.includes('/dist/development/')), 'the worker comes from dist/development/');
 }
 
+/**
+ * @typedef {HTMLElement & { policy: { servers: object[] }, servers: object[], appsSandboxOrigin: string | null,
+ *   gate?: { policy: { servers: object[] }, tools(p: { kind: 'person' }): { id: string, tool: { name: string } }[] },
+ *   runTool(id: string, args: object): Promise<unknown> }} PageAgent
+ */
+
+/**
+ * A working app, then what a host adds for MCP Apps: `apps-sandbox-origin` (the package's sandbox
+ * proxy, served on another host) and the app server, whose `show_counter` the person runs. The view
+ * must render from the lazy `<tg-app-view>` chunk, in the sandbox, and show the tool's result.
+ * @param {import('./harness.mjs').Browser} browser
+ * @param {Served} served an app that sets `agent.servers`
+ */
+async function expectAppView(browser, served) {
+  const url = new URL(withServers(served.url));
+  url.searchParams.set('apps', appServer.httpUrl);
+  url.searchParams.set('sandbox', sandbox.origin.replace('//127.0.0.1:', '//localhost:'));
+  const page = await browser.open(url.href);
+  try {
+    await page.waitFor(() => /** @type {{ __toolgateProbe?: ProbeReport }} */ (globalThis).__toolgateProbe?.done === true, WAIT_MS, 0);
+    await page.evaluate(() => {
+      const params = new URLSearchParams(location.search);
+      const tgAgent = /** @type {PageAgent} */ (document.querySelector('tg-agent'));
+      tgAgent.appsSandboxOrigin = params.get('sandbox');
+      tgAgent.policy = { ...tgAgent.policy, servers: [...tgAgent.policy.servers, { url: `${new URL(params.get('apps') ?? '').origin}/*`, trusted: true }] };
+    });
+    // The policy in force (and so the sandbox origin, applied with it) before the server connects.
+    await page.waitFor((count) => /** @type {PageAgent} */ (document.querySelector('tg-agent')).gate?.policy.servers.length === count, WAIT_MS, 3);
+    await page.evaluate(() => {
+      const tgAgent = /** @type {PageAgent} */ (document.querySelector('tg-agent'));
+      tgAgent.servers = [...tgAgent.servers, { name: 'Counter', url: new URLSearchParams(location.search).get('apps'), transport: 'http' }];
+    });
+    await page.waitFor(() => Boolean(/** @type {PageAgent} */ (document.querySelector('tg-agent')).gate?.tools({ kind: 'person' }).some((t) => t.tool.name === 'show_counter')), WAIT_MS, 0);
+    await page.evaluate(async () => {
+      const tgAgent = /** @type {PageAgent} */ (document.querySelector('tg-agent'));
+      const tool = tgAgent.gate?.tools({ kind: 'person' }).find((t) => t.tool.name === 'show_counter');
+      await tgAgent.runTool(tool?.id ?? '', { start: 7 });
+    });
+    /** @type {string[]} */
+    let frames = [];
+    for (const deadline = Date.now() + WAIT_MS; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      frames = await page.frameTexts();
+      if (frames.some((text) => text.includes('Result: {"count":7}'))) break;
+    }
+    assert.ok(frames.some((text) => text.includes('Result: {"count":7}')), `${browser.name}: the counter view shows the result: ${JSON.stringify(frames)}\nconsole: ${JSON.stringify(page.console)}`);
+    // Firefox reports the view's own CSP at work (its SDK probes for eval, which the view's policy, naming
+    // the app server, refuses) among the page's errors: the view's business, not the host's.
+    const viewPolicy = (/** @type {{ text: string }} */ m) => /Content-Security-Policy/.test(m.text) && m.text.includes(appServer.origin);
+    const errors = page.console.filter((m) => (m.type === 'error' || m.type === 'pageerror') && !viewPolicy(m));
+    assert.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await page.close();
+  }
+  const requests = served.logs.flat();
+  assert.ok(requests.some((r) => /tg-app-view-[\w-]+\.js$/.test(r.path) && r.status < 400), 'the lazy <tg-app-view> chunk came from the app');
+}
+
 describe('the package', () => {
-  test('ships only the build, the typings, the CLI and the OAuth callback page', () => {
+  test('ships only the build, the typings, the CLI, the OAuth callback page and the MCP Apps sandbox proxy', () => {
     assert.ok(packed);
     const paths = packed.files.map((f) => f.path);
+    for (const page of ['public/oauth-callback.html', 'public/oauth-callback.js', 'public/mcp-app-sandbox.html', 'public/mcp-app-sandbox.js']) assert.ok(paths.includes(page), `${page} ships`);
     const allowed = /^(package\.json|README\.md|LICENSE|bin\/[^/]+\.mjs|public\/[^/]+|types\/[^/]+\.d\.ts|dist\/.+)$/;
     assert.deepEqual(paths.filter((p) => !allowed.test(p)), [], 'nothing else ships');
     assert.deepEqual(paths.filter((p) => /(^|\/)(test|demo)\/|\.test\./.test(p)), [], 'no tests, no demo');
@@ -350,7 +429,8 @@ describe('README', () => {
   });
 });
 
-describe('typings compile in consumer projects', () => {
+// Two checkers at a time (the machine's cores), while the apps build in the background.
+describe('typings compile in consumer projects', { concurrency: 2 }, () => {
   /** Runs a checker from the apps' install over a fixture; its output is the failure message. @param {string} bin @param {string[]} args */
   const check = async (bin, args) => void (await run(process.execPath, [installed(bin), ...args], { cwd: WORK }));
   test('TypeScript (vanilla, skipLibCheck off): tag map, event map, typed handlers', () => check('typescript/bin/tsc', ['-p', join(FIXTURES, 'vite-vanilla')]));
@@ -453,5 +533,10 @@ for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
         t.diagnostic(`build+serve ${((ready - started) / 1000).toFixed(1)} s, browser ${((Date.now() - ready) / 1000).toFixed(1)} s`);
       });
     }
+  });
+
+  describe(`MCP App views in ${name}`, () => {
+    test('plain HTML loading dist/cdn/ from another origin', async () => expectAppView(/** @type {import('./harness.mjs').Browser} */ (browsers[name]), await apps.cdn()));
+    test('Vite production build', async () => expectAppView(/** @type {import('./harness.mjs').Browser} */ (browsers[name]), await apps.viteBuild()));
   });
 }

@@ -150,6 +150,7 @@ export async function fillTemplate(app, to, values) {
  * @property {ConsoleEntry[]} console
  * @property {(fn: (arg: number) => unknown, timeoutMs: number, arg: number) => Promise<void>} waitFor runs in the page: `fn` sees only `arg`
  * @property {<T>(fn: () => T) => Promise<T>} evaluate
+ * @property {() => Promise<string[]>} frameTexts the text of every frame below the page (cross-origin ones too)
  * @property {() => Promise<void>} close
  */
 
@@ -159,6 +160,15 @@ export async function fillTemplate(app, to, values) {
  * @property {(url: string) => Promise<OpenPage>} open a fresh context (own storage), then the page
  * @property {() => Promise<void>} close
  */
+
+/**
+ * The text of every frame below a page (Playwright's and Puppeteer's pages list frames alike); a frame
+ * navigating meanwhile reads as ''.
+ * @param {{ frames(): { evaluate(fn: () => string): Promise<string> }[] }} page
+ */
+function frameTexts(page) {
+  return Promise.all(page.frames().slice(1).map((frame) => frame.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+}
 
 /** @returns {Promise<Browser>} */
 export async function launchChromium() {
@@ -177,6 +187,7 @@ export async function launchChromium() {
         console: messages,
         waitFor: async (fn, timeout, arg) => void (await page.waitForFunction(fn, arg, { timeout, polling: 100 })),
         evaluate: (fn) => page.evaluate(fn),
+        frameTexts: () => frameTexts(page),
         close: () => context.close(),
       };
     },
@@ -201,6 +212,7 @@ export async function launchFirefox() {
         console: messages,
         waitFor: async (fn, timeout, arg) => void (await page.waitForFunction(fn, { timeout, polling: 100 }, arg)),
         evaluate: (fn) => page.evaluate(fn),
+        frameTexts: () => frameTexts(page),
         close: () => context.close(),
       };
     },
