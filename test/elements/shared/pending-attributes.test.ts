@@ -1,13 +1,13 @@
 /**
  * Frameworks (React 19, Vue, Svelte 5) set properties on `<tg-server>` and `<tg-provider>`, and may
- * attach the whole `<tg-agent>` subtree before Lit has reflected them to attributes: the agent must
- * read what was set, not an empty `url` (Svelte 5 showed TG_INVALID_CONFIG "url is missing" first).
+ * attach them before Lit has reflected them to attributes: the agent must read what was set, not an
+ * empty `url` (Svelte 5 showed TG_INVALID_CONFIG "url is missing" first).
  */
 import { expect } from '@esm-bundle/chai';
-import '../../src/index.js';
-import { parseProviderAttributes } from '../../src/elements/provider/provider-config.js';
-import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
-import { testEnv } from '../support/env.js';
+import '../../../src/index.js';
+import { parseProviderAttributes } from '../../../src/elements/provider/provider-config.js';
+import { deleteToolgateDb, toolgateDbName } from '../../../src/storage/db.js';
+import { testEnv } from '../../support/env.js';
 
 const TENANT = 'pending-attributes';
 
@@ -19,17 +19,27 @@ describe('<tg-server> and <tg-provider> properties not reflected yet', () => {
     await deleteToolgateDb(toolgateDbName(TENANT)).catch(() => {});
   });
 
-  it('the agent reads a server declared by properties when the subtree is attached at once', () => {
-    agent = document.createElement('tg-agent');
-    agent.tenant = TENANT;
+  it('an open agent reads a server added by properties before Lit reflects them (no TG_INVALID_CONFIG first)', async () => {
+    const open = document.createElement('tg-agent');
+    agent = open;
+    open.tenant = TENANT;
+    document.body.append(open);
+    await open.ready;
+    const errors: string[] = [];
+    open.addEventListener('tg-connection-status', (e) => {
+      if (e.detail.error) errors.push(`${e.detail.error.code} ${e.detail.error.message}`);
+    });
     const server = document.createElement('tg-server');
     server.url = testEnv().wsUrl;
     server.name = 'Set by a framework';
     server.maxFrameBytes = 2048;
-    agent.append(server);
+    open.append(server);
     expect(server.hasAttribute('url'), 'not reflected yet').to.equal(false);
-    document.body.append(agent);
-    const [state] = agent.connections;
+    // The agent's MutationObserver reads the new child before the child's first update reflects its
+    // properties; by the end of that update both have run.
+    await server.updateComplete;
+    expect(errors, 'no status carried an error').to.deep.equal([]);
+    const [state] = open.connections;
     expect(state?.error, 'no TG_INVALID_CONFIG').to.equal(undefined);
     expect(state?.spec).to.deep.equal({ url: testEnv().wsUrl, name: 'Set by a framework', maxFrameBytes: 2048 });
   });
