@@ -517,6 +517,10 @@ export class Connection implements ConnectionApi {
     return { ...stats, inFlight: this.#calls.size };
   }
 
+  ping(): true {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#auth?.stop(); // the goodbye (session DELETE) must not start an authorization

@@ -9,6 +9,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { McpConnection } from '../../connections/connection.js';
 import type { ConnectionEventMap } from '../../connections/connection.js';
+import { isWorkerLoss, WorkerRestarts } from '../../connections/worker-restarts.js';
 import type { AuthorizeHandler, CodedError, ConnectionConfig, ConnectionLike, ConnectionOpener, ConnectionStatus, Tool } from './connection-types.js';
 import { toCodedError } from './element-errors.js';
 import { serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
@@ -63,6 +64,8 @@ interface Entry {
   /** Bumped on every open and close, so a late result of an older attempt is ignored. */
   attempt: number;
   detach: (() => void) | undefined;
+  /** A lost worker (`TG_WORKER_FAILED`) is replaced with the connection's reconnect backoff. */
+  restarts: WorkerRestarts;
 }
 
 export class ConnectionsController implements ReactiveController {
@@ -200,6 +203,7 @@ export class ConnectionsController implements ReactiveController {
 
   async #connectEntry(entry: Entry): Promise<void> {
     const attempt = ++entry.attempt;
+    entry.restarts.cancel();
     entry.error = undefined;
     entry.tools = [];
     this.#setStatus(entry, 'connecting');
@@ -208,7 +212,10 @@ export class ConnectionsController implements ReactiveController {
       const { name: _label, ...config } = entry.spec;
       connection = await this.#open(config, entry.authorize, (request) => this.#elicit(entry, attempt, request));
     } catch (err) {
-      if (this.#isCurrent(entry, attempt)) this.#setStatus(entry, 'failed', toCodedError(err));
+      if (this.#isCurrent(entry, attempt)) {
+        this.#setStatus(entry, 'failed', toCodedError(err));
+        if (isWorkerLoss(err)) this.#restartLater(entry);
+      }
       return;
     }
     if (!this.#isCurrent(entry, attempt)) {
@@ -259,10 +266,13 @@ export class ConnectionsController implements ReactiveController {
     const onStatus = (event: ConnectionEventMap['status']) => {
       const { status, error } = event.detail;
       this.#setStatus(entry, status, error && toCodedError(error));
+      if (status === 'ready') entry.restarts.ready();
       if (status === 'closed' || status === 'failed') {
         // The session is over; close() also ends the worker (a no-op if it already ended).
         this.#release(entry);
         void connection.close().catch(() => {});
+        // The worker itself is gone (crashed, ended, silent): a new one, after a backoff delay.
+        if (status === 'failed' && isWorkerLoss(error)) this.#restartLater(entry);
       }
     };
     const onTools = (event: ConnectionEventMap['tools-changed']) => {
@@ -290,8 +300,18 @@ export class ConnectionsController implements ReactiveController {
     };
   }
 
+  /** Schedules a new worker for a server whose worker was lost, unless it is held, removed or restarts are used up. */
+  #restartLater(entry: Entry): void {
+    if (!this.#active || entry.held || !this.#entries.includes(entry)) return;
+    const attempt = entry.attempt;
+    entry.restarts.schedule(() => {
+      if (this.#isCurrent(entry, attempt) && !entry.held && !entry.connection) void this.#connectEntry(entry);
+    });
+  }
+
   async #close(entry: Entry): Promise<void> {
     entry.attempt++;
+    entry.restarts.cancel();
     const connection = entry.connection;
     this.#release(entry);
     if (connection) {
@@ -343,5 +363,6 @@ function newEntry(key: string, declaration: ServerDeclaration): Entry {
     authorize: undefined,
     attempt: 0,
     detach: undefined,
+    restarts: new WorkerRestarts(declaration.spec.reconnect),
   };
 }
