@@ -26,7 +26,7 @@
  * ```
  */
 import canonicalize from 'canonicalize';
-import { TgError, errorCode } from '../errors.js';
+import { ErrorCode, TgError, errorCode } from '../errors.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { redact } from '../audit/redact.js';
 import { digestResult, type AuditInput, type DecisionInfo, type JsonValue } from '../audit/record.js';
@@ -558,7 +558,12 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === GateErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      void this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } }, { defer: true });
+      // The worker vanished with the call: the server may have run it, so its end is unknown, not "failed".
+      const end: AuditInput =
+        code === ErrorCode.WORKER_FAILED
+          ? { kind: 'outcome-unknown', callId, server, tool, reason: 'worker-lost', error: { code, message } }
+          : { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } };
+      void this.#recordQuietly(end, { defer: true });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
     }

@@ -78,5 +78,14 @@ describe('<tg-agent>: a connection worker that ends silently', function () {
     expect((await card(el)).status).to.equal('ready');
     const again = await el.gate!.call({ toolId: 'demo__echo', args: { text: 'back again' }, proposer: { kind: 'person' } });
     expect(again.status).to.equal('ok');
+
+    // The lost call may have run on the server: its end is recorded as unknown, not as "failed".
+    const log = el.auditLog!;
+    await log.flush();
+    const records = await log.range(1, (await log.head())!.seq);
+    const lost = records.find((r) => r.kind === 'call-start' && r.tool.name === 'count_slowly')!;
+    const end = records.filter((r) => r.callId === lost.callId && (r.kind === 'call-end' || r.kind === 'outcome-unknown'));
+    expect(end.map((r) => r.kind === 'outcome-unknown' && [r.reason, r.error?.code])).to.deep.equal([['worker-lost', ErrorCode.WORKER_FAILED]]);
+    expect(await log.verify()).to.deep.include({ ok: true });
   });
 });
