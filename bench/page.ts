@@ -13,7 +13,7 @@ import { jsonCodec } from '../workers/codecs/json.js';
 import { msgpackCodec } from '../workers/codecs/msgpack.js';
 import { bytesToBase64 } from '../workers/codecs/base64.js';
 import type { Codec } from '../workers/codecs/codec.js';
-import type { JsonRpcMessage } from '../workers/protocol/wire.js';
+import type { JsonRpcMessage } from '../workers/shared/wire.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FloorApi } from './floor.worker.js';

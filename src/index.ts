@@ -47,25 +47,36 @@ export {
   type ConnectionEventMap,
   type OpenOptions,
   type WorkerFactory,
-  type CallToolResult,
-  type ConnectionConfig,
-  type ConnectionDiagnostics,
-  type ConnectionInfo,
-  type ConnectionStatus,
-  type ContentBlock,
-  type ElicitationHandler,
-  type ElicitationRequest,
-  type ElicitationResult,
-  type JsonObject,
-  type Progress,
-  type Tool,
-  type ToolAnnotations,
-  type TransportKind,
 } from './connections/connection.js';
+export type {
+  CallToolResult,
+  ContentBlock,
+  ElicitationRequest,
+  ElicitationResult,
+  JsonObject,
+  Progress,
+  Tool,
+  ToolAnnotations,
+} from '../workers/shared/wire.js';
+export type { ConnectionConfig } from '../workers/connection-api.js';
+export type {
+  ConnectionDiagnostics,
+  ConnectionInfo,
+  ConnectionStatus,
+  ElicitationHandler,
+  TransportKind,
+} from '../workers/shared/connection-types.js';
 
 // Errors: callers branch on `err.code`
-export { ErrorCode, TgError, errorCode, invalidArgument, type ErrorCodeValue, type TgErrorOptions } from './errors.js';
-export { ElementErrorCode, toCodedError } from './elements/agent/element-errors.js';
+export {
+  ErrorCode,
+  TgError,
+  errorCode,
+  invalidArgument,
+  type ErrorCodeValue,
+  type TgErrorOptions,
+} from '../workers/shared/errors.js';
+export { toCodedError } from './elements/agent/element-errors.js';
 
 // Events
 export * from './events/events.js';
@@ -80,9 +91,8 @@ export type { ConversationEntry, UserEntry, AssistantEntry, ToolCallEntry, Error
 export { OpenAiCompatibleProvider, type OpenAiCompatibleOptions } from './llm/openai-compatible.js';
 export { AnthropicProvider, type AnthropicOptions } from './llm/anthropic.js';
 export { HostFunctionProvider, type HostLlmFunction, type HostLlmResponse, type HostFunctionOptions } from './llm/host-function.js';
+export { ManualProvider, isManualProvider } from './llm/manual-provider.js';
 export {
-  ManualProvider,
-  isManualProvider,
   formFromSchema,
   initialValues,
   valuesToArguments,
@@ -92,7 +102,6 @@ export {
   type FieldError,
 } from './llm/manual.js';
 export { DEFAULT_TOOL_RESULT_LIMIT } from './llm/content.js';
-export { LlmErrorCode, AgentErrorCode, FormErrorCode } from './llm/errors.js';
 export type { LlmProvider, LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopReason, LlmToolChoice } from './llm/types.js';
 
 // The gate: policy, approvals, pins, rate limits and data-flow rules for every tool call
@@ -110,4 +119,4 @@ export type { PanelCaller } from './elements/agent/tool-call.controller.js';
 
 // OAuth: the page opens the popup; everything else (and every token) stays in the worker
 export { authorizeInPopup, OAUTH_CHANNEL, OAUTH_MESSAGE_TYPE, type PopupOptions } from './connections/oauth-popup.js';
-export type { AuthorizeHandler, OAuthOptions } from './connections/connection.js';
+export type { AuthorizeHandler, OAuthOptions } from '../workers/shared/auth.js';

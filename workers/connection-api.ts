@@ -1,8 +1,19 @@
 /**
- * The API one connection worker exposes through comlink. The page imports it with `import type`.
- * Functions passed in (`onEvent`, `onProgress`) must be wrapped with comlink's `proxy()`.
+ * The API one connection worker exposes through comlink, its configuration and the events it pushes.
+ * The page imports it with `import type`. Functions passed in (`onEvent`, `onProgress`) must be
+ * wrapped with comlink's `proxy()`.
  */
 import type { SerializedError } from './shared/transfer-handlers.js';
+import type { AuthorizeHandler, OAuthOptions } from './shared/auth.js';
+import type {
+  ConnectionDiagnostics,
+  ConnectionInfo,
+  ConnectionStatus,
+  ElicitationHandler,
+  ReconnectOptions,
+  TransportKind,
+  WorkerCallOptions,
+} from './shared/connection-types.js';
 import type {
   CallToolResult,
   Completion,
@@ -16,49 +27,11 @@ import type {
   LogMessage,
   Progress,
   Prompt,
-  ProtocolEra,
   ReadResourceResult,
   Resource,
-  ServerCapabilities,
+  TaskState,
   Tool,
-} from './protocol/wire.js';
-import type { ElicitationRequest, ElicitationResult } from './protocol/elicitation.js';
-import type { TaskState } from './protocol/tasks.js';
-export type { TaskState, TaskStatus } from './protocol/tasks.js';
-
-export type {
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  ContentBlock,
-  LogLevel,
-  LogMessage,
-  GetPromptResult,
-  Implementation,
-  JsonObject,
-  Progress,
-  Prompt,
-  ProtocolEra,
-  ReadResourceResult,
-  Resource,
-  Tool,
-  ToolAnnotations,
-} from './protocol/wire.js';
-export type { SerializedError } from './shared/transfer-handlers.js';
-export type { ElicitationRequest, ElicitationResult, FormElicitationRequest, UrlElicitationRequest } from './protocol/elicitation.js';
-import type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
-import type { ReconnectOptions } from './reconnect.js';
-export type { ReconnectOptions } from './reconnect.js';
-export type { AuthorizeHandler, OAuthOptions } from './auth/authorizer.js';
-
-/**
- * `auto` picks by URL scheme: ws(s) → WebSocket; http(s) → Streamable HTTP, falling back to HTTP+SSE
- * (2024-11-05) when the server refuses `initialize` with 400/404/405. `http` is Streamable HTTP only;
- * `sse` is HTTP+SSE only (the URL is the server's SSE endpoint).
- */
-export type TransportKind = 'auto' | 'websocket' | 'http' | 'sse';
+} from './shared/wire.js';
 
 export interface ConnectionConfig {
   /** `wss://` or `https://` (plain `ws://`/`http://` only to a loopback host, or with `allowInsecure`). */
@@ -104,9 +77,6 @@ export interface ConnectionConfig {
   retryIdempotentTools?: boolean;
 }
 
-/** `reconnecting`: the link dropped; requests wait (bounded by their timeout) until it is `ready` again. */
-export type ConnectionStatus = 'connecting' | 'ready' | 'reconnecting' | 'closed' | 'failed';
-
 /** Pushed from the worker to the page. */
 export type ConnectionEvent =
   /** `reconnecting` events carry the attempt (from 1) and the delay before it; `error` is the cause. */
@@ -126,47 +96,6 @@ export type ConnectionEvent =
   | { type: 'task-status'; tool: string; callId?: string; task: TaskState }
   /** A resource subscribed to with `subscribeResource` changed; read it again. */
   | { type: 'resource-updated'; uri: string; title?: string };
-
-export interface ConnectionInfo {
-  /** `modern` = stateless 2026-07-28 requests; `legacy` = `initialize` handshake (and session). */
-  protocolEra: ProtocolEra;
-  protocolVersion: string;
-  serverInfo: Implementation;
-  capabilities: ServerCapabilities;
-  instructions?: string;
-  codec: 'json' | 'msgpack';
-  /** The transport in use: `http` = Streamable HTTP (either era), `sse` = HTTP+SSE (2024-11-05). */
-  transport: 'websocket' | 'http' | 'sse';
-}
-
-export interface WorkerCallOptions {
-  /** Lets the page cancel this call later with `cancel(callId)`. */
-  callId?: string;
-  /** Per request (and per `tasks/get` poll, for a task). */
-  timeoutMs?: number;
-  /**
-   * Run as a task (2025-11-25 servers that declare `tasks.requests.tools.call`, tools with
-   * `execution.taskSupport: optional`; `required` tools always run as one). The call still resolves
-   * with the final result; `task-status` events report progress; `cancel(callId)` sends `tasks/cancel`.
-   */
-  task?: boolean;
-}
-
-export interface ConnectionDiagnostics {
-  invalidFrames: number;
-  unknownResponses: number;
-  inFlight: number;
-}
-
-/**
- * Shows a server's elicitation to the person and resolves with their answer. Form mode: accepted
- * content is validated against `requestedSchema` before it is sent (`TG_ELICITATION_INVALID`
- * otherwise, reported as a `problem`). URL mode: show the full URL with `domain` highlighted (warn
- * when `punycode`), and on consent open it yourself in a new top-level browsing context (e.g.
- * `window.open(url, '_blank', 'noopener,noreferrer')`); the worker never fetches it. `accept` then
- * means consent, not completion: `elicitation-complete` events say when the server saw it finish.
- */
-export type ElicitationHandler = (request: ElicitationRequest) => Promise<ElicitationResult>;
 
 export interface ConnectionApi {
   /**

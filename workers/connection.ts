@@ -43,7 +43,7 @@ import {
   type Resource,
   type ServerCapabilities,
   type Tool,
-} from './protocol/wire.js';
+} from './shared/wire.js';
 // Transports and the 2026 client load on demand: a WebSocket connection never pays for HTTP code (or
 // the other way round), which keeps an idle worker's heap and the first chunk small.
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transports/transport.js';
@@ -51,17 +51,15 @@ import type { Authorizer } from './auth/authorizer.js';
 import { httpFormOf, ticketSubprotocol } from './auth/ws-ticket.js';
 // Plaintext ws:// and http:// are acceptable to loopback hosts only: that traffic never leaves the machine.
 import { isLoopback } from './auth/safe-fetch.js';
+import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from './connection-api.js';
+import type { AuthorizeHandler } from './shared/auth.js';
 import type {
-  AuthorizeHandler,
-  ConnectionApi,
-  ConnectionConfig,
   ConnectionDiagnostics,
-  ConnectionEvent,
   ConnectionInfo,
   ConnectionStatus,
   ElicitationHandler,
   WorkerCallOptions,
-} from './connection-api.js';
+} from './shared/connection-types.js';
 
 const DEFAULT_CLIENT_INFO = { name: 'toolgate', version: '0.1.0' };
 const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@
  */
 import { ErrorCode, TgError } from './shared/errors.js';
 
-export { DEFAULT_RECONNECT, fullJitterDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from './shared/backoff.js';
+export { DEFAULT_RECONNECT, fullJitterDelay, reconnectPolicy, type ReconnectPolicy } from './shared/backoff.js';
 
 /** Sleeps `ms`, or less if `signal` aborts (then resolves false). */
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {

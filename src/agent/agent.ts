@@ -8,11 +8,10 @@
  */
 import type { GatedTool, Proposer, ToolCallOutcome, ToolGate } from '../gate/tool-gate.js';
 import { DEFAULT_TOOL_RESULT_LIMIT } from '../llm/content.js';
-import { AgentErrorCode, LlmErrorCode, TgError } from '../llm/errors.js';
+import { TgError, ErrorCode, errorCode, invalidArgument } from '../../workers/shared/errors.js';
 import { ManualProvider, isManualProvider } from '../llm/manual-provider.js';
-import type { JsonObject, LlmProvider, LlmRequest, LlmToolCall, LlmToolChoice, LlmToolSpec, LlmUsage } from '../llm/types.js';
-import type { Progress } from '../../workers/connection-api.js';
-import { errorCode } from '../errors.js';
+import type { LlmProvider, LlmRequest, LlmToolCall, LlmToolChoice, LlmToolSpec, LlmUsage } from '../llm/types.js';
+import type { JsonObject, Progress } from '../../workers/shared/wire.js';
 import { toLlmMessages, type AssistantEntry, type ConversationEntry, type ErrorEntry, type ToolCallEntry, type UserEntry } from './conversation.js';
 import { Emitter } from './emitter.js';
 
@@ -67,7 +66,7 @@ function addUsage(total: LlmUsage | undefined, more: LlmUsage): LlmUsage {
 function toCoded(err: unknown): { code: string; message: string; data?: unknown } {
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
-  if (code === undefined) return { code: AgentErrorCode.INTERNAL, message };
+  if (code === undefined) return { code: ErrorCode.AGENT_INTERNAL, message };
   const data = (err as { data?: unknown }).data;
   return data === undefined ? { code, message } : { code, message, data };
 }
@@ -84,7 +83,7 @@ export class Agent {
 
   constructor(options: AgentOptions) {
     if (!options?.gate || typeof options.gate.call !== 'function') {
-      throw Object.assign(new TypeError('The "options.gate" argument must be a ToolGate'), { code: 'ERR_INVALID_ARG_TYPE' });
+      throw invalidArgument('options.gate', 'a ToolGate');
     }
     this.#gate = options.gate;
     this.#options = { ...options };
@@ -137,12 +136,12 @@ export class Agent {
    * cancellation reaches the servers). The turn ends with a `TG_STOPPED` entry.
    */
   stop(reason = 'Stopped by the person'): void {
-    this.#controller?.abort(new TgError(AgentErrorCode.STOPPED, reason));
+    this.#controller?.abort(new TgError(ErrorCode.STOPPED, reason));
   }
 
   /** Forgets the conversation (not while a turn runs). */
   clear(): void {
-    if (this.busy) throw new TgError(AgentErrorCode.BUSY, 'A turn is running; stop it first');
+    if (this.busy) throw new TgError(ErrorCode.AGENT_BUSY, 'A turn is running; stop it first');
     this.#entries.length = 0;
     this.#usage = undefined;
   }
@@ -152,7 +151,7 @@ export class Agent {
    * error entry and `reason: 'error'`. In manual mode the text is kept and `TG_NO_MODEL` reported.
    */
   async send(text: string): Promise<TurnSummary> {
-    if (typeof text !== 'string') throw Object.assign(new TypeError('The "text" argument must be a string'), { code: 'ERR_INVALID_ARG_TYPE' });
+    if (typeof text !== 'string') throw invalidArgument('text', 'a string');
     if (this.busy) return this.#busySummary();
     const turnId = this.#newId();
     const controller = (this.#controller = new AbortController());
@@ -180,7 +179,7 @@ export class Agent {
   async runTool(toolId: string, args: JsonObject): Promise<ToolCallOutcome> {
     if (this.busy) {
       const message = 'A turn is running; stop it first';
-      return { status: 'refused', error: { code: AgentErrorCode.BUSY, message }, forModel: [{ type: 'text', text: message }] };
+      return { status: 'refused', error: { code: ErrorCode.AGENT_BUSY, message }, forModel: [{ type: 'text', text: message }] };
     }
     const turnId = this.#newId();
     const controller = (this.#controller = new AbortController());
@@ -207,14 +206,14 @@ export class Agent {
   }
 
   #busySummary(): TurnSummary {
-    const error = { code: AgentErrorCode.BUSY, message: 'A turn is running; stop it or wait for it to end' };
+    const error = { code: ErrorCode.AGENT_BUSY, message: 'A turn is running; stop it or wait for it to end' };
     return { turnId: '', reason: 'error', steps: 0, error };
   }
 
   async #runModelTurn(turnId: string, signal: AbortSignal): Promise<TurnSummary> {
     const provider = this.#provider;
     if (isManualProvider(provider)) {
-      return this.#fail(turnId, { code: AgentErrorCode.NO_MODEL, message: 'No model is configured: pick a tool and fill in its form.' }, 0, undefined);
+      return this.#fail(turnId, { code: ErrorCode.NO_MODEL, message: 'No model is configured: pick a tool and fill in its form.' }, 0, undefined);
     }
     const proposer: Proposer = { kind: 'llm', providerLabel: provider.label };
     const maxSteps = Math.max(1, this.#options.maxSteps ?? DEFAULT_MAX_STEPS);
@@ -224,7 +223,7 @@ export class Agent {
       if (step > maxSteps) {
         return this.#fail(
           turnId,
-          { code: AgentErrorCode.MAX_STEPS, message: `The model still wanted tools after ${maxSteps} steps; the turn was ended.`, data: { maxSteps } },
+          { code: ErrorCode.MAX_STEPS, message: `The model still wanted tools after ${maxSteps} steps; the turn was ended.`, data: { maxSteps } },
           maxSteps,
           usage,
           'max-steps',
@@ -258,7 +257,7 @@ export class Agent {
               break;
           }
         }
-        if (!signal.aborted && !sawDone) throw new TgError(LlmErrorCode.STREAM_BROKEN, 'The model stream ended without finishing');
+        if (!signal.aborted && !sawDone) throw new TgError(ErrorCode.LLM_STREAM_BROKEN, 'The model stream ended without finishing');
       } catch (err) {
         assistant.status = signal.aborted ? 'stopped' : 'failed';
         // An answer that never got a word out is no message at all: only the error entry remains.
@@ -319,7 +318,7 @@ export class Agent {
     if (invalidArgs !== undefined) {
       // Not sent to the gate: there are no arguments to decide on. The model gets to try again.
       const message = `The call was not run: ${invalidArgs}. Send the arguments as one JSON object.`;
-      outcome = { status: 'failed', error: { code: AgentErrorCode.BAD_TOOL_ARGUMENTS, message }, forModel: [{ type: 'text', text: message }] };
+      outcome = { status: 'failed', error: { code: ErrorCode.BAD_TOOL_ARGUMENTS, message }, forModel: [{ type: 'text', text: message }] };
     } else {
       try {
         outcome = await this.#gate.call({
@@ -351,8 +350,8 @@ export class Agent {
 
   #stopped(turnId: string, steps: number, usage: LlmUsage | undefined): TurnSummary {
     const reason = this.#controller?.signal.reason;
-    const message = reason instanceof Error && errorCode(reason) === AgentErrorCode.STOPPED ? reason.message : 'Stopped';
-    return this.#fail(turnId, { code: AgentErrorCode.STOPPED, message }, steps, usage, 'stopped');
+    const message = reason instanceof Error && errorCode(reason) === ErrorCode.STOPPED ? reason.message : 'Stopped';
+    return this.#fail(turnId, { code: ErrorCode.STOPPED, message }, steps, usage, 'stopped');
   }
 
   #fail(

@@ -4,8 +4,8 @@
  */
 import type { Proposer, ToolCallOutcome } from '../gate/tool-gate.js';
 import { toolResultText } from '../llm/content.js';
-import type { JsonObject, LlmMessage, LlmStopReason, LlmToolCall, LlmToolResult, LlmUsage } from '../llm/types.js';
-import type { Progress } from '../../workers/connection-api.js';
+import type { LlmMessage, LlmStopReason, LlmToolCall, LlmToolResult, LlmUsage } from '../llm/types.js';
+import type { JsonObject, Progress } from '../../workers/shared/wire.js';
 
 export interface UserEntry {
   kind: 'user';

@@ -31,10 +31,10 @@
  *   `signing: 'every'` signs each record instead (≈ several times slower; see bench/).
  */
 import { fullJitterDelay, type ReconnectOptions } from '../../workers/shared/backoff.js';
-import { TgError } from '../../workers/shared/errors.js';
+import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 import { openToolgateDb, toolgateDbName, type InflightCall, type ToolgateDb } from '../storage/db.js';
 import { loadOrCreateDeviceKey, publicKeys, type DeviceKey } from '../storage/keys.js';
-import { AuditErrorCode, storageError } from './errors.js';
+import { storageError } from '../storage/errors.js';
 import {
   AUDIT_FORMAT_VERSION,
   GENESIS_HASH,
@@ -247,7 +247,7 @@ export class AuditLog extends EventTarget {
   /** Opens the database with this log's handlers: another connection deleting or upgrading it, or the browser closing it, fails the log. */
   static async #openDb(name: string, holder: { log?: AuditLog }): Promise<ToolgateDb> {
     const lost = (message: string) => {
-      if (holder.log) holder.log.#lostDb(db, new TgError(AuditErrorCode.STORAGE_FAILED, message));
+      if (holder.log) holder.log.#lostDb(db, new TgError(ErrorCode.STORAGE_FAILED, message));
     };
     const db: ToolgateDb = await openToolgateDb(name, {
       onVersionChange: () => lost('The audit database was deleted or upgraded by another connection and is closed'),
@@ -369,7 +369,7 @@ export class AuditLog extends EventTarget {
 
   /** Throws the failure (`TG_STORAGE_*`, `TG_AUDIT_CLOSED`) unless records can be written. */
   assertWritable(): void {
-    if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    if (this.#health.state === 'closed') throw new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed');
     if (this.#failure) throw this.#refusal();
   }
 
@@ -455,7 +455,7 @@ export class AuditLog extends EventTarget {
     for (;;) {
       while (this.#queue.length > 0) {
         if (this.#failure || this.#health.state !== 'ok') {
-          for (const pending of this.#queue.splice(0)) this.#reject(pending, this.#failure ? this.#refusal() : new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+          for (const pending of this.#queue.splice(0)) this.#reject(pending, this.#failure ? this.#refusal() : new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
           return;
         }
         // Only deferred records: give the next append a moment to join this transaction.
@@ -532,7 +532,7 @@ export class AuditLog extends EventTarget {
         try {
           record.hash = recordHash(record);
         } catch (err) {
-          pending.reject(new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, 'Invalid audit record: not JSON (NaN, Infinity or a lone surrogate)', { cause: err }));
+          pending.reject(new TgError(ErrorCode.AUDIT_INVALID_RECORD, 'Invalid audit record: not JSON (NaN, Infinity or a lone surrogate)', { cause: err }));
           continue;
         }
         seq++;
@@ -554,7 +554,7 @@ export class AuditLog extends EventTarget {
 
   async #sign(records: AuditRecord[]): Promise<void> {
     const key = this.#key;
-    if (!key) throw new TgError(AuditErrorCode.STORAGE_FAILED, 'The device key could not be stored');
+    if (!key) throw new TgError(ErrorCode.STORAGE_FAILED, 'The device key could not be stored');
     await Promise.all(
       records.map(async (record) => {
         const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, encoder.encode(record.hash));
@@ -769,7 +769,7 @@ export class AuditLog extends EventTarget {
     closedInstances.add(this.#instance);
     this.#channel?.postMessage({ type: 'closed', instance: this.#instance } satisfies ChannelMessage);
     this.#channel?.close();
-    for (const pending of this.#queue.splice(0)) this.#reject(pending, new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+    for (const pending of this.#queue.splice(0)) this.#reject(pending, new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
     this.#releaseLock();
     clearTimeout(this.#recovery?.timer);
     this.#closing.abort();
@@ -825,7 +825,7 @@ export class AuditLog extends EventTarget {
         kind: 'storage-unavailable',
         from,
         to: Date.now(),
-        error: { code: failure?.code ?? AuditErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' },
+        error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' },
         user: { ...this.#user },
         agent: { ...this.#agent },
       };
@@ -1003,7 +1003,7 @@ export class AuditLog extends EventTarget {
   }
 
   async #read<T>(doing: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#health.state === 'closed') throw new TgError(AuditErrorCode.AUDIT_CLOSED, 'The audit log is closed');
+    if (this.#health.state === 'closed') throw new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed');
     await this.#tail; // read your writes: appends made before this read are committed first
     try {
       return await fn();

@@ -8,9 +8,8 @@
  * - Then one record per line, ascending `seq`, exactly as stored (see record.ts).
  * The Node CLI `toolgate-audit verify file.jsonl` checks the same format.
  */
-import { TgError } from '../../workers/shared/errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import type { AuditSource } from './source.js';
-import { AuditErrorCode } from './errors.js';
 import type { AuditRecord } from './record.js';
 import { verifyChain, type VerifyResult } from './verify.js';
 
@@ -93,7 +92,7 @@ export async function verifyJsonl(
   const first = await lines.next();
   const header = first.value as Partial<ExportHeader> | undefined;
   if (first.done || header?.format !== EXPORT_FORMAT || header.v !== 1 || typeof header.keys !== 'object' || header.keys === null) {
-    throw new TgError(AuditErrorCode.AUDIT_BROKEN_CHAIN, 'Not a toolgate-audit v1 export (bad header line)');
+    throw new TgError(ErrorCode.AUDIT_BROKEN_CHAIN, 'Not a toolgate-audit v1 export (bad header line)');
   }
   const records = (async function* () {
     for await (const line of lines) yield line as AuditRecord;

@@ -1,6 +1,5 @@
 /** The audit module's public surface (re-exported from src/index.ts by the lead). */
 export { AuditLog, AuditAppendEvent, AuditHealthEvent, type AuditHealth, type AuditLogOptions, type FailMode, type RetentionPolicy } from './audit-log.js';
-export { AuditErrorCode, type AuditErrorCodeValue } from './errors.js';
 export * from './record.js';
 export { redact, redactString, luhn, DEFAULT_REDACTIONS, DEFAULT_SENSITIVE_KEYS, type RedactionPattern, type RedactOptions } from './redact.js';
 export { verifyChain, type BreakReason, type VerifyResult, type VerifyOptions } from './verify.js';

@@ -6,9 +6,8 @@
  * to a log and ships each committed batch. The collector is trusted by the host; arguments are
  * already redacted in the records.
  */
-import { TgError } from '../../workers/shared/errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import type { AuditAppendEvent, AuditLog } from './audit-log.js';
-import { AuditErrorCode } from './errors.js';
 import { recordDecision, recordServer, recordTool, type AuditRecord } from './record.js';
 
 type AnyValue = { stringValue: string } | { intValue: string } | { boolValue: boolean } | { doubleValue: number };
@@ -116,10 +115,10 @@ export async function sendOtlpLogs(records: readonly AuditRecord[], options: Otl
       body: JSON.stringify(toOtlpLogs(records, options.resource)),
     });
   } catch (err) {
-    throw new TgError(AuditErrorCode.AUDIT_EXPORT_FAILED, 'Could not reach the OpenTelemetry collector', { cause: err });
+    throw new TgError(ErrorCode.AUDIT_EXPORT_FAILED, 'Could not reach the OpenTelemetry collector', { cause: err });
   }
   if (!response.ok) {
-    throw new TgError(AuditErrorCode.AUDIT_EXPORT_FAILED, `The OpenTelemetry collector answered ${response.status}`, { data: { status: response.status } });
+    throw new TgError(ErrorCode.AUDIT_EXPORT_FAILED, `The OpenTelemetry collector answered ${response.status}`, { data: { status: response.status } });
   }
 }
 

@@ -11,8 +11,7 @@
  *   covers `prevHash`, one signature vouches for the whole chain up to it.
  */
 import canonicalize from 'canonicalize';
-import { TgError } from '../../workers/shared/errors.js';
-import { AuditErrorCode } from './errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { sha256Hex } from './sha256.js';
 
 export const AUDIT_FORMAT_VERSION = 1 as const;
@@ -172,7 +171,7 @@ export type AuditRecord = Distribute<AuditInput> | (CheckpointBody & RecordEnvel
 export function hashableJson(record: Omit<AuditRecord, 'hash' | 'sig'> | AuditRecord): string {
   const { hash: _hash, sig: _sig, ...rest } = record as AuditRecord;
   const json = canonicalize(rest);
-  if (json === undefined) throw new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, 'The record is not JSON');
+  if (json === undefined) throw new TgError(ErrorCode.AUDIT_INVALID_RECORD, 'The record is not JSON');
   return json;
 }
 
@@ -203,7 +202,7 @@ export function recordDecision(record: AuditRecord): 'allow' | 'deny' | undefine
 
 /** Checks an input's shape before it reaches the chain; throws `TG_AUDIT_INVALID_RECORD`. */
 export function validateInput(input: AuditInput): void {
-  const bad = (why: string) => new TgError(AuditErrorCode.AUDIT_INVALID_RECORD, `Invalid audit record: ${why}`, { data: { kind: input?.kind } });
+  const bad = (why: string) => new TgError(ErrorCode.AUDIT_INVALID_RECORD, `Invalid audit record: ${why}`, { data: { kind: input?.kind } });
   if (typeof input !== 'object' || input === null) throw bad('not an object');
   if (!(AUDIT_KINDS as readonly string[]).includes(input.kind) || input.kind === ('checkpoint' as string)) throw bad(`unknown kind "${String(input.kind)}"`);
   const needs: Record<string, string[]> = {

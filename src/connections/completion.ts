@@ -6,7 +6,7 @@
  * again here because this is what the UI renders.
  */
 import { invalidArgument } from '../../workers/shared/errors.js';
-import type { Completion, CompletionArgument, CompletionContext, CompletionRef } from '../../workers/connection-api.js';
+import type { Completion, CompletionArgument, CompletionContext, CompletionRef } from '../../workers/shared/wire.js';
 
 /** Anything that completes, e.g. an `McpConnection`. */
 export interface CompletionSource {

@@ -10,64 +10,31 @@ import { deserializeError } from '../../workers/shared/transfer-handlers.js';
 import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
 import { LivenessMonitor, type LivenessOptions } from './liveness.js';
 import { takeRedirectCallback } from './oauth-redirect.js';
+import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from '../../workers/connection-api.js';
+import type { AuthorizeHandler } from '../../workers/shared/auth.js';
 import type {
-  AuthorizeHandler,
   CallToolResult,
   Completion,
   CompletionArgument,
   CompletionContext,
   CompletionRef,
-  ConnectionApi,
-  ElicitationHandler,
   GetPromptResult,
   Prompt,
   ReadResourceResult,
   Resource,
-  ConnectionConfig,
-  ConnectionDiagnostics,
-  ConnectionEvent,
-  ConnectionInfo,
-  ConnectionStatus,
   JsonObject,
   LogLevel,
   LogMessage,
   Progress,
   TaskState,
   Tool,
-} from '../../workers/connection-api.js';
-
-export type {
-  AuthorizeHandler,
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  FormElicitationRequest,
-  LogLevel,
-  LogMessage,
-  TaskState,
-  TaskStatus,
-  UrlElicitationRequest,
-  ConnectionConfig,
+} from '../../workers/shared/wire.js';
+import type {
+  ElicitationHandler,
   ConnectionDiagnostics,
   ConnectionInfo,
   ConnectionStatus,
-  ContentBlock,
-  ElicitationHandler,
-  ElicitationRequest,
-  ElicitationResult,
-  GetPromptResult,
-  JsonObject,
-  OAuthOptions,
-  Progress,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  Tool,
-  ToolAnnotations,
-  TransportKind,
-} from '../../workers/connection-api.js';
+} from '../../workers/shared/connection-types.js';
 export type { LivenessOptions } from './liveness.js';
 
 export interface OpenOptions {

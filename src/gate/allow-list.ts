@@ -8,9 +8,8 @@
  * browser supports it); payload `{"servers":[ServerPolicy…],"iat":<s>,"exp":<s>?}`. Any JWS
  * library produces it.
  */
-import { TgError } from '../errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { fromBase64Url } from '../audit/record.js';
-import { GateErrorCode } from './errors.js';
 import { validatePolicy, type ServerPolicy } from './policy.js';
 
 export interface AllowListPayload {
@@ -22,7 +21,7 @@ export interface AllowListPayload {
 }
 
 const invalid = (why: string, cause?: unknown) =>
-  new TgError(GateErrorCode.ALLOWLIST_INVALID, `The signed allow-list was refused: ${why}`, cause === undefined ? {} : { cause });
+  new TgError(ErrorCode.ALLOWLIST_INVALID, `The signed allow-list was refused: ${why}`, cause === undefined ? {} : { cause });
 
 const ALGORITHMS = {
   ES256: { importAlg: { name: 'ECDSA', namedCurve: 'P-256' }, verifyAlg: { name: 'ECDSA', hash: 'SHA-256' } },

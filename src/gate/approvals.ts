@@ -9,7 +9,7 @@
  *   request (its own workflow, e.g. a ticket); no card is shown and the host's answer decides;
  * - do neither: the card is shown. A later `respond()` still counts; the first answer wins.
  */
-import type { CallToolResult, JsonObject, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
 import type { EffectiveAnnotations } from './decide.js';
 import type { DiffLine, ToolFlag } from './pins.js';
 import type { Proposer } from './tool-gate.js';

@@ -9,7 +9,7 @@
  * - What does go is redacted (secrets, e-mails, national ids, the policy's own patterns).
  */
 import { redact, redactString, type RedactionPattern } from '../audit/redact.js';
-import type { CallToolResult, ContentBlock } from '../../workers/connection-api.js';
+import type { CallToolResult, ContentBlock } from '../../workers/shared/wire.js';
 import type { Proposer } from './tool-gate.js';
 import { matchGlob, type ServerPolicy } from './policy.js';
 

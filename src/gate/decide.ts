@@ -17,10 +17,11 @@
  *    untrusted party unless the server is trusted: trusted + read-only → allow; everything else
  *    (untrusted, destructive, open-world, or simply writing) → ask.
  */
-import type { Tool, ToolAnnotations } from '../../workers/connection-api.js';
+import type { Tool, ToolAnnotations } from '../../workers/shared/wire.js';
 import type { Proposer } from './tool-gate.js';
 import { outputAllowed } from './data-flow.js';
 import { matchGlob, matchServer, serverStanding, type Policy, type ToolRule } from './policy.js';
+import { ErrorCode, type ErrorCodeValue } from '../../workers/shared/errors.js';
 
 export type GateDecision = 'allow' | 'ask' | 'deny';
 
@@ -128,13 +129,13 @@ export function decide(input: DecideInput): DecideResult {
   const reviewNeeded = review === 'always' || (review === 'default' && !trusted && annotations.openWorldHint);
   const output: DecideResult['output'] = !outputAllowed(proposer, standing.entry) ? 'withhold' : reviewNeeded ? 'review' : 'send';
   const base = { trusted, output, annotations };
-  const deny = (reason: string, rule: string, code = 'TG_POLICY_DENIED'): DecideResult => ({ decision: 'deny', reason, rule, code, ...base });
+  const deny = (reason: string, rule: string, code: ErrorCodeValue = ErrorCode.POLICY_DENIED): DecideResult => ({ decision: 'deny', reason, rule, code, ...base });
 
   if (!standing.listed && !server.consented) {
-    return deny('The server is not on the allow-list and the person has not consented to it.', 'server-allow-list', 'TG_SERVER_NOT_ALLOWED');
+    return deny('The server is not on the allow-list and the person has not consented to it.', 'server-allow-list', ErrorCode.SERVER_NOT_ALLOWED);
   }
   if (!isVisible(policy, server, tool.name, input.roles)) {
-    return deny('The tool is not visible to the person’s roles.', 'roles', 'TG_TOOL_UNKNOWN');
+    return deny('The tool is not visible to the person’s roles.', 'roles', ErrorCode.TOOL_UNKNOWN);
   }
   const match = matchingRule(input);
   if (match?.rule.action === 'deny') return deny(`Policy rule "${ruleId(match.rule, match.index)}" denies this tool.`, ruleId(match.rule, match.index));

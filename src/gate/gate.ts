@@ -26,16 +26,15 @@
  * ```
  */
 import canonicalize from 'canonicalize';
-import { ErrorCode, TgError, errorCode } from '../errors.js';
+import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { redact } from '../audit/redact.js';
 import { digestResult, type AuditInput, type DecisionInfo, type JsonValue } from '../audit/record.js';
-import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
 import { REVIEW_NOTICE, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
-import { GateErrorCode } from './errors.js';
 import { ToolNamespace } from './namespace.js';
 import { definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
 import { DEFAULT_POLICY, redactionPatterns, serverStanding, validatePolicy, type Policy } from './policy.js';
@@ -127,7 +126,7 @@ export class Gate extends EventTarget implements ToolGate {
   /** Opens the gate's storage, loads (or stores) the policy and the pins. */
   static async open(options: GateOptions): Promise<Gate> {
     if (!options?.audit || typeof options.audit.append !== 'function') {
-      throw Object.assign(new TypeError('The "options.audit" argument must be an AuditLog'), { code: 'ERR_INVALID_ARG_TYPE' });
+      throw invalidArgument('options.audit', 'an AuditLog');
     }
     const initial = options.policy === undefined ? undefined : validatePolicy(options.policy);
     const store = options.persist === false ? undefined : await GateStore.open(options.dbName ?? options.audit.dbName);
@@ -206,7 +205,7 @@ export class Gate extends EventTarget implements ToolGate {
     try {
       ({ servers } = await verifySignedAllowList(jws, publicKey));
     } catch (err) {
-      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.ALLOWLIST_INVALID, message: (err as Error).message } });
+      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? ErrorCode.ALLOWLIST_INVALID, message: (err as Error).message } });
       throw err;
     }
     await this.setPolicy({ ...this.#policy, servers }, { source: 'signed' });
@@ -237,10 +236,10 @@ export class Gate extends EventTarget implements ToolGate {
    * Throws `TG_SERVER_NOT_ALLOWED` for a server not on the allow-list without `consented`.
    */
   async addServer(serverId: string, connection: GateConnection, options: AddServerOptions = {}): Promise<GatedTool[]> {
-    if (typeof serverId !== 'string' || serverId === '') throw Object.assign(new TypeError('The "serverId" argument must be a non-empty string'), { code: 'ERR_INVALID_ARG_TYPE' });
+    if (typeof serverId !== 'string' || serverId === '') throw invalidArgument('serverId', 'a non-empty string');
     const url = connection.config.url;
     if (!serverStanding(this.#policy, url).listed && !options.consented) {
-      throw new TgError(GateErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
+      throw new TgError(ErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
     }
     this.removeServer(serverId);
     const server: ServerState = {
@@ -299,14 +298,14 @@ export class Gate extends EventTarget implements ToolGate {
   /** Accepts a quarantined tool's new definition (as "Always allow" does, without pinning calls). */
   async acceptDefinition(toolId: string): Promise<void> {
     const entry = this.#byId.get(toolId);
-    if (!entry) throw new TgError(GateErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
+    if (!entry) throw new TgError(ErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
     await this.#accept(entry, false);
   }
 
   /** Removes an "Always allow" pin (the tool asks again). */
   async unpin(toolId: string): Promise<void> {
     const entry = this.#byId.get(toolId);
-    if (!entry) throw new TgError(GateErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
+    if (!entry) throw new TgError(ErrorCode.TOOL_UNKNOWN, `No tool ${toolId}`);
     const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
     if (!record?.alwaysAllow) return;
     const next: PinRecord = { ...record };
@@ -397,7 +396,7 @@ export class Gate extends EventTarget implements ToolGate {
         try {
           await step();
         } catch (err) {
-          await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? GateErrorCode.STORAGE_FAILED, message: (err as Error).message } });
+          await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? ErrorCode.STORAGE_FAILED, message: (err as Error).message } });
         }
       }
     });
@@ -456,7 +455,7 @@ export class Gate extends EventTarget implements ToolGate {
       return await this.#call(request);
     } catch (err) {
       // Only an audit/storage failure before the call (fail closed) or a bug gets here.
-      const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
+      const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       return refused(code, err instanceof Error ? err.message : String(err));
     }
   }
@@ -470,8 +469,8 @@ export class Gate extends EventTarget implements ToolGate {
     // Fail closed before anything else: no audit, no call.
     this.#audit.assertCallsAllowed();
     if (!entry) {
-      await this.#record({ kind: 'error', callId, error: { code: GateErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer) } });
-      return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+      await this.#record({ kind: 'error', callId, error: { code: ErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer) } });
+      return refused(ErrorCode.TOOL_UNKNOWN, unknown);
     }
     const server = this.#serverRef(entry);
     const tool = this.#toolRef(entry);
@@ -493,21 +492,21 @@ export class Gate extends EventTarget implements ToolGate {
     // Roles first: a hidden tool is indistinguishable from an unknown one.
     if (!isVisible(this.#policy, entry.server, entry.tool.name, this.#roles)) {
       await decided({ outcome: 'deny', by: 'rule', rule: 'roles', reason: 'hidden by roles' });
-      return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
+      return refused(ErrorCode.TOOL_UNKNOWN, unknown);
     }
     const rate = this.#limiter.take(this.#policy, entry.server, entry.tool.name);
     if (!rate.ok) {
       const seconds = Number.isFinite(rate.retryAfterMs) ? Math.ceil(rate.retryAfterMs / 1000) : undefined;
       const message = `Rate limit "${rate.limit}" reached for ${entry.tool.name}${seconds !== undefined ? `; try again in ${seconds} s` : ''}.`;
       await decided({ outcome: 'deny', by: 'rule', rule: rate.limit, reason: 'rate limit' });
-      return refused(GateErrorCode.RATE_LIMITED, message, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
+      return refused(ErrorCode.RATE_LIMITED, message, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
     }
 
     const verdict = this.#decide(entry, proposer);
     if (verdict.decision === 'deny') {
       await decided({ outcome: 'deny', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
-      if (verdict.code === GateErrorCode.TOOL_UNKNOWN) return refused(GateErrorCode.TOOL_UNKNOWN, unknown);
-      return refused(verdict.code ?? GateErrorCode.POLICY_DENIED, verdict.reason, { rule: verdict.rule });
+      if (verdict.code === ErrorCode.TOOL_UNKNOWN) return refused(ErrorCode.TOOL_UNKNOWN, unknown);
+      return refused(verdict.code ?? ErrorCode.POLICY_DENIED, verdict.reason, { rule: verdict.rule });
     }
     if (verdict.decision === 'ask') {
       const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
@@ -531,8 +530,8 @@ export class Gate extends EventTarget implements ToolGate {
       else if (answer.always) info.reason = `always allowed (${verdict.reason})`;
       if (answer.outcome === 'deny') {
         await decided(info);
-        if (answer.by === 'timeout') return refused(GateErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
-        return refused(GateErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
+        if (answer.by === 'timeout') return refused(ErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
+        return refused(ErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
       }
       await decided(info);
       if (answer.always) await this.#accept(entry, true);
@@ -555,9 +554,9 @@ export class Gate extends EventTarget implements ToolGate {
         ...(request.onProgress && { onProgress: request.onProgress }),
       });
     } catch (err) {
-      const code = errorCode(err) ?? GateErrorCode.CALL_FAILED;
+      const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
-      const status = code === GateErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
+      const status = code === ErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
       // The worker vanished with the call: the server may have run it, so its end is unknown, not "failed".
       const end: AuditInput =
         code === ErrorCode.WORKER_FAILED
@@ -614,7 +613,7 @@ export class Gate extends EventTarget implements ToolGate {
   }
 
   #cancelledBeforeStart(message: string): ToolCallOutcome {
-    return { status: 'cancelled', error: { code: GateErrorCode.CANCELLED, message }, forModel: text(message) };
+    return { status: 'cancelled', error: { code: ErrorCode.CANCELLED, message }, forModel: text(message) };
   }
 
   /** Appends to the audit log, or skips when it failed and the host chose to fail open. */

@@ -1,7 +1,6 @@
 /** The gate's public surface (re-exported from src/index.ts by the lead). */
 export type { GatedTool, Proposer, ToolCallOutcome, ToolCallRequest, ToolGate } from './tool-gate.js';
 export { Gate, GateChangeEvent, type AddServerOptions, type GateConnection, type GateOptions } from './gate.js';
-export { GateErrorCode, type GateErrorCodeValue } from './errors.js';
 export {
   ALLOW_ALL_POLICY,
   DEFAULT_POLICY,

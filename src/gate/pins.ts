@@ -11,7 +11,7 @@
 import canonicalize from 'canonicalize';
 import { diffLines } from 'diff';
 import { sha256Hex } from '../audit/sha256.js';
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 
 /** The fields a pin covers, in the shape that is hashed. */
 export function pinnedFields(tool: Tool): Record<string, unknown> {

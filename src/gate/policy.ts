@@ -31,9 +31,9 @@
  * a path matches every path of its origin. Any other `server` pattern matches the connection's
  * id (its key in the element).
  */
-import { TgError } from '../errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { DEFAULT_REDACTIONS, type RedactionPattern } from '../audit/redact.js';
-import { GateErrorCode } from './errors.js';
+
 
 export type RuleAction = 'allow' | 'ask' | 'deny';
 
@@ -338,7 +338,7 @@ export function validatePolicy(input: unknown): Policy {
   const problems = policyProblems(input);
   if (problems.length > 0) {
     const list = problems.map((p) => `${p.path || '(root)'} ${p.message}`).join('; ');
-    throw new TgError(GateErrorCode.POLICY_INVALID, `Invalid policy: ${list}`, { data: { problems } });
+    throw new TgError(ErrorCode.POLICY_INVALID, `Invalid policy: ${list}`, { data: { problems } });
   }
   return deepFreeze(structuredClone(input) as Policy);
 }

@@ -3,9 +3,8 @@
  * database name carries the tenant, so tenants never share them). Every call is one short
  * transaction with nothing but IndexedDB requests inside it.
  */
-import { TgError } from '../errors.js';
+import { storageError } from '../storage/errors.js';
 import { openToolgateDb, type ToolgateDb } from '../storage/db.js';
-import { GateErrorCode } from './errors.js';
 import type { PinRecord } from './pins.js';
 import type { Policy } from './policy.js';
 
@@ -19,8 +18,7 @@ export interface StoredPolicy {
 
 const POLICY_KEY = 'current';
 
-const fail = (err: unknown, doing: string) =>
-  new TgError(GateErrorCode.STORAGE_FAILED, `Gate storage failed (${doing}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+const fail = (err: unknown, doing: string) => storageError(err, doing, 'Gate');
 
 export class GateStore {
   static async open(dbName: string): Promise<GateStore> {

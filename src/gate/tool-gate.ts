@@ -3,7 +3,7 @@
  * calls them only through a `ToolGate`; the gate (src/gate/) decides visibility, policy,
  * approval, rate limits and data flow, audits, and only then reaches a connection.
  */
-import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/connection-api.js';
+import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import type { ToolFlag } from './pins.js';
 
 /** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */

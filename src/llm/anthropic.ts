@@ -9,9 +9,8 @@
  * host-side proxy**: point `baseUrl` at your own endpoint that adds `x-api-key` on the server,
  * and leave `apiKey` unset here. The key is sent in the `x-api-key` header only, never in a URL.
  */
-import { TgError } from '../errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { mapToolResult } from './content.js';
-import { LlmErrorCode } from './errors.js';
 import { checkBaseUrl, isObject, joinUrl, labelFor, parseArguments, parseJson, postJson, resolveKey, sseEvents, type FetchLike } from './http.js';
 import type { LlmEvent, LlmProvider, LlmRequest, LlmStopReason, LlmUsage } from './types.js';
 
@@ -143,7 +142,7 @@ export class AnthropicStreamDecoder {
   push(eventName: string | undefined, data: string): LlmEvent[] {
     if (this.#done) return [];
     const payload = parseJson(data, NAME);
-    if (!isObject(payload)) throw new TgError(LlmErrorCode.BAD_RESPONSE, `${NAME}: event is not an object`);
+    if (!isObject(payload)) throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${NAME}: event is not an object`);
     const type = typeof payload.type === 'string' ? payload.type : eventName;
     switch (type) {
       case 'message_start': {
@@ -203,7 +202,7 @@ export class AnthropicStreamDecoder {
       case 'error': {
         const e = isObject(payload.error) ? payload.error : {};
         const message = typeof e.message === 'string' ? e.message : 'unknown error';
-        throw new TgError(LlmErrorCode.PROVIDER_ERROR, `${NAME} reported ${String(e.type ?? 'an error')}: ${message.slice(0, 300)}`, {
+        throw new TgError(ErrorCode.LLM_PROVIDER_ERROR, `${NAME} reported ${String(e.type ?? 'an error')}: ${message.slice(0, 300)}`, {
           data: { type: e.type },
         });
       }
@@ -262,6 +261,6 @@ export class AnthropicProvider implements LlmProvider {
       yield* decoder.push(event.event, event.data);
       if (decoder.done) return;
     }
-    throw new TgError(LlmErrorCode.STREAM_BROKEN, `${NAME}: the stream ended before message_stop`);
+    throw new TgError(ErrorCode.LLM_STREAM_BROKEN, `${NAME}: the stream ended before message_stop`);
   }
 }

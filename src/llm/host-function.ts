@@ -6,10 +6,10 @@
  * yields is checked; a missing `done` is added; anything thrown without a `code` becomes
  * `TG_LLM_HOST_FAILED`.
  */
-import { TgError, errorCode } from '../errors.js';
-import { LlmErrorCode } from './errors.js';
+import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import { isObject } from './http.js';
-import type { JsonObject, LlmEvent, LlmProvider, LlmRequest, LlmStopReason, LlmUsage } from './types.js';
+import type { LlmEvent, LlmProvider, LlmRequest, LlmStopReason, LlmUsage } from './types.js';
+import type { JsonObject } from '../../workers/shared/wire.js';
 
 export interface HostLlmResponse {
   text?: string;
@@ -36,7 +36,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<LlmEvent> {
 
 function coded(err: unknown, signal: AbortSignal): unknown {
   if (signal.aborted || errorCode(err) !== undefined) return err;
-  return new TgError(LlmErrorCode.HOST_FAILED, `${NAME} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return new TgError(ErrorCode.LLM_HOST_FAILED, `${NAME} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
 }
 
 function checkEvent(event: unknown): LlmEvent {
@@ -49,7 +49,7 @@ function checkEvent(event: unknown): LlmEvent {
       return { ...event, argumentsText: String(event.argumentsText ?? ''), invalid: String(event.invalid ?? 'the arguments are not a JSON object') } as LlmEvent;
     }
   }
-  throw new TgError(LlmErrorCode.BAD_RESPONSE, `${NAME} yielded an event of unknown shape`, { data: { type: isObject(event) ? event.type : typeof event } });
+  throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${NAME} yielded an event of unknown shape`, { data: { type: isObject(event) ? event.type : typeof event } });
 }
 
 export class HostFunctionProvider implements LlmProvider {
@@ -57,7 +57,7 @@ export class HostFunctionProvider implements LlmProvider {
   readonly #fn: HostLlmFunction;
 
   constructor(fn: HostLlmFunction, options: HostFunctionOptions = {}) {
-    if (typeof fn !== 'function') throw Object.assign(new TypeError('The "fn" argument must be a function'), { code: 'ERR_INVALID_ARG_TYPE' });
+    if (typeof fn !== 'function') throw invalidArgument('fn', 'a function');
     this.#fn = fn;
     this.label = options.label ?? 'host';
   }
@@ -88,7 +88,7 @@ export class HostFunctionProvider implements LlmProvider {
       if (!done) yield { type: 'done', stopReason: calls > 0 ? 'tool-calls' : 'end' };
       return;
     }
-    if (!isObject(answer)) throw new TgError(LlmErrorCode.BAD_RESPONSE, `${NAME} returned neither a response object nor an async iterable`);
+    if (!isObject(answer)) throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${NAME} returned neither a response object nor an async iterable`);
     answer = answer as HostLlmResponse;
     if (typeof answer.text === 'string' && answer.text !== '') yield { type: 'text', delta: answer.text };
     let n = 0;

@@ -3,8 +3,8 @@
  * from the fetch body with `eventsource-parser` (works on any `ReadableStream`, in every browser).
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ErrorCode, TgError } from '../errors.js';
-import { LlmErrorCode, httpError, networkError } from './errors.js';
+import { ErrorCode, TgError } from '../../workers/shared/errors.js';
+import { httpError, networkError } from './errors.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -81,7 +81,7 @@ export async function postJson(
  * when the consumer stops iterating.
  */
 export async function* sseEvents(response: Response, signal: AbortSignal, provider: string): AsyncGenerator<EventSourceMessage> {
-  if (!response.body) throw new TgError(LlmErrorCode.BAD_RESPONSE, `${provider} sent no response body`);
+  if (!response.body) throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${provider} sent no response body`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   const queue: EventSourceMessage[] = [];
@@ -94,7 +94,7 @@ export async function* sseEvents(response: Response, signal: AbortSignal, provid
         chunk = await reader.read();
       } catch (err) {
         if (signal.aborted) throw err;
-        throw new TgError(LlmErrorCode.STREAM_BROKEN, `${provider} stream broke: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new TgError(ErrorCode.LLM_STREAM_BROKEN, `${provider} stream broke: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
       if (chunk.done) {
         finished = true;
@@ -115,7 +115,7 @@ export function parseJson(data: string, provider: string): unknown {
   try {
     return JSON.parse(data);
   } catch (cause) {
-    throw new TgError(LlmErrorCode.BAD_RESPONSE, `${provider} sent an event that is not JSON: ${data.slice(0, 120)}`, { cause });
+    throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${provider} sent an event that is not JSON: ${data.slice(0, 120)}`, { cause });
   }
 }
 

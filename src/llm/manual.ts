@@ -10,11 +10,9 @@
  * to a bounded depth.
  */
 import { Validator, type OutputUnit, type Schema, type SchemaDraft } from '@cfworker/json-schema';
-import { TgError } from '../errors.js';
-import { FormErrorCode } from './errors.js';
-import type { JsonObject } from './types.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
+import type { JsonObject } from '../../workers/shared/wire.js';
 
-export { ManualProvider, isManualProvider } from './manual-provider.js';
 
 interface FieldBase {
   /** Property name in its parent object (`''` for array items). */
@@ -244,7 +242,7 @@ export function valuesToArguments(form: ToolForm, values: FormValues): JsonObjec
   if (errors.length === 0) errors.push(...validate(form.schema, args));
   if (errors.length > 0) {
     const summary = errors.map((e) => `${e.path || '(arguments)'}: ${e.message}`).join('; ');
-    throw new TgError(FormErrorCode.INVALID_VALUES, `The form has invalid values: ${summary}`, { data: { errors } });
+    throw new TgError(ErrorCode.FORM_INVALID, `The form has invalid values: ${summary}`, { data: { errors } });
   }
   return args;
 }

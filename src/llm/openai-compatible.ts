@@ -15,9 +15,8 @@
  *
  * The key goes in `Authorization: Bearer` only, never in a URL.
  */
-import { TgError } from '../errors.js';
+import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { toolResultText } from './content.js';
-import { LlmErrorCode } from './errors.js';
 import { checkBaseUrl, isObject, joinUrl, labelFor, parseArguments, parseJson, postJson, resolveKey, sseEvents, type FetchLike } from './http.js';
 import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmStopReason, LlmUsage } from './types.js';
 
@@ -128,11 +127,11 @@ export class OpenAiStreamDecoder {
     if (this.#done) return [];
     if (data.trim() === '[DONE]') return this.finish();
     const chunk = parseJson(data, NAME);
-    if (!isObject(chunk)) throw new TgError(LlmErrorCode.BAD_RESPONSE, `${NAME}: stream chunk is not an object`);
+    if (!isObject(chunk)) throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${NAME}: stream chunk is not an object`);
     if (chunk.error !== undefined) {
       const e = chunk.error;
       const message = isObject(e) && typeof e.message === 'string' ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
-      throw new TgError(LlmErrorCode.PROVIDER_ERROR, `${NAME} reported an error in the stream: ${message.slice(0, 300)}`, { data: { error: e } });
+      throw new TgError(ErrorCode.LLM_PROVIDER_ERROR, `${NAME} reported an error in the stream: ${message.slice(0, 300)}`, { data: { error: e } });
     }
     const events: LlmEvent[] = [];
     const usage = readUsage(chunk.usage);
@@ -256,7 +255,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
       yield* decoder.push(event.data);
       if (decoder.done) return;
     }
-    if (!decoder.sawFinish) throw new TgError(LlmErrorCode.STREAM_BROKEN, `${NAME}: the stream ended before the answer was complete`);
+    if (!decoder.sawFinish) throw new TgError(ErrorCode.LLM_STREAM_BROKEN, `${NAME}: the stream ended before the answer was complete`);
     yield* decoder.finish();
   }
 }

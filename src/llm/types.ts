@@ -3,7 +3,7 @@
  * (OpenAI-compatible, Anthropic, host function) maps this to its wire format and back, so the
  * agent loop never sees a vendor's JSON.
  */
-import type { CallToolResult, ContentBlock, JsonObject } from '../../workers/connection-api.js';
+import type { CallToolResult, ContentBlock, JsonObject } from '../../workers/shared/wire.js';
 
 /** A tool as offered to the model: the gate's namespaced id is the function name. */
 export interface LlmToolSpec {
@@ -87,4 +87,3 @@ export interface LlmProvider {
   stream(request: LlmRequest, signal: AbortSignal): AsyncIterable<LlmEvent>;
 }
 
-export type { CallToolResult, ContentBlock, JsonObject };

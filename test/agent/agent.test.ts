@@ -8,9 +8,8 @@ import { Agent, type AgentEventMap, type TurnSummary } from '../../src/agent/age
 import type { ConversationEntry, ErrorEntry, ToolCallEntry } from '../../src/agent/conversation.js';
 import { McpConnection } from '../../src/connections/connection.js';
 import { AnthropicProvider } from '../../src/llm/anthropic.js';
-import { AgentErrorCode, LlmErrorCode } from '../../src/llm/errors.js';
 import { HostFunctionProvider } from '../../src/llm/host-function.js';
-import { ManualProvider } from '../../src/llm/manual.js';
+import { ManualProvider } from '../../src/llm/manual-provider.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import type { LlmProvider } from '../../src/llm/types.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
@@ -19,6 +18,7 @@ import { ALLOW_ALL_POLICY } from '../../src/gate/policy.js';
 import { deleteToolgateDb } from '../../src/storage/db.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { anthropicTurn, openAiTurn, recordedRequests, registerScript, type RecordedRequest, type Turn } from '../support/llm/scripts.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 
 const KEY = 'sk-test-secret-4242';
 const open: McpConnection[] = [];
@@ -239,7 +239,7 @@ describe('Agent loop with the demo MCP server', () => {
         expect(deleted?.status).to.equal('tool-error');
         expect(unknown?.status).to.equal('refused');
         expect(broken?.status).to.equal('failed');
-        expect(broken?.outcome?.status === 'failed' && broken.outcome.error.code).to.equal(AgentErrorCode.BAD_TOOL_ARGUMENTS);
+        expect(broken?.outcome?.status === 'failed' && broken.outcome.error.code).to.equal(ErrorCode.BAD_TOOL_ARGUMENTS);
         // The broken call never reached the gate.
         expect((await gateRequests(audit)).map((r) => r.toolId)).to.deep.equal(['demo__delete_note', 'demo__no_such_tool']);
         const request = (await recordedRequests(script.id))[1]!;
@@ -262,8 +262,8 @@ describe('Agent loop with the demo MCP server', () => {
         const summary = await agent.send('Loop forever');
 
         expect(summary.reason).to.equal('max-steps');
-        expect(summary.error?.code).to.equal(AgentErrorCode.MAX_STEPS);
-        expect(errorsOf(agent.entries).map((e) => e.code)).to.deep.equal([AgentErrorCode.MAX_STEPS]);
+        expect(summary.error?.code).to.equal(ErrorCode.MAX_STEPS);
+        expect(errorsOf(agent.entries).map((e) => e.code)).to.deep.equal([ErrorCode.MAX_STEPS]);
         expect(calls(agent.entries)).to.have.length(2);
         expect(await recordedRequests(script.id)).to.have.length(2);
         expect(agent.busy).to.equal(false);
@@ -291,7 +291,7 @@ describe('Agent loop with the demo MCP server', () => {
         const fine = await agent.send('four');
 
         expect([limited.reason, failed.reason, cut.reason, fine.reason]).to.deep.equal(['error', 'error', 'error', 'done']);
-        expect(errors).to.deep.equal([LlmErrorCode.RATE_LIMITED, LlmErrorCode.HTTP, LlmErrorCode.STREAM_BROKEN]);
+        expect(errors).to.deep.equal([ErrorCode.LLM_RATE_LIMITED, ErrorCode.LLM_HTTP, ErrorCode.LLM_STREAM_BROKEN]);
         const [e429, e503] = errorsOf(agent.entries);
         expect(e429?.data).to.include({ status: 429, retryAfterMs: 7000 });
         expect(e429?.message).to.contain('Slow down');
@@ -318,7 +318,7 @@ describe('Agent loop with the demo MCP server', () => {
     const summary: TurnSummary = await turn;
 
     expect(summary.reason).to.equal('stopped');
-    expect(errorsOf(agent.entries).map((e) => e.code)).to.deep.equal([AgentErrorCode.STOPPED]);
+    expect(errorsOf(agent.entries).map((e) => e.code)).to.deep.equal([ErrorCode.STOPPED]);
     const assistant = agent.entries.find((e) => e.kind === 'assistant');
     expect(assistant?.kind === 'assistant' && assistant.status).to.equal('stopped');
     expect(agent.busy).to.equal(false);
@@ -341,7 +341,7 @@ describe('Agent loop with the demo MCP server', () => {
     const summary = await turn;
 
     expect(summary.reason).to.equal('stopped');
-    expect(summary.error).to.deep.equal({ code: AgentErrorCode.STOPPED, message: 'The person pressed Stop' });
+    expect(summary.error).to.deep.equal({ code: ErrorCode.STOPPED, message: 'The person pressed Stop' });
     const [call] = calls(agent.entries);
     expect(call?.status).to.equal('cancelled');
     const cancellations = await waitFor(async () => {
@@ -365,7 +365,7 @@ describe('Agent loop with the demo MCP server', () => {
     expect(outcome.status === 'ok' && outcome.result.content).to.deep.equal([{ type: 'text', text: 'by hand' }]);
     expect((await gateRequests(audit))[0]?.proposer).to.equal('person');
     expect(log.filter((e) => e.type === 'turn-start').map((e) => e.type === 'turn-start' && e.detail.kind)).to.deep.equal(['manual', 'model']);
-    expect(summary.error?.code).to.equal(AgentErrorCode.NO_MODEL);
+    expect(summary.error?.code).to.equal(ErrorCode.NO_MODEL);
   });
 
   it('a host-function provider drives the same loop', async () => {

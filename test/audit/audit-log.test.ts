@@ -1,9 +1,10 @@
 import { expect } from '@esm-bundle/chai';
 import { AuditLog, AuditHealthEvent } from '../../src/audit/audit-log.js';
-import { AuditErrorCode, storageError } from '../../src/audit/errors.js';
+import { storageError } from '../../src/storage/errors.js';
 import { GENESIS_HASH, recordHash, type AuditRecord } from '../../src/audit/record.js';
 import { jwkThumbprint } from '../../src/storage/keys.js';
 import { callStart, freshDbName, Scope } from './helpers.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 
 describe('AuditLog', () => {
   let scope: Scope;
@@ -61,10 +62,10 @@ describe('AuditLog', () => {
     const log = await scope.open({ dbName: freshDbName('invalid') });
     for (const bad of [{ kind: 'nope' }, { kind: 'call-start', callId: 'x' }, { kind: 'checkpoint' }]) {
       const err = await log.append(bad as never).then(() => null, (e: unknown) => e);
-      expect((err as { code?: string })?.code, JSON.stringify(bad)).to.equal(AuditErrorCode.AUDIT_INVALID_RECORD);
+      expect((err as { code?: string })?.code, JSON.stringify(bad)).to.equal(ErrorCode.AUDIT_INVALID_RECORD);
     }
     const nan = await log.append(callStart(1, { args: { n: Number.NaN } })).then(() => null, (e: unknown) => e);
-    expect((nan as { code?: string })?.code).to.equal(AuditErrorCode.AUDIT_INVALID_RECORD);
+    expect((nan as { code?: string })?.code).to.equal(ErrorCode.AUDIT_INVALID_RECORD);
     expect(log.health.state).to.equal('ok');
     expect((await log.append(callStart(2))).seq).to.equal(1);
   });
@@ -307,7 +308,7 @@ describe('AuditLog', () => {
       await deleted;
 
       expect(log.health.state).to.equal('failed');
-      expect(log.health.state === 'failed' && log.health.error.code).to.equal(AuditErrorCode.STORAGE_FAILED);
+      expect(log.health.state === 'failed' && log.health.error.code).to.equal(ErrorCode.STORAGE_FAILED);
       expect(events.length).to.equal(1);
       expect(log.writable).to.equal(false);
       const err = await log.append(callStart(2)).then(() => null, (e: unknown) => e as { code?: string; message?: string });

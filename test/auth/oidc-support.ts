@@ -3,7 +3,8 @@
  * and the protected demo MCP server started by test/support/services/oidc.mjs.
  */
 import { authorizeInPopup } from '../../src/connections/oauth-popup.js';
-import { McpConnection, type ConnectionConfig, type OpenOptions } from '../../src/connections/connection.js';
+import { McpConnection, type OpenOptions } from '../../src/connections/connection.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
 
 export interface OidcEnv {
   oidcIssuer: string;

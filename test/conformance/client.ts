@@ -7,9 +7,14 @@
  * the server offers them. A failing tool call is logged, not fatal: the scenario's checks judge it.
  */
 import { authorizeInPopup } from '../../src/connections/oauth-popup.js';
-import { McpConnection, type ElicitationRequest, type ElicitationResult, type JsonObject } from '../../src/connections/connection.js';
-import type { Tool } from '../../workers/connection-api.js';
-import { eraOfVersion } from '../../workers/protocol/wire.js';
+import { McpConnection } from '../../src/connections/connection.js';
+import {
+  eraOfVersion,
+  type ElicitationRequest,
+  type ElicitationResult,
+  type JsonObject,
+  type Tool,
+} from '../../workers/shared/wire.js';
 
 declare const WORKER_SOURCE: string;
 

@@ -4,8 +4,9 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
-import type { ConnectionConfig, ContentBlock, Progress } from '../../workers/connection-api.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ContentBlock, Progress } from '../../workers/shared/wire.js';
 import { base64ToBytes } from '../../workers/codecs/base64.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';

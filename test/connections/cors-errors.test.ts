@@ -6,7 +6,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import { taggedHttpUrl, testEnv, uniqueTag } from '../support/env.js';
 import { rejection } from '../support/async.js';
 

@@ -5,9 +5,10 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { Completer } from '../../src/connections/completion.js';
-import { McpConnection, type ElicitationHandler, type ElicitationRequest, type LogMessage, type TaskState } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
-import type { ContentBlock } from '../../workers/connection-api.js';
+import { McpConnection } from '../../src/connections/connection.js';
+import type { ElicitationHandler } from '../../workers/shared/connection-types.js';
+import type { ElicitationRequest, LogMessage, TaskState, ContentBlock } from '../../workers/shared/wire.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import { rejection, waitFor } from '../support/async.js';
 import { taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
 

@@ -5,7 +5,7 @@
 import { expect } from '@esm-bundle/chai';
 import { LivenessMonitor } from '../../src/connections/liveness.js';
 import { isWorkerLoss, WorkerRestarts } from '../../src/connections/worker-restarts.js';
-import { ErrorCode, TgError } from '../../src/errors.js';
+import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 import { waitFor } from '../support/async.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

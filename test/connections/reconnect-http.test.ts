@@ -5,8 +5,8 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
-import type { ContentBlock } from '../../src/connections/connection.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
+import type { ContentBlock } from '../../workers/shared/wire.js';
 import { rejection, waitFor } from '../support/async.js';
 import { testEnv, uniqueTag } from '../support/env.js';
 

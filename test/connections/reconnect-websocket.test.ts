@@ -5,8 +5,9 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
-import type { ConnectionConfig, ContentBlock } from '../../workers/connection-api.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ContentBlock } from '../../workers/shared/wire.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
 

@@ -6,8 +6,9 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
-import type { ConnectionConfig, ContentBlock } from '../../src/connections/connection.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ContentBlock } from '../../workers/shared/wire.js';
 import { testEnv } from '../support/env.js';
 import { rejection } from '../support/async.js';
 

@@ -6,7 +6,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection, type ConnectionEventMap } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
 import { endMortalWorkers, mortalWorker } from '../support/workers/mortal.js';

@@ -11,7 +11,7 @@ import type { TgManualForm } from '../../src/elements/manual-form/tg-manual-form
 import type { AuditRecord } from '../../src/audit/record.js';
 import type { Policy } from '../../src/gate/policy.js';
 import { TgToolRequestEvent } from '../../src/events/tg-tool-request.js';
-import { TgError } from '../../src/errors.js';
+import { TgError } from '../../workers/shared/errors.js';
 import { toolgateDbName } from '../../src/storage/db.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root, chips } from '../support/agent-fixture.js';

@@ -11,7 +11,7 @@ import type { TgApproval } from '../../src/elements/approval/tg-approval.js';
 import { TgMessageEvent } from '../../src/events/tg-message.js';
 import type { TgToolCallEvent } from '../../src/events/tg-tool-call.js';
 import type { TgTurnEndEvent } from '../../src/events/tg-turn-end.js';
-import { ManualProvider } from '../../src/llm/manual.js';
+import { ManualProvider } from '../../src/llm/manual-provider.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { parseProviderAttributes } from '../../src/elements/provider/provider-config.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';

@@ -10,7 +10,7 @@ import '../../src/elements/agent/tg-agent.js';
 import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
 import type { McpConnection } from '../../src/connections/connection.js';
 import type { TgConnectionStatusEvent } from '../../src/events/events.js';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../support/agent-fixture.js';
 import { endMortalWorkers, useMortalWorkers } from '../support/workers/mortal.js';

@@ -7,7 +7,10 @@
 import { expect } from '@open-wc/testing';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConnectionsController } from '../../src/elements/agent/connections.controller.js';
-import type { ConnectionConfig, ConnectionLike, ConnectionStatus, ElicitationHandler, ElicitationResult } from '../../src/elements/agent/connection-types.js';
+import type { ConnectionLike } from '../../src/elements/agent/connection-types.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/connection-types.js';
+import type { ElicitationResult } from '../../workers/shared/wire.js';
 import type { PendingElicitation } from '../../src/elements/elicitation/pending-elicitation.js';
 
 class Host implements ReactiveControllerHost {

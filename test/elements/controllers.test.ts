@@ -6,9 +6,11 @@ import { expect } from '@esm-bundle/chai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConnectionsController, type ServerState } from '../../src/elements/agent/connections.controller.js';
 import { ToolCallController } from '../../src/elements/agent/tool-call.controller.js';
-import type { CallToolResult, ConnectionConfig, ConnectionStatus, JsonObject, Progress, Tool } from '../../src/elements/agent/connection-types.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
 import type { CallOptions } from '../../src/connections/connection.js';
-import { TgError } from '../../src/errors.js';
+import { TgError } from '../../workers/shared/errors.js';
 
 class FakeHost implements ReactiveControllerHost {
   readonly controllers: ReactiveController[] = [];

@@ -7,7 +7,7 @@ import '../../src/elements/manual-form/tg-manual-form.js';
 import type { TgManualForm } from '../../src/elements/manual-form/tg-manual-form.js';
 import type { TgManualSubmitEvent } from '../../src/elements/manual-form/tg-manual-form-events.js';
 import { McpConnection } from '../../src/connections/connection.js';
-import type { Tool } from '../../src/connections/connection.js';
+import type { Tool } from '../../workers/shared/wire.js';
 import type { GatedTool } from '../../src/gate/tool-gate.js';
 import { testEnv } from '../support/env.js';
 

@@ -12,7 +12,7 @@ describe('src/index.ts', () => {
   it('exports the connection class, error codes and event class', () => {
     expect(toolgate.McpConnection.open).to.be.a('function');
     expect(toolgate.ErrorCode.CONNECTION_FAILED).to.equal('TG_CONNECTION_FAILED');
-    expect(toolgate.ElementErrorCode.INVALID_ARGUMENTS).to.equal('TG_INVALID_ARGUMENTS');
+    expect(toolgate.ErrorCode.INVALID_ARGUMENTS).to.equal('TG_INVALID_ARGUMENTS');
     const event = new toolgate.TgConnectionStatusEvent({ url: 'wss://a/', status: 'ready' });
     expect([event.type, event.bubbles, event.composed]).to.deep.equal(['tg-connection-status', true, true]);
   });

@@ -1,7 +1,7 @@
 /** DOM-free: what of a tool result (untrusted) is shown, and how. */
 import { expect } from '@esm-bundle/chai';
 import { describeResult, INLINE_IMAGE_TYPES } from '../../src/elements/agent/result-view.js';
-import type { CallToolResult } from '../../src/elements/agent/connection-types.js';
+import type { CallToolResult } from '../../workers/shared/wire.js';
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 

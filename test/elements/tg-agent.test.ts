@@ -8,7 +8,7 @@ import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
 import type { TgServer } from '../../src/elements/server/tg-server.js';
 import { TgConnectionStatusEvent } from '../../src/events/events.js';
 import { McpConnection } from '../../src/connections/connection.js';
-import { ErrorCode } from '../../src/errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionLike } from '../../src/elements/agent/connection-types.js';
 import { control, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
 import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../support/agent-fixture.js';

@@ -1,7 +1,8 @@
 /** DOM-free: the argument text the person types, and the skeleton it starts from. */
 import { expect } from '@esm-bundle/chai';
 import { argumentSkeleton, parseToolArguments } from '../../src/elements/agent/tool-arguments.js';
-import { ElementErrorCode } from '../../src/elements/agent/element-errors.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
+
 
 function thrown(fn: () => unknown): Error & { code?: string } {
   try {
@@ -25,7 +26,7 @@ describe('parseToolArguments', () => {
   it('rejects text that is not JSON with TG_INVALID_ARGUMENTS', () => {
     const err = thrown(() => parseToolArguments('{text: hi}'));
     expect(err.code).to.equal('TG_INVALID_ARGUMENTS');
-    expect(err.code).to.equal(ElementErrorCode.INVALID_ARGUMENTS);
+    expect(err.code).to.equal(ErrorCode.INVALID_ARGUMENTS);
     expect(err.message).to.match(/not valid JSON/);
   });
 

@@ -3,7 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { DEFAULT_REDACTIONS } from '../../src/audit/redact.js';
 import { AUDIENCE_NOTICE, WITHHELD_NOTICE, labelAllowed, outputAllowed, viewForModel } from '../../src/gate/data-flow.js';
 import { redactionPatterns } from '../../src/gate/policy.js';
-import type { CallToolResult } from '../../workers/connection-api.js';
+import type { CallToolResult } from '../../workers/shared/wire.js';
 
 describe('labelAllowed() and outputAllowed()', () => {
   it('matches provider labels against the server’s allowed patterns (default: all)', () => {

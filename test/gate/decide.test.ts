@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { ANNOTATION_DEFAULTS, decide, effectiveAnnotations, isVisible, type DecideInput } from '../../src/gate/decide.js';
 import type { Policy } from '../../src/gate/policy.js';
-import type { ToolAnnotations } from '../../workers/connection-api.js';
+import type { ToolAnnotations } from '../../workers/shared/wire.js';
 
 const NOTES = 'wss://notes.example/mcp';
 const HASH = 'a'.repeat(64);

@@ -17,9 +17,9 @@ import { Gate, type GateOptions } from '../../src/gate/gate.js';
 import type { Policy } from '../../src/gate/policy.js';
 import type { ToolCallOutcome } from '../../src/gate/tool-gate.js';
 import { HostFunctionProvider } from '../../src/llm/host-function.js';
-import { TgError } from '../../src/errors.js';
+import { TgError } from '../../workers/shared/errors.js';
 import { deleteToolgateDb } from '../../src/storage/db.js';
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { signAllowList } from './helpers.js';
 

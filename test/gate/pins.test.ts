@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import canonicalize from 'canonicalize';
 import { definitionDiff, definitionHash, escapeName, inspectTool, pinState, revealHidden, type PinRecord } from '../../src/gate/pins.js';
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 
 const tool: Tool = {
   name: 'search_notes',

@@ -1,8 +1,8 @@
 /** The Anthropic provider: stream events → normalized events, and the Messages request shape. */
 import { expect } from '@esm-bundle/chai';
 import { AnthropicProvider, AnthropicStreamDecoder, toAnthropicBody } from '../../src/llm/anthropic.js';
-import { LlmErrorCode } from '../../src/llm/errors.js';
 import type { LlmEvent, LlmRequest } from '../../src/llm/types.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 
 function decode(events: [string, object][]): LlmEvent[] {
   const decoder = new AnthropicStreamDecoder();
@@ -55,7 +55,7 @@ describe('AnthropicStreamDecoder', () => {
     const decoder = new AnthropicStreamDecoder();
     expect(() => decoder.push('error', JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })))
       .to.throw(/overloaded_error: Overloaded/)
-      .with.property('code', LlmErrorCode.PROVIDER_ERROR);
+      .with.property('code', ErrorCode.LLM_PROVIDER_ERROR);
   });
 });
 
@@ -142,6 +142,6 @@ describe('Anthropic request mapping', () => {
     } catch (err) {
       code = (err as { code?: unknown }).code;
     }
-    expect(code).to.equal(LlmErrorCode.STREAM_BROKEN);
+    expect(code).to.equal(ErrorCode.LLM_STREAM_BROKEN);
   });
 });

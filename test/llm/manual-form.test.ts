@@ -4,10 +4,10 @@
  */
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
-import { FormErrorCode } from '../../src/llm/errors.js';
 import { formFromSchema, initialValues, valuesToArguments, type FieldError, type FormField, type FormValues, type ToolForm } from '../../src/llm/manual.js';
-import type { Tool } from '../../workers/connection-api.js';
+import type { Tool } from '../../workers/shared/wire.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 
 function invalid(form: ToolForm, values: FormValues): { code?: string; errors: FieldError[] } {
   try {
@@ -38,7 +38,7 @@ describe('Manual form from the demo tools', () => {
     expect(summary(form('echo').fields)).to.deep.equal([{ key: 'text', kind: 'string', required: true }]);
     expect(valuesToArguments(form('echo'), { text: 'hi' })).to.deep.equal({ text: 'hi' });
     const missing = invalid(form('echo'), {});
-    expect(missing.code).to.equal(FormErrorCode.INVALID_VALUES);
+    expect(missing.code).to.equal(ErrorCode.FORM_INVALID);
     expect(missing.errors.map((e) => e.path)).to.deep.equal(['/text']);
   });
 

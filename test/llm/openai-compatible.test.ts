@@ -3,9 +3,9 @@
  * vLLM and LM Studio (chunks as those servers send them), and its request mapping.
  */
 import { expect } from '@esm-bundle/chai';
-import { LlmErrorCode } from '../../src/llm/errors.js';
 import { OpenAiCompatibleProvider, OpenAiStreamDecoder, toOpenAiBody } from '../../src/llm/openai-compatible.js';
 import type { LlmEvent, LlmRequest } from '../../src/llm/types.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
 
 type Coded = Error & { code?: string; data?: Record<string, unknown> };
 
@@ -123,8 +123,8 @@ describe('OpenAiStreamDecoder: vendor shapes', () => {
     const decoder = new OpenAiStreamDecoder();
     expect(() => decoder.push(JSON.stringify({ error: { message: 'model not loaded' } })))
       .to.throw()
-      .with.property('code', LlmErrorCode.PROVIDER_ERROR);
-    expect(() => new OpenAiStreamDecoder().push('{not json')).to.throw().with.property('code', LlmErrorCode.BAD_RESPONSE);
+      .with.property('code', ErrorCode.LLM_PROVIDER_ERROR);
+    expect(() => new OpenAiStreamDecoder().push('{not json')).to.throw().with.property('code', ErrorCode.LLM_BAD_RESPONSE);
   });
 });
 
@@ -216,9 +216,9 @@ describe('OpenAiCompatibleProvider over fetch', () => {
 
   it('a body that ends before a finish, or breaks, is TG_LLM_STREAM_BROKEN', async () => {
     const ended = new OpenAiCompatibleProvider({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', fetch: async () => sse(['data: {"choices":[{"index":0,"delta":{"content":"par"}}]}\n\n', 'data: {"choi']) });
-    expect((await failure(ended)).code).to.equal(LlmErrorCode.STREAM_BROKEN);
+    expect((await failure(ended)).code).to.equal(ErrorCode.LLM_STREAM_BROKEN);
     const broke = new OpenAiCompatibleProvider({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', fetch: async () => sse(['data: {"choices":[{"index":0,"delta":{"content":"par"}}]}\n\n'], true) });
-    expect((await failure(broke)).code).to.equal(LlmErrorCode.STREAM_BROKEN);
+    expect((await failure(broke)).code).to.equal(ErrorCode.LLM_STREAM_BROKEN);
   });
 
   it('HTTP errors: 429 with retry-after (seconds or date), 401 without echoing the key, fetch failure', async () => {
@@ -229,7 +229,7 @@ describe('OpenAiCompatibleProvider over fetch', () => {
       fetch: async () => Response.json({ error: { message: 'Too many' } }, { status: 429, headers: { 'retry-after': '2' } }),
     });
     const e429 = await failure(limited);
-    expect(e429.code).to.equal(LlmErrorCode.RATE_LIMITED);
+    expect(e429.code).to.equal(ErrorCode.LLM_RATE_LIMITED);
     expect(e429.data).to.include({ status: 429, retryAfterMs: 2000 });
     const unauthorized = new OpenAiCompatibleProvider({
       baseUrl: 'http://127.0.0.1:1/v1',
@@ -238,11 +238,11 @@ describe('OpenAiCompatibleProvider over fetch', () => {
       fetch: async () => Response.json({ error: { message: 'Incorrect API key provided' } }, { status: 401 }),
     });
     const e401 = await failure(unauthorized);
-    expect(e401.code).to.equal(LlmErrorCode.HTTP);
+    expect(e401.code).to.equal(ErrorCode.LLM_HTTP);
     expect(e401.data).to.include({ status: 401 });
     expect(JSON.stringify({ m: e401.message, d: e401.data })).not.to.contain('k-secret');
     const offline = new OpenAiCompatibleProvider({ baseUrl: 'http://127.0.0.1:1/v1', model: 'm', fetch: async () => Promise.reject(new TypeError('Failed to fetch')) });
-    expect((await failure(offline)).code).to.equal(LlmErrorCode.NETWORK);
+    expect((await failure(offline)).code).to.equal(ErrorCode.LLM_NETWORK);
   });
 
   it('refuses a base URL with credentials in it', () => {

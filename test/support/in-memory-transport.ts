@@ -3,7 +3,7 @@
  * delivered on a later microtask, as a real transport would, so ordering bugs still show.
  */
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
-import type { JsonRpcMessage } from '../../workers/protocol/wire.js';
+import type { JsonRpcMessage } from '../../workers/shared/wire.js';
 import type { Transport } from '../../workers/transports/transport.js';
 
 export class InMemoryTransport implements Transport {

@@ -3,7 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { McpClient } from '../../workers/protocol/client.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { ErrorCode, type TgError } from '../../workers/shared/errors.js';
-import type { Tool } from '../../workers/protocol/wire.js';
+import type { Tool } from '../../workers/shared/wire.js';
 import { InMemoryTransport, ScriptedPeer, tick } from '../support/in-memory-transport.js';
 
 const tool = (name: string): Tool => ({ name, inputSchema: { type: 'object' } });

@@ -4,7 +4,7 @@ import { msgpackCodec, base64ContentToBinary } from '../../workers/codecs/msgpac
 import { base64ToBytes, bytesToBase64 } from '../../workers/codecs/base64.js';
 import { utf8LengthExceeds } from '../../workers/transports/websocket.js';
 import { ErrorCode, type TgError } from '../../workers/shared/errors.js';
-import type { JsonRpcMessage } from '../../workers/protocol/wire.js';
+import type { JsonRpcMessage } from '../../workers/shared/wire.js';
 
 const png = bytesToBase64(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Array.from({ length: 300 }, (_, i) => i % 256)]));
 const result: JsonRpcMessage = {

@@ -10,8 +10,8 @@ import {
   parseElicitationRequest,
   PendingUrlElicitations,
   registrableDomain,
-  type ElicitationRequest,
 } from '../../workers/protocol/elicitation.js';
+import type { ElicitationRequest } from '../../workers/shared/wire.js';
 import { McpClient } from '../../workers/protocol/client.js';
 import { ModernClient } from '../../workers/protocol/modern-client.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';

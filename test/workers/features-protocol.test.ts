@@ -9,7 +9,7 @@ import { ModernClient } from '../../workers/protocol/modern-client.js';
 import { MAX_SCHEMA_DEPTH, schemaProblem } from '../../workers/protocol/output-schema.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { MAX_LOG_DATA_CHARS } from '../../workers/protocol/validate.js';
-import type { LogMessage, Tool } from '../../workers/protocol/wire.js';
+import type { LogMessage, Tool } from '../../workers/shared/wire.js';
 import { ErrorCode, type TgError } from '../../workers/shared/errors.js';
 import { rejection } from '../support/async.js';
 import { InMemoryTransport, ScriptedPeer, tick } from '../support/in-memory-transport.js';

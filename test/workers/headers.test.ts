@@ -1,6 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { encodeHeaderValue, headerText, paramHeaders, standardHeaders, toolHeaderSpec } from '../../workers/protocol/headers.js';
-import type { JsonObject } from '../../workers/protocol/wire.js';
+import type { JsonObject } from '../../workers/shared/wire.js';
 
 const toolWith = (properties: JsonObject, name = 't') => ({ name, inputSchema: { type: 'object', properties } });
 const reason = (properties: JsonObject) => {

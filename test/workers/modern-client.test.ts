@@ -5,7 +5,7 @@ import { classifyResult, retryParams } from '../../workers/protocol/mrtr.js';
 import { ModernClient } from '../../workers/protocol/modern-client.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { ErrorCode, type TgError } from '../../workers/shared/errors.js';
-import type { InputRequest, JsonObject, Tool } from '../../workers/protocol/wire.js';
+import type { InputRequest, JsonObject, Tool } from '../../workers/shared/wire.js';
 import { InMemoryTransport, ScriptedPeer, tick } from '../support/in-memory-transport.js';
 
 const META_VERSION = 'io.modelcontextprotocol/protocolVersion';

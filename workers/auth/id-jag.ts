@@ -7,6 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { ErrorCode, TgError } from '../shared/errors.js';
+import type { IdJagOptions } from '../shared/auth.js';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -14,17 +15,6 @@ const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 const ID_JAG_TYPE = 'urn:ietf:params:oauth:token-type:id-jag';
 
 /** What the host hands over (`OAuthOptions.idJag`); the ID token is the host's, never a baked-in secret. */
-export interface IdJagOptions {
-  /** The person's ID token from the enterprise IdP. */
-  idToken: string;
-  /** The IdP's token endpoint (https; loopback http only in development). */
-  idpTokenEndpoint: string;
-  /** This client's id at the IdP. */
-  idpClientId: string;
-  /** Its secret there, for hosts that hand one over by config (client_secret_basic). */
-  idpClientSecret?: string;
-}
-
 export function isIdJagOptions(value: unknown): value is IdJagOptions {
   const v = value as Partial<IdJagOptions> | undefined;
   return typeof v?.idToken === 'string' && typeof v.idpTokenEndpoint === 'string' && typeof v.idpClientId === 'string';

@@ -1,4 +1,4 @@
-import type { JsonRpcMessage } from '../protocol/wire.js';
+import type { JsonRpcMessage } from '../shared/wire.js';
 
 /**
  * Turns one JSON-RPC message into one frame and back. `decode` returns the raw value

@@ -4,7 +4,7 @@
  * negative → 0, i.e. not stored); `private` results are served only to the authorization context that
  * stored them; results of MRTR retries are never stored. A change notification clears the method.
  */
-import type { CacheScope, JsonObject } from './wire.js';
+import type { CacheScope, JsonObject } from '../shared/wire.js';
 
 /** Methods whose results carry caching hints. */
 export const CACHEABLE_METHODS: ReadonlySet<string> = new Set([

@@ -42,9 +42,8 @@ import {
   type Resource,
   type ResourceUpdate,
   type Tool,
-} from './wire.js';
+} from '../shared/wire.js';
 
-export { MAX_LIST_PAGES } from './pagination.js';
 
 /** Resource subscriptions one connection may hold (each is server-side state). */
 export const MAX_SUBSCRIPTIONS = 256;

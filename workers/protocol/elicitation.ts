@@ -13,36 +13,17 @@ import type { Schema } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { loadJsonSchema } from './json-schema-loader.js';
 import { schemaProblem } from './output-schema.js';
-import { RpcErrorCode, type JsonObject } from './wire.js';
+import {
+  RpcErrorCode,
+  type JsonObject,
+  type UrlElicitationRequest,
+  type ElicitationRequest,
+  type ElicitationResult,
+} from '../shared/wire.js';
 
 export const MAX_ELICITATION_URL_CHARS = 2048;
 const MAX_MESSAGE_CHARS = 4096;
 const MAX_ID_CHARS = 256;
-
-export interface FormElicitationRequest {
-  mode: 'form';
-  message: string;
-  requestedSchema: JsonObject;
-}
-
-export interface UrlElicitationRequest {
-  mode: 'url';
-  message: string;
-  /** The full URL, to show the person in full before they consent. Never prefetched. */
-  url: string;
-  elicitationId: string;
-  /** The URL's host, as parsed (IDNs in their `xn--` form). */
-  host: string;
-  /** The registrable part of the host to highlight (e.g. `example.co.uk`); the host itself for an IP address. */
-  domain: string;
-  /** The host has an `xn--` (internationalized, possibly look-alike) label: warn the person. */
-  punycode: boolean;
-}
-
-export type ElicitationRequest = FormElicitationRequest | UrlElicitationRequest;
-
-/** The person's answer: `accept` (form mode: with content; URL mode: consent to open it), `decline`, or `cancel`. */
-export type ElicitationResult = { action: 'accept'; content?: JsonObject } | { action: 'decline' | 'cancel' };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -144,8 +125,7 @@ export async function checkElicitationResult(request: ElicitationRequest, answer
   return { action, content: { ...content } };
 }
 
-/** JSON-RPC code of URLElicitationRequiredError (2025-11-25 client/elicitation.mdx §Error Handling). */
-export const URL_ELICITATION_REQUIRED = -32042;
+/** At most this many URL elicitations are taken from one -32042 error. */
 const MAX_REQUIRED_ELICITATIONS = 8;
 
 /**
@@ -153,7 +133,7 @@ const MAX_REQUIRED_ELICITATIONS = 8;
  * (unsafe or malformed entries dropped, at most 8); any other error is returned unchanged.
  */
 export function urlElicitationRequired(err: unknown): unknown {
-  if ((err as { rpcCode?: unknown } | null)?.rpcCode !== URL_ELICITATION_REQUIRED) return err;
+  if ((err as { rpcCode?: unknown } | null)?.rpcCode !== RpcErrorCode.URL_ELICITATION_REQUIRED) return err;
   const listed = ((err as { data?: { elicitations?: unknown } }).data?.elicitations);
   const elicitations: UrlElicitationRequest[] = [];
   for (const entry of Array.isArray(listed) ? listed.slice(0, MAX_REQUIRED_ELICITATIONS) : []) {

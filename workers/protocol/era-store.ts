@@ -8,7 +8,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { forgetEra, HTTP_SSE_VERSION, rememberEra, rememberedEra, type RememberedEra } from './era.js';
-import { eraOfVersion } from './wire.js';
+import { eraOfVersion } from '../shared/wire.js';
 
 export const DEFAULT_ERA_DATABASE = 'toolgate-eras';
 export const ERA_TTL_MS = 7 * 24 * 60 * 60 * 1000;

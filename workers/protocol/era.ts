@@ -12,7 +12,6 @@ import { pickModernVersion, requestMeta } from './modern-client.js';
 import { parseDiscoverResult } from './validate.js';
 import {
   eraOfVersion,
-  McpErrorCode,
   Method,
   MODERN_PROTOCOL_VERSIONS,
   RpcErrorCode,
@@ -21,7 +20,7 @@ import {
   type Implementation,
   type JsonObject,
   type ProtocolEra,
-} from './wire.js';
+} from '../shared/wire.js';
 
 export type EraDecision =
   | { era: 'modern'; version: string; discover?: DiscoverResult }
@@ -40,7 +39,12 @@ export type ProbeReading =
   | { kind: 'modern-error'; code: number; data?: unknown }
   | { kind: 'legacy'; reason: string };
 
-const MODERN_ERROR_CODES: ReadonlySet<number> = new Set(Object.values(McpErrorCode));
+/** The errors only a 2026-07-28 server sends: any of them means the probe reached a modern server. */
+const MODERN_ERROR_CODES: ReadonlySet<number> = new Set([
+  RpcErrorCode.HEADER_MISMATCH,
+  RpcErrorCode.MISSING_REQUIRED_CLIENT_CAPABILITY,
+  RpcErrorCode.UNSUPPORTED_PROTOCOL_VERSION,
+]);
 
 /** A legacy server may never answer an unknown method; don't wait long for one. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
@@ -125,7 +129,7 @@ export async function detectEra(options: DetectOptions): Promise<EraDecision> {
     const reading = readProbe(exchange);
     if (reading.kind === 'legacy') return { era: 'legacy', reason: reading.reason };
     if (reading.kind === 'result') return fromDiscover(reading.result, version);
-    if (reading.code !== McpErrorCode.UNSUPPORTED_PROTOCOL_VERSION) return { era: 'modern', version };
+    if (reading.code !== RpcErrorCode.UNSUPPORTED_PROTOCOL_VERSION) return { era: 'modern', version };
     const modern = pickModernVersion(reading.data);
     if (modern === undefined) {
       const supported = (reading.data as { supported?: unknown } | undefined)?.supported;

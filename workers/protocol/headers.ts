@@ -5,7 +5,7 @@
  * headers, so a wrong value is a security bug, and the rules are tested without I/O.
  */
 import { bytesToBase64 } from '../codecs/base64.js';
-import { MetaKey, Method, type JsonObject, type JsonRpcRequest, type Tool } from './wire.js';
+import { MetaKey, Method, type JsonObject, type JsonRpcRequest, type Tool } from '../shared/wire.js';
 
 const BASE64_PREFIX = '=?base64?';
 const BASE64_SUFFIX = '?=';

@@ -6,7 +6,7 @@
 import { ErrorCode, TgError } from '../shared/errors.js';
 import type { RpcEngine } from './rpc.js';
 import { parseLogMessage } from './validate.js';
-import { LOG_LEVELS, Method, type LogLevel, type LogMessage } from './wire.js';
+import { LOG_LEVELS, Method, type LogLevel, type LogMessage } from '../shared/wire.js';
 
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);

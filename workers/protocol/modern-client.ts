@@ -27,7 +27,6 @@ import {
   type Page,
 } from './validate.js';
 import {
-  McpErrorCode,
   MetaKey,
   Method,
   MODERN_PROTOCOL_VERSIONS,
@@ -47,7 +46,8 @@ import {
   type ReadResourceResult,
   type Resource,
   type Tool,
-} from './wire.js';
+  RpcErrorCode,
+} from '../shared/wire.js';
 
 /** The per-request `_meta` of the modern era (basic/index.mdx §_meta). */
 export function requestMeta(version: string, clientInfo: Implementation, capabilities: JsonObject): JsonObject {
@@ -225,12 +225,12 @@ export class ModernClient implements McpSession {
         raw = await this.#rpc.request(method, this.#withMeta(current), options);
       } catch (err) {
         const rpcCode = (err as { rpcCode?: unknown }).rpcCode;
-        if (rpcCode === McpErrorCode.UNSUPPORTED_PROTOCOL_VERSION && !retried.version) {
+        if (rpcCode === RpcErrorCode.UNSUPPORTED_PROTOCOL_VERSION && !retried.version) {
           retried.version = true;
           this.#renegotiate(err);
           continue;
         }
-        if (rpcCode === McpErrorCode.HEADER_MISMATCH && method === Method.TOOLS_CALL && !retried.headers) {
+        if (rpcCode === RpcErrorCode.HEADER_MISMATCH && method === Method.TOOLS_CALL && !retried.headers) {
           retried.headers = true;
           // The tool's inputSchema may have changed: re-list (bypassing the cache), then retry with fresh headers.
           this.#cache.invalidate(Method.TOOLS_LIST);

@@ -6,7 +6,7 @@
  * checked here, and `requestState` is carried as an opaque string, never parsed.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
-import { MRTR_METHODS, type ClassifiedResult, type InputRequest, type JsonObject } from './wire.js';
+import { MRTR_METHODS, type ClassifiedResult, type InputRequest, type JsonObject } from '../shared/wire.js';
 
 /** Rounds of input before the client gives up: a server may re-ask, but not forever. */
 export const MAX_INPUT_ROUNDS = 8;

@@ -9,7 +9,7 @@
 import type { OutputUnit, Schema, SchemaDraft, Validator } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { loadJsonSchema } from './json-schema-loader.js';
-import type { CallToolResult, JsonObject, ProtocolEra, Tool } from './wire.js';
+import type { CallToolResult, JsonObject, ProtocolEra, Tool } from '../shared/wire.js';
 
 /** Largest `outputSchema` accepted, as JSON text. */
 export const MAX_SCHEMA_CHARS = 64 * 1024;

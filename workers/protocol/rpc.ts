@@ -7,7 +7,6 @@
 import { ErrorCode, TgError } from '../shared/errors.js';
 import type { Transport } from '../transports/transport.js';
 import {
-  classify,
   Method,
   RpcErrorCode,
   type JsonObject,
@@ -17,7 +16,8 @@ import {
   type JsonRpcSuccess,
   type Progress,
   type RequestId,
-} from './wire.js';
+} from '../shared/wire.js';
+import { classify } from './classify.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 

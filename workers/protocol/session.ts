@@ -4,8 +4,8 @@
  * implement it, so the connection and the page API do not branch on the era.
  */
 import type { RequestOptions } from './rpc.js';
-import type { TaskState } from './tasks.js';
 import type {
+  TaskState,
   CallToolResult,
   Completion,
   CompletionArgument,
@@ -19,7 +19,7 @@ import type {
   ReadResourceResult,
   Resource,
   Tool,
-} from './wire.js';
+} from '../shared/wire.js';
 
 /** A tool call's options: the RPC ones, plus task augmentation where the server and tool support it. */
 export interface CallToolOptions extends RequestOptions {

@@ -7,22 +7,7 @@
  * speed things up: the spec says requestors must not rely on them.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
-import type { JsonObject } from './wire.js';
-
-export const TASK_STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
-
-/** A task's state as the page sees it (bounded strings; timestamps as the server sent them). */
-export interface TaskState {
-  taskId: string;
-  status: TaskStatus;
-  statusMessage?: string;
-  /** Milliseconds the server suggests between polls. */
-  pollInterval?: number;
-  ttl?: number | null;
-  createdAt?: string;
-  lastUpdatedAt?: string;
-}
+import { TASK_STATUSES, type JsonObject, type TaskState, type TaskStatus } from '../shared/wire.js';
 
 /** Polls no faster than this, whatever the server suggests; and waits no longer than the maximum between polls. */
 export const MIN_POLL_MS = 50;

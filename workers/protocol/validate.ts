@@ -4,23 +4,23 @@
  * rather than poisoning the whole list.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
-import { LOG_LEVELS } from './wire.js';
-import type {
-  CallToolResult,
-  Completion,
-  LogLevel,
-  LogMessage,
-  ContentBlock,
-  DiscoverResult,
-  GetPromptResult,
-  InitializeResult,
-  JsonObject,
-  ListToolsResult,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  Tool,
-} from './wire.js';
+import {
+  LOG_LEVELS,
+  type CallToolResult,
+  type Completion,
+  type LogLevel,
+  type LogMessage,
+  type ContentBlock,
+  type DiscoverResult,
+  type GetPromptResult,
+  type InitializeResult,
+  type JsonObject,
+  type ListToolsResult,
+  type Prompt,
+  type ReadResourceResult,
+  type Resource,
+  type Tool,
+} from '../shared/wire.js';
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -6,16 +6,10 @@
  * Shared vocabulary: the worker reconnects its transport with it, the page restarts a lost worker
  * with the same policy, and the audit log retries its storage and its collector with it.
  */
+import type { ReconnectOptions } from './connection-types.js';
 import { ErrorCode, TgError } from './errors.js';
 
-export interface ReconnectOptions {
-  /** Ceiling of the first attempt's delay. Default 500 ms. */
-  baseDelayMs?: number;
-  /** Ceiling of any attempt's delay. Default 30 s. */
-  maxDelayMs?: number;
-  /** Attempts after one drop before the connection fails. Default 6. */
-  maxAttempts?: number;
-}
+export type { ReconnectOptions } from './connection-types.js';
 
 export type ReconnectPolicy = Required<ReconnectOptions>;
 

@@ -1,31 +1,35 @@
 /**
- * Error codes and the one error class that crosses the worker boundary.
+ * The one table of Toolgate's error codes, the one error class, and the helpers callers use.
  *
- * Callers branch on `err.code`, never on `instanceof`: an error that travelled through
- * comlink is rebuilt on the other side, and bundles may hold two copies of this class.
+ * Every error Toolgate throws or reports carries a stable string `code` from `ErrorCode` (in the
+ * style of oauth4webapi's `OAUTH_*` constants): the key is the code without its `TG_` prefix, so
+ * `ErrorCode.POLICY_DENIED === 'TG_POLICY_DENIED'`. Callers branch on `err.code`, never on
+ * `instanceof`: an error that travelled through comlink is rebuilt on the other side
+ * (transfer-handlers.ts), and bundles may hold two copies of this class. Bad arguments are
+ * `TypeError`s with Node's `code: 'ERR_INVALID_ARG_TYPE'` (`invalidArgument`).
+ *
+ * Nothing outside this file spells a `TG_` string: a test (test/rules/) keeps it so.
  */
 
-/** Every code Toolgate's connection layer throws or reports. */
+const PREFIX = 'TG_';
+const AUTH_PREFIX = 'TG_AUTH_';
+
 export const ErrorCode = {
+  // ── Connection: opening, keeping and closing the link to a server ─────────
   /** The transport closed while the request was pending, or a call was made after close. */
   CONNECTION_CLOSED: 'TG_CONNECTION_CLOSED',
   /** The transport could not be opened (refused, DNS, TLS, handshake). */
   CONNECTION_FAILED: 'TG_CONNECTION_FAILED',
-  /** A method was called before `connect()` finished. */
+  /** A method was called before `connect()` finished, or a tool was called on a server that is not `ready`. */
   NOT_CONNECTED: 'TG_NOT_CONNECTED',
   /** A request got no response in time. The server was sent `notifications/cancelled`. */
   TIMEOUT: 'TG_TIMEOUT',
-  /** The page cancelled a request. The server was sent `notifications/cancelled`. */
+  /**
+   * The caller cancelled: a request the page cancelled (the server was sent `notifications/cancelled`),
+   * or a gated call aborted before or while it ran.
+   */
   CANCELLED: 'TG_CANCELLED',
-  /** The server answered with a JSON-RPC error; `rpcCode` and `data` carry its code and data. */
-  RPC_ERROR: 'TG_RPC_ERROR',
-  /** A frame or message broke JSON-RPC or MCP rules (bad JSON, wrong shape, unknown id). */
-  PROTOCOL_ERROR: 'TG_PROTOCOL_ERROR',
-  /** A frame was larger than `maxFrameBytes`; it was refused. */
-  FRAME_TOO_LARGE: 'TG_FRAME_TOO_LARGE',
-  /** The server chose a protocol version this client does not speak. */
-  UNSUPPORTED_PROTOCOL_VERSION: 'TG_UNSUPPORTED_PROTOCOL_VERSION',
-  /** A configuration value is invalid (bad URL, scheme, number out of range). */
+  /** A configuration value is invalid (bad URL, scheme, number out of range, a bad `<tg-server>` attribute). */
   INVALID_CONFIG: 'TG_INVALID_CONFIG',
   /** The browser could not complete an HTTP request: network down, or blocked by CORS. */
   NETWORK_ERROR: 'TG_NETWORK_ERROR',
@@ -41,16 +45,6 @@ export const ErrorCode = {
   /** The server no longer knows the HTTP session (404); the client re-initializes once. */
   SESSION_EXPIRED: 'TG_SESSION_EXPIRED',
   /**
-   * A tool's definition is unusable on this transport (e.g. an invalid `x-mcp-header`); it was dropped
-   * from `tools/list` and the client refuses to call it.
-   */
-  TOOL_REJECTED: 'TG_TOOL_REJECTED',
-  /**
-   * A modern server asked for input (MRTR `inputRequests`) that this client cannot provide: a method it
-   * does not support, no handler on the page, or more rounds than the limit.
-   */
-  INPUT_UNAVAILABLE: 'TG_INPUT_UNAVAILABLE',
-  /**
    * A modern-era response stream ended before its response. Streams are not resumable in 2026-07-28;
    * reads are re-issued once with a new id, a `tools/call` never is.
    */
@@ -60,6 +54,48 @@ export const ErrorCode = {
    * message is ever posted there. `data` has the `endpoint` and the SSE URL's `origin`.
    */
   CROSS_ORIGIN_ENDPOINT: 'TG_CROSS_ORIGIN_ENDPOINT',
+  /** The worker itself failed (uncaught error or terminated). */
+  WORKER_FAILED: 'TG_WORKER_FAILED',
+
+  // ── Protocol: JSON-RPC and MCP messages ───────────────────────────────────
+  /** The server answered with a JSON-RPC error; `rpcCode` and `data` carry its code and data. */
+  RPC_ERROR: 'TG_RPC_ERROR',
+  /** A frame or message broke JSON-RPC or MCP rules (bad JSON, wrong shape, unknown id). */
+  PROTOCOL_ERROR: 'TG_PROTOCOL_ERROR',
+  /** A frame was larger than `maxFrameBytes`; it was refused. */
+  FRAME_TOO_LARGE: 'TG_FRAME_TOO_LARGE',
+  /** The server chose a protocol version this client does not speak. */
+  UNSUPPORTED_PROTOCOL_VERSION: 'TG_UNSUPPORTED_PROTOCOL_VERSION',
+  /** The server does not offer the feature asked for (e.g. completion without the `completions` capability). */
+  UNSUPPORTED_FEATURE: 'TG_UNSUPPORTED_FEATURE',
+  /**
+   * A tool's definition is unusable on this transport (e.g. an invalid `x-mcp-header`); it was dropped
+   * from `tools/list` and the client refuses to call it.
+   */
+  TOOL_REJECTED: 'TG_TOOL_REJECTED',
+  /**
+   * A tool declared an `outputSchema` but its result had no `structuredContent`, or content that fails
+   * the schema. The call's result is withheld; `data.tool` and `data.errors` (a few, bounded) say why.
+   */
+  OUTPUT_SCHEMA_MISMATCH: 'TG_OUTPUT_SCHEMA_MISMATCH',
+  /** A tool's `outputSchema` cannot be used: a non-local `$ref`, too large or deep, or rejected by the validator. */
+  OUTPUT_SCHEMA_INVALID: 'TG_OUTPUT_SCHEMA_INVALID',
+  /**
+   * A modern server asked for input (MRTR `inputRequests`) that this client cannot provide: a method it
+   * does not support, no handler on the page, or more rounds than the limit.
+   */
+  INPUT_UNAVAILABLE: 'TG_INPUT_UNAVAILABLE',
+  /** The person's elicitation answer does not match the server's `requestedSchema`; nothing was sent. */
+  ELICITATION_INVALID: 'TG_ELICITATION_INVALID',
+  /** A URL-mode elicitation named a URL that is not safe to show (not https, javascript:/data:, too long). */
+  ELICITATION_UNSAFE_URL: 'TG_ELICITATION_UNSAFE_URL',
+  /**
+   * The server answered -32042: the request needs URL elicitations first. `data.elicitations` holds the
+   * checked URL requests (as `onElicit` would get them; unsafe ones left out): show them, then retry.
+   */
+  URL_ELICITATION_REQUIRED: 'TG_URL_ELICITATION_REQUIRED',
+
+  // ── Auth: OAuth 2.1 in the worker (every code starts `TG_AUTH_`, see `isAuthError`) ──
   /** The server needs OAuth, but the page gave no `onAuthorize` handler (or no redirect URI). */
   AUTH_REQUIRED: 'TG_AUTH_REQUIRED',
   /** An auth URL (metadata, endpoint, authorization URL) is unsafe: not https, a private address, javascript:/data:/file:. */
@@ -88,26 +124,79 @@ export const ErrorCode = {
   AUTH_CANCELLED: 'TG_AUTH_CANCELLED',
   /** An auth request failed in the browser: network, or CORS (the AS sends no CORS headers). */
   AUTH_NETWORK_ERROR: 'TG_AUTH_NETWORK_ERROR',
+
+  // ── Gate: policy, approval, rate limits; refusals reach the caller as a `ToolCallOutcome` ──
+  /** A policy rule denied the call (`data.rule` names it), or the server is not allowed. */
+  POLICY_DENIED: 'TG_POLICY_DENIED',
+  /** The policy document is invalid; `data.problems` lists every problem as `{ path, message }`. */
+  POLICY_INVALID: 'TG_POLICY_INVALID',
+  /** The person (approval card) or the host (`tg-tool-request`) denied the call. */
+  APPROVAL_DENIED: 'TG_APPROVAL_DENIED',
+  /** Nobody answered the approval in time; the call was denied. */
+  APPROVAL_TIMEOUT: 'TG_APPROVAL_TIMEOUT',
+  /** No such tool for this proposer (unknown, or hidden by roles: the two are indistinguishable on purpose). */
+  TOOL_UNKNOWN: 'TG_TOOL_UNKNOWN',
+  /** Over a rate limit; `data.retryAfterMs` says when a token is back. */
+  RATE_LIMITED: 'TG_RATE_LIMITED',
+  /** The server is not on the allow-list and the person has not consented to it. */
+  SERVER_NOT_ALLOWED: 'TG_SERVER_NOT_ALLOWED',
+  /** A signed allow-list failed verification (bad signature, wrong key, malformed, expired). */
+  ALLOWLIST_INVALID: 'TG_ALLOWLIST_INVALID',
+  /** The connection call failed without a code of its own. */
+  CALL_FAILED: 'TG_CALL_FAILED',
+
+  // ── Audit and storage: the audit log, the gate's policy and pins in IndexedDB ──
   /**
-   * A tool declared an `outputSchema` but its result had no `structuredContent`, or content that fails
-   * the schema. The call's result is withheld; `data.tool` and `data.errors` (a few, bounded) say why.
+   * The database could not be written or read: it was closed, deleted or upgraded by another
+   * connection, the browser terminated it, or a transaction failed. `cause` has the DOM error.
    */
-  OUTPUT_SCHEMA_MISMATCH: 'TG_OUTPUT_SCHEMA_MISMATCH',
-  /** A tool's `outputSchema` cannot be used: a non-local `$ref`, too large or deep, or rejected by the validator. */
-  OUTPUT_SCHEMA_INVALID: 'TG_OUTPUT_SCHEMA_INVALID',
-  /** The person's elicitation answer does not match the server's `requestedSchema`; nothing was sent. */
-  ELICITATION_INVALID: 'TG_ELICITATION_INVALID',
-  /** A URL-mode elicitation named a URL that is not safe to show (not https, javascript:/data:, too long). */
-  ELICITATION_UNSAFE_URL: 'TG_ELICITATION_UNSAFE_URL',
-  /** The server does not offer the feature asked for (e.g. completion without the `completions` capability). */
-  UNSUPPORTED_FEATURE: 'TG_UNSUPPORTED_FEATURE',
-  /**
-   * The server answered -32042: the request needs URL elicitations first. `data.elicitations` holds the
-   * checked URL requests (as `onElicit` would get them; unsafe ones left out): show them, then retry.
-   */
-  URL_ELICITATION_REQUIRED: 'TG_URL_ELICITATION_REQUIRED',
-  /** The worker itself failed (uncaught error or terminated). */
-  WORKER_FAILED: 'TG_WORKER_FAILED',
+  STORAGE_FAILED: 'TG_STORAGE_FAILED',
+  /** The browser refused the write because the origin's storage quota is used up. */
+  STORAGE_QUOTA: 'TG_STORAGE_QUOTA',
+  /** The log is closed (`close()` was called); append and queries are refused. */
+  AUDIT_CLOSED: 'TG_AUDIT_CLOSED',
+  /** An imported or stored chain does not verify; `data` is the `VerifyResult`. */
+  AUDIT_BROKEN_CHAIN: 'TG_AUDIT_BROKEN_CHAIN',
+  /** An append input is not a valid record (unknown kind, missing field, value not JSON). */
+  AUDIT_INVALID_RECORD: 'TG_AUDIT_INVALID_RECORD',
+  /** Shipping records to an OpenTelemetry collector failed; `data.status` when it answered. */
+  AUDIT_EXPORT_FAILED: 'TG_AUDIT_EXPORT_FAILED',
+
+  // ── LLM: the model providers (messages and `data` never contain an API key) ──
+  /** The provider answered with an HTTP error status. `data.status`; `data.body` is a short snippet. */
+  LLM_HTTP: 'TG_LLM_HTTP',
+  /** HTTP 429. `data.retryAfterMs` when the provider sent `retry-after` (seconds or an HTTP date). */
+  LLM_RATE_LIMITED: 'TG_LLM_RATE_LIMITED',
+  /** The stream ended or broke before the provider said it was done. */
+  LLM_STREAM_BROKEN: 'TG_LLM_STREAM_BROKEN',
+  /** The response could not be understood (not JSON, wrong shape, unknown content type). */
+  LLM_BAD_RESPONSE: 'TG_LLM_BAD_RESPONSE',
+  /** The provider reported an error inside an otherwise successful stream (e.g. `overloaded_error`). */
+  LLM_PROVIDER_ERROR: 'TG_LLM_PROVIDER_ERROR',
+  /** The request never got an answer (DNS, refused, CORS, offline). */
+  LLM_NETWORK: 'TG_LLM_NETWORK',
+  /** A host-function provider threw something without a code. */
+  LLM_HOST_FAILED: 'TG_LLM_HOST_FAILED',
+
+  // ── Agent: the loop and its turns (every failure of a turn becomes a conversation entry) ──
+  /** The turn used its maximum number of model steps while the model still wanted tools. */
+  MAX_STEPS: 'TG_MAX_STEPS',
+  /** `stop()` ended the turn: the model stream and every in-flight tool call were aborted. */
+  STOPPED: 'TG_STOPPED',
+  /** `send()` while a turn is running. */
+  AGENT_BUSY: 'TG_AGENT_BUSY',
+  /** Text was sent in manual mode: there is no model to answer it. */
+  NO_MODEL: 'TG_NO_MODEL',
+  /** The model proposed a call whose arguments are not a JSON object; it was not run. */
+  BAD_TOOL_ARGUMENTS: 'TG_BAD_TOOL_ARGUMENTS',
+  /** Something unexpected broke the loop itself (a bug, or a gate that threw). */
+  AGENT_INTERNAL: 'TG_AGENT_INTERNAL',
+  /** Manual-mode form values do not satisfy the tool's `inputSchema`; `data.errors` lists `{ path, message }`. */
+  FORM_INVALID: 'TG_FORM_INVALID',
+
+  // ── Element: what the elements themselves refuse ──────────────────────────
+  /** The tool-argument text is not a JSON object; nothing was sent to the server. */
+  INVALID_ARGUMENTS: 'TG_INVALID_ARGUMENTS',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -122,11 +211,12 @@ export interface TgErrorOptions {
 /** A Toolgate error: a stable string `code`, a human `message`, optional `data` and `cause`. */
 export class TgError extends Error {
   override name = 'TgError';
-  readonly code: string;
+  readonly code: ErrorCodeValue;
   readonly data?: unknown;
   readonly rpcCode?: number;
 
-  constructor(code: string, message: string, options: TgErrorOptions = {}) {
+  /** `code` comes from the `ErrorCode` table: the type refuses any other string. */
+  constructor(code: ErrorCodeValue, message: string, options: TgErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if (options.data !== undefined) this.data = options.data;
@@ -148,4 +238,14 @@ export function errorCode(err: unknown): string | undefined {
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;
+}
+
+/** Whether `err` carries one of Toolgate's codes (from this table, possibly after crossing the worker boundary). */
+export function hasToolgateCode(err: unknown): boolean {
+  return errorCode(err)?.startsWith(PREFIX) === true;
+}
+
+/** Whether `err` is an OAuth failure (`TG_AUTH_*`): the authorizing fetch's errors pass through transports unchanged. */
+export function isAuthError(err: unknown): boolean {
+  return errorCode(err)?.startsWith(AUTH_PREFIX) === true;
 }

@@ -11,7 +11,7 @@
  * would be a new session on most servers.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
-import type { JsonRpcMessage } from '../protocol/wire.js';
+import type { JsonRpcMessage } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';

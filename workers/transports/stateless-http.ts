@@ -6,9 +6,9 @@
  * headers (protocol/headers.ts). A JSON-RPC error in a 4xx body is still the answer to the request,
  * so the protocol layer can act on -32022/-32020.
  */
-import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
+import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
 import { standardHeaders } from '../protocol/headers.js';
-import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../protocol/wire.js';
+import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
 import type { Transport } from './transport.js';
@@ -95,7 +95,7 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     });
   } catch (cause) {
     if (signal.aborted) throw signal.reason;
-    if (errorCode(cause)?.startsWith('TG_AUTH_')) throw cause; // the injected (authorizing) fetch's coded error
+    if (isAuthError(cause)) throw cause; // the injected (authorizing) fetch's coded error
     if (options.classifyFailure === false) {
       throw new TgError(ErrorCode.NETWORK_ERROR, `Could not reach ${new URL(url).origin} (network or CORS)`, { cause });
     }

@@ -7,8 +7,8 @@
  * `send()` settles when the HTTP exchange for that message is over; a rejection rejects the request
  * in the RPC engine. Reconnection is bounded (exponential backoff with jitter and a cap).
  */
-import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
-import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
+import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
+import type { JsonRpcMessage, RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
 import type { Transport } from './transport.js';
@@ -315,8 +315,4 @@ function isEventStream(response: Response): boolean {
 
 function asTgError(error: unknown): TgError {
   return error instanceof TgError ? error : new TgError(ErrorCode.PROTOCOL_ERROR, String(error), { cause: error });
-}
-
-function isAuthError(error: unknown): boolean {
-  return errorCode(error)?.startsWith('TG_AUTH_') === true;
 }

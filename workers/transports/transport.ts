@@ -1,8 +1,7 @@
 /** Largest frame or message body sent or accepted, unless configured otherwise. */
 export const DEFAULT_MAX_FRAME_BYTES = 4 * 1024 * 1024;
-
 import type { TgError } from '../shared/errors.js';
-import type { JsonRpcMessage, RequestId } from '../protocol/wire.js';
+import type { JsonRpcMessage, RequestId } from '../shared/wire.js';
 
 /**
  * A transport only frames and carries messages; correlation, timeouts and rejecting pending

@@ -10,10 +10,8 @@
 import { ErrorCode, TgError } from '../shared/errors.js';
 import type { Codec } from '../codecs/codec.js';
 import { jsonCodec } from '../codecs/json.js';
-import type { JsonRpcMessage } from '../protocol/wire.js';
+import type { JsonRpcMessage } from '../shared/wire.js';
 import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
-
-export { DEFAULT_MAX_FRAME_BYTES };
 
 export const SUBPROTOCOL_JSON = 'mcp';
 export const SUBPROTOCOL_MSGPACK = 'mcp.msgpack';

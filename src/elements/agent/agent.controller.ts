@@ -16,7 +16,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Agent } from '../../agent/agent.js';
 import type { ConversationEntry } from '../../agent/conversation.js';
 import { AuditLog, type AuditLogOptions } from '../../audit/audit-log.js';
-import { TgError } from '../../errors.js';
+import { TgError, ErrorCode, type ErrorCodeValue } from '../../../workers/shared/errors.js';
 import { TgErrorEvent } from '../../events/tg-error.js';
 import { TgMessageEvent } from '../../events/tg-message.js';
 import { TgToolCallEvent } from '../../events/tg-tool-call.js';
@@ -28,10 +28,11 @@ import { Gate, type GateOptions } from '../../gate/gate.js';
 import type { Policy } from '../../gate/policy.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { ManualProvider, isManualProvider } from '../../llm/manual-provider.js';
-import type { JsonObject, LlmProvider } from '../../llm/types.js';
-import type { CallToolResult, CodedError, Progress } from './connection-types.js';
+import type { LlmProvider } from '../../llm/types.js';
+import type { JsonObject, CallToolResult, Progress } from '../../../workers/shared/wire.js';
+import type { CodedError } from './connection-types.js';
 import type { ConnectionsController, ServerState } from './connections.controller.js';
-import { ElementErrorCode, toCodedError } from './element-errors.js';
+import { toCodedError } from './element-errors.js';
 
 /** What the controller reads from the element, each time it needs it. */
 export interface AgentConfig {
@@ -220,10 +221,10 @@ export class AgentController implements ReactiveController {
     const registration = this.#registered.get(serverKey);
     await registration?.done;
     if (!registration || registration.state !== 'added') {
-      throw new TgError(ElementErrorCode.NOT_CONNECTED, registration?.error?.message ?? 'The server is not behind the gate yet');
+      throw new TgError(ErrorCode.NOT_CONNECTED, registration?.error?.message ?? 'The server is not behind the gate yet');
     }
     const tool = gate.tools({ kind: 'person' }).find((t) => t.serverId === registration.gateId && t.tool.name === toolName);
-    if (!tool) throw new TgError('TG_TOOL_UNKNOWN', `No tool ${toolName} is available.`);
+    if (!tool) throw new TgError(ErrorCode.TOOL_UNKNOWN, `No tool ${toolName} is available.`);
     const outcome = await gate.call({
       toolId: tool.id,
       args,
@@ -232,11 +233,11 @@ export class AgentController implements ReactiveController {
       ...(options.onProgress && { onProgress: options.onProgress }),
     });
     if ('result' in outcome) return outcome.result;
-    throw new TgError(outcome.error.code, outcome.error.message);
+    throw new TgError(outcome.error.code as ErrorCodeValue, outcome.error.message); // a code the gate or the connection gave
   }
 
   #notReady(): TgError {
-    return new TgError(this.#error?.code ?? ElementErrorCode.NOT_CONNECTED, this.#error?.message ?? 'The agent is not open (the element is not in the document)');
+    return new TgError((this.#error?.code as ErrorCodeValue | undefined) ?? ErrorCode.NOT_CONNECTED, this.#error?.message ?? 'The agent is not open (the element is not in the document)');
   }
 
   #provider(): LlmProvider | ManualProvider {

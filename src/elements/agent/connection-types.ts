@@ -1,23 +1,12 @@
 /**
- * The connection layer's types, as the elements see them. Elements reach them through
- * `src/connections/` only, never `workers/` (DESIGN.md "Dependency rules").
+ * What the elements' controllers need of a connection. The types it is built from are imported where
+ * they are defined: the shared vocabulary (`workers/shared/`) and the worker's contract
+ * (`workers/connection-api.ts`, types only); behaviour comes from `src/connections/`.
  */
-import type { AuthorizeHandler, ConnectionConfig, ElicitationHandler, McpConnection } from '../../connections/connection.js';
-
-export type {
-  AuthorizeHandler,
-  CallToolResult,
-  ConnectionConfig,
-  ConnectionStatus,
-  ContentBlock,
-  ElicitationHandler,
-  ElicitationRequest,
-  ElicitationResult,
-  JsonObject,
-  Progress,
-  Tool,
-  ToolAnnotations,
-} from '../../connections/connection.js';
+import type { McpConnection } from '../../connections/connection.js';
+import type { AuthorizeHandler } from '../../../workers/shared/auth.js';
+import type { ConnectionConfig } from '../../../workers/connection-api.js';
+import type { ElicitationHandler } from '../../../workers/shared/connection-types.js';
 
 /** What the controllers need from a connection; `McpConnection` has it, and so can a test double. */
 export type ConnectionLike = Pick<

@@ -7,13 +7,15 @@
  * tests can drive it with a fake opener and a fake host.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { McpConnection } from '../../connections/connection.js';
-import type { ConnectionEventMap } from '../../connections/connection.js';
+import { McpConnection, type ConnectionEventMap } from '../../connections/connection.js';
+import type { CodedError, ConnectionLike, ConnectionOpener } from './connection-types.js';
+import type { AuthorizeHandler } from '../../../workers/shared/auth.js';
+import type { ConnectionStatus } from '../../../workers/shared/connection-types.js';
+import type { Tool, ElicitationRequest } from '../../../workers/shared/wire.js';
 import { isWorkerLoss, WorkerRestarts } from '../../connections/worker-restarts.js';
-import type { AuthorizeHandler, CodedError, ConnectionConfig, ConnectionLike, ConnectionOpener, ConnectionStatus, Tool } from './connection-types.js';
 import { toCodedError } from './element-errors.js';
 import { serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
-import { createPendingElicitation, type ElicitationRequest, type PendingElicitation } from '../elicitation/pending-elicitation.js';
+import { createPendingElicitation, type PendingElicitation } from '../elicitation/pending-elicitation.js';
 
 /** What `<tg-agent>` knows about one server. Read-only outside the controller. */
 export interface ServerState {

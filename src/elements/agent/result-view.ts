@@ -5,7 +5,7 @@
  * `data:` URLs (SVG can carry script), audio only for well-formed `audio/*` types, links are
  * shown as text and never fetched, and everything else is plain text for Lit text bindings.
  */
-import type { CallToolResult, ContentBlock } from './connection-types.js';
+import type { CallToolResult, ContentBlock } from '../../../workers/shared/wire.js';
 
 /** Image types shown inline. SVG is excluded on purpose: it can carry script. */
 export const INLINE_IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];

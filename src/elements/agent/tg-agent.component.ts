@@ -15,7 +15,8 @@ import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.j
 import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
 import { declareServer, parseServerAttributes, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
-import type { CodedError, JsonObject, Tool } from './connection-types.js';
+import type { CodedError } from './connection-types.js';
+import type { JsonObject, Tool } from '../../../workers/shared/wire.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
 import { describeResult } from './result-view.js';
 import { renderError, renderResult } from '../shared/result.template.js';

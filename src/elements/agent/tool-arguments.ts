@@ -2,9 +2,9 @@
  * Tool arguments as the person types them: parsing the JSON text, and a starting skeleton built
  * from the tool's `inputSchema`. No DOM.
  */
-import { TgError } from '../../errors.js';
-import type { JsonObject, Tool } from './connection-types.js';
-import { ElementErrorCode } from './element-errors.js';
+import { TgError, ErrorCode } from '../../../workers/shared/errors.js';
+import type { JsonObject, Tool } from '../../../workers/shared/wire.js';
+
 
 /**
  * Parses the argument text. Empty text means `{}`.
@@ -17,11 +17,11 @@ export function parseToolArguments(text: string): JsonObject {
     value = JSON.parse(text);
   } catch (cause) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    throw new TgError(ElementErrorCode.INVALID_ARGUMENTS, `Arguments are not valid JSON: ${detail}`, { cause });
+    throw new TgError(ErrorCode.INVALID_ARGUMENTS, `Arguments are not valid JSON: ${detail}`, { cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw new TgError(ElementErrorCode.INVALID_ARGUMENTS, `Arguments must be a JSON object such as {"key": "value"}; got ${got}`);
+    throw new TgError(ErrorCode.INVALID_ARGUMENTS, `Arguments must be a JSON object such as {"key": "value"}; got ${got}`);
   }
   return value as JsonObject;
 }

@@ -4,11 +4,13 @@
  * No DOM: tests drive it with a fake host and a `ConnectionsController` over fake connections.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CallToolResult, CodedError, JsonObject, Progress, Tool } from './connection-types.js';
+import type { CodedError } from './connection-types.js';
+import type { CallToolResult, JsonObject, Progress, Tool } from '../../../workers/shared/wire.js';
 import type { ConnectionsController } from './connections.controller.js';
-import { ElementErrorCode, toCodedError } from './element-errors.js';
+import { toCodedError } from './element-errors.js';
 import { describeResult, type ResultView } from './result-view.js';
 import { argumentSkeleton, parseToolArguments } from './tool-arguments.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
 
 export interface ToolCallState {
   readonly toolName: string;
@@ -114,7 +116,7 @@ export class ToolCallController implements ReactiveController {
     const server = this.#connections.get(serverKey);
     const connection = server?.connection;
     if (!connection || server.status !== 'ready') {
-      state.error = { code: ElementErrorCode.NOT_CONNECTED, message: 'The server is not connected' };
+      state.error = { code: ErrorCode.NOT_CONNECTED, message: 'The server is not connected' };
       this.#host.requestUpdate();
       return;
     }

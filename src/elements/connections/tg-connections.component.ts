@@ -3,7 +3,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Gate } from '../../gate/gate.js';
 import { definitionDiff, pinKey, type DiffLine, type PinRecord } from '../../gate/pins.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
-import type { CodedError, Tool } from '../agent/connection-types.js';
+import type { CodedError } from '../agent/connection-types.js';
+import type { Tool } from '../../../workers/shared/wire.js';
 import type { ServerState } from '../agent/connections.controller.js';
 import type { ToolCallState } from '../agent/tool-call.controller.js';
 import { serverLabel } from '../server/server-config.js';
@@ -12,6 +13,7 @@ import type { ResultView } from '../agent/result-view.js';
 import type { SavedServer } from './saved-servers.js';
 import { checkServerUrl, isWebSocketUrl } from './server-url.js';
 import { styles } from './tg-connections.styles.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
 
 /** The gate's side of one server, as `<tg-agent>` reports it. */
 export interface ServerRegistration {
@@ -52,9 +54,6 @@ export interface ConnectionsManager {
   /** The person agrees to use a server the policy's allow-list does not name. */
   consent(key: string): void;
 }
-
-const AUTH_REQUIRED = 'TG_AUTH_REQUIRED';
-const NOT_ALLOWED = 'TG_SERVER_NOT_ALLOWED';
 
 /**
  * The connections manager of `<tg-agent>`: add a server (URL checked as typed: `wss:`/`https:`,
@@ -291,8 +290,8 @@ export class TgConnections extends LitElement {
     const registration = manager.registration(server.key);
     const standing = manager.gate?.serverStanding(server.spec.url);
     const open = server.status === 'ready' || server.status === 'connecting';
-    const needsAuth = server.error?.code === AUTH_REQUIRED && !open;
-    const notAllowed = registration?.state === 'failed' && registration.error?.code === NOT_ALLOWED;
+    const needsAuth = server.error?.code === ErrorCode.AUTH_REQUIRED && !open;
+    const notAllowed = registration?.state === 'failed' && registration.error?.code === ErrorCode.SERVER_NOT_ALLOWED;
     const signOut = manager.signOut && server.authorizedBy ? manager.signOut.bind(manager) : undefined;
     return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url}>
       <h3 id="${id}-title" class="server-title">${label}</h3>

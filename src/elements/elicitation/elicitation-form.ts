@@ -5,7 +5,7 @@
  * heavy (`<tg-manual-form>` handles full JSON Schema and is not reused for that reason).
  * Every string here comes from the server: callers render it as Lit text only.
  */
-import type { JsonObject } from '../../connections/connection.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
 
 export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'choice';
 

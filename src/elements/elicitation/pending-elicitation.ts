@@ -2,9 +2,8 @@
  * One elicitation waiting for an answer, as `<tg-agent>` and `<tg-elicitation>` see it. The first
  * answer wins (the card, the host through `tg-elicitation`, or `cancel` when the server goes away).
  */
-import type { ElicitationRequest, ElicitationResult } from '../../connections/connection.js';
+import type { ElicitationRequest, ElicitationResult } from '../../../workers/shared/wire.js';
 
-export type { ElicitationRequest, ElicitationResult };
 
 export interface PendingElicitation {
   readonly id: number;

@@ -8,7 +8,8 @@
  *
  * `detail.request` is untrusted server text (message, schema titles, URL): render it as text only.
  */
-import type { ElicitationRequest, ElicitationResult, PendingElicitation } from './pending-elicitation.js';
+import type { PendingElicitation } from './pending-elicitation.js';
+import type { ElicitationRequest, ElicitationResult } from '../../../workers/shared/wire.js';
 
 export interface TgElicitationDetail {
   /** The server's label (its `name`, else its URL). */

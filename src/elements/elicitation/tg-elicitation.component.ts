@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { checkField, fieldsOf, type Field } from './elicitation-form.js';
-import type { ElicitationResult, PendingElicitation } from './pending-elicitation.js';
-import type { JsonObject } from '../../connections/connection.js';
+import type { PendingElicitation } from './pending-elicitation.js';
+import type { ElicitationResult, JsonObject } from '../../../workers/shared/wire.js';
 import { styles } from './tg-elicitation.styles.js';
 
 /** The full URL split around the first occurrence of the registrable domain inside its host. */

@@ -6,7 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { formFromSchema, initialValues, valuesToArguments, type FieldError, type FormField, type FormValue, type FormValues, type ToolForm } from '../../llm/manual.js';
-import type { JsonObject } from '../../llm/types.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
 import type { CodedError } from '../agent/connection-types.js';
 import { toCodedError } from '../agent/element-errors.js';
 

@@ -2,7 +2,7 @@
  * `tg-manual-submit`: the person submitted a valid manual form. `<tg-agent>` answers it with
  * `agent.runTool(toolId, args)` (through the gate). Bubbles and is composed.
  */
-import type { JsonObject } from '../../llm/types.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
 
 export interface TgManualSubmitDetail {
   /** The gate's namespaced tool id. */

@@ -8,8 +8,9 @@ import { AnthropicProvider } from '../../llm/anthropic.js';
 import { OpenAiCompatibleProvider } from '../../llm/openai-compatible.js';
 import type { LlmProvider } from '../../llm/types.js';
 import type { CodedError } from '../agent/connection-types.js';
-import { ElementErrorCode, toCodedError } from '../agent/element-errors.js';
+import { toCodedError } from '../agent/element-errors.js';
 import type { AttributeSource } from '../server/server-config.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
 
 /** The attributes of `<tg-provider>` that make up its configuration. */
 export const PROVIDER_ATTRIBUTES = ['kind', 'base-url', 'model', 'api-key', 'label'] as const;
@@ -51,7 +52,7 @@ export function parseProviderAttributes(source: AttributeSource): ProviderDeclar
   const label = get('label');
   // The key is part of the identity (a new key means a new provider) but never shown or logged.
   const key = JSON.stringify([kind, baseUrl ?? null, model ?? null, label ?? null, apiKey ?? null]);
-  const invalid = (message: string): ProviderDeclaration => ({ key, configError: { code: ElementErrorCode.INVALID_CONFIG, message: `Invalid <tg-provider>: ${message}` } });
+  const invalid = (message: string): ProviderDeclaration => ({ key, configError: { code: ErrorCode.INVALID_CONFIG, message: `Invalid <tg-provider>: ${message}` } });
   if (!model) return invalid('model is missing');
   try {
     if (kind === 'openai') {
@@ -63,7 +64,7 @@ export function parseProviderAttributes(source: AttributeSource): ProviderDeclar
     }
   } catch (err) {
     const coded = toCodedError(err);
-    return { key, configError: { code: coded.code ?? ElementErrorCode.INVALID_CONFIG, message: `Invalid <tg-provider>: ${coded.message}` } };
+    return { key, configError: { code: coded.code ?? ErrorCode.INVALID_CONFIG, message: `Invalid <tg-provider>: ${coded.message}` } };
   }
   return invalid(`kind "${kind}" is not supported (use openai or anthropic)`);
 }

@@ -3,9 +3,10 @@
  * agent works even before `<tg-server>` is defined), and a stable key to tell a changed server
  * from an unchanged one. No DOM: anything with `getAttribute` will do.
  */
-import { TgError } from '../../errors.js';
-import type { CodedError, ConnectionConfig } from '../agent/connection-types.js';
-import { ElementErrorCode } from '../agent/element-errors.js';
+import { TgError, ErrorCode } from '../../../workers/shared/errors.js';
+import type { CodedError } from '../agent/connection-types.js';
+import type { ConnectionConfig } from '../../../workers/connection-api.js';
+
 
 /** One server for `<tg-agent>`: a connection config plus an optional label. */
 export interface ServerSpec extends ConnectionConfig {
@@ -52,7 +53,7 @@ export function parseServerAttributes(source: AttributeSource): ServerDeclaratio
     else problems.push(`${attribute} must be a positive integer (got "${raw}")`);
   }
   if (problems.length === 0) return { spec };
-  const error = new TgError(ElementErrorCode.INVALID_CONFIG, `Invalid <tg-server>: ${problems.join('; ')}`);
+  const error = new TgError(ErrorCode.INVALID_CONFIG, `Invalid <tg-server>: ${problems.join('; ')}`);
   return { spec, configError: { code: error.code, message: error.message } };
 }
 
@@ -62,7 +63,7 @@ export function declareServer(spec: ServerSpec): ServerDeclaration {
     const url = typeof (spec as { url?: unknown } | null)?.url === 'string' ? (spec as ServerSpec).url : '';
     return {
       spec: { url },
-      configError: { code: ElementErrorCode.INVALID_CONFIG, message: 'Each entry of servers needs a url string' },
+      configError: { code: ErrorCode.INVALID_CONFIG, message: 'Each entry of servers needs a url string' },
     };
   }
   return { spec: { ...spec } };

@@ -49,50 +49,29 @@ export type Incoming =
   | { kind: 'failure'; message: JsonRpcFailure }
   | { kind: 'invalid'; reason: string };
 
-/** Standard JSON-RPC error codes (and MCP's). */
+/**
+ * JSON-RPC error numbers on the wire: JSON-RPC 2.0's own, and the ones MCP defines (-32000…-32099 is
+ * the implementation range; MCP uses -32002, -32020…-32022 and -32042). These are what servers send
+ * in `error.code`; Toolgate's own string codes are the `ErrorCode` table (errors.ts), which carries
+ * a server's number as `rpcCode` on `TG_RPC_ERROR`.
+ */
 export const RpcErrorCode = {
+  // JSON-RPC 2.0
   PARSE_ERROR: -32700,
   INVALID_REQUEST: -32600,
   METHOD_NOT_FOUND: -32601,
   INVALID_PARAMS: -32602,
   INTERNAL_ERROR: -32603,
+  // MCP ≤ 2025-11-25
+  /** The request needs URL-mode elicitations first (`data.elicitations`). */
+  URL_ELICITATION_REQUIRED: -32042,
+  // MCP 2026-07-28 (modern era)
+  /** An `Mcp-*` header disagrees with the body: re-list tools, then retry. */
+  HEADER_MISMATCH: -32020,
+  MISSING_REQUIRED_CLIENT_CAPABILITY: -32021,
+  /** The server does not speak the request's version; `data.supported` lists what it does. */
+  UNSUPPORTED_PROTOCOL_VERSION: -32022,
 } as const;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isId(value: unknown): value is RequestId {
-  return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
-}
-
-/** Sorts one decoded frame into request, notification, success, failure or invalid. */
-export function classify(raw: unknown): Incoming {
-  if (!isObject(raw)) return { kind: 'invalid', reason: 'frame is not a JSON object' };
-  if (raw.jsonrpc !== '2.0') return { kind: 'invalid', reason: 'jsonrpc is not "2.0"' };
-  if ('params' in raw && raw.params !== undefined && !isObject(raw.params)) {
-    return { kind: 'invalid', reason: 'params is not an object' };
-  }
-  if (typeof raw.method === 'string') {
-    if (!('id' in raw)) return { kind: 'notification', message: raw as unknown as JsonRpcNotification };
-    if (isId(raw.id)) return { kind: 'request', message: raw as unknown as JsonRpcRequest };
-    return { kind: 'invalid', reason: 'request id is not a string or integer' };
-  }
-  if ('result' in raw) {
-    if (!isId(raw.id)) return { kind: 'invalid', reason: 'response id is not a string or integer' };
-    if (!isObject(raw.result)) return { kind: 'invalid', reason: 'result is not an object' };
-    return { kind: 'success', message: raw as unknown as JsonRpcSuccess };
-  }
-  if ('error' in raw) {
-    const error = raw.error;
-    if (!isObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
-      return { kind: 'invalid', reason: 'error is not a JSON-RPC error object' };
-    }
-    if (raw.id !== null && !isId(raw.id)) return { kind: 'invalid', reason: 'error id is not valid' };
-    return { kind: 'failure', message: raw as unknown as JsonRpcFailure };
-  }
-  return { kind: 'invalid', reason: 'frame is neither a request, a notification nor a response' };
-}
 
 // ── MCP ───────────────────────────────────────────────────────────────────────
 
@@ -123,13 +102,6 @@ export const MetaKey = {
   SUBSCRIPTION_ID: 'io.modelcontextprotocol/subscriptionId',
   /** Per-request log level; without it a modern server sends no `notifications/message` (server/utilities/logging.mdx). */
   LOG_LEVEL: 'io.modelcontextprotocol/logLevel',
-} as const;
-
-/** JSON-RPC error codes the modern era defines (-32020…-32099 is reserved for MCP). */
-export const McpErrorCode = {
-  HEADER_MISMATCH: -32020,
-  MISSING_REQUIRED_CLIENT_CAPABILITY: -32021,
-  UNSUPPORTED_PROTOCOL_VERSION: -32022,
 } as const;
 
 export const Method = {
@@ -359,4 +331,48 @@ export interface LogMessage {
   level: LogLevel;
   logger?: string;
   data: unknown;
+}
+
+// ── Elicitation (client/elicitation.mdx), as checked by the worker ──────────
+
+export interface FormElicitationRequest {
+  mode: 'form';
+  message: string;
+  requestedSchema: JsonObject;
+}
+
+export interface UrlElicitationRequest {
+  mode: 'url';
+  message: string;
+  /** The full URL, to show the person in full before they consent. Never prefetched. */
+  url: string;
+  elicitationId: string;
+  /** The URL's host, as parsed (IDNs in their `xn--` form). */
+  host: string;
+  /** The registrable part of the host to highlight (e.g. `example.co.uk`); the host itself for an IP address. */
+  domain: string;
+  /** The host has an `xn--` (internationalized, possibly look-alike) label: warn the person. */
+  punycode: boolean;
+}
+
+export type ElicitationRequest = FormElicitationRequest | UrlElicitationRequest;
+
+/** The person's answer: `accept` (form mode: with content; URL mode: consent to open it), `decline`, or `cancel`. */
+export type ElicitationResult = { action: 'accept'; content?: JsonObject } | { action: 'decline' | 'cancel' };
+
+// ── Tasks (2025-11-25 basic/utilities/tasks.mdx; an extension in 2026-07-28) ─
+
+export const TASK_STATUSES = ['working', 'input_required', 'completed', 'failed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A task's state as the page sees it (bounded strings; timestamps as the server sent them). */
+export interface TaskState {
+  taskId: string;
+  status: TaskStatus;
+  statusMessage?: string;
+  /** Milliseconds the server suggests between polls. */
+  pollInterval?: number;
+  ttl?: number | null;
+  createdAt?: string;
+  lastUpdatedAt?: string;
 }
