@@ -406,11 +406,7 @@ export class AuditLog extends EventTarget {
       this.#noteRefused(input);
       return Promise.reject(err);
     }
-    const { user, agent, ...rest } = input;
-    const body: Record<string, unknown> = { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
-    if ('args' in body && body['args'] !== undefined && this.#options.redaction !== false) {
-      body['args'] = redact(body['args'], this.#options.redaction || {});
-    }
+    const body = this.#body(input);
     const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.#queue.push({ body, deferred: options.defer === true, resolve, reject });
       if (!this.#draining) {
@@ -422,6 +418,16 @@ export class AuditLog extends EventTarget {
     });
     this.#tail = appended.catch(() => undefined);
     return appended;
+  }
+
+  /** What is hashed and stored of an input: the log's default user and agent, arguments redacted. */
+  #body(input: AuditInput): Record<string, unknown> {
+    const { user, agent, ...rest } = input;
+    const body: Record<string, unknown> = { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
+    if ('args' in body && body['args'] !== undefined && this.#options.redaction !== false) {
+      body['args'] = redact(body['args'], this.#options.redaction || {});
+    }
+    return body;
   }
 
   /** Resolves once every append made so far is committed (or rejected). */
@@ -590,7 +596,17 @@ export class AuditLog extends EventTarget {
       if (record.kind === 'call-start') requests.push(inflight.put(this.#inflightEntry(record)));
       else if (record.callId !== undefined && ENDS.has(record.kind)) requests.push(inflight.delete(record.callId));
     }
-    await Promise.all([...requests, done]);
+    try {
+      await Promise.all([...requests, done]);
+    } catch (err) {
+      // One request failed (or the commit did): none of the others may stand alone.
+      try {
+        tx.abort();
+      } catch {
+        /* already aborted */
+      }
+      throw err;
+    }
     return true;
   }
 
@@ -820,29 +836,30 @@ export class AuditLog extends EventTarget {
         this.#key = undefined;
       }
       this.#key ??= await loadOrCreateDeviceKey(this.#db);
-      // The proof that the log can write again is the record that says it could not.
-      const body: Record<string, unknown> = {
-        kind: 'storage-unavailable',
-        from,
-        to: Date.now(),
-        error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' },
-        user: { ...this.#user },
-        agent: { ...this.#agent },
-      };
-      let committed: AuditRecord | undefined;
-      const pending: Pending = { body, deferred: false, resolve: (record) => (committed = record), reject: () => {} };
-      const [built] = await withLock(this.#lockName, () => {
+      // The proof that the log can write again is the record that says it could not — and, in the
+      // same transaction, the calls of this page whose end it had to refuse meanwhile.
+      const inputs: AuditInput[] = [
+        { kind: 'storage-unavailable', from, to: Date.now(), error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' } },
+      ];
+      const stranded = (await this.#db.getAll('inflight')).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
+      for (const call of stranded) inputs.push(await this.#unknownInput(call, 'storage-failed'));
+      const pending = inputs.map((input): Pending => ({ body: this.#body(input), deferred: false, resolve: () => {}, reject: () => {} }));
+      const built = await withLock(this.#lockName, () => {
         this.#head = undefined;
         this.#headTrusted = false;
-        return this.#writeLocked([pending]);
+        return this.#writeLocked(pending);
       });
-      committed = built?.record;
       if (this.#health.state === 'closed') return false;
+      this.#refusedEnds.clear();
       this.#failure = undefined;
       this.#recovery = undefined;
       this.#health = { state: 'ok' };
       this.dispatchEvent(new AuditHealthEvent(this.#health));
-      if (committed) this.#announce([committed], false);
+      const records = built.map((b) => b.record);
+      if (records.length > 0) {
+        this.#trackOwn(records);
+        this.#announce(records, false);
+      }
       await this.#reconcile('recovered');
       return true;
     } catch (err) {
@@ -931,9 +948,6 @@ export class AuditLog extends EventTarget {
       return; // a real storage failure shows on the next append
     }
     const instances = new Set(calls.map((call) => call.instance));
-    const own = calls.filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
-    if (own.length > 0) await this.#writeUnknown(own, () => 'storage-failed');
-    this.#refusedEnds.clear();
     instances.delete(this.#instance);
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     await Promise.all(
@@ -980,14 +994,16 @@ export class AuditLog extends EventTarget {
   }
 
   async #writeUnknown(calls: InflightCall[], reason: (call: InflightCall) => OutcomeUnknownReason): Promise<void> {
-    await Promise.all(
-      calls.map(async (call) => {
-        // The call's own user and agent, from its call-start (unless retention removed it).
-        const start = await this.#db.get('audit', call.startSeq).catch(() => undefined);
-        const owner = start?.callId === call.callId ? { user: start.user, agent: start.agent } : {};
-        await this.append({ kind: 'outcome-unknown', callId: call.callId, server: call.server, tool: call.tool, reason: reason(call), startSeq: call.startSeq, ...owner });
-      }),
-    ).catch(() => undefined); // a storage failure is reported through health; the entries stay for later
+    await Promise.all(calls.map(async (call) => this.append(await this.#unknownInput(call, reason(call))))).catch(
+      () => undefined, // a storage failure is reported through health; the entries stay for later
+    );
+  }
+
+  /** The `outcome-unknown` record of a call, in the name of the call's own user and agent (from its call-start, unless retention removed it). */
+  async #unknownInput(call: InflightCall, reason: OutcomeUnknownReason): Promise<AuditInput> {
+    const start = await this.#db.get('audit', call.startSeq).catch(() => undefined);
+    const owner = start?.callId === call.callId ? { user: start.user, agent: start.agent } : {};
+    return { kind: 'outcome-unknown', callId: call.callId, server: call.server, tool: call.tool, reason, startSeq: call.startSeq, ...owner };
   }
 
   #reasonFor(call: InflightCall, context: 'open' | 'recovered' | 'watch'): OutcomeUnknownReason {
