@@ -9,7 +9,7 @@ import type { AuditLog } from '../../src/audit/audit-log.js';
 import type { AuditRecord } from '../../src/audit/record.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import { rejection, waitFor } from '../support/async.js';
-import { exhaustQuota, type ExhaustedQuota } from '../support/quota.js';
+import { exhaustQuota, limitQuota, unlimitQuota, type ExhaustedQuota } from '../support/quota.js';
 import { callStart, freshDbName, Scope } from './helpers.js';
 
 const FAST = { baseDelayMs: 50, maxDelayMs: 300, maxAttempts: 100 };
@@ -24,6 +24,8 @@ describe('AuditLog: storage recovery', function () {
   this.timeout(60000);
   let scope: Scope;
   let full: ExhaustedQuota | undefined;
+  before(limitQuota);
+  after(unlimitQuota);
   beforeEach(() => {
     scope = new Scope();
   });
@@ -38,14 +40,14 @@ describe('AuditLog: storage recovery', function () {
     const inFlight = await log.append(callStart(0)); // a call that will end during the outage
     full = await exhaustQuota();
 
-    // Write until the browser refuses (Chromium keeps granting for up to ~30 s what it had cached
-    // of the old quota; Firefox refuses at once).
+    // Write until the browser refuses: Firefox only checks the quota when a database file grows, so
+    // a few records may still fit in pages the log's file already has.
     let written = 0;
     const refused = await waitFor(
       async () => {
         try {
-          await log.append(callStart(100 + written));
-          written++;
+          await Promise.all(Array.from({ length: 50 }, (_, i) => log.append(callStart(1000 + written + i))));
+          written += 50;
           return undefined;
         } catch (err) {
           return err as { code?: string };

@@ -330,13 +330,18 @@ export class AgentController implements ReactiveController {
         update();
       }),
     );
+    // Storage came back: servers the gate could not add for want of it (pins, audit) are added now.
+    const onHealth = () => {
+      if (audit.health.state === 'ok') this.#retryStorageFailures();
+      update();
+    };
     gate.approvals.addEventListener('change', update);
     gate.addEventListener('change', update);
-    audit.addEventListener('health', update);
+    audit.addEventListener('health', onHealth);
     this.#cleanup.push(
       () => gate.approvals.removeEventListener('change', update),
       () => gate.removeEventListener('change', update),
-      () => audit.removeEventListener('health', update),
+      () => audit.removeEventListener('health', onHealth),
     );
   }
 
@@ -353,6 +358,18 @@ export class AgentController implements ReactiveController {
     this.#audit = undefined;
     this.#status = 'closed';
     this.#resolveReady?.();
+  }
+
+  #retryStorageFailures(): void {
+    let retried = false;
+    for (const [key, registration] of this.#registered) {
+      const code = registration.error?.code;
+      if (registration.state === 'failed' && (code === ErrorCode.STORAGE_FAILED || code === ErrorCode.STORAGE_QUOTA)) {
+        this.#registered.delete(key);
+        retried = true;
+      }
+    }
+    if (retried) this.#syncServers();
   }
 
   #syncServers(): void {

@@ -76,7 +76,8 @@ const rolesConverter = {
  * @csspart base - The wrapper around everything.
  * @csspart provider-picker - The model picker (`no-provider-picker` hides it).
  * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
- * @csspart audit-banner - Shown when the audit log failed (calls are refused).
+ * @csspart audit-banner - Shown when the audit log failed (calls are refused); it clears when the log writes again.
+ * @csspart audit-retry - The banner's Retry button (the log also retries by itself, with a backoff).
  * @csspart connections - The `<tg-connections>` manager. Its parts are exported through `<tg-agent>`
  *   (`tg-agent::part(server-card)`); the main ones follow, the rest are listed on `<tg-connections>`.
  * @csspart empty - The message shown when no server is configured.
@@ -423,6 +424,22 @@ export class TgAgent extends LitElement {
     this.requestUpdate();
   }
 
+  #retryingAudit = false;
+
+  /** The banner's Retry: the log tries to write again now (it also does by itself, with a backoff). */
+  async #retryAudit(): Promise<void> {
+    const audit = this.#agent.auditLog;
+    if (!audit || this.#retryingAudit) return;
+    this.#retryingAudit = true;
+    this.requestUpdate();
+    try {
+      await audit.retry();
+    } finally {
+      this.#retryingAudit = false;
+      this.requestUpdate();
+    }
+  }
+
   #announceStatus(server: ServerState): void {
     const { spec, status, error } = server;
     const detail: TgConnectionStatusEvent['detail'] = { url: spec.url, status };
@@ -437,9 +454,12 @@ export class TgAgent extends LitElement {
     return html`<div part="base" class="base">
       ${this.#agent.error ? html`<div role="alert">${renderError(this.#agent.error, 'agent-error')}</div>` : nothing}
       ${health?.state === 'failed'
-        ? html`<p part="audit-banner" class="error banner" role="alert">
+        ? html`<div part="audit-banner" class="error banner" role="alert">
             <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
-          </p>`
+            <button part="audit-retry" type="button" ?disabled=${this.#retryingAudit} @click=${() => void this.#retryAudit()}>
+              ${this.#retryingAudit ? 'Retrying…' : 'Retry'}
+            </button>
+          </div>`
         : nothing}
       ${this.provider ? nothing : this.#declaredProviders.map((d) => (d.configError ? html`<div role="alert">${renderError(d.configError, 'agent-error')}</div>` : nothing))}
       ${this.#renderConversation()}
