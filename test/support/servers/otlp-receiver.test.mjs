@@ -48,6 +48,7 @@ describe('OTLP receiver', () => {
   });
 
   it('refuses what the OTLP JSON mapping forbids, naming the mistake', async () => {
+    /** @type {[object, RegExp][]} */
     const cases = [
       [record(1, { severityNumber: 'SEVERITY_NUMBER_INFO' }), /enum must be one of its integer values/],
       [record(1, { trace_id: '5b8efff798038103d269b633813fc60c' }), /original field names are not valid/],
@@ -59,7 +60,7 @@ describe('OTLP receiver', () => {
     for (const [bad, why] of cases) {
       const response = await post('bad', request([bad]));
       assert.equal(response.status, 400, JSON.stringify(bad));
-      assert.match((await response.json()).message, /** @type {RegExp} */ (why));
+      assert.match((await response.json()).message, why);
     }
     assert.equal((await state('bad')).records.length, 0);
   });
