@@ -4,7 +4,8 @@
  * retries instead of arriving together, and a dead peer gets a fixed number of attempts, never a loop.
  *
  * Shared vocabulary: the worker reconnects its transport with it, the page restarts a lost worker
- * with the same policy, and the audit log retries its storage and its collector with it.
+ * with the same policy, and the audit log retries its storage and its collector with it (honouring
+ * a server's `Retry-After`).
  */
 import type { ReconnectOptions } from './connection-types.js';
 import { ErrorCode, TgError } from './errors.js';
@@ -45,4 +46,13 @@ export function reconnectPolicy(option: boolean | ReconnectOptions | undefined):
 export function fullJitterDelay(attempt: number, policy: Pick<ReconnectPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
   return Math.floor(random() * ceiling);
+}
+
+/** Milliseconds from a `Retry-After` header (delta-seconds or an HTTP date), if it parses. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

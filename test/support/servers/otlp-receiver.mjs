@@ -13,8 +13,8 @@
  *   POST /__otlp/down          `{ ms }`: stop listening (and cut open sockets) for `ms`, then listen
  *                              again on the same port — the collector "goes away for a while"
  *   GET  /__otlp/<tag>         `{ records, requests, invalid }`: each accepted log record's uid, seq,
- *                              traceId, spanId and attributes, in arrival order; every request's status
- *                              and headers; the validation errors of requests that broke the encoding
+ *                              traceId, spanId and attributes, in arrival order; every request's status,
+ *                              headers and time; the validation errors of requests that broke the encoding
  *
  * A request that breaks the encoding is answered 400 and counted in `invalid` (a test expects none).
  * The control endpoints live on their own port, so they stay up while the collector is down.
@@ -99,7 +99,7 @@ function checkValue(field, value, path, errors) {
 /**
  * @typedef {{ uid?: string, seq?: number, traceId?: string, spanId?: string, eventName?: string, attributes: Record<string, unknown> }} ReceivedRecord
  * @typedef {{ failFirst: number, failStatus: number, tooMany: number, retryAfter: string, rejectNext: number, partialNext: number }} Script
- * @typedef {{ script: Script, records: ReceivedRecord[], requests: { status: number, headers: Record<string, unknown>, count: number }[], invalid: string[][] }} TagState
+ * @typedef {{ script: Script, records: ReceivedRecord[], requests: { status: number, headers: Record<string, unknown>, count: number, at: number }[], invalid: string[][] }} TagState
  */
 
 /** An attribute's value as plain JSON. @param {any} v */
@@ -160,7 +160,7 @@ export async function startOtlpReceiver(options = {}) {
     if (!match || req.method !== 'POST') return send(res, 404, { message: 'not found' });
     const state = stateOf(decodeURIComponent(match[1] ?? ''));
     const answer = (/** @type {number} */ status, /** @type {unknown} */ body, /** @type {Record<string, string>} */ headers = {}, count = 0) => {
-      state.requests.push({ status, headers: { ...req.headers }, count });
+      state.requests.push({ status, headers: { ...req.headers }, count, at: Date.now() });
       send(res, status, body, headers);
     };
     let text;
