@@ -48,7 +48,9 @@ import {
   type OutcomeUnknownReason,
   type UserIdentity,
 } from './record.js';
-import { redact, type RedactOptions } from './redact.js';
+import type { RedactOptions } from './redact.js';
+import { redactAuditInput } from './redact-record.js';
+import { loadSecretRules } from './secrets.js';
 import type { VerifyResult } from './verify.js';
 
 export type FailMode = 'closed' | 'open';
@@ -78,7 +80,11 @@ export interface AuditLogOptions {
   agent?: AgentIdentity;
   /** `closed` (default): a storage failure stops tool calls. `open`: calls go on, unaudited. */
   failMode?: FailMode;
-  /** Redaction applied to `args` of records; `false` records arguments as they are. */
+  /**
+   * Redaction of inputs that arrive unredacted (no `redactions` field): `args`, a `call-end`
+   * preview and error messages, before the record is hashed. `false` stores them as they are
+   * (marked `redactions.raw`). The gate redacts its own records first (see redact-record.ts).
+   */
   redaction?: RedactOptions | false;
   retention?: RetentionPolicy;
   /** `batch` (default): sign the last record of each commit. `every`: sign each record. */
@@ -228,11 +234,14 @@ export class AuditLog extends EventTarget {
     // that recovers when storage does, rather than no log at all.
     let key: DeviceKey | undefined;
     let keyError: TgError | undefined;
+    // The secret detector's rules load alongside (records are redacted with them before hashing).
+    const rules = loadSecretRules();
     try {
       key = await loadOrCreateDeviceKey(db);
     } catch (err) {
       keyError = storageError(err, 'open');
     }
+    await rules;
     const log = new AuditLog(name, db, key, options);
     holder.log = log;
     if (keyError) {
@@ -393,8 +402,8 @@ export class AuditLog extends EventTarget {
   }
 
   /**
-   * Appends one record and resolves with it once it is committed (write-ahead). Arguments are
-   * redacted first. `defer`: the caller does not wait for this commit (an after-the-fact record),
+   * Appends one record and resolves with it once it is committed (write-ahead). Arguments,
+   * result previews and error messages are redacted first (unless the input says it already was). `defer`: the caller does not wait for this commit (an after-the-fact record),
    * so it may be held up to `DEFER_MS` to share the next record's transaction; order is kept. Rejects with `TG_AUDIT_INVALID_RECORD`, `TG_STORAGE_FAILED`,
    * `TG_STORAGE_QUOTA` or `TG_AUDIT_CLOSED`; a rejected record was not written.
    */
@@ -420,14 +429,12 @@ export class AuditLog extends EventTarget {
     return appended;
   }
 
-  /** What is hashed and stored of an input: the log's default user and agent, arguments redacted. */
+  /** What is hashed and stored of an input: the log's default user and agent, secrets redacted. */
   #body(input: AuditInput): Record<string, unknown> {
-    const { user, agent, ...rest } = input;
-    const body: Record<string, unknown> = { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
-    if ('args' in body && body['args'] !== undefined && this.#options.redaction !== false) {
-      body['args'] = redact(body['args'], this.#options.redaction || {});
-    }
-    return body;
+    // Redacted before the record is built, so what is hashed and signed is what is stored.
+    const redacted = redactAuditInput(input, this.#options.redaction === false ? 'raw' : (this.#options.redaction ?? {}));
+    const { user, agent, ...rest } = redacted;
+    return { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
   }
 
   /** Resolves once every append made so far is committed (or rejected). */

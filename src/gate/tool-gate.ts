@@ -4,6 +4,7 @@
  * approval, rate limits and data flow, audits, and only then reaches a connection.
  */
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { ModelTool } from './model-text.js';
 import type { ToolFlag } from './pins.js';
 
 /** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */
@@ -26,6 +27,11 @@ export interface GatedTool {
    * Only a person's `tools()` lists such a tool; an LLM never sees the changed definition.
    */
   quarantined?: boolean;
+  /**
+   * What a model may be offered of this tool: description and schema with hidden characters
+   * removed and texts capped (model-text.ts). Send this to a model, never `tool` itself.
+   */
+  forModel?: ModelTool;
 }
 
 /** Who proposed a call: an LLM (with its provider's data-flow label) or the person. */
@@ -35,6 +41,11 @@ export interface ToolCallRequest {
   toolId: string;
   args: JsonObject;
   proposer: Proposer;
+  /**
+   * The conversation the call belongs to: the gate remembers per conversation which data came
+   * from which server's results (taint). Default `'default'`.
+   */
+  conversationId?: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
