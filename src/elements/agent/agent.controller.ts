@@ -16,6 +16,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { Agent } from '../../agent/agent.js';
 import type { ConversationEntry } from '../../agent/conversation.js';
 import { AuditLog, type AuditLogOptions } from '../../audit/audit-log.js';
+import type { OtlpShipper, OtlpShippingOptions } from '../../audit/otlp-shipper.js';
 import { TgError, ErrorCode, type ErrorCodeValue } from '../../../workers/shared/errors.js';
 import { TgErrorEvent } from '../../events/tg-error.js';
 import { TgMessageEvent } from '../../events/tg-message.js';
@@ -43,6 +44,8 @@ export interface AgentConfig {
   provider?: LlmProvider | ManualProvider | undefined;
   system?: string | undefined;
   maxSteps?: number | undefined;
+  /** Ships the audit log to the organisation's OpenTelemetry collector (durably, see otlp-shipper.ts). */
+  otlp?: OtlpShippingOptions | undefined;
 }
 
 export interface AgentControllerOptions {
@@ -83,6 +86,8 @@ export class AgentController implements ReactiveController {
   #ready: Promise<void> = Promise.resolve();
   #resolveReady: (() => void) | undefined;
   #appliedPolicy: Policy | undefined;
+  #shipper: OtlpShipper | undefined;
+  #shipperOptions: OtlpShippingOptions | undefined;
 
   constructor(host: ReactiveControllerHost, options: AgentControllerOptions) {
     this.#host = host;
@@ -109,6 +114,11 @@ export class AgentController implements ReactiveController {
 
   get agent(): Agent | undefined {
     return this.#agent;
+  }
+
+  /** The audit log's shipping to the collector, when the element has `otlp`. */
+  get shipper(): OtlpShipper | undefined {
+    return this.#shipper;
   }
 
   /** Resolves when the log, the gate and the agent are open (or opening failed). */
@@ -186,6 +196,7 @@ export class AgentController implements ReactiveController {
   applyConfig(): void {
     const config = this.#options.config();
     if (this.#agent) this.#agent.provider = this.#provider();
+    if (this.#audit && config.otlp !== this.#shipperOptions) this.#ship(this.#audit, config.otlp);
     const gate = this.#gate;
     if (!gate) return;
     const roles = config.roles ?? [];
@@ -345,8 +356,27 @@ export class AgentController implements ReactiveController {
     );
   }
 
+  /** (Re)starts shipping the log to the collector the element names (none: stops). */
+  #ship(audit: AuditLog, options: OtlpShippingOptions | undefined): void {
+    this.#shipper?.stop();
+    this.#shipper = undefined;
+    this.#shipperOptions = options;
+    this.#host.requestUpdate();
+    if (!options) return;
+    // Loaded on demand: a page without a collector never pays for the shipper.
+    void import('../../audit/otlp-shipper.js').then(({ forwardToOtlp }) => {
+      if (this.#audit !== audit || this.#shipperOptions !== options) return; // closed or changed meanwhile
+      this.#shipper = forwardToOtlp(audit, options);
+      this.#shipper.addEventListener('status', () => this.#host.requestUpdate());
+      this.#host.requestUpdate();
+    });
+  }
+
   #close(): void {
     this.#generation++;
+    this.#shipper?.stop();
+    this.#shipper = undefined;
+    this.#shipperOptions = undefined;
     this.#agent?.stop('The element was removed from the page');
     for (const off of this.#cleanup.splice(0)) off();
     // Denies pending approvals and lets go of the connections (the connections controller closes them).

@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Agent } from '../../agent/agent.js';
 import type { AssistantEntry, ConversationEntry, ToolCallEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
+import type { OtlpShippingOptions } from '../../audit/otlp-shipper.js';
 import { TgConnectionStatusEvent } from '../../events/tg-connection-status.js';
 import type { Gate } from '../../gate/gate.js';
 import type { Policy } from '../../gate/policy.js';
@@ -78,6 +79,8 @@ const rolesConverter = {
  * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
  * @csspart audit-banner - Shown when the audit log failed (calls are refused); it clears when the log writes again.
  * @csspart audit-retry - The banner's Retry button (the log also retries by itself, with a backoff).
+ * @csspart export-banner - Shown while the audit log's shipping to the collector (`otlp`) lags or stopped.
+ * @csspart export-resume - The export banner's Resume button, when shipping stopped.
  * @csspart connections - The `<tg-connections>` manager. Its parts are exported through `<tg-agent>`
  *   (`tg-agent::part(server-card)`); the main ones follow, the rest are listed on `<tg-connections>`.
  * @csspart empty - The message shown when no server is configured.
@@ -146,6 +149,7 @@ export class TgAgent extends LitElement {
     servers: { attribute: false },
     provider: { attribute: false },
     policy: { attribute: false },
+    otlp: { attribute: false },
     roles: { converter: rolesConverter },
     tenant: { type: String },
     name: { type: String },
@@ -174,6 +178,13 @@ export class TgAgent extends LitElement {
    * the default (annotations decide: only a trusted server's read-only tools run without asking).
    */
   declare policy: Policy | undefined;
+  /**
+   * Ships this element's audit log to the organisation's OpenTelemetry collector (OTLP/HTTP JSON):
+   * `{ url: 'https://otel.example/v1/logs', headers?: () => ({ authorization: … }) }` and the other
+   * `forwardToOtlp` options. Durable (a cursor in IndexedDB, one shipping tab, retries); when the
+   * collector stays unreachable the `export-banner` says so. Property only.
+   */
+  declare otlp: OtlpShippingOptions | undefined;
   /** The person's roles (attribute: space- or comma-separated). */
   declare roles: string[] | undefined;
   /** Partitions the audit log, the policy and the pins (database `toolgate:<tenant>`). Read on insertion. */
@@ -214,6 +225,7 @@ export class TgAgent extends LitElement {
       provider: this.provider ?? this.#chosenProvider?.provider,
       system: this.system,
       maxSteps: this.maxSteps,
+      otlp: this.otlp,
     }),
   });
 
@@ -398,7 +410,7 @@ export class TgAgent extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('servers') && this.isConnected) this.#syncServers();
-    if (changed.has('provider') || changed.has('policy') || changed.has('roles')) this.#agent.applyConfig();
+    if (changed.has('provider') || changed.has('policy') || changed.has('roles') || changed.has('otlp')) this.#agent.applyConfig();
   }
 
   #syncServers(): void {
@@ -423,6 +435,17 @@ export class TgAgent extends LitElement {
     if (this.#providerChoice >= next.length) this.#providerChoice = 0;
     this.#agent.applyConfig();
     this.requestUpdate();
+  }
+
+  /** The collector lags (unreachable for long, too many records waiting) or refused to go on: the organisation's copy is behind. */
+  #renderExportBanner(): TemplateResult | typeof nothing {
+    const shipper = this.#agent.shipper;
+    const status = shipper?.status;
+    if (!shipper || !status || !(status.lagging || status.state === 'stopped') || !status.error) return nothing;
+    return html`<div part="export-banner" class="error banner" role="status">
+      <code class="code">${status.error.code}</code>The audit log is not reaching the collector (${status.backlog} records wait; none are lost): ${status.error.message}
+      ${status.state === 'stopped' ? html`<button part="export-resume" type="button" @click=${() => shipper.resume()}>Resume</button>` : nothing}
+    </div>`;
   }
 
   #retryingAudit = false;
@@ -467,6 +490,7 @@ export class TgAgent extends LitElement {
             </button>
           </div>`
         : nothing}
+      ${this.#renderExportBanner()}
       ${this.provider ? nothing : this.#declaredProviders.map((d) => (d.configError ? html`<div role="alert">${renderError(d.configError, 'agent-error')}</div>` : nothing))}
       ${this.#renderConversation()}
       <tg-connections part="connections" exportparts=${CONNECTIONS_PARTS} .manager=${this.#manager} .revision=${++this.#revision}></tg-connections>
