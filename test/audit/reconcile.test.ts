@@ -160,7 +160,10 @@ describe('Reconciliation: calls without an end', function () {
   });
 });
 
-/** A database as version 1 of Toolgate left it: its schema, a device key, and a signed chain. */
+/**
+ * A database as version 1 of Toolgate left it: its schema (written out here on purpose, frozen as it
+ * was, rather than taken from db.ts), a device key, and a signed chain.
+ */
 async function writeVersion1Chain(dbName: string, bodies: Record<string, unknown>[]): Promise<void> {
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const exported = await crypto.subtle.exportKey('jwk', pair.publicKey);
