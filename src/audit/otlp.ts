@@ -11,7 +11,7 @@
  * duplicate a crash between "acknowledged" and "cursor saved" can cause), and the records of one
  * tool call share a `traceId` and `spanId` derived from its `callId` (W3C trace-context sizes).
  */
-import { parseRetryAfter } from '../../workers/shared/backoff.js';
+import { parseRetryAfter } from '../../workers/shared/http.js';
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { recordDecision, recordServer, recordTool, type AuditRecord } from './record.js';
 import { sha256Hex } from './sha256.js';

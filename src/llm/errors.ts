@@ -5,10 +5,7 @@
  * snippet of the response body and the provider's own error text, never from request headers.
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-
-import { parseRetryAfter } from '../../workers/shared/backoff.js';
-
-export { parseRetryAfter };
+import { parseRetryAfter } from '../../workers/shared/http.js';
 
 /**
  * The coded error for a non-2xx answer. Reads at most 2 kB of the body for the message; the

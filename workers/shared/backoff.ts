@@ -48,11 +48,3 @@ export function fullJitterDelay(attempt: number, policy: Pick<ReconnectPolicy, '
   return Math.floor(random() * ceiling);
 }
 
-/** Milliseconds from a `Retry-After` header (delta-seconds or an HTTP date), if it parses. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
