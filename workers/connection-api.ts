@@ -14,24 +14,7 @@ import type {
   TransportKind,
   WorkerCallOptions,
 } from './shared/connection-types.js';
-import type {
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  GetPromptResult,
-  Implementation,
-  JsonObject,
-  LogLevel,
-  LogMessage,
-  Progress,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  TaskState,
-  Tool,
-} from './shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Implementation, JsonObject, LogLevel, LogMessage, Progress, Prompt, ReadResourceResult, Resource, TaskState, Tool } from './shared/wire.js';
 
 export interface ConnectionConfig {
   /** `wss://` or `https://` (plain `ws://`/`http://` only to a loopback host, or with `allowInsecure`). */
@@ -75,6 +58,12 @@ export interface ConnectionConfig {
    * `TG_CONNECTION_CLOSED` and is never re-sent (tools have side effects). Default false.
    */
   retryIdempotentTools?: boolean;
+  /**
+   * Advertise the MCP Apps extension (`io.modelcontextprotocol/ui` with `text/html;profile=mcp-app`)
+   * in both eras, so servers offer their interactive views. Set it only when the page renders views
+   * (`<tg-agent>` does when an `apps-sandbox-origin` on another host is configured). Default false.
+   */
+  apps?: boolean;
 }
 
 /** Pushed from the worker to the page. */

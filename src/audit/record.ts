@@ -38,6 +38,7 @@ export const AUDIT_KINDS = [
   'outcome-unknown',
   'policy-change',
   'pin-change',
+  'view-request',
   'error',
   'storage-unavailable',
   'checkpoint',
@@ -164,6 +165,12 @@ export type AuditInput =
   | (Common & { kind: 'outcome-unknown'; callId: string; server: ServerRef; tool: ToolRef; reason: OutcomeUnknownReason; startSeq?: number; error?: ErrorInfo })
   | (Common & { kind: 'policy-change'; change: JsonValue })
   | (Common & { kind: 'pin-change'; server: ServerRef; tool: ToolRef; change: 'pinned' | 'changed' | 'quarantined' | 'approved' | 'removed' })
+  /**
+   * A request an MCP App view made of the host (`ui/open-link`, `ui/message`, `resources/read`, …;
+   * its `tools/call` goes through the gate and is recorded as a call, proposer `app:…`). `tool` is
+   * the tool whose view asked; `detail.view` its `ui://` URI.
+   */
+  | (Common & { kind: 'view-request'; server: ServerRef; tool: ToolRef; method: string; outcome: 'allowed' | 'denied' | 'refused' | 'failed'; error?: ErrorInfo })
   | (Common & { kind: 'error'; error: ErrorInfo; server?: ServerRef; tool?: ToolRef })
   /**
    * The log could not write from `from` to `to` (ms since the epoch), for `error`; written when it
@@ -245,6 +252,7 @@ export function validateInput(input: AuditInput): void {
     'storage-unavailable': ['from', 'to', 'error'],
     'policy-change': ['change'],
     'pin-change': ['server', 'tool', 'change'],
+    'view-request': ['server', 'tool', 'method', 'outcome'],
     error: ['error'],
   };
   for (const field of needs[input.kind] ?? []) {

@@ -12,23 +12,7 @@ import { LivenessMonitor, type LivenessOptions } from './liveness.js';
 import { takeRedirectCallback } from './oauth-redirect.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from '../../workers/connection-api.js';
 import type { AuthorizeHandler } from '../../workers/shared/auth.js';
-import type {
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  GetPromptResult,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  JsonObject,
-  LogLevel,
-  LogMessage,
-  Progress,
-  TaskState,
-  Tool,
-} from '../../workers/shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Prompt, ReadResourceResult, Resource, JsonObject, LogLevel, LogMessage, Progress, TaskState, Tool } from '../../workers/shared/wire.js';
 import type {
   ElicitationHandler,
   ConnectionDiagnostics,

@@ -85,7 +85,8 @@ export interface DecideResult {
 }
 
 const ruleId = (rule: ToolRule, index: number) => rule.id ?? `tools[${index}]`;
-const proposerName = (p: Proposer) => (p.kind === 'person' ? 'person' : p.providerLabel);
+/** How rules name a proposer: `person`, an LLM provider label, or `app:<server id>`. */
+export const proposerName = (p: Proposer) => (p.kind === 'person' ? 'person' : p.kind === 'app' ? `app:${p.serverId}` : p.providerLabel);
 
 /** Is this tool visible to a person with these roles? */
 export function isVisible(policy: Policy, server: { id: string; url: string }, toolName: string, roles: readonly string[]): boolean {

@@ -34,8 +34,16 @@ export interface GatedTool {
   forModel?: ModelTool;
 }
 
-/** Who proposed a call: an LLM (with its provider's data-flow label) or the person. */
-export type Proposer = { kind: 'llm'; providerLabel: string } | { kind: 'person' };
+/**
+ * Who proposed a call: an LLM (with its provider's data-flow label), the person, or an MCP App
+ * view — the view of `tool` on server `serverId` (`resourceUri` is the view's `ui://` URI). A view
+ * may call only tools of its own server whose `_meta.ui.visibility` includes `app`; an LLM or the
+ * person only tools whose visibility includes `model`.
+ */
+export type Proposer =
+  | { kind: 'llm'; providerLabel: string }
+  | { kind: 'person' }
+  | { kind: 'app'; serverId: string; tool: string; resourceUri: string };
 
 export interface ToolCallRequest {
   toolId: string;
