@@ -4,11 +4,11 @@
  * when it answers again every record arrives and the banner clears.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/elements/agent/tg-agent.js';
-import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
-import { ErrorCode } from '../../workers/shared/errors.js';
-import { taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
-import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../support/agent-fixture.js';
+import '../../../src/elements/agent/tg-agent.js';
+import type { TgAgent } from '../../../src/elements/agent/tg-agent.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
+import { taggedWsUrl, testEnv, uniqueTag } from '../../support/env.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../../support/agent-fixture.js';
 
 const control = async <T>(path: string, body?: unknown): Promise<T> =>
   (await fetch(`${testEnv().otlpControlUrl}${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) })).json() as Promise<T>;

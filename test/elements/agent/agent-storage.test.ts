@@ -5,12 +5,12 @@
  * the element. Real worker, real demo server, real IndexedDB.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/elements/agent/tg-agent.js';
-import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
-import { ErrorCode } from '../../workers/shared/errors.js';
-import { taggedWsUrl, uniqueTag } from '../support/env.js';
-import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../support/agent-fixture.js';
-import { exhaustQuota, limitQuota, unlimitQuota, type ExhaustedQuota } from '../support/quota.js';
+import '../../../src/elements/agent/tg-agent.js';
+import type { TgAgent } from '../../../src/elements/agent/tg-agent.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
+import { taggedWsUrl, uniqueTag } from '../../support/env.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../../support/agent-fixture.js';
+import { exhaustQuota, limitQuota, unlimitQuota, type ExhaustedQuota } from '../../support/quota.js';
 
 const banner = (el: TgAgent) => root(el).querySelector<HTMLElement>('[part~="audit-banner"]');
 const retryButton = (el: TgAgent) => root(el).querySelector<HTMLButtonElement>('[part~="audit-retry"]');

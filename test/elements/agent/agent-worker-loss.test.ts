@@ -6,14 +6,13 @@
  * told to `self.close()`), the real demo server.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import '../../src/elements/agent/tg-agent.js';
-import type { TgAgent } from '../../src/elements/agent/tg-agent.js';
-import type { McpConnection } from '../../src/connections/connection.js';
-import type { TgConnectionStatusEvent } from '../../src/events/events.js';
-import { ErrorCode } from '../../workers/shared/errors.js';
-import { taggedWsUrl, uniqueTag } from '../support/env.js';
-import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../support/agent-fixture.js';
-import { endMortalWorkers, useMortalWorkers } from '../support/workers/mortal.js';
+import '../../../src/elements/agent/tg-agent.js';
+import type { TgAgent } from '../../../src/elements/agent/tg-agent.js';
+import type { TgConnectionStatusEvent } from '../../../src/events/events.js';
+import { ErrorCode } from '../../../workers/shared/errors.js';
+import { taggedWsUrl, uniqueTag } from '../../support/env.js';
+import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../../support/agent-fixture.js';
+import { endMortalWorkers, useMortalWorkers } from '../../support/workers/mortal.js';
 
 function connectionsRoot(el: TgAgent): ShadowRoot {
   const connections = root(el).querySelector('tg-connections');
@@ -47,18 +46,20 @@ describe('<tg-agent>: a connection worker that ends silently', function () {
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}>
       <tg-server name="demo" url=${taggedWsUrl(uniqueTag('loss'))}></tg-server>
     </tg-agent>`);
-    const toolId = 'demo__count_slowly';
-    await waitUntil(() => el.gate?.tools({ kind: 'person' }).some((t) => t.id === toolId), 'the tool behind the gate', WAIT);
-    const first = el.connections[0]!.connection as McpConnection;
+    await waitUntil(() => el.gate?.tools({ kind: 'person' }).some((t) => t.id === 'demo__count_slowly'), 'the tool behind the gate', WAIT);
 
-    // What the card showed when the failure was announced (before any restart could run).
+    // What the card showed when the failure was announced (before any restart could run), and the statuses after it.
     let shownOnFailure: Promise<{ status: string | undefined; error: string | undefined }> | undefined;
+    const after: string[] = [];
     el.addEventListener('tg-connection-status', (e: TgConnectionStatusEvent) => {
+      if (shownOnFailure) after.push(e.detail.status);
       if (e.detail.status === 'failed' && !shownOnFailure) shownOnFailure = card(el);
     });
 
-    const outcome = el.gate!.call({ toolId, args: { count: 100, delayMs: 100 }, proposer: { kind: 'person' } });
-    await waitUntil(async () => (await first.diagnostics()).inFlight === 1, 'the call in the worker', WAIT);
+    // The call runs on the server (its first progress arrived) when the worker ends.
+    let progressed = false;
+    const outcome = el.runtime!.call({ server: 'demo', tool: 'count_slowly', args: { count: 100, delayMs: 100 }, onProgress: () => (progressed = true) });
+    await waitUntil(() => progressed, 'the call to run on the server', WAIT);
     endMortalWorkers();
 
     const settled = await outcome;
@@ -71,7 +72,7 @@ describe('<tg-agent>: a connection worker that ends silently', function () {
 
     // A new worker, without re-inserting the element: ready, tools back behind the gate, calls work.
     await waitUntil(
-      () => el.connections[0]?.status === 'ready' && el.connections[0].connection !== first && el.gate?.tools({ kind: 'person' }).some((t) => t.id === 'demo__echo'),
+      () => after.includes('ready') && el.connections[0]?.status === 'ready' && el.gate?.tools({ kind: 'person' }).some((t) => t.id === 'demo__echo'),
       'the connection to come back',
       { timeout: 40000 },
     );
