@@ -37,19 +37,37 @@ const lost = () => new TgError(ErrorCode.WORKER_FAILED, 'The connection worker s
 describe('ServerRegistry under faults', function () {
   this.timeout(10000);
 
-  it('replaces a lost worker after the reconnect backoff: failed with the code meanwhile, then ready and behind the gate', async () => {
-    const { registry, opened, behindGate } = await setup();
-    registry.set([{ spec: { url: 'wss://a/', reconnect: { baseDelayMs: 20, maxDelayMs: 40 } } }]);
+  it('replaces a lost worker after the reconnect backoff: failed with the code meanwhile, still behind the gate, a call waits for the new one', async () => {
+    const { registry, gate, opened, behindGate } = await setup();
+    registry.set([{ spec: { url: 'wss://a/', reconnect: { baseDelayMs: 100, maxDelayMs: 200 } } }]);
     await waitFor(() => (behindGate() ? true : undefined), 'the server behind the gate', 5000);
 
     opened[0]!.emitStatus('failed', lost());
     expect(registry.list[0]).to.deep.include({ status: 'failed' });
     expect(registry.list[0]!.error?.code).to.equal(ErrorCode.WORKER_FAILED);
-    expect(behindGate()).to.equal(false);
+    // Its tools stay known (not TG_TOOL_UNKNOWN); a call made now waits for the new worker.
+    expect(behindGate()).to.equal(true);
+    const call = gate.call({ toolId: 'a__echo', args: { text: 'during the restart' }, proposer: { kind: 'person' } });
 
-    await waitFor(() => (opened.length === 2 && behindGate() ? true : undefined), 'a new connection behind the gate', 5000);
-    expect(registry.list[0]!.status).to.equal('ready');
+    await waitFor(() => (opened.length === 2 && registry.list[0]!.status === 'ready' ? true : undefined), 'a new connection', 5000);
     expect(registry.list[0]!.error).to.equal(undefined);
+    expect((await call).status).to.equal('ok');
+    expect(opened[0]!.calls).to.have.length(0);
+    expect(opened[1]!.calls.map((c) => c.args)).to.deep.equal([{ text: 'during the restart' }]);
+  });
+
+  it('answers a call with TG_NOT_CONNECTED, not TG_TOOL_UNKNOWN, when the new worker takes longer than the wait', async () => {
+    const { gate } = await memoryGate({ policy: TRUST_ALL });
+    const opened: FakeConnection[] = [];
+    const registry = new ServerRegistry({ gate, reconnectWaitMs: 50, open: async (config) => opened[opened.push(new FakeConnection(config)) - 1]! });
+    registries.push(registry);
+    registry.set([{ spec: { url: 'wss://a/', reconnect: { baseDelayMs: 5000, maxDelayMs: 5000 } } }]);
+    await waitFor(() => (registry.list[0]?.gate?.state === 'added' ? true : undefined), 'the server behind the gate', 5000);
+    opened[0]!.emitStatus('failed', lost());
+    const outcome = await gate.call({ toolId: 'a__echo', args: {}, proposer: { kind: 'person' } });
+    expect(outcome.status).to.equal('failed');
+    expect('error' in outcome && outcome.error.code).to.equal(ErrorCode.NOT_CONNECTED);
+    expect('error' in outcome && outcome.error.message).to.match(/lost its connection worker/);
   });
 
   it('does not replace a lost worker with `reconnect: false`, nor a server that failed for another reason, nor a held one', async () => {
@@ -69,6 +87,8 @@ describe('ServerRegistry under faults', function () {
     await new Promise((r) => setTimeout(r, 200));
     expect(opened).to.have.length(3);
     expect(registry.list.map((s) => s.status)).to.deep.equal(['failed', 'failed', 'closed']);
+    // None of them waits for a worker that is not coming: out of the gate.
+    expect(registry.list.map((s) => s.gate)).to.deep.equal([undefined, undefined, undefined]);
   });
 
   it('puts servers the gate refused for want of storage behind it once told the storage is back', async () => {
