@@ -116,6 +116,11 @@ export interface RuntimeEventMap extends AgentEventMap {
 
 let runtimes = 0;
 
+interface Shipping {
+  options: OtlpShippingOptions | undefined;
+  started: Promise<OtlpShipper | undefined>;
+}
+
 /** Opens a runtime (see the module doc). Rejects with the coded error of the first part that failed to open. */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
   return Runtime.open(options);
@@ -178,7 +183,8 @@ export class Runtime {
   readonly #cleanup: (() => void)[] = [];
   #closed: Promise<void> | undefined;
   #shipper: OtlpShipper | undefined;
-  #shipping: OtlpShippingOptions | undefined;
+  /** The collector asked for last, and its shipper once started (the one `ship()` promise per change). */
+  #shipping: Shipping = { options: undefined, started: Promise.resolve(undefined) };
 
   private constructor(audit: AuditLog, gate: Gate, agent: Agent, servers: ServerRegistry) {
     this.audit = audit;
@@ -280,16 +286,21 @@ export class Runtime {
    * loaded on first use, so a runtime without a collector never pays for it. Resolves with the
    * shipper (undefined if stopped, or replaced or closed meanwhile).
    */
-  async ship(options: OtlpShippingOptions | undefined): Promise<OtlpShipper | undefined> {
-    if (options === this.#shipping && (this.#shipper || !options)) return this.#shipper;
+  ship(options: OtlpShippingOptions | undefined): Promise<OtlpShipper | undefined> {
+    if (options === this.#shipping.options) return this.#shipping.started;
     this.#shipper?.stop();
     this.#shipper = undefined;
-    this.#shipping = options;
+    const shipping: Shipping = { options, started: Promise.resolve(undefined) };
+    this.#shipping = shipping;
+    if (options && !this.#closed) shipping.started = this.#startShipping(shipping);
     this.#changed('export');
-    if (!options || this.#closed) return undefined;
+    return shipping.started;
+  }
+
+  async #startShipping(shipping: Shipping): Promise<OtlpShipper | undefined> {
     const { forwardToOtlp } = await import('../audit/otlp-shipper.js');
-    if (this.#shipping !== options || this.#closed) return undefined; // changed or closed meanwhile
-    const shipper = forwardToOtlp(this.audit, options);
+    if (this.#shipping !== shipping || !shipping.options || this.#closed) return undefined; // changed or closed meanwhile
+    const shipper = forwardToOtlp(this.audit, shipping.options);
     this.#shipper = shipper;
     shipper.addEventListener('status', () => this.#changed('export'));
     this.#changed('export');

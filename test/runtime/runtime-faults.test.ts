@@ -63,9 +63,11 @@ describe('createRuntime under faults (no element)', function () {
 
   it('ships the audit log to the collector given as `otlp`, with its status on runtime.otlp, until ship(undefined)', async () => {
     const tag = uniqueTag('runtime-otlp');
-    const r = await runtime({ otlp: { url: `${testEnv().otlpUrl}/t/${tag}/v1/logs`, retry: { baseDelayMs: 50, maxDelayMs: 200 } } });
+    const otlp = { url: `${testEnv().otlpUrl}/t/${tag}/v1/logs`, retry: { baseDelayMs: 50, maxDelayMs: 200 } };
+    const r = await runtime({ otlp });
     const shipper = r.otlp;
     expect(shipper, 'shipping from the start').to.not.equal(undefined);
+    expect(await r.ship(otlp), 'the same collector again: the same shipper').to.equal(shipper);
     const exports: string[] = [];
     r.on('change', ({ what }) => what === 'export' && exports.push(shipper!.status.state));
     r.servers.set([{ name: 'demo', url: taggedWsUrl(uniqueTag('otlp')) }]);
