@@ -266,6 +266,7 @@ export class Runtime {
    * An unknown server: no.
    */
   mayReachModel(serverId: string): boolean {
+    // An unknown server has nothing to send, whatever the model.
     const url = this.servers.get(serverId)?.spec.url;
     if (url === undefined) return false;
     const provider = this.agent.provider;
