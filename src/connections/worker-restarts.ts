@@ -4,8 +4,8 @@
  * config; `false` means no restart). The worker's transport reconnects are its own business; this
  * covers the case no worker is left to reconnect anything.
  *
- * DOM-free and host-agnostic: whoever owns a server's connections (the element's connections
- * controller today) keeps one per server and asks it after every loss.
+ * DOM-free and host-agnostic: whoever owns a server's connections (the runtime's ServerRegistry,
+ * src/runtime/servers.ts) keeps one per server and asks it after every loss.
  */
 import { fullJitterDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from '../../workers/shared/backoff.js';
 import { ErrorCode, errorCode } from '../../workers/shared/errors.js';
