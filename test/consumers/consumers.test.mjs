@@ -502,7 +502,8 @@ for (const name of /** @type {const} */ (['chromium', 'firefox'])) {
       ];
       for (const [agent, url, cause] of expected) {
         const mine = errors.filter((e) => e.includes(`${url} `));
-        assert.equal(mine.length, 2, `${agent}: both connections failed (${JSON.stringify(errors)})`);
+        // At least once per connection: the registry starts a failed worker again with the server's backoff.
+        assert.ok(mine.length >= 2, `${agent}: both connections failed (${JSON.stringify(errors)})`);
         for (const error of mine) {
           assert.match(error, /^TG_WORKER_FAILED /, error);
           assert.match(error, cause, error);
