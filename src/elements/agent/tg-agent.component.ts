@@ -10,10 +10,8 @@ import type { CodedError } from '../../runtime/coded-error.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import { declareServer, type ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
-import '../approval/tg-approval.js';
 import '../connections/tg-connections.js';
 import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
-import '../elicitation/tg-elicitation.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { parseServerAttributes, SERVER_ATTRIBUTES } from '../server/server-config.js';
 import { renderError } from '../shared/result.template.js';
@@ -189,8 +187,11 @@ export class TgAgent extends LitElement {
     this.#syncServers();
     this.#providers.sync();
   });
-  /** The lazy `<tg-manual-form>` definition, once manual mode has rendered. */
-  #manualForm: Promise<unknown> | undefined;
+  /**
+   * Cards defined on first use (`<tg-manual-form>`, `<tg-approval>`, `<tg-elicitation>`), by module:
+   * a page loads each one when it first shows, not before its first paint.
+   */
+  readonly #definitions = new Map<string, Promise<unknown>>();
 
   constructor() {
     super();
@@ -227,11 +228,15 @@ export class TgAgent extends LitElement {
   runTool(toolId: string, args: JsonObject = {}): Promise<void> { return this.#agent.runTool(toolId, args); }
   /** Stops the running turn: the model stream and every call in flight (the servers are told). */
   stop(): void { this.#agent.stop(); }
-  /** `updateComplete` also waits for `<tg-manual-form>` to be defined (and so upgraded) once it is shown. */
+  /** `updateComplete` also waits for the cards shown so far to be defined (and so upgraded). */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    await this.#manualForm;
+    await Promise.all(this.#definitions.values());
     return done;
+  }
+
+  #define(name: string, load: () => Promise<unknown>): void {
+    if (!this.#definitions.has(name)) this.#definitions.set(name, load());
   }
 
   override connectedCallback(): void {
@@ -262,8 +267,12 @@ export class TgAgent extends LitElement {
     const agent = this.#agent;
     const health = agent.auditLog?.health;
     const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
-    // Defined on first use, so a page with a model never loads the form and its schema validator.
-    if (agent.manual) this.#manualForm ??= import('../manual-form/tg-manual-form.js');
+    // Defined on first use: a page with a model never loads the form and its schema validator, and
+    // the approval and elicitation cards load with the first call or request that needs them.
+    const { approvals, elicitations } = agent.conversation;
+    if (agent.manual) this.#define('manual-form', () => import('../manual-form/tg-manual-form.js'));
+    if (approvals.length > 0) this.#define('approval', () => import('../approval/tg-approval.js'));
+    if (elicitations.length > 0) this.#define('elicitation', () => import('../elicitation/tg-elicitation.js'));
     return html`<div part="base" class="base">
       ${[...(agent.error ? [agent.error] : []), ...configErrors].map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
       ${health?.state === 'failed'
