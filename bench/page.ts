@@ -237,6 +237,48 @@ async function connectList(o: { client: ClientSpec; loop: LoopOptions }): Promis
   return samples;
 }
 
+/**
+ * What a cold connect spends its time on (info, for the closing note): an empty module worker's first
+ * answer (the platform's floor), a new connection worker up to
+ * its first comlink answer (`diagnostics()`: script fetch, parse, evaluation), then the whole
+ * `McpConnection.open()`, then the first `tools/list`.
+ */
+async function connectPhases(o: { url: string; loop: LoopOptions }): Promise<{ bareBoot: number[]; boot: number[]; open: number[]; list: number[] }> {
+  const out = { bareBoot: [] as number[], boot: [] as number[], open: [] as number[], list: [] as number[] };
+  const bareUrl = blobUrl('onmessage = (e) => postMessage(e.data);');
+  const deadline = now() + o.loop.maxMs;
+  for (let i = 0; i < o.loop.warmup + o.loop.count && now() < deadline; i++) {
+    const b0 = now();
+    const bare = new Worker(bareUrl, { type: 'module' });
+    await new Promise((resolve) => {
+      bare.onmessage = resolve;
+      bare.postMessage(0);
+    });
+    const b1 = now();
+    bare.terminate();
+    const t0 = now();
+    const worker = new Worker(toolgateWorkerUrl, { type: 'module', name: 'tg-connection' });
+    await wrap<{ diagnostics(): unknown }>(worker).diagnostics();
+    const t1 = now();
+    worker.terminate();
+    const t2 = now();
+    const connection = await McpConnection.open(
+      { url: o.url, clientInfo: { name: 'toolgate-bench', version: '0' } },
+      { createWorker: () => new Worker(toolgateWorkerUrl, { type: 'module', name: 'tg-connection' }) },
+    );
+    const t3 = now();
+    await connection.listTools();
+    const t4 = now();
+    await connection.close();
+    if (i < o.loop.warmup) continue;
+    out.bareBoot.push(b1 - b0);
+    out.boot.push(t1 - t0);
+    out.open.push(t3 - t2);
+    out.list.push(t4 - t3);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Floors
 
@@ -479,7 +521,7 @@ function closeBare(): void {
   for (const worker of bare.splice(0)) worker.terminate();
 }
 
-const bench = { floorPostMessage, floorWs, toolCall, connectList, inner, codec, openIdle, closeIdle, openBare, closeBare, measureMemory };
+const bench = { floorPostMessage, floorWs, toolCall, connectList, connectPhases, inner, codec, openIdle, closeIdle, openBare, closeBare, measureMemory };
 export type Bench = typeof bench;
 (globalThis as unknown as { bench: Bench }).bench = bench;
 document.title = 'ready';

@@ -25,6 +25,8 @@ import { browserBundle } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE = process.argv.includes('--profile');
+/** `--only <prefix>`: only the timing workloads whose name starts with it (no codec, memory, audit); while working on one. */
+const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : undefined;
 const HARD_LIMIT_MS = PROFILE ? 240_000 : 600_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +214,9 @@ async function startPageServer(scripts) {
       const src = req.url === '/audit.html' ? '/audit.js' : '/bench.js';
       res.end(`<!doctype html><meta charset="utf-8"><title>loading</title><body><script type="module" src="${src}"></script></body>`);
     } else if (req.url && Object.hasOwn(scripts, req.url)) {
-      res.writeHead(200, { 'content-type': 'text/javascript', ...isolation });
+      // As a site serves hashed build chunks: cacheable, so a new worker reuses the HTTP cache and V8's
+      // code cache instead of fetching and compiling again (a "cold worker" is a new worker, not a new visit).
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=31536000, immutable', ...isolation });
       res.end(scripts[/** @type {keyof typeof scripts} */ (req.url)]);
     } else res.writeHead(404).end();
   });
@@ -452,6 +456,22 @@ async function main() {
           },
         })),
       ),
+      // Where a cold connect's time goes (info): worker boot, open(), first tools/list.
+      ...[
+        ['ws', demo.wsUrl],
+        ['http', demo.httpUrl],
+      ].map(([transport, url]) => ({
+        name: `connect-phases.${transport}`,
+        go: async (/** @type {number} */ round) => {
+          /** @type {any} */
+          const r = await run(`connect phases, toolgate ${transport} [${round + 1}/${ROUNDS}]`, 'connectPhases', { url, loop: { ...CONNECT, count: 4 } }, 60_000);
+          if (!r) return;
+          add(`breakdown.connect.${transport}.empty-worker-boot`, r.bareBoot);
+          add(`breakdown.connect.${transport}.worker-boot`, r.boot);
+          add(`breakdown.connect.${transport}.open`, r.open);
+          add(`breakdown.connect.${transport}.first-list`, r.list);
+        },
+      })),
       // Breakdown: the worker-side stack alone, driven inside a worker (no page hop).
       ...[
         ['ws-json', demo.wsUrl, false],
@@ -472,7 +492,8 @@ async function main() {
       const t0 = Date.now();
       const before = loadavg();
       // Rotate the order, so that no workload always runs right after the same one.
-      for (let i = 0; i < items.length; i++) await items[(i + round) % items.length]?.go(round);
+      const chosen = ONLY === undefined ? items : items.filter((item) => item.name.startsWith(ONLY));
+      for (let i = 0; i < chosen.length; i++) await chosen[(i + round) % chosen.length]?.go(round);
       const run = { run: round + 1, seconds: (Date.now() - t0) / 1000, loadavg: { before: before.map(round2), after: loadavg().map(round2) } };
       runs.push(run);
       process.stderr.write(`run ${run.run}/${ROUNDS}: ${run.seconds.toFixed(0)} s, load average ${showLoad(run)}\n`);
@@ -487,7 +508,7 @@ async function main() {
       if (name.includes('.ws-') && codec !== (name.endsWith('msgpack') ? 'msgpack' : 'json')) failures.push(`${name}: negotiated codec ${codec}`);
     }
 
-    for (const payload of ['tools-list-200', 'text-1mib', 'binary-4x96kib']) {
+    for (const payload of ONLY === undefined ? ['tools-list-200', 'text-1mib', 'binary-4x96kib'] : []) {
       const loop = payload === 'tools-list-200' ? { warmup: 20, count: 200, maxMs: 2500 } : { warmup: 3, count: 30, maxMs: 2500 };
       /** @type {any} */
       const r = await run(`codec ${payload}`, 'codec', { payload, loop });
@@ -504,58 +525,60 @@ async function main() {
       }
     }
 
-    // Memory: a fresh page, so nothing of the workloads above is left in it.
-    await page.close();
-    page = await context.newPage();
-    await page.goto(pageServer.url);
-    await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
     const memory = /** @type {Record<string, any>} */ ({});
-    const measure = async (/** @type {string} */ label) => {
-      // Collect garbage in every worker and the page first, so the figure is what is retained.
-      for (const w of page.workers()) await w.evaluate(() => /** @type {any} */ (globalThis).gc?.()).catch(() => {});
+    // Memory: a fresh page, so nothing of the workloads above is left in it.
+    if (ONLY === undefined) {
+      await page.close();
+      page = await context.newPage();
+      await page.goto(pageServer.url);
+      await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
+      const measure = async (/** @type {string} */ label) => {
+        // Collect garbage in every worker and the page first, so the figure is what is retained.
+        for (const w of page.workers()) await w.evaluate(() => /** @type {any} */ (globalThis).gc?.()).catch(() => {});
+        /** @type {any} */
+        const m = await run(`memory ${label}`, 'measureMemory', undefined);
+        if (m) memory[label] = { workers: m.workers.length, workerBytes: m.workers.reduce((/** @type {number} */ s, /** @type {number} */ b) => s + b, 0), perWorker: m.workers, windowBytes: m.window, totalBytes: m.total };
+      };
+      await measure('0 idle');
+      await run('open 1 idle connection (ws-json)', 'openIdle', { url: demo.wsUrl, n: 1 });
+      await measure('1 idle');
+      await run('open 9 more idle connections', 'openIdle', { url: demo.wsUrl, n: 9 });
+      await measure('10 idle');
+      await run('close idle connections', 'closeIdle', undefined);
+      await run('open 1 bare worker (platform baseline)', 'openBare', undefined);
+      await measure('1 bare worker (baseline)');
+      await run('close bare worker', 'closeBare', undefined);
+      // Audit (bench/audit-bench-page.ts, also run in Firefox by `npm run bench:audit`): a fresh page.
+      await page.close();
+      page = await context.newPage();
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await page.goto(new URL('/audit.html', pageServer.url).href);
+      await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
+      /** @param {string} label @param {string} expr @param {number} timeoutMs */
+      const inAuditPage = async (label, expr, timeoutMs) => {
+        const t0 = Date.now();
+        process.stderr.write(`  ${label} … `);
+        try {
+          const result = await Promise.race([
+            page.evaluate(expr),
+            new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
+          ]);
+          process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+          return result;
+        } catch (err) {
+          const message = String(/** @type {Error} */ (err).message ?? err).split('\n')[0];
+          process.stderr.write(`FAILED: ${message}\n`);
+          failures.push(`${label}: ${message}`);
+          return undefined;
+        }
+      };
       /** @type {any} */
-      const m = await run(`memory ${label}`, 'measureMemory', undefined);
-      if (m) memory[label] = { workers: m.workers.length, workerBytes: m.workers.reduce((/** @type {number} */ s, /** @type {number} */ b) => s + b, 0), perWorker: m.workers, windowBytes: m.window, totalBytes: m.total };
-    };
-    await measure('0 idle');
-    await run('open 1 idle connection (ws-json)', 'openIdle', { url: demo.wsUrl, n: 1 });
-    await measure('1 idle');
-    await run('open 9 more idle connections', 'openIdle', { url: demo.wsUrl, n: 9 });
-    await measure('10 idle');
-    await run('close idle connections', 'closeIdle', undefined);
-    await run('open 1 bare worker (platform baseline)', 'openBare', undefined);
-    await measure('1 bare worker (baseline)');
-    await run('close bare worker', 'closeBare', undefined);
-    // Audit (bench/audit-bench-page.ts, also run in Firefox by `npm run bench:audit`): a fresh page.
-    await page.close();
-    page = await context.newPage();
-    await page.setViewportSize({ width: 1200, height: 900 });
-    await page.goto(new URL('/audit.html', pageServer.url).href);
-    await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
-    /** @param {string} label @param {string} expr @param {number} timeoutMs */
-    const inAuditPage = async (label, expr, timeoutMs) => {
-      const t0 = Date.now();
-      process.stderr.write(`  ${label} … `);
-      try {
-        const result = await Promise.race([
-          page.evaluate(expr),
-          new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
-        ]);
-        process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-        return result;
-      } catch (err) {
-        const message = String(/** @type {Error} */ (err).message ?? err).split('\n')[0];
-        process.stderr.write(`FAILED: ${message}\n`);
-        failures.push(`${label}: ${message}`);
-        return undefined;
-      }
-    };
-    /** @type {any} */
-    const appends = await inAuditPage('audit appends (batched, write-ahead, 64 concurrent calls)', 'auditBench()', 60_000);
-    if (appends) figures.audit = { unit: 'records/s', ...appends };
-    /** @type {any} */
-    const viewer = await inAuditPage('audit: 100,000 records, newest-100 read, <tg-audit-log> open', 'viewerOpen(100000)', 200_000);
-    if (viewer) figures.auditViewer = { unit: 'ms', fill100k: viewer.fill, newest100: stats(viewer.newest100), firstPaint: viewer.firstPaint, allLoaded: viewer.allLoaded, rows: viewer.rows };
+      const appends = await inAuditPage('audit appends (batched, write-ahead, 64 concurrent calls)', 'auditBench()', 60_000);
+      if (appends) figures.audit = { unit: 'records/s', ...appends };
+      /** @type {any} */
+      const viewer = await inAuditPage('audit: 100,000 records, newest-100 read, <tg-audit-log> open', 'viewerOpen(100000)', 200_000);
+      if (viewer) figures.auditViewer = { unit: 'ms', fill100k: viewer.fill, newest100: stats(viewer.newest100), firstPaint: viewer.firstPaint, allLoaded: viewer.allLoaded, rows: viewer.rows };
+    }
 
     figures.memory = { method: 'performance.measureUserAgentSpecificMemory() in a cross-origin-isolated page (Chromium --enable-blink-features=ForceEagerMeasureMemory), after gc() in page and each worker (--js-flags=--expose-gc); DedicatedWorkerGlobalScope entries summed', ...memory };
 

@@ -231,12 +231,26 @@ export class TgAgent extends LitElement {
   /** `updateComplete` also waits for the cards shown so far to be defined (and so upgraded). */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
+    if (this.#definitions.size === 0) return done;
+    // A card whose module was loading renders in the update its arrival requests: wait for that too.
     await Promise.all(this.#definitions.values());
-    return done;
+    return super.getUpdateComplete();
   }
 
-  #define(name: string, load: () => Promise<unknown>): void {
-    if (!this.#definitions.has(name)) this.#definitions.set(name, load());
+  /**
+   * Whether `tag` is defined; if not, loads its module once and renders again when it is. A card is
+   * rendered only once defined, so the page never holds a `<tg-approval>` that is not upgraded yet.
+   */
+  #defined(tag: string, load: () => Promise<unknown>): boolean {
+    if (customElements.get(tag)) return true;
+    if (!this.#definitions.has(tag)) {
+      const loading = load().then(
+        () => this.requestUpdate(),
+        () => void this.#definitions.delete(tag), // a chunk that failed to load is tried again on the next render
+      );
+      this.#definitions.set(tag, loading);
+    }
+    return false;
   }
 
   override connectedCallback(): void {
@@ -269,10 +283,10 @@ export class TgAgent extends LitElement {
     const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
     // Defined on first use: a page with a model never loads the form and its schema validator, and
     // the approval and elicitation cards load with the first call or request that needs them.
-    const { approvals, elicitations } = agent.conversation;
-    if (agent.manual) this.#define('manual-form', () => import('../manual-form/tg-manual-form.js'));
-    if (approvals.length > 0) this.#define('approval', () => import('../approval/tg-approval.js'));
-    if (elicitations.length > 0) this.#define('elicitation', () => import('../elicitation/tg-elicitation.js'));
+    const conversation = agent.conversation;
+    if (agent.manual) this.#defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
+    const approvals = conversation.approvals.length > 0 && this.#defined('tg-approval', () => import('../approval/tg-approval.js')) ? conversation.approvals : [];
+    const elicitations = conversation.elicitations.length > 0 && this.#defined('tg-elicitation', () => import('../elicitation/tg-elicitation.js')) ? conversation.elicitations : [];
     return html`<div part="base" class="base">
       ${[...(agent.error ? [agent.error] : []), ...configErrors].map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
       ${health?.state === 'failed'
@@ -281,7 +295,9 @@ export class TgAgent extends LitElement {
           </p>`
         : nothing}
       ${renderConversation({
-        ...agent.conversation,
+        ...conversation,
+        approvals,
+        elicitations,
         markdown: this.#markdown,
         picker: this.provider || this.noProviderPicker ? nothing : renderProviderPicker(this.#providers, agent.busy),
         appView: (entry) => this.#apps.render(entry),
