@@ -233,10 +233,11 @@ export class Runtime {
    * An unknown server: no.
    */
   mayReachModel(serverId: string): boolean {
-    const provider = this.agent.provider;
-    if (isManualProvider(provider)) return true;
+    // An unknown server has nothing to send, whatever the model.
     const url = this.servers.get(serverId)?.spec.url;
     if (url === undefined) return false;
+    const provider = this.agent.provider;
+    if (isManualProvider(provider)) return true;
     return outputAllowed({ kind: 'llm', providerLabel: provider.label }, serverStanding(this.gate.policy, url).entry);
   }
 
