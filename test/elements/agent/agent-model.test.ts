@@ -24,6 +24,22 @@ async function ready(el: TgAgent): Promise<void> {
   await el.updateComplete;
 }
 
+/** A ready `<tg-agent>` whose scripted model will ask to delete note 1 (the policy asks the person), then answer. */
+async function agentAskedToDelete(tag: string): Promise<{ el: TgAgent; script: Awaited<ReturnType<typeof registerScript>> }> {
+  const script = await registerScript([
+    openAiTurn({ toolCalls: [{ id: `call_${tag}`, name: 'notes__delete_note', args: { id: 'note-1' } }] }),
+    openAiTurn({ text: ['Understood, not deleted.'] }),
+  ]);
+  const el = await fixture<TgAgent>(
+    html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
+      ><tg-provider kind="openai" base-url="${script.base}/v1" model="scripted"></tg-provider
+      ><tg-server name="Notes" url=${taggedWsUrl(uniqueTag(tag))}></tg-server
+    ></tg-agent>`,
+  );
+  await ready(el);
+  return { el, script };
+}
+
 function typeAndEnter(el: TgAgent, text: string, shift = false): HTMLTextAreaElement {
   const input = root(el).querySelector<HTMLTextAreaElement>('[part~="input"]')!;
   input.value = text;
@@ -39,17 +55,7 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
 
   // First in this file: no earlier test has loaded the cards.
   it('loads the approval card with the first call that needs it, and renders it upgraded', async () => {
-    const script = await registerScript([
-      openAiTurn({ toolCalls: [{ id: 'call_l', name: 'notes__delete_note', args: { id: 'note-1' } }] }),
-      openAiTurn({ text: ['Not deleted.'] }),
-    ]);
-    const el = await fixture<TgAgent>(
-      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
-        ><tg-provider kind="openai" base-url="${script.base}/v1" model="scripted"></tg-provider
-        ><tg-server name="Notes" url=${taggedWsUrl(uniqueTag('lazy'))}></tg-server
-      ></tg-agent>`,
-    );
-    await ready(el);
+    const { el } = await agentAskedToDelete('lazy');
     // First paint: the card's module is not part of it (this file never imports it).
     expect(customElements.get('tg-approval'), 'tg-approval before any call').to.equal(undefined);
     expect(customElements.get('tg-elicitation'), 'tg-elicitation before any request').to.equal(undefined);
@@ -119,17 +125,7 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   });
 
   it('a model call to delete_note shows a card; Deny goes back to the model as a refusal', async () => {
-    const script = await registerScript([
-      openAiTurn({ toolCalls: [{ id: 'call_d', name: 'notes__delete_note', args: { id: 'note-1' } }] }),
-      openAiTurn({ text: ['Understood, not deleted.'] }),
-    ]);
-    const el = await fixture<TgAgent>(
-      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
-        ><tg-provider kind="openai" base-url="${script.base}/v1" model="scripted"></tg-provider
-        ><tg-server name="Notes" url=${taggedWsUrl(uniqueTag('model'))}></tg-server
-      ></tg-agent>`,
-    );
-    await ready(el);
+    const { el, script } = await agentAskedToDelete('model');
     void el.send('Delete note 1');
     await waitUntil(() => root(el).querySelector('tg-approval'), 'approval card', WAIT);
     const card = root(el).querySelector<TgApproval>('tg-approval')!;
