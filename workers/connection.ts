@@ -148,6 +148,10 @@ export class Connection implements ConnectionApi {
     return { ...(this.#current?.rpc.stats ?? { invalidFrames: 0, unknownResponses: 0 }), inFlight: this.#calls.size };
   }
 
+  ping(): true {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#opener?.auth?.stop(); // the goodbye (session DELETE) must not start an authorization

@@ -9,13 +9,15 @@
  *   into `requestUpdate()`;
  * - keeps what the element renders as snapshots whose identity changes only with their data (the
  *   servers, the person's tools, the pins), so child elements re-render only when they must;
- * - applies the element's later changes (provider, policy, roles, servers).
+ * - applies the element's later changes (provider, policy, roles, servers, the collector);
+ * - forwards the audit banners' Retry and Resume to the runtime's log and shipper.
  *
  * No rendering, no behaviour of its own beyond that.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConversationEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
+import type { OtlpShippingOptions } from '../../audit/otlp-shipper.js';
 import { authorizeInPopup } from '../../connections/oauth-popup.js';
 import { authorizeWithFallback } from '../../connections/oauth-redirect.js';
 import { ErrorCode, TgError, type ErrorCodeValue } from '../../../workers/shared/errors.js';
@@ -41,6 +43,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime/
 import type { ServerDeclaration } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
 import type { PanelCaller } from '../connections/tool-call.controller.js';
+import type { AuditBannersView } from './audit-banners.template.js';
 import type { ConversationView } from './conversation.template.js';
 import type { SavedServersController } from './saved-servers.controller.js';
 
@@ -56,6 +59,8 @@ export interface AgentConfig {
   reconnectWaitMs?: number | undefined;
   /** MCP App views can be rendered (a usable sandbox origin): connections advertise the extension. */
   apps?: boolean | undefined;
+  /** The collector the audit log is shipped to. */
+  otlp?: OtlpShippingOptions | undefined;
 }
 
 export interface AgentControllerOptions {
@@ -88,6 +93,7 @@ export class AgentController implements ReactiveController {
   #held = false;
   #personTools: readonly GatedTool[] = [];
   #pins: readonly PinRecord[] = [];
+  #retryingAudit = false;
 
   constructor(host: ReactiveControllerHost, options: AgentControllerOptions) {
     this.#host = host;
@@ -159,6 +165,18 @@ export class AgentController implements ReactiveController {
       ready: this.#status === 'ready',
       manual: this.manual,
       tools: this.#personTools,
+    };
+  }
+
+  /** What the audit banners show (storage, shipping) and where their buttons go. */
+  get auditBanners(): AuditBannersView {
+    const runtime = this.#runtime;
+    return {
+      health: runtime?.audit.health,
+      retrying: this.#retryingAudit,
+      retry: () => void this.#retryAudit(),
+      shipping: runtime?.otlp?.status,
+      resume: () => runtime?.otlp?.resume(),
     };
   }
 
@@ -275,6 +293,7 @@ export class AgentController implements ReactiveController {
     const config = this.#options.config();
     runtime.agent.provider = this.#provider();
     runtime.servers.apps = config.apps === true;
+    void runtime.ship(config.otlp).catch((err: unknown) => this.#fail(err));
     const roles = config.roles ?? [];
     if (roles.join('\n') !== runtime.gate.roles.join('\n')) runtime.gate.roles = roles;
     if (config.policy !== undefined && config.policy !== this.#appliedPolicy) {
@@ -286,6 +305,20 @@ export class AgentController implements ReactiveController {
         },
         (err: unknown) => this.#fail(err),
       );
+    }
+  }
+
+  /** The banner's Retry: the log tries to write again now (it also does by itself, with a backoff). */
+  async #retryAudit(): Promise<void> {
+    const audit = this.#runtime?.audit;
+    if (!audit || this.#retryingAudit) return;
+    this.#retryingAudit = true;
+    this.#host.requestUpdate();
+    try {
+      await audit.retry();
+    } finally {
+      this.#retryingAudit = false;
+      this.#host.requestUpdate();
     }
   }
 
@@ -325,6 +358,7 @@ export class AgentController implements ReactiveController {
         ...(config.maxSteps !== undefined && { maxSteps: config.maxSteps }),
         ...(config.reconnectWaitMs !== undefined && { reconnectWaitMs: config.reconnectWaitMs }),
         apps: config.apps === true,
+        ...(config.otlp && { otlp: config.otlp }),
         hostHook: toolRequestHook(this.#options.target),
       });
     } catch (err) {

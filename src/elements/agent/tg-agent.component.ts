@@ -7,28 +7,24 @@ import type { Policy } from '../../gate/policy.js';
 import type { ManualProvider } from '../../llm/manual-provider.js';
 import type { LlmProvider } from '../../llm/types.js';
 import type { CodedError } from '../../runtime/coded-error.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import type { Runtime, RuntimeOptions } from '../../runtime/runtime.js';
 import { declareServer, type ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
 import '../connections/tg-connections.js';
 import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { parseServerAttributes, SERVER_ATTRIBUTES } from '../server/server-config.js';
+import { listConverter } from '../shared/list-attribute.js';
 import { renderError } from '../shared/result.template.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
 import { AppViewsController } from './app-views.controller.js';
+import { renderAuditBanners } from './audit-banners.template.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
 import { renderAuditSection, renderConversation } from './conversation.template.js';
 import { MarkdownView } from './markdown-view.js';
 import { ProvidersController, renderProviderPicker } from './providers.controller.js';
 import { SavedServersController } from './saved-servers.controller.js';
 import { styles } from './tg-agent.styles.js';
-
-/** `roles="hr devops"` or `roles="hr, devops"`. */
-const rolesConverter = {
-  fromAttribute: (value: string | null) => (value === null ? undefined : value.split(/[\s,]+/).filter(Boolean)),
-  toAttribute: (value: readonly string[] | undefined) => (value === undefined ? null : value.join(' ')),
-};
 
 /**
  * The Toolgate agent element: an LLM agent (or, without a model, the person) using the tools of
@@ -70,7 +66,10 @@ const rolesConverter = {
  * @csspart base - The wrapper around everything.
  * @csspart provider-picker - The model picker (`no-provider-picker` hides it).
  * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
- * @csspart audit-banner - Shown when the audit log failed (calls are refused).
+ * @csspart audit-banner - Shown while the audit log cannot be written (calls are refused); it clears when the log writes again.
+ * @csspart audit-retry - The audit banner's Retry button (the log also retries by itself, with a backoff).
+ * @csspart export-banner - Shown while shipping the audit log to the collector (`otlp`) lags or stopped.
+ * @csspart export-resume - The export banner's Resume button, when shipping stopped.
  * @csspart connections - The `<tg-connections>` manager. Its parts (`server-card`, `status-badge`, `tool-button`,
  *   `call-form`, `result`, …, listed on `<tg-connections>`) are exported through `<tg-agent>`: `tg-agent::part(server-card)`.
  * @csspart conversation - The conversation section.
@@ -120,7 +119,8 @@ export class TgAgent extends LitElement {
     servers: { attribute: false },
     provider: { attribute: false },
     policy: { attribute: false },
-    roles: { converter: rolesConverter },
+    otlp: { attribute: false },
+    roles: { converter: listConverter },
     tenant: { type: String },
     name: { type: String },
     system: { type: String },
@@ -128,7 +128,7 @@ export class TgAgent extends LitElement {
     reconnectWaitMs: { type: Number, attribute: 'reconnect-wait-ms' },
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
     noProviderPicker: { type: Boolean, attribute: 'no-provider-picker', reflect: true },
-    allowedOrigins: { converter: rolesConverter, attribute: 'allowed-origins' },
+    allowedOrigins: { converter: listConverter, attribute: 'allowed-origins' },
     appsSandboxOrigin: { attribute: 'apps-sandbox-origin' },
     _auditOpen: { state: true, attribute: false },
   };
@@ -139,6 +139,8 @@ export class TgAgent extends LitElement {
   declare provider: LlmProvider | ManualProvider | undefined;
   /** The gate's policy (a later change is audited); unset, the tenant's stored one, else the default. */
   declare policy: Policy | undefined;
+  /** Ships the audit log to the organisation's OpenTelemetry collector, durably (`createRuntime({ otlp })`; `export-banner` when it lags). Property only. */
+  declare otlp: RuntimeOptions['otlp'];
   /** The person's roles (attribute: space- or comma-separated). */
   declare roles: string[] | undefined;
   /** Partitions the audit log, the policy, the pins and the server ids (database `toolgate:<tenant>`). Read on insertion. */
@@ -178,6 +180,7 @@ export class TgAgent extends LitElement {
       maxSteps: this.maxSteps,
       reconnectWaitMs: this.reconnectWaitMs,
       apps: this.#apps.enabled,
+      otlp: this.otlp,
     }),
   });
   readonly #apps: AppViewsController = new AppViewsController(this, { agent: this.#agent, sandbox: () => this.appsSandboxOrigin, send: (text) => this.send(text) });
@@ -267,7 +270,7 @@ export class TgAgent extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('servers') && this.isConnected) this.#syncServers();
-    if (changed.has('provider') || changed.has('policy') || changed.has('roles') || changed.has('appsSandboxOrigin')) this.#agent.applyConfig();
+    if (changed.has('provider') || changed.has('policy') || changed.has('roles') || changed.has('appsSandboxOrigin') || changed.has('otlp')) this.#agent.applyConfig();
   }
 
   #syncServers(): void {
@@ -279,7 +282,6 @@ export class TgAgent extends LitElement {
 
   protected override render(): TemplateResult {
     const agent = this.#agent;
-    const health = agent.auditLog?.health;
     const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
     // Defined on first use: a page with a model never loads the form and its schema validator, and
     // the approval and elicitation cards load with the first call or request that needs them.
@@ -289,11 +291,7 @@ export class TgAgent extends LitElement {
     const elicitations = conversation.elicitations.length > 0 && this.#defined('tg-elicitation', () => import('../elicitation/tg-elicitation.js')) ? conversation.elicitations : [];
     return html`<div part="base" class="base">
       ${[...(agent.error ? [agent.error] : []), ...configErrors].map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
-      ${health?.state === 'failed'
-        ? html`<p part="audit-banner" class="error banner" role="alert">
-            <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
-          </p>`
-        : nothing}
+      ${renderAuditBanners(agent.auditBanners)}
       ${renderConversation({
         ...conversation,
         approvals,
