@@ -14,6 +14,7 @@ import '../connections/tg-connections.js';
 import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { parseServerAttributes, SERVER_ATTRIBUTES } from '../server/server-config.js';
+import { LazyElements } from '../shared/lazy-elements.js';
 import { listConverter } from '../shared/list-attribute.js';
 import { renderError } from '../shared/result.template.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
@@ -190,11 +191,8 @@ export class TgAgent extends LitElement {
     this.#syncServers();
     this.#providers.sync();
   });
-  /**
-   * Cards defined on first use (`<tg-manual-form>`, `<tg-approval>`, `<tg-elicitation>`), by module:
-   * a page loads each one when it first shows, not before its first paint.
-   */
-  readonly #definitions = new Map<string, Promise<unknown>>();
+  /** Cards defined on first use (`<tg-manual-form>`, `<tg-approval>`, `<tg-elicitation>`), not before the first paint. */
+  readonly #lazy = new LazyElements(this);
 
   constructor() {
     super();
@@ -234,26 +232,8 @@ export class TgAgent extends LitElement {
   /** `updateComplete` also waits for the cards shown so far to be defined (and so upgraded). */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    if (this.#definitions.size === 0) return done;
     // A card whose module was loading renders in the update its arrival requests: wait for that too.
-    await Promise.all(this.#definitions.values());
-    return super.getUpdateComplete();
-  }
-
-  /**
-   * Whether `tag` is defined; if not, loads its module once and renders again when it is. A card is
-   * rendered only once defined, so the page never holds a `<tg-approval>` that is not upgraded yet.
-   */
-  #defined(tag: string, load: () => Promise<unknown>): boolean {
-    if (customElements.get(tag)) return true;
-    if (!this.#definitions.has(tag)) {
-      const loading = load().then(
-        () => this.requestUpdate(),
-        () => void this.#definitions.delete(tag), // a chunk that failed to load is tried again on the next render
-      );
-      this.#definitions.set(tag, loading);
-    }
-    return false;
+    return this.#lazy.asked ? this.#lazy.settled().then(() => super.getUpdateComplete()) : done;
   }
 
   override connectedCallback(): void {
@@ -283,12 +263,11 @@ export class TgAgent extends LitElement {
   protected override render(): TemplateResult {
     const agent = this.#agent;
     const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
-    // Defined on first use: a page with a model never loads the form and its schema validator, and
-    // the approval and elicitation cards load with the first call or request that needs them.
+    // On first use: a page with a model never loads the form; the cards load with their first request.
     const conversation = agent.conversation;
-    if (agent.manual) this.#defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
-    const approvals = conversation.approvals.length > 0 && this.#defined('tg-approval', () => import('../approval/tg-approval.js')) ? conversation.approvals : [];
-    const elicitations = conversation.elicitations.length > 0 && this.#defined('tg-elicitation', () => import('../elicitation/tg-elicitation.js')) ? conversation.elicitations : [];
+    if (agent.manual) this.#lazy.defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
+    const approvals = conversation.approvals.length > 0 && this.#lazy.defined('tg-approval', () => import('../approval/tg-approval.js')) ? conversation.approvals : [];
+    const elicitations = conversation.elicitations.length > 0 && this.#lazy.defined('tg-elicitation', () => import('../elicitation/tg-elicitation.js')) ? conversation.elicitations : [];
     return html`<div part="base" class="base">
       ${[...(agent.error ? [agent.error] : []), ...configErrors].map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
       ${renderAuditBanners(agent.auditBanners)}
