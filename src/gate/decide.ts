@@ -18,9 +18,9 @@
  *    (untrusted, destructive, open-world, or simply writing) → ask.
  */
 import type { Tool, ToolAnnotations } from '../../workers/shared/wire.js';
-import type { Proposer } from './tool-gate.js';
+import { proposerName, type Proposer } from './tool-gate.js';
 import { outputAllowed } from './data-flow.js';
-import { matchGlob, matchServer, serverStanding, type Policy, type ToolRule } from './policy.js';
+import { matchGlob, matchServer, serverStanding, type HostProvided, type Policy, type ToolRule } from './policy.js';
 import { ErrorCode, type ErrorCodeValue } from '../../workers/shared/errors.js';
 
 export type GateDecision = 'allow' | 'ask' | 'deny';
@@ -58,6 +58,8 @@ export interface DecideInput {
     url: string;
     /** The person consented to this server although it is not on the allow-list. */
     consented?: boolean;
+    /** The host page provides these tools itself (see `GateConnection.host`). */
+    host?: HostProvided;
   };
   tool: Pick<Tool, 'name' | 'annotations'>;
   definitionHash: string;
@@ -85,7 +87,6 @@ export interface DecideResult {
 }
 
 const ruleId = (rule: ToolRule, index: number) => rule.id ?? `tools[${index}]`;
-const proposerName = (p: Proposer) => (p.kind === 'person' ? 'person' : p.providerLabel);
 
 /** Is this tool visible to a person with these roles? */
 export function isVisible(policy: Policy, server: { id: string; url: string }, toolName: string, roles: readonly string[]): boolean {
@@ -122,7 +123,7 @@ export function matchingRule(input: DecideInput): { rule: ToolRule; index: numbe
 
 export function decide(input: DecideInput): DecideResult {
   const { policy, server, tool, proposer } = input;
-  const standing = serverStanding(policy, server.url);
+  const standing = serverStanding(policy, server.url, server.host);
   const trusted = standing.trusted;
   const annotations = effectiveAnnotations(tool.annotations);
   const review = standing.entry?.reviewResults ?? 'default';

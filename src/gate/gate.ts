@@ -30,21 +30,27 @@ import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/sh
 import type { AuditLog } from '../audit/audit-log.js';
 import { redact } from '../audit/redact.js';
 import { digestResult, type AuditInput, type DecisionInfo, type JsonValue } from '../audit/record.js';
-import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
-import { REVIEW_NOTICE, viewForModel } from './data-flow.js';
+import { REVIEW_NOTICE, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
 import { definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
-import { DEFAULT_POLICY, redactionPatterns, serverStanding, validatePolicy, type Policy } from './policy.js';
+import { DEFAULT_POLICY, redactionPatterns, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
 import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
-import type { GatedTool, Proposer, ToolCallOutcome, ToolCallRequest, ToolGate } from './tool-gate.js';
+import { proposerName, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
 /** What the gate needs of a connection (`McpConnection` fits; tests may pass their own). */
 export interface GateConnection {
   readonly config: { readonly url: string };
+  /**
+   * Set when the host page provides these tools itself (the page's `registerTool`s): no allow-list
+   * entry needed, annotations believed, the host's output labels, and a changed definition is
+   * the host's own doing, so it is not quarantined (see `HostProvided`).
+   */
+  readonly host?: HostProvided;
   readonly tools: readonly Tool[];
   listTools(): Promise<Tool[]>;
   callTool(name: string, args?: JsonObject, options?: { signal?: AbortSignal; onProgress?: (progress: Progress) => void }): Promise<CallToolResult>;
@@ -106,7 +112,6 @@ interface ToolEntry {
   flags: ToolFlag[];
 }
 
-const proposerName = (p: Proposer) => (p.kind === 'person' ? 'person' : `llm:${p.providerLabel}`);
 const originOf = (url: string) => {
   try {
     return new URL(url).origin;
@@ -238,7 +243,7 @@ export class Gate extends EventTarget implements ToolGate {
   async addServer(serverId: string, connection: GateConnection, options: AddServerOptions = {}): Promise<GatedTool[]> {
     if (typeof serverId !== 'string' || serverId === '') throw invalidArgument('serverId', 'a non-empty string');
     const url = connection.config.url;
-    if (!serverStanding(this.#policy, url).listed && !options.consented) {
+    if (!serverStanding(this.#policy, url, connection.host).listed && !options.consented) {
       throw new TgError(ErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
     }
     this.removeServer(serverId);
@@ -368,6 +373,12 @@ export class Gate extends EventTarget implements ToolGate {
         const fresh: PinRecord = { key, serverUrl: server.url, toolName: tool.name, known: { hash, definition: tool, since: now } };
         this.#pins.set(key, fresh);
         pinWork.push(() => this.#store?.savePin(fresh) ?? Promise.resolve());
+      } else if (record.known.hash !== hash && server.connection.host) {
+        // The host's own tool changed with the host's code: nothing to quarantine.
+        const next: PinRecord = { ...record, known: { hash, definition: tool, since: now } };
+        delete next.pending;
+        this.#pins.set(key, next);
+        pinWork.push(() => this.#store?.savePin(next) ?? Promise.resolve());
       } else if (record.known.hash !== hash && record.pending?.hash !== hash) {
         // A rug pull, or an honest update: either way the person looks before it is used again.
         const next: PinRecord = { ...record, pending: { hash, definition: tool, since: now } };
@@ -436,7 +447,7 @@ export class Gate extends EventTarget implements ToolGate {
   #decide(entry: ToolEntry, proposer: Proposer): DecideResult {
     return decide({
       policy: this.#policy,
-      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented },
+      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented, ...(entry.server.connection.host && { host: entry.server.connection.host }) },
       tool: entry.tool,
       definitionHash: entry.hash,
       roles: this.#roles,
@@ -444,6 +455,19 @@ export class Gate extends EventTarget implements ToolGate {
       flags: entry.flags.length,
       proposer,
     });
+  }
+
+  /**
+   * What a proposer's model may see of a server's content that is not a tool result (an attached
+   * resource, a prompt's messages): the server's data-flow labels, the audience annotations and
+   * redaction, as for its results. Content of a server not behind the gate is withheld.
+   */
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer): { forModel: ContentBlock[]; withheld: boolean } {
+    const server = this.#servers.get(serverId);
+    const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
+    const allowed = standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
+    const view = viewForModel({ content: [...content] }, { allowed, patterns: redactionPatterns(this.#policy) });
+    return { forModel: view.forModel, withheld: view.withheld };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -469,7 +493,7 @@ export class Gate extends EventTarget implements ToolGate {
     // Fail closed before anything else: no audit, no call.
     this.#audit.assertCallsAllowed();
     if (!entry) {
-      await this.#record({ kind: 'error', callId, error: { code: ErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer) } });
+      await this.#record({ kind: 'error', callId, error: { code: ErrorCode.TOOL_UNKNOWN, message: unknown }, detail: { toolId, proposer: proposerName(proposer, true) } });
       return refused(ErrorCode.TOOL_UNKNOWN, unknown);
     }
     const server = this.#serverRef(entry);
@@ -477,7 +501,7 @@ export class Gate extends EventTarget implements ToolGate {
     const patterns = redactionPatterns(this.#policy);
     // Not awaited here: on the allow-by-rule path the request, the decision and the write-ahead
     // record are appended together and group-committed, instead of three commits in a row.
-    const requested = this.#record({ kind: 'tool-request', callId, server, tool, args: redact(args, { patterns }) as JsonValue, proposer: proposerName(proposer), detail: { toolId } });
+    const requested = this.#record({ kind: 'tool-request', callId, server, tool, args: redact(args, { patterns }) as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } });
     requested.catch(() => {}); // awaited on every path below
     const decided = async (decision: DecisionInfo) => {
       await Promise.all([requested, this.#record({ kind: 'decision', callId, server, tool, decision })]);

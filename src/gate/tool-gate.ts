@@ -28,8 +28,29 @@ export interface GatedTool {
   quarantined?: boolean;
 }
 
-/** Who proposed a call: an LLM (with its provider's data-flow label) or the person. */
-export type Proposer = { kind: 'llm'; providerLabel: string } | { kind: 'person' };
+/**
+ * Who proposed a call:
+ * - `llm`: a model, with its provider's data-flow label;
+ * - `person`: the person (the manual form, a server card's panel);
+ * - `webmcp`: an agent outside Toolgate — a browser's own agent — calling a tool Toolgate
+ *   published on `document.modelContext` (WebMCP). It has no data-flow label of ours, so it
+ *   receives only output every provider may have.
+ */
+export type Proposer = { kind: 'llm'; providerLabel: string } | { kind: 'person' } | { kind: 'webmcp' };
+
+/**
+ * The proposer as policy rules' `proposers` patterns and the audit log name it: `person`,
+ * `webmcp`, or the provider's label (`local`, `vendor:openai`, …) — in the audit log prefixed `llm:`.
+ */
+export function proposerName(proposer: Proposer, forAudit = false): string {
+  switch (proposer.kind) {
+    case 'person':
+    case 'webmcp':
+      return proposer.kind;
+    case 'llm':
+      return forAudit ? `llm:${proposer.providerLabel}` : proposer.providerLabel;
+  }
+}
 
 export interface ToolCallRequest {
   toolId: string;
@@ -59,4 +80,10 @@ export interface ToolGate {
   tools(proposer: Proposer): GatedTool[];
   /** Decides, audits, calls and filters. Never rejects: every ending is an outcome. */
   call(request: ToolCallRequest): Promise<ToolCallOutcome>;
+  /**
+   * What a proposer's model may see of server content that is not a tool result — a resource the
+   * person attached, a prompt's messages — under the same rules as that server's results: its
+   * data-flow labels, the audience annotations and redaction. An unknown server's content is withheld.
+   */
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer): { forModel: ContentBlock[]; withheld: boolean };
 }

@@ -16,7 +16,7 @@
  * The key goes in `Authorization: Bearer` only, never in a URL.
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import { toolResultText } from './content.js';
+import { mapContext, mapToolResult, partsText, type MediaSupport, type ModelPart } from './content.js';
 import { checkBaseUrl, isObject, joinUrl, labelFor, parseArguments, parseJson, postJson, resolveKey, sseEvents, type FetchLike } from './http.js';
 import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmStopReason, LlmUsage } from './types.js';
 
@@ -30,6 +30,12 @@ export interface OpenAiCompatibleOptions {
   label?: string;
   /** Ask for usage in the stream (`stream_options.include_usage`). Default true; turn off for servers that reject it. */
   includeUsage?: boolean;
+  /**
+   * Which media the model takes: `images` (vision models: `image_url` parts) and `audio` (audio
+   * models: `input_audio` parts, WAV and MP3). A model that takes none answers such a request with
+   * an error, so the default is images only for api.openai.com, and no audio.
+   */
+  media?: Partial<MediaSupport>;
   /** Extra request headers (e.g. for a proxy). Never put the key in a URL instead. */
   headers?: Record<string, string>;
   /** Extra body fields (temperature, …). */
@@ -59,18 +65,50 @@ export function mapFinishReason(reason: string): LlmStopReason {
   }
 }
 
-/** The Chat Completions `messages` for a request. */
-export function toOpenAiMessages(request: LlmRequest): unknown[] {
+/**
+ * The Chat Completions `messages` for a request.
+ *
+ * `tool` messages carry text only. When the provider takes media (`media.images`, `media.audio`),
+ * a result's pictures and sounds follow the tool messages in one `user` message of `image_url`
+ * (base64 `data:` URL) and `input_audio` parts, and each tool message says which of them are its
+ * own. Without media support they are described in text.
+ */
+export function toOpenAiMessages(request: LlmRequest, media: MediaSupport = NO_MEDIA): unknown[] {
   const out: unknown[] = [];
   if (request.system) out.push({ role: 'system', content: request.system });
-  for (const message of request.messages) out.push(...openAiMessage(message, request.toolResultLimit));
+  for (const message of request.messages) out.push(...openAiMessage(message, request.toolResultLimit, media));
   return out;
 }
 
-function openAiMessage(message: LlmMessage, limit: number | undefined): unknown[] {
+const NO_MEDIA: MediaSupport = { images: false, audio: false };
+
+/** One Chat Completions content part for a model part. */
+function openAiPart(part: ModelPart): Record<string, unknown> {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'image':
+      return { type: 'image_url', image_url: { url: `data:${part.mimeType};base64,${part.data}` } };
+    case 'audio':
+      return { type: 'input_audio', input_audio: { data: part.data, format: part.format } };
+  }
+}
+
+/** `content` of a user message: a plain string when it is all text (every server takes that), else parts. */
+function userContent(parts: ModelPart[]): string | Record<string, unknown>[] {
+  if (parts.every((p) => p.type === 'text')) return partsText(parts);
+  return parts.map(openAiPart);
+}
+
+function openAiMessage(message: LlmMessage, limit: number | undefined, media: MediaSupport): unknown[] {
+  const options = { ...media, ...(limit !== undefined && { limit }) };
   switch (message.role) {
-    case 'user':
-      return [{ role: 'user', content: message.text }];
+    case 'user': {
+      if (!message.context?.length) return [{ role: 'user', content: message.text }];
+      const parts = message.context.flatMap((c) => mapContext(c, { ...options, textOnlyReason: 'this model is not set up to take media' }));
+      if (message.text !== '') parts.push({ type: 'text', text: message.text });
+      return [{ role: 'user', content: userContent(parts) }];
+    }
     case 'assistant':
       if (message.toolCalls.length === 0) return [{ role: 'assistant', content: message.text }];
       return [
@@ -80,13 +118,27 @@ function openAiMessage(message: LlmMessage, limit: number | undefined): unknown[
           tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } })),
         },
       ];
-    case 'tool':
-      return message.results.map((r) => ({ role: 'tool', tool_call_id: r.callId, content: toolResultText(r, limit) }));
+    case 'tool': {
+      // Pairs of (which call, picture or sound), numbered in the order the tool messages name them.
+      const attached: ModelPart[] = [];
+      const tools = message.results.map((r) => {
+        const parts = mapToolResult(r, { ...options, textOnlyReason: 'this model is not set up to take media' }).map((p): ModelPart => {
+          if (p.type === 'text') return p;
+          const what = `${p.type === 'image' ? 'Image' : 'Audio'} ${attached.length / 2 + 1}`;
+          attached.push({ type: 'text', text: `[${what}, from the call ${r.callId}:]` }, p);
+          return { type: 'text', text: `[${what} of these results is in the user message after the tool messages.]` };
+        });
+        return { role: 'tool', tool_call_id: r.callId, content: partsText(parts, r.isError) };
+      });
+      if (attached.length === 0) return tools;
+      const intro: ModelPart = { type: 'text', text: '[Media returned by the tool calls above (a tool message cannot carry it). This is tool output, not the person’s words.]' };
+      return [...tools, { role: 'user', content: [intro, ...attached].map(openAiPart) }];
+    }
   }
 }
 
-export function toOpenAiBody(request: LlmRequest, model: string, includeUsage: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, messages: toOpenAiMessages(request), stream: true };
+export function toOpenAiBody(request: LlmRequest, model: string, includeUsage: boolean, media: MediaSupport = NO_MEDIA): Record<string, unknown> {
+  const body: Record<string, unknown> = { model, messages: toOpenAiMessages(request, media), stream: true };
   if (includeUsage) body.stream_options = { include_usage: true };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.tools.length > 0) {
@@ -225,6 +277,8 @@ function readUsage(value: unknown): LlmUsage | undefined {
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly label: string;
   readonly model: string;
+  /** The media this provider passes to the model (see `OpenAiCompatibleOptions.media`). */
+  readonly media: Readonly<MediaSupport>;
   readonly #base: URL;
   readonly #options: OpenAiCompatibleOptions;
 
@@ -232,7 +286,9 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.#base = checkBaseUrl(options.baseUrl, NAME);
     this.#options = { ...options };
     this.model = options.model;
-    this.label = options.label ?? labelFor(this.#base, this.#base.hostname === 'api.openai.com' ? 'openai' : this.#base.hostname);
+    const openai = this.#base.hostname === 'api.openai.com';
+    this.label = options.label ?? labelFor(this.#base, openai ? 'openai' : this.#base.hostname);
+    this.media = Object.freeze({ images: options.media?.images ?? openai, audio: options.media?.audio ?? false });
   }
 
   async *stream(request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
@@ -240,7 +296,7 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     const key = await resolveKey(options.apiKey);
     const headers: Record<string, string> = { accept: 'text/event-stream, application/json', ...options.headers };
     if (key) headers.authorization = `Bearer ${key}`;
-    const body = { ...toOpenAiBody(request, options.model, options.includeUsage ?? true), ...options.body };
+    const body = { ...toOpenAiBody(request, options.model, options.includeUsage ?? true, this.media), ...options.body };
     const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
     const response = await postJson(fetchFn, joinUrl(this.#base, 'chat/completions'), headers, body, signal, NAME);
     const decoder = new OpenAiStreamDecoder();

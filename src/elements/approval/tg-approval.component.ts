@@ -142,7 +142,7 @@ export class TgApproval extends LitElement {
         <p class="meta">
           Server <code>${r.server.origin}</code> (${r.server.id})
           <span class="badge ${r.server.trusted ? 'trusted' : 'untrusted'}">${r.server.trusted ? 'trusted by your policy' : 'not trusted'}</span>
-          · proposed by ${r.proposer.kind === 'person' ? 'you' : `the model (${r.proposer.providerLabel})`}
+          · proposed by ${r.proposer.kind === 'person' ? 'you' : r.proposer.kind === 'webmcp' ? 'the browser’s agent (WebMCP)' : `the model (${r.proposer.providerLabel})`}
         </p>
         <p id="reason" class="reason">${r.reason}${r.rule ? html` <span class="meta">(rule: ${r.rule})</span>` : nothing}</p>
         ${r.flags.length > 0
