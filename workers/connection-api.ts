@@ -29,6 +29,7 @@ import type {
   Prompt,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
   TaskState,
   Tool,
 } from './shared/wire.js';
@@ -125,6 +126,8 @@ export interface ConnectionApi {
   ): Promise<CallToolResult>;
   /** Every resource, across all pages. */
   listResources(): Promise<Resource[]>;
+  /** Every resource template (`resources/templates/list`), across all pages. */
+  listResourceTemplates(): Promise<ResourceTemplate[]>;
   readResource(uri: string): Promise<ReadResourceResult>;
   /** Every prompt, across all pages. */
   listPrompts(): Promise<Prompt[]>;

@@ -41,6 +41,7 @@ import {
   type Prompt,
   type ReadResourceResult,
   type Resource,
+  type ResourceTemplate,
   type ServerCapabilities,
   type Tool,
 } from './shared/wire.js';
@@ -414,6 +415,10 @@ export class Connection implements ConnectionApi {
 
   listResources(): Promise<Resource[]> {
     return this.#withSession((client) => client.listResources());
+  }
+
+  listResourceTemplates(): Promise<ResourceTemplate[]> {
+    return this.#withSession((client) => client.listResourceTemplates());
   }
 
   readResource(uri: string): Promise<ReadResourceResult> {

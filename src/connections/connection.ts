@@ -20,6 +20,7 @@ import type {
   Prompt,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
   JsonObject,
   LogLevel,
   LogMessage,
@@ -196,6 +197,11 @@ export class McpConnection extends EventTarget {
 
   listResources(): Promise<Resource[]> {
     return this.#guard(this.#api.listResources());
+  }
+
+  /** Every resource template (`resources/templates/list`): RFC 6570 `uriTemplate`s whose variables complete (`complete` with `ref/resource`). */
+  listResourceTemplates(): Promise<ResourceTemplate[]> {
+    return this.#guard(this.#api.listResourceTemplates());
   }
 
   readResource(uri: string): Promise<ReadResourceResult> {

@@ -21,6 +21,7 @@ import {
   parseToolPage,
   promptProblem,
   resourceProblem,
+  resourceTemplateProblem,
   type Page,
 } from './validate.js';
 import {
@@ -40,6 +41,7 @@ import {
   type Prompt,
   type ReadResourceResult,
   type Resource,
+  type ResourceTemplate,
   type ResourceUpdate,
   type Tool,
 } from '../shared/wire.js';
@@ -151,6 +153,12 @@ export class McpClient implements McpSession {
     return this.#list(Method.RESOURCES_LIST, async (params) =>
       parsePage<Resource>(Method.RESOURCES_LIST, await this.#rpc.request(Method.RESOURCES_LIST, params, options), 'resources', resourceProblem),
     (resource) => resource.uri);
+  }
+
+  async listResourceTemplates(options: RequestOptions = {}): Promise<ResourceTemplate[]> {
+    return this.#list(Method.RESOURCE_TEMPLATES_LIST, async (params) =>
+      parsePage<ResourceTemplate>(Method.RESOURCE_TEMPLATES_LIST, await this.#rpc.request(Method.RESOURCE_TEMPLATES_LIST, params, options), 'resourceTemplates', resourceTemplateProblem),
+    (template) => template.uriTemplate);
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {

@@ -24,6 +24,7 @@ import {
   parseToolPage,
   promptProblem,
   resourceProblem,
+  resourceTemplateProblem,
   type Page,
 } from './validate.js';
 import {
@@ -45,6 +46,7 @@ import {
   type Prompt,
   type ReadResourceResult,
   type Resource,
+  type ResourceTemplate,
   type Tool,
   RpcErrorCode,
 } from '../shared/wire.js';
@@ -173,6 +175,15 @@ export class ModernClient implements McpSession {
 
   async listResources(options: RequestOptions = {}): Promise<Resource[]> {
     return this.#list(Method.RESOURCES_LIST, options, (r) => parsePage<Resource>(Method.RESOURCES_LIST, r, 'resources', resourceProblem), (x) => x.uri);
+  }
+
+  async listResourceTemplates(options: RequestOptions = {}): Promise<ResourceTemplate[]> {
+    return this.#list(
+      Method.RESOURCE_TEMPLATES_LIST,
+      options,
+      (r) => parsePage<ResourceTemplate>(Method.RESOURCE_TEMPLATES_LIST, r, 'resourceTemplates', resourceTemplateProblem),
+      (x) => x.uriTemplate,
+    );
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {

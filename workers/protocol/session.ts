@@ -18,6 +18,7 @@ import type {
   ProtocolEra,
   ReadResourceResult,
   Resource,
+  ResourceTemplate,
   Tool,
 } from '../shared/wire.js';
 
@@ -34,6 +35,8 @@ export interface McpSession {
   listTools(options?: RequestOptions): Promise<Tool[]>;
   callTool(name: string, args: JsonObject, options?: CallToolOptions): Promise<CallToolResult>;
   listResources(options?: RequestOptions): Promise<Resource[]>;
+  /** `resources/templates/list`: every page. */
+  listResourceTemplates(options?: RequestOptions): Promise<ResourceTemplate[]>;
   readResource(uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
   listPrompts(options?: RequestOptions): Promise<Prompt[]>;
   getPrompt(name: string, args?: Record<string, string>, options?: RequestOptions): Promise<GetPromptResult>;

@@ -119,6 +119,7 @@ export const Method = {
   SUBSCRIPTIONS_ACKNOWLEDGED: 'notifications/subscriptions/acknowledged',
   RESOURCES_LIST: 'resources/list',
   RESOURCES_READ: 'resources/read',
+  RESOURCE_TEMPLATES_LIST: 'resources/templates/list',
   PROMPTS_LIST: 'prompts/list',
   PROMPTS_GET: 'prompts/get',
   COMPLETE: 'completion/complete',
@@ -233,6 +234,17 @@ export interface Resource {
   description?: string;
   mimeType?: string;
   size?: number;
+  annotations?: ContentAnnotations;
+  _meta?: JsonObject;
+}
+
+/** A parameterized resource a server lists (`resources/templates/list`): `uriTemplate` is an RFC 6570 template. */
+export interface ResourceTemplate {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
   annotations?: ContentAnnotations;
   _meta?: JsonObject;
 }
