@@ -32,6 +32,18 @@ const testServicesPlugin = {
   },
 };
 
+/**
+ * `node:path` → an empty module: secretlint's rule preset imports it for its file-based checks,
+ * which never run on the strings Toolgate scans (the library build does the same, see vite.config.ts).
+ */
+const nodePathStub = {
+  name: 'toolgate-node-path-stub',
+  /** @param {{ source: string }} args */
+  resolveImport({ source }) {
+    return source === 'node:path' ? '/test/support/node-path-stub.js' : undefined;
+  },
+};
+
 const browsers = (process.env.TG_BROWSERS ?? 'chromium,firefox').split(',');
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
@@ -45,7 +57,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin],
+  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin],
   testRunnerHtml: (testFramework) => {
     if (!services) throw new Error('test services not started');
     const env = services.env;

@@ -85,6 +85,8 @@ export class Agent {
   readonly #newId: () => string;
   #controller: AbortController | undefined;
   #usage: LlmUsage | undefined;
+  /** The gate remembers taint per conversation: a new id when the conversation is cleared. */
+  #conversationId: string;
 
   constructor(options: AgentOptions) {
     if (!options?.gate || typeof options.gate.call !== 'function') {
@@ -94,6 +96,7 @@ export class Agent {
     this.#options = { ...options };
     this.#provider = options.provider ?? new ManualProvider();
     this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#conversationId = crypto.randomUUID();
   }
 
   /** The conversation so far (live entries; do not mutate). */
@@ -149,6 +152,7 @@ export class Agent {
     if (this.busy) throw new TgError(ErrorCode.AGENT_BUSY, 'A turn is running; stop it first');
     this.#entries.length = 0;
     this.#usage = undefined;
+    this.#conversationId = crypto.randomUUID();
   }
 
   /**
@@ -167,7 +171,10 @@ export class Agent {
     this.#events.emit('turn-start', { turnId, kind: 'model', text });
     const user: UserEntry = { kind: 'user', id: this.#newId(), turnId, text };
     const proposer = this.#proposer();
-    const context = (options.context ?? []).map((item): ContextItem => ({ ...item, ...this.#gate.contentForModel(item.server.id, item.content, proposer) }));
+    const context = (options.context ?? []).map((item): ContextItem => ({
+      ...item,
+      ...this.#gate.contentForModel(item.server.id, item.content, proposer, { conversationId: this.#conversationId, source: `${item.kind} ${item.name}` }),
+    }));
     if (context.length > 0) user.context = context;
     this.#entries.push(user);
     this.#events.emit('message', { turnId, entry: { ...user } });
@@ -298,9 +305,10 @@ export class Agent {
 
   #request(tools: GatedTool[]): LlmRequest {
     const o = this.#options;
+    // The gate's model view (hidden characters removed, texts capped), never the raw definition.
     const specs: LlmToolSpec[] = tools.map((t) => {
-      const description = t.tool.description ?? t.tool.title;
-      return { name: t.id, ...(description !== undefined && { description }), inputSchema: t.tool.inputSchema };
+      const view = t.forModel ?? { description: t.tool.description ?? t.tool.title, inputSchema: t.tool.inputSchema };
+      return { name: t.id, ...(view.description !== undefined && { description: view.description }), inputSchema: view.inputSchema };
     });
     const limit = o.toolResultLimit ?? DEFAULT_TOOL_RESULT_LIMIT;
     return {
@@ -337,6 +345,7 @@ export class Agent {
           toolId: call.name,
           args: call.args,
           proposer,
+          conversationId: this.#conversationId,
           signal,
           onProgress: (progress: Progress) => {
             entry.progress = progress;

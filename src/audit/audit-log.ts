@@ -37,7 +37,9 @@ import {
   type CheckpointBody,
   type UserIdentity,
 } from './record.js';
-import { redact, type RedactOptions } from './redact.js';
+import type { RedactOptions } from './redact.js';
+import { redactAuditInput } from './redact-record.js';
+import { loadSecretRules } from './secrets.js';
 import type { VerifyResult } from './verify.js';
 
 export type FailMode = 'closed' | 'open';
@@ -67,7 +69,11 @@ export interface AuditLogOptions {
   agent?: AgentIdentity;
   /** `closed` (default): a storage failure stops tool calls. `open`: calls go on, unaudited. */
   failMode?: FailMode;
-  /** Redaction applied to `args` of records; `false` records arguments as they are. */
+  /**
+   * Redaction of inputs that arrive unredacted (no `redactions` field): `args`, a `call-end`
+   * preview and error messages, before the record is hashed. `false` stores them as they are
+   * (marked `redactions.raw`). The gate redacts its own records first (see redact-record.ts).
+   */
   redaction?: RedactOptions | false;
   retention?: RetentionPolicy;
   /** `batch` (default): sign the last record of each commit. `every`: sign each record. */
@@ -164,7 +170,7 @@ export class AuditLog extends EventTarget {
           log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The audit database was deleted or upgraded by another connection and is closed')),
         onTerminated: () => log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database (storage cleared or broken)')),
       });
-      key = await loadOrCreateDeviceKey(db);
+      [key] = await Promise.all([loadOrCreateDeviceKey(db), loadSecretRules()]);
     } catch (err) {
       throw storageError(err, 'open');
     }
@@ -279,8 +285,8 @@ export class AuditLog extends EventTarget {
   }
 
   /**
-   * Appends one record and resolves with it once it is committed (write-ahead). Arguments are
-   * redacted first. `defer`: the caller does not wait for this commit (an after-the-fact record),
+   * Appends one record and resolves with it once it is committed (write-ahead). Arguments,
+   * result previews and error messages are redacted first (unless the input says it already was). `defer`: the caller does not wait for this commit (an after-the-fact record),
    * so it may be held up to `DEFER_MS` to share the next record's transaction; order is kept. Rejects with `TG_AUDIT_INVALID_RECORD`, `TG_STORAGE_FAILED`,
    * `TG_STORAGE_QUOTA` or `TG_AUDIT_CLOSED`; a rejected record was not written.
    */
@@ -291,11 +297,10 @@ export class AuditLog extends EventTarget {
     } catch (err) {
       return Promise.reject(err);
     }
-    const { user, agent, ...rest } = input;
+    // Redacted before the record is built, so what is hashed and signed is what is stored.
+    const redacted = redactAuditInput(input, this.#options.redaction === false ? 'raw' : (this.#options.redaction ?? {}));
+    const { user, agent, ...rest } = redacted;
     const body: Record<string, unknown> = { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
-    if ('args' in body && body['args'] !== undefined && this.#options.redaction !== false) {
-      body['args'] = redact(body['args'], this.#options.redaction || {});
-    }
     const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.#queue.push({ body, deferred: options.defer === true, resolve, reject });
       if (!this.#draining) {

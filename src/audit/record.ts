@@ -1,7 +1,13 @@
 /**
  * The audit record: what one entry of the hash-chained log holds, and how its hash is computed.
  *
- * Format version 1 (also what `toolgate-audit verify` checks, see bin/toolgate-audit.mjs):
+ * Format version 2 (also what `toolgate-audit verify` checks, see bin/toolgate-audit.mjs). Versions 1
+ * and 2 hash, link and sign the same way, so a chain mixing both verifies; version 2 records are
+ * redacted BEFORE they are hashed (see redact-record.ts): `args`, a call's `result` (a bounded
+ * preview plus the digest of the redacted result) and `error.message` hold `[REDACTED:<kind>]` where
+ * a secret was, and `redactions` says how many values of which kinds were replaced (or `raw: true`
+ * when the host's policy keeps raw values). Version 1 `call-end` records hold only the digest of the
+ * raw result.
  * - `hash` = SHA-256 (lowercase hex) of the RFC 8785 canonical JSON of the record without `hash`
  *   and `sig`. `prevHash` is the previous record's `hash` (`GENESIS_HASH` for seq 1), so editing,
  *   deleting or reordering any record breaks every later link.
@@ -14,7 +20,7 @@ import canonicalize from 'canonicalize';
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { sha256Hex } from './sha256.js';
 
-export const AUDIT_FORMAT_VERSION = 1 as const;
+export const AUDIT_FORMAT_VERSION = 2 as const;
 /** `prevHash` of the first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -66,13 +72,43 @@ export interface DecisionInfo {
   /** Who approved/denied when `by` is `person`. */
   person?: string;
   reason?: string;
+  /** Data in the arguments that came from earlier results (taint): where from, never the data itself. */
+  dataFlow?: DataFlowInfo[];
+}
+/** One tainted argument: which server's result (and tool) it came from, and what it carried. */
+export interface DataFlowInfo {
+  /** JSON path of the argument string, e.g. `$.body`. */
+  path: string;
+  from: { server: ServerRef; tool: string };
+  /** `secret`: a detected secret of `secretKind`; `copy`: a verbatim span of `length` characters. */
+  kind: 'secret' | 'copy';
+  secretKind?: string;
+  length: number;
 }
 export interface ResultInfo {
-  /** SHA-256 hex of the canonical JSON of the result: proves what came back without storing it. */
+  /**
+   * SHA-256 hex of the canonical JSON of the result as recorded: redacted (v2, unless `raw`), or as
+   * it came (v1). Proves what came back without storing all of it.
+   */
   sha256: string;
   /** Size in bytes of that canonical JSON. */
   size: number;
   isError?: boolean;
+  /**
+   * (v2) The result's content, redacted and bounded: text cut at `RESULT_PREVIEW_CHARS` in all,
+   * images, audio and blobs replaced by `{ type, mimeType, bytes }`.
+   */
+  content?: JsonValue[];
+  /** (v2) `structuredContent`, redacted, when its JSON fits the preview bound. */
+  structuredContent?: JsonValue;
+  /** (v2) Something was left out of the preview. */
+  truncated?: boolean;
+}
+/** (v2) What was redacted in a record before it was hashed, or `raw` when the policy keeps raw values. */
+export interface RedactionInfo {
+  count: number;
+  kinds: string[];
+  raw?: true;
 }
 export interface ErrorInfo {
   code: string;
@@ -88,6 +124,8 @@ interface Common {
   agent?: AgentIdentity;
   /** Anything else worth keeping (JSON only). Not redacted: put no secrets here. */
   detail?: JsonObject;
+  /** (v2) Set by redaction (see `redactAuditInput`); an input that has it is stored as it is. */
+  redactions?: RedactionInfo;
 }
 
 /** What callers pass to `AuditLog.append`, discriminated by `kind`. */
@@ -125,8 +163,8 @@ export interface CheckpointBody {
 
 /** Fields every stored record has, whatever its kind. */
 export interface RecordEnvelope {
-  /** Format version. */
-  v: typeof AUDIT_FORMAT_VERSION;
+  /** Format version (1 in logs written before redaction at rest; both verify the same way). */
+  v: 1 | typeof AUDIT_FORMAT_VERSION;
   /** 1, 2, 3, … without gaps, one chain per database (all tabs of an origin/tenant). */
   seq: number;
   /** Milliseconds since the epoch when the record was committed (the writer's clock). */
@@ -156,15 +194,6 @@ export function hashableJson(record: Omit<AuditRecord, 'hash' | 'sig'> | AuditRe
 /** The record's hash: SHA-256 hex of its canonical JSON without `hash`/`sig`. */
 export function recordHash(record: Omit<AuditRecord, 'hash' | 'sig'> | AuditRecord): string {
   return sha256Hex(hashableJson(record));
-}
-
-/** SHA-256 digest and byte size of a tool result's canonical JSON, for `call-end` records. */
-export function digestResult(result: unknown, isError?: boolean): ResultInfo {
-  const json = canonicalize(result) ?? 'null';
-  const bytes = new TextEncoder().encode(json);
-  const info: ResultInfo = { sha256: sha256Hex(bytes), size: bytes.length };
-  if (isError !== undefined) info.isError = isError;
-  return info;
 }
 
 /** Server URL, tool name and decision outcome of a record, when it has them (for filters and lists). */

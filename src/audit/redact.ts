@@ -1,69 +1,45 @@
 /**
- * Redaction of secrets and personal data in JSON values: applied to tool arguments before they
- * are recorded, and reusable for anything else (e.g. content bound for an LLM provider).
+ * Redaction of secrets and personal data in JSON values, for what is stored (audit records) and
+ * what a model may see. Every finding of the secret detector (secrets.ts) becomes
+ * `[REDACTED:<kind>]`; the value of a property named like a credential (`password`, `api_key`,
+ * `Authorization`, …) is replaced whole; a host's own patterns (policy `redaction.patterns`) run
+ * after that.
  *
  * Pure: returns a new value and never mutates its input. Only strings change (and values under
  * sensitive keys); numbers are left alone because a bare number has no context to judge by.
  */
+import { findSecrets } from './secrets.js';
 
-/** One pattern: every match in a string is replaced by `replacement` (a `String.replace` template). */
+export { luhn } from './secrets.js';
+
+/** A host's own pattern: every match in a string is replaced by `replacement` (a `String.replace` template). */
 export interface RedactionPattern {
-  /** Short name, for documentation and configuration (`'email'`, `'bearer'`, …). */
+  /** Short name: the kind counted in a record's `redactions` (`'employee-id'`, …). */
   name: string;
   /** Must be global (`g`); it is cloned per use, so `lastIndex` state never leaks between calls. */
   pattern: RegExp;
   replacement: string;
-  /** Extra check on a match (e.g. Luhn for card numbers); the match is kept when it returns false. */
+  /** Extra check on a match; the match is kept when it returns false. */
   check?: (match: string) => boolean;
 }
 
 export interface RedactOptions {
-  /** Patterns applied to every string, in order. Default: `DEFAULT_REDACTIONS`. */
+  /** Run the secret detector (vendor rules, formats, entropy). Default true. */
+  detector?: boolean;
+  /** The host's own patterns, applied after the detector. Default none. */
   patterns?: readonly RedactionPattern[];
   /**
    * Object keys whose value is replaced whole, whatever it is (case-insensitive, `-`/`_`
    * ignored). Default: `DEFAULT_SENSITIVE_KEYS`.
    */
   sensitiveKeys?: readonly string[];
-  /** What replaces a sensitive key's value. Default `'[REDACTED]'`. */
-  placeholder?: string;
 }
 
-/** True when the digits pass the Luhn check (card numbers do; most random digit runs do not). */
-export function luhn(text: string): boolean {
-  const digits = text.replace(/\D/g, '');
-  if (digits.length < 13 || digits.length > 19) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
+/** What was replaced: how many values, and of which kinds (sorted, each once). */
+export interface RedactionSummary {
+  count: number;
+  kinds: string[];
 }
-
-export const DEFAULT_REDACTIONS: readonly RedactionPattern[] = [
-  // HTTP credentials in a header-like string: `Authorization: Bearer …`, `Basic …`.
-  { name: 'bearer', pattern: /\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi, replacement: '$1 [REDACTED]' },
-  // JSON Web Tokens (three base64url parts, the first two JSON objects).
-  { name: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replacement: '[REDACTED:jwt]' },
-  // Provider API keys: OpenAI/Anthropic/Stripe style `sk-…`, GitHub, Slack, AWS, Google.
-  {
-    name: 'api-key',
-    pattern:
-      /\b(?:(?:sk|pk|rk)[-_][A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35})\b/g,
-    replacement: '[REDACTED:key]',
-  },
-  { name: 'email', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g, replacement: '[REDACTED:email]' },
-  // Card-like: 13–19 digits, optionally grouped by spaces or dashes, passing Luhn.
-  { name: 'card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, replacement: '[REDACTED:card]', check: luhn },
-  // National-id-like: US SSN `123-45-6789`, and IBANs.
-  { name: 'national-id', pattern: /\b\d{3}-\d{2}-\d{4}\b/g, replacement: '[REDACTED:id]' },
-  { name: 'iban', pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g, replacement: '[REDACTED:iban]' },
-];
 
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'authorization',
@@ -72,6 +48,7 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'setcookie',
   'password',
   'passwd',
+  'passphrase',
   'secret',
   'clientsecret',
   'token',
@@ -81,38 +58,77 @@ export const DEFAULT_SENSITIVE_KEYS: readonly string[] = [
   'apikey',
   'xapikey',
   'privatekey',
+  'otp',
+  'pin',
+  'cvv',
+  'cvc',
 ];
 
 const normalizeKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
-/** Redacts one string with the given patterns. */
-export function redactString(text: string, patterns: readonly RedactionPattern[] = DEFAULT_REDACTIONS): string {
+/** Counts kinds while a value is redacted. */
+class Tally {
+  count = 0;
+  readonly #kinds = new Set<string>();
+  add(kind: string, n = 1): void {
+    this.count += n;
+    this.#kinds.add(kind);
+  }
+  summary(): RedactionSummary {
+    return { count: this.count, kinds: [...this.#kinds].sort() };
+  }
+}
+
+function redactStringInto(text: string, options: RedactOptions, tally: Tally): string {
   let out = text;
-  for (const { pattern, replacement, check } of patterns) {
+  if (options.detector !== false) {
+    const findings = findSecrets(text);
+    if (findings.length > 0) {
+      let built = '';
+      let at = 0;
+      for (const f of findings) {
+        built += `${text.slice(at, f.start)}[REDACTED:${f.kind}]`;
+        at = f.end;
+        tally.add(f.kind);
+      }
+      out = built + text.slice(at);
+    }
+  }
+  for (const { name, pattern, replacement, check } of options.patterns ?? []) {
     const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    out = check
-      ? out.replace(re, (match) => (check(match) ? replacement : match))
-      : out.replace(re, replacement);
+    out = out.replace(re, (match: string, ...rest: unknown[]) => {
+      if (check && !check(match)) return match;
+      tally.add(name);
+      const groups = rest.slice(0, rest.findIndex((r) => typeof r === 'number'));
+      // `$&` and `$1`…`$99` as String.replace would expand them.
+      return replacement.replace(/\$(\$|&|\d{1,2})/g, (_, ref: string) =>
+        ref === '$' ? '$' : ref === '&' ? match : String(groups[Number(ref) - 1] ?? ''),
+      );
+    });
   }
   return out;
 }
 
+/** Redacts one string (the detector, then `patterns`). */
+export function redactString(text: string, options: RedactOptions = {}): string {
+  return redactStringInto(text, options, new Tally());
+}
+
 /**
- * Returns a copy of `value` with secrets and personal data replaced. Strings are matched against
- * `patterns`; the value of any property named like a credential (`Authorization`, `api_key`, …)
- * is replaced whole. Arrays and plain objects are walked; other values are returned as they are.
+ * A copy of `value` with secrets and personal data replaced, and what was replaced. Strings are
+ * scanned; the value of any property named like a credential is replaced whole
+ * (`[REDACTED:<key>]`). Arrays and plain objects are walked; other values are kept as they are.
  */
-export function redact<T>(value: T, options: RedactOptions = {}): T {
-  const patterns = options.patterns ?? DEFAULT_REDACTIONS;
+export function redactValue<T>(value: T, options: RedactOptions = {}): { value: T } & RedactionSummary {
   const keys = new Set((options.sensitiveKeys ?? DEFAULT_SENSITIVE_KEYS).map(normalizeKey));
-  const placeholder = options.placeholder ?? '[REDACTED]';
+  const tally = new Tally();
   const seen = new WeakSet<object>();
   const walk = (input: unknown): unknown => {
     // Dates and other `toJSON` values are recorded as their JSON form, like JSON.stringify would.
     const v = typeof input === 'object' && input !== null && typeof (input as { toJSON?: unknown }).toJSON === 'function'
       ? (input as { toJSON: () => unknown }).toJSON()
       : input;
-    if (typeof v === 'string') return redactString(v, patterns);
+    if (typeof v === 'string') return redactStringInto(v, options, tally);
     if (typeof v !== 'object' || v === null) return v;
     if (seen.has(v)) return '[Circular]';
     seen.add(v);
@@ -120,11 +136,23 @@ export function redact<T>(value: T, options: RedactOptions = {}): T {
     if (Array.isArray(v)) out = v.map(walk);
     else {
       const obj: Record<string, unknown> = {};
-      for (const [k, inner] of Object.entries(v)) obj[k] = keys.has(normalizeKey(k)) ? placeholder : walk(inner);
+      for (const [k, inner] of Object.entries(v)) {
+        const key = normalizeKey(k);
+        // An empty or absent value hides nothing; anything else under a credential's name goes.
+        if (keys.has(key) && inner !== '' && inner !== null && inner !== undefined) {
+          tally.add(key);
+          obj[k] = `[REDACTED:${key}]`;
+        } else obj[k] = walk(inner);
+      }
       out = obj;
     }
     seen.delete(v);
     return out;
   };
-  return walk(value) as T;
+  return { value: walk(value) as T, ...tally.summary() };
+}
+
+/** `redactValue(value, options).value`. */
+export function redact<T>(value: T, options: RedactOptions = {}): T {
+  return redactValue(value, options).value;
 }

@@ -12,6 +12,7 @@
 import type { CallToolResult, JsonObject, Tool } from '../../workers/shared/wire.js';
 import type { EffectiveAnnotations } from './decide.js';
 import type { DiffLine, ToolFlag } from './pins.js';
+import type { TaintFinding } from './taint.js';
 import type { Proposer } from './tool-gate.js';
 
 /** What the person is asked. Every string from the server is untrusted: render it as text only. */
@@ -39,6 +40,11 @@ export interface ApprovalRequest {
   flags: ToolFlag[];
   /** When the definition changed since it was accepted: old → new, line by line. */
   diff?: DiffLine[];
+  /**
+   * Arguments carrying data from earlier results: which span of which argument, from which
+   * server and tool, and whether it is a detected secret. Such a call always asks.
+   */
+  dataFlow?: TaintFinding[];
   proposer: Proposer;
   /** For `kind: 'result'`: the result awaiting review. */
   result?: CallToolResult;

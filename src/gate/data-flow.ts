@@ -6,12 +6,16 @@
  *   gets a short notice, the person still sees the full result.
  * - Content whose `annotations.audience` does not include `assistant` (i.e. `['user']`) is meant
  *   for the person and never goes to the model.
- * - What does go is redacted (secrets, e-mails, national ids, the policy's own patterns).
+ * - What does go is redacted (secrets, e-mails, national ids, the policy's own patterns), and made
+ *   safe to read (model-text.ts: hidden characters removed, with a notice when any were).
  */
-import { redact, redactString, type RedactionPattern } from '../audit/redact.js';
+import { redact, redactString, type RedactOptions } from '../audit/redact.js';
+import { cleanJson, cleanText, hiddenNotice, type CleanReport } from './model-text.js';
 import type { CallToolResult, ContentBlock } from '../../workers/shared/wire.js';
+import type { DataFlowInfo } from '../audit/record.js';
 import type { Proposer } from './tool-gate.js';
-import { matchGlob, type ServerPolicy } from './policy.js';
+import { matchGlob, matchServer, type DataFlowRule, type Policy, type ServerPolicy } from './policy.js';
+import type { TaintFinding } from './taint.js';
 
 /** May a provider labelled `label` receive output of a server with these allowed label patterns? */
 export function labelAllowed(label: string, allowed: readonly string[] | undefined): boolean {
@@ -48,30 +52,84 @@ const forUserOnly = (block: ContentBlock) => {
   return Array.isArray(audience) && !audience.includes('assistant');
 };
 
-function redactBlock(block: ContentBlock, patterns: readonly RedactionPattern[]): ContentBlock {
+/** A string for the model: redacted, then cleaned of hidden characters (counted in `report`). */
+function forModelText(text: string, options: RedactOptions, report: CleanReport): string {
+  const clean = cleanText(redactString(text, options));
+  report.removed += clean.removed;
+  return clean.text;
+}
+
+function modelBlock(block: ContentBlock, options: RedactOptions, report: CleanReport): ContentBlock {
+  const text = (t: string) => forModelText(t, options, report);
   switch (block.type) {
     case 'text':
-      return { ...block, text: redactString(block.text, patterns) };
+      return { ...block, text: text(block.text) };
     case 'resource':
-      return 'text' in block.resource ? { ...block, resource: { ...block.resource, text: redactString(block.resource.text, patterns) } } : block;
-    case 'resource_link':
-      return block.description === undefined ? block : { ...block, description: redactString(block.description, patterns) };
+      return 'text' in block.resource ? { ...block, resource: { ...block.resource, text: text(block.resource.text) } } : block;
+    case 'resource_link': {
+      const link = { ...block, name: text(block.name), uri: text(block.uri) };
+      if (block.title !== undefined) link.title = text(block.title);
+      if (block.description !== undefined) link.description = text(block.description);
+      return link;
+    }
     default:
       return block;
   }
 }
 
 /** Builds what the model may see of a result. */
-export function viewForModel(result: CallToolResult, options: { allowed: boolean; patterns: readonly RedactionPattern[] }): ModelView {
+export function viewForModel(result: CallToolResult, options: { allowed: boolean; redaction: RedactOptions }): ModelView {
   if (!options.allowed) return { forModel: [{ type: 'text', text: WITHHELD_NOTICE }], withheld: true };
   const content = Array.isArray(result.content) ? result.content : [];
   const kept = content.filter((b) => !forUserOnly(b));
   const dropped = kept.length !== content.length;
-  const forModel = kept.map((b) => redactBlock(b, options.patterns));
-  if (dropped) forModel.push({ type: 'text', text: AUDIENCE_NOTICE });
+  const report: CleanReport = { removed: 0, cut: 0 };
+  const forModel = kept.map((b) => modelBlock(b, options.redaction, report));
   const view: ModelView = { forModel, withheld: dropped };
   // structuredContent mirrors the content; when some content was for the person only it may
   // carry the same data, so it goes along only when nothing was held back.
-  if (!dropped && result.structuredContent !== undefined) view.structuredForModel = redact(result.structuredContent, { patterns: options.patterns });
+  if (!dropped && result.structuredContent !== undefined) view.structuredForModel = cleanJson(redact(result.structuredContent, options.redaction), Infinity, report);
+  if (dropped) forModel.push({ type: 'text', text: AUDIENCE_NOTICE });
+  if (report.removed > 0) forModel.push({ type: 'text', text: hiddenNotice(report.removed) });
   return view;
+}
+
+/**
+ * The `dataFlow` rule for a call whose arguments carry tainted data (see taint.ts), if any: the
+ * first rule whose `from` matches a finding's source, whose `to` matches the target and whose
+ * `data` matches the finding's kind.
+ */
+export function matchDataFlowRule(
+  policy: Policy,
+  findings: readonly TaintFinding[],
+  target: { id: string; url: string },
+): { rule: DataFlowRule; id: string } | undefined {
+  const rules = policy.dataFlow ?? [];
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
+    if (!matchServer(rule.to, target)) continue;
+    const hit = findings.some((f) => {
+      const data = rule.data ?? 'any';
+      if (data !== 'any' && data !== f.kind) return false;
+      return matchServer(rule.from, { id: f.from.serverId, url: f.from.serverUrl });
+    });
+    if (hit) return { rule, id: rule.id ?? `dataFlow[${index}]` };
+  }
+  return undefined;
+}
+
+/** Findings that make a call ask: data crossing to another server, or a detected secret. */
+export function askingFindings(findings: readonly TaintFinding[]): TaintFinding[] {
+  return findings.filter((f) => f.crossesServer || f.category === 'secret');
+}
+
+/** What the audit keeps of the findings: where the data came from, never the data. */
+export function dataFlowInfo(findings: readonly TaintFinding[]): DataFlowInfo[] {
+  return findings.map((f) => ({
+    path: f.path,
+    from: { server: { url: f.from.serverUrl, id: f.from.serverId }, tool: f.from.tool },
+    kind: f.kind,
+    ...(f.secretKind !== undefined && { secretKind: f.secretKind }),
+    length: f.end - f.start,
+  }));
 }

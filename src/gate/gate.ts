@@ -28,19 +28,22 @@
 import canonicalize from 'canonicalize';
 import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { AuditLog } from '../audit/audit-log.js';
-import { redact } from '../audit/redact.js';
-import { digestResult, type AuditInput, type DecisionInfo, type JsonValue } from '../audit/record.js';
+import type { AuditInput, DecisionInfo, JsonValue } from '../audit/record.js';
+import { auditResult, redactAuditInput, type AuditRedaction } from '../audit/redact-record.js';
+import { loadSecretRules } from '../audit/secrets.js';
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
-import { REVIEW_NOTICE, outputAllowed, viewForModel } from './data-flow.js';
+import { REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
-import { definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
-import { DEFAULT_POLICY, redactionPatterns, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
+import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
+import { toolForModel, type ModelTool } from './model-text.js';
+import { DEFAULT_POLICY, redactionOptions, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
 import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
-import { proposerName, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
+import { TaintTracker, type TaintFinding } from './taint.js';
+import { proposerName, type ContentForModelOptions, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
 /** What the gate needs of a connection (`McpConnection` fits; tests may pass their own). */
 export interface GateConnection {
@@ -110,6 +113,8 @@ interface ToolEntry {
   tool: Tool;
   hash: string;
   flags: ToolFlag[];
+  /** The model's view of the definition, for the description cap it was made with. */
+  forModel?: { cap: number; tool: ModelTool };
 }
 
 const originOf = (url: string) => {
@@ -120,6 +125,14 @@ const originOf = (url: string) => {
   }
 };
 const text = (t: string) => [{ type: 'text' as const, text: t }];
+
+/** One sentence naming where the tainted data came from, for the card and the audit. */
+function taintReason(findings: readonly TaintFinding[]): string {
+  const first = findings[0]!;
+  const what = first.kind === 'secret' ? `a ${first.category === 'secret' ? 'secret' : 'personal datum'} (${first.secretKind})` : `${first.end - first.start} characters copied`;
+  const more = findings.length > 1 ? ` and ${findings.length - 1} more` : '';
+  return `The arguments carry ${what} from the result of ${first.from.tool} on server ${first.from.serverId}${more}.`;
+}
 
 function refused(code: string, message: string, data?: unknown): ToolCallOutcome & { status: 'refused' } {
   const error: { code: string; message: string; data?: unknown } = { code, message };
@@ -134,7 +147,8 @@ export class Gate extends EventTarget implements ToolGate {
       throw invalidArgument('options.audit', 'an AuditLog');
     }
     const initial = options.policy === undefined ? undefined : validatePolicy(options.policy);
-    const store = options.persist === false ? undefined : await GateStore.open(options.dbName ?? options.audit.dbName);
+    // The secret rules are needed before the first record is redacted; they load beside the store.
+    const [store] = await Promise.all([options.persist === false ? undefined : GateStore.open(options.dbName ?? options.audit.dbName), loadSecretRules()]);
     const gate = new Gate(options, store);
     let stored: StoredPolicy | undefined;
     if (store) {
@@ -160,6 +174,7 @@ export class Gate extends EventTarget implements ToolGate {
   readonly #servers = new Map<string, ServerState>();
   readonly #byId = new Map<string, ToolEntry>();
   readonly #pins = new Map<string, PinRecord>();
+  readonly #taint = new TaintTracker();
   #policy: Policy = DEFAULT_POLICY;
   #roles: readonly string[];
   readonly #person: string | undefined;
@@ -343,8 +358,21 @@ export class Gate extends EventTarget implements ToolGate {
         displayName: escapeName(entry.tool.name),
         flags: entry.flags,
         quarantined: state.quarantined,
+        forModel: this.#modelTool(entry),
       };
     });
+  }
+
+  /** The model's view of a tool (hidden characters removed, texts capped), kept per entry. */
+  #modelTool(entry: ToolEntry): ModelTool {
+    const cap = this.#policy.maxDescriptionLength ?? DEFAULT_MAX_DESCRIPTION_LENGTH;
+    if (entry.forModel?.cap !== cap) entry.forModel = { cap, tool: toolForModel(entry.tool, cap) };
+    return entry.forModel.tool;
+  }
+
+  /** How records are redacted: the policy's detector and patterns, or raw when it keeps raw values. */
+  #redaction(): AuditRedaction {
+    return this.#policy.audit?.storeRawValues === true ? 'raw' : redactionOptions(this.#policy);
   }
 
   /** Re-hashes a server's tools: first sight records the definition; a change quarantines. */
@@ -462,11 +490,15 @@ export class Gate extends EventTarget implements ToolGate {
    * resource, a prompt's messages): the server's data-flow labels, the audience annotations and
    * redaction, as for its results. Content of a server not behind the gate is withheld.
    */
-  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer): { forModel: ContentBlock[]; withheld: boolean } {
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): { forModel: ContentBlock[]; withheld: boolean } {
     const server = this.#servers.get(serverId);
     const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
     const allowed = standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
-    const view = viewForModel({ content: [...content] }, { allowed, patterns: redactionPatterns(this.#policy) });
+    const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy) });
+    if (allowed && server) {
+      // Like a result: data the model read here and copies into a call to another server is found.
+      this.#taint.record(options.conversationId ?? 'default', { serverId, serverUrl: server.url, tool: options.source ?? 'attached content' }, { content: view.forModel });
+    }
     return { forModel: view.forModel, withheld: view.withheld };
   }
 
@@ -498,10 +530,13 @@ export class Gate extends EventTarget implements ToolGate {
     }
     const server = this.#serverRef(entry);
     const tool = this.#toolRef(entry);
-    const patterns = redactionPatterns(this.#policy);
+    const redaction = this.#redaction();
+    const conversation = request.conversationId ?? 'default';
     // Not awaited here: on the allow-by-rule path the request, the decision and the write-ahead
     // record are appended together and group-committed, instead of three commits in a row.
-    const requested = this.#record({ kind: 'tool-request', callId, server, tool, args: redact(args, { patterns }) as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } });
+    const requested = this.#record(
+      redactAuditInput({ kind: 'tool-request', callId, server, tool, args: args as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } }, redaction),
+    );
     requested.catch(() => {}); // awaited on every path below
     const decided = async (decision: DecisionInfo) => {
       await Promise.all([requested, this.#record({ kind: 'decision', callId, server, tool, decision })]);
@@ -526,11 +561,25 @@ export class Gate extends EventTarget implements ToolGate {
       return refused(ErrorCode.RATE_LIMITED, message, { limit: rate.limit, retryAfterMs: rate.retryAfterMs });
     }
 
-    const verdict = this.#decide(entry, proposer);
+    let verdict = this.#decide(entry, proposer);
     if (verdict.decision === 'deny') {
       await decided({ outcome: 'deny', by: 'rule', rule: verdict.rule!, reason: verdict.reason });
       if (verdict.code === ErrorCode.TOOL_UNKNOWN) return refused(ErrorCode.TOOL_UNKNOWN, unknown);
       return refused(verdict.code ?? ErrorCode.POLICY_DENIED, verdict.reason, { rule: verdict.rule });
+    }
+    // Taint: data from earlier results in a model's arguments. Crossing servers or carrying a
+    // secret, the call asks whatever allowed it (rule, pin, annotations), or a dataFlow rule denies.
+    const tainted = proposer.kind === 'llm' ? askingFindings(this.#taint.check(conversation, { serverId: entry.server.id, serverUrl: entry.server.url }, args)) : [];
+    const dataFlow = tainted.length > 0 ? dataFlowInfo(tainted) : undefined;
+    if (tainted.length > 0) {
+      const match = matchDataFlowRule(this.#policy, tainted, entry.server);
+      const reason = taintReason(tainted);
+      if (match?.rule.action === 'deny') {
+        const message = `Policy rule "${match.id}" denies this data flow: ${reason}`;
+        await decided({ outcome: 'deny', by: 'rule', rule: match.id, reason: message, dataFlow: dataFlow! });
+        return refused(ErrorCode.DATA_FLOW_DENIED, message, { rule: match.id, dataFlow });
+      }
+      verdict = { ...verdict, decision: 'ask', reason: `${reason} ${verdict.decision === 'allow' ? `(${verdict.reason} It still asks, because of the data.)` : verdict.reason}`, rule: match?.id ?? 'data-flow' };
     }
     if (verdict.decision === 'ask') {
       const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
@@ -540,6 +589,7 @@ export class Gate extends EventTarget implements ToolGate {
           ...this.#approvalBase(callId, entry, args, verdict, proposer),
           kind: 'call',
           ...(quarantined && { diff: definitionDiff(record.known.definition, entry.tool) }),
+          ...(tainted.length > 0 && { dataFlow: tainted }),
         },
         signal ? { signal } : {},
       );
@@ -548,7 +598,7 @@ export class Gate extends EventTarget implements ToolGate {
         return this.#cancelledBeforeStart('The call was cancelled while it waited for approval.');
       }
       const by: DecisionInfo['by'] = answer.by === 'host' ? 'host' : answer.by === 'timeout' ? 'rule' : 'person';
-      const info: DecisionInfo = { outcome: answer.outcome, by, reason: verdict.reason };
+      const info: DecisionInfo = { outcome: answer.outcome, by, reason: verdict.reason, ...(dataFlow && { dataFlow }) };
       if (by === 'person' && this.#person) info.person = this.#person;
       if (answer.by === 'timeout') info.rule = 'approval-timeout';
       else if (answer.always) info.reason = `always allowed (${verdict.reason})`;
@@ -568,7 +618,7 @@ export class Gate extends EventTarget implements ToolGate {
     await Promise.all([
       requested,
       allowedByRule,
-      this.#record({ kind: 'call-start', callId, server, tool, args: redact(args, { patterns }) as JsonValue }),
+      this.#record(redactAuditInput({ kind: 'call-start', callId, server, tool, args: args as JsonValue }, redaction)),
     ]);
     const started = performance.now();
     let result: CallToolResult;
@@ -581,21 +631,25 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === ErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      void this.#recordQuietly({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } }, { defer: true });
+      void this.#recordQuietly(
+        redactAuditInput({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } }, redaction),
+        { defer: true },
+      );
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
     }
     const status = result.isError ? 'tool-error' : 'ok';
     // Not awaited (see the header): the record is queued now, so it stays in order.
-    void this.#recordQuietly({
-      kind: 'call-end',
-      callId,
-      server,
-      tool,
-      status,
-      durationMs: Math.round(performance.now() - started),
-      result: digestResult(result, result.isError === true),
-    }, { defer: true });
+    const recorded = auditResult({ ...result, isError: result.isError === true }, redaction);
+    void this.#recordQuietly(
+      redactAuditInput(
+        { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), result: recorded.info },
+        redaction,
+        recorded.redactions,
+      ),
+      { defer: true },
+    );
+    this.#taint.record(conversation, { serverId: entry.server.id, serverUrl: entry.server.url, tool: entry.tool.name }, result);
 
     // Data flow: labels, then (maybe) the person's review, then audience and redaction.
     let allowed = verdict.output !== 'withhold';
@@ -608,7 +662,7 @@ export class Gate extends EventTarget implements ToolGate {
       allowed = review.outcome === 'allow';
       reviewedAway = !allowed;
     }
-    const view = viewForModel(result, { allowed, patterns });
+    const view = viewForModel(result, { allowed, redaction: redactionOptions(this.#policy) });
     const outcome: ToolCallOutcome = { status, result, forModel: reviewedAway ? text(REVIEW_NOTICE) : view.forModel, withheld: view.withheld };
     if (view.structuredForModel !== undefined) outcome.structuredForModel = view.structuredForModel;
     return outcome;

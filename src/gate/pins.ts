@@ -12,6 +12,9 @@ import canonicalize from 'canonicalize';
 import { diffLines } from 'diff';
 import { sha256Hex } from '../audit/sha256.js';
 import type { Tool } from '../../workers/shared/wire.js';
+import { BIDI_CHARS, DEFAULT_MAX_DESCRIPTION_LENGTH, MAX_SCHEMA_TEXT_LENGTH, TAG_CHARS, revealHidden, stripHidden } from './model-text.js';
+
+const BIDI_G = new RegExp(BIDI_CHARS.source, 'gu');
 
 /** The fields a pin covers, in the shape that is hashed. */
 export function pinnedFields(tool: Tool): Record<string, unknown> {
@@ -67,10 +70,6 @@ export interface ToolFlag {
   detail: string;
 }
 
-/** Zero-width and other invisible format characters, tag characters, variation selectors. */
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200D\u2060-\u2064\u3164\uFE00-\uFE0F\uFEFF\uFFA0\u{E0000}-\u{E007F}\u{E0100}-\u{E01EF}]/u;
-/** Bidirectional embeddings, overrides, isolates and marks (Trojan Source). */
-const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 /** Phrases that address the model rather than describe a tool. */
 const INSTRUCTION_TEXT: RegExp[] = [
   /\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|other|system)\b[^.\n]{0,20}\b(instructions?|prompts?|rules|messages|directions)\b/i,
@@ -81,7 +80,7 @@ const INSTRUCTION_TEXT: RegExp[] = [
   /\byou are now\b|\bnew instructions\b|\bsystem prompt\b/i,
 ];
 
-export const DEFAULT_MAX_DESCRIPTION_LENGTH = 2000;
+export { DEFAULT_MAX_DESCRIPTION_LENGTH, revealHidden };
 
 /** Every string inside a JSON value, with its path. */
 function* strings(value: unknown, path: string): Generator<[string, string]> {
@@ -123,13 +122,20 @@ export function inspectTool(tool: Tool, options: { maxDescriptionLength?: number
   for (const [field, value] of fields) {
     for (const [path, text] of strings(value, field)) {
       const where = path.replace(/#key$/, ' (key)');
-      if (INVISIBLE.test(text)) add('invisible-unicode', where, 'Contains invisible characters (zero-width, tag or format characters).');
-      if (BIDI.test(text)) add('bidi-control', where, 'Contains bidirectional control characters that can reorder what is displayed.');
+      if (TAG_CHARS.test(text)) add('invisible-unicode', where, 'Contains Unicode tag characters (invisible text a model can read); they are removed before a model sees it.');
+      else if (stripHidden(text.replace(BIDI_G, '')).removed > 0) add('invisible-unicode', where, 'Contains invisible characters (zero-width or format characters); they are removed before a model sees it.');
+      if (BIDI_CHARS.test(text)) add('bidi-control', where, 'Contains bidirectional control characters that can reorder what is displayed.');
       if (INSTRUCTION_TEXT.some((re) => re.test(text))) add('instruction-text', where, 'Contains text that gives the model instructions instead of describing the tool.');
     }
   }
   const max = options.maxDescriptionLength ?? DEFAULT_MAX_DESCRIPTION_LENGTH;
-  if ((tool.description?.length ?? 0) > max) add('long-description', 'description', `The description is very long (${tool.description!.length} characters; the limit is ${max}).`);
+  if ((tool.description?.length ?? 0) > max) {
+    add('long-description', 'description', `The description is very long (${tool.description!.length} characters); a model sees only the first ${max}.`);
+  }
+  const schemaMax = Math.min(MAX_SCHEMA_TEXT_LENGTH, max);
+  for (const [path, text] of strings(tool.inputSchema, 'inputSchema')) {
+    if (!path.endsWith('#key') && text.length > schemaMax) add('long-description', path, `A schema text is very long (${text.length} characters); a model sees only the first ${schemaMax}.`);
+  }
   return flags;
 }
 
@@ -146,11 +152,6 @@ export function escapeName(name: string): string {
   return out;
 }
 
-/** Replaces invisible and bidi characters in display text by `\u{…}` (everything else kept). */
-export function revealHidden(text: string): string {
-  const re = new RegExp(`(?:${INVISIBLE.source}|${BIDI.source})`, 'gu');
-  return text.replace(re, (ch) => `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase()}}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Definition diff

@@ -32,7 +32,7 @@
  * id (its key in the element).
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import { DEFAULT_REDACTIONS, type RedactionPattern } from '../audit/redact.js';
+import type { RedactOptions } from '../audit/redact.js';
 
 
 export type RuleAction = 'allow' | 'ask' | 'deny';
@@ -95,9 +95,51 @@ export interface RedactionPatternSpec {
 }
 
 export interface RedactionPolicy {
-  /** Keep the built-in patterns (bearer tokens, JWTs, API keys, e-mails, cards, ids, IBANs). Default true. */
+  /**
+   * Keep the built-in secret detector (secretlint's recommended rules for vendor keys and private
+   * keys, plus JWTs, credentials, `password = …` pairs, cards, national ids, IBANs, e-mails and
+   * long random strings). Default true.
+   */
   defaults?: boolean;
   patterns?: RedactionPatternSpec[];
+}
+
+/**
+ * A rule for data that flows from one server's results into a call to another (or carries a
+ * detected secret). Such a call always asks; the first matching rule may deny it outright.
+ */
+export interface DataFlowRule {
+  /** Named in audit records and approval cards. Default `dataFlow[<index>]`. */
+  id?: string;
+  /** Server pattern of the result the data came from (connection id or URL pattern). Default `*`. */
+  from?: string;
+  /** Server pattern of the call the data goes into. Default `*`. */
+  to?: string;
+  /**
+   * `secret`: only data carrying a detected secret; `copy`: only copied spans without one;
+   * `any` (default): both.
+   */
+  data?: 'secret' | 'copy' | 'any';
+  /** `deny` refuses the call; `ask` (the default behaviour) asks the person. */
+  action: 'ask' | 'deny';
+}
+
+export interface AuditPolicy {
+  /**
+   * Store arguments, results and error messages as they are instead of redacted. The audit log
+   * then holds whatever secrets passed through the gate, readable by anyone with access to this
+   * browser profile and to every export. Default false.
+   */
+  storeRawValues?: boolean;
+}
+
+export interface ElicitationPolicy {
+  /**
+   * A form field that asks for a password, secret, token, card number or one-time code (the spec
+   * says servers MUST NOT ask for those in form mode): `refuse` (default) declines the request and
+   * tells the person; `allow` shows it as a masked, never prefilled field with a warning.
+   */
+  sensitiveFields?: 'refuse' | 'allow';
 }
 
 export interface Policy {
@@ -117,8 +159,15 @@ export interface Policy {
   rolesDefault?: 'visible' | 'hidden';
   rateLimits?: RateLimit[];
   redaction?: RedactionPolicy;
-  /** Descriptions longer than this are flagged to the person. Default 2000 characters. */
+  /**
+   * Descriptions longer than this are flagged to the person, and cut to this length (with a
+   * visible "[truncated]" notice) before a model sees them. Default 2000 characters.
+   */
   maxDescriptionLength?: number;
+  /** Rules for data crossing from one server's results into another server's calls. */
+  dataFlow?: DataFlowRule[];
+  audit?: AuditPolicy;
+  elicitation?: ElicitationPolicy;
 }
 
 /** The default: no allow-list, no rules — so the annotation defaults decide every call. */
@@ -209,14 +258,14 @@ export function serverStanding(policy: Policy, url: string, host?: HostProvided)
   return entry ? { listed: true, trusted: entry.trusted === true, entry } : { listed: false, trusted: false };
 }
 
-/** The redaction patterns the policy asks for (built-ins unless `defaults: false`, then its own). */
-export function redactionPatterns(policy: Policy): RedactionPattern[] {
-  const own = (policy.redaction?.patterns ?? []).map((p) => ({
+/** The redaction the policy asks for: the built-in detector unless `defaults: false`, and its own patterns. */
+export function redactionOptions(policy: Policy): RedactOptions {
+  const patterns = (policy.redaction?.patterns ?? []).map((p) => ({
     name: p.name,
     pattern: new RegExp(p.pattern, (p.flags ?? '').includes('g') ? p.flags : `${p.flags ?? ''}g`),
     replacement: p.replacement ?? `[REDACTED:${p.name}]`,
   }));
-  return [...(policy.redaction?.defaults === false ? [] : DEFAULT_REDACTIONS), ...own];
+  return { detector: policy.redaction?.defaults !== false, patterns };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,7 +282,7 @@ export function policyProblems(input: unknown): PolicyProblem[] {
     bad('', 'the policy must be a JSON object');
     return problems;
   }
-  const known = new Set(['version', 'servers', 'tools', 'roles', 'rolesDefault', 'rateLimits', 'redaction', 'maxDescriptionLength']);
+  const known = new Set(['version', 'servers', 'tools', 'roles', 'rolesDefault', 'rateLimits', 'redaction', 'maxDescriptionLength', 'dataFlow', 'audit', 'elicitation']);
   for (const key of Object.keys(input)) if (!known.has(key)) bad(key, 'unknown property');
   if (input['version'] !== 1) bad('version', 'must be 1');
 
@@ -342,6 +391,40 @@ export function policyProblems(input: unknown): PolicyProblem[] {
   }
   const max = input['maxDescriptionLength'];
   if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) bad('maxDescriptionLength', 'must be a positive integer');
+
+  const flows = input['dataFlow'];
+  if (flows !== undefined) {
+    if (!Array.isArray(flows)) bad('dataFlow', 'must be an array');
+    else
+      flows.forEach((r, i) => {
+        const p = `dataFlow[${i}]`;
+        if (!isObject(r)) return bad(p, 'must be an object');
+        str(r['id'], `${p}.id`);
+        str(r['from'], `${p}.from`);
+        str(r['to'], `${p}.to`);
+        if (r['data'] !== undefined && !['secret', 'copy', 'any'].includes(r['data'] as string)) bad(`${p}.data`, 'must be "secret", "copy" or "any"');
+        // An allow would let data cross silently, which is exactly what these rules exist to stop.
+        if (!['ask', 'deny'].includes(r['action'] as string)) bad(`${p}.action`, 'must be "ask" or "deny"');
+      });
+  }
+  const audit = input['audit'];
+  if (audit !== undefined) {
+    if (!isObject(audit)) bad('audit', 'must be an object');
+    else {
+      for (const key of Object.keys(audit)) if (key !== 'storeRawValues') bad(`audit.${key}`, 'unknown property');
+      if (audit['storeRawValues'] !== undefined && typeof audit['storeRawValues'] !== 'boolean') bad('audit.storeRawValues', 'must be a boolean');
+    }
+  }
+  const elicitation = input['elicitation'];
+  if (elicitation !== undefined) {
+    if (!isObject(elicitation)) bad('elicitation', 'must be an object');
+    else {
+      for (const key of Object.keys(elicitation)) if (key !== 'sensitiveFields') bad(`elicitation.${key}`, 'unknown property');
+      if (elicitation['sensitiveFields'] !== undefined && !['refuse', 'allow'].includes(elicitation['sensitiveFields'] as string)) {
+        bad('elicitation.sensitiveFields', 'must be "refuse" or "allow"');
+      }
+    }
+  }
   return problems;
 }
 

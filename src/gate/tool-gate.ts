@@ -4,6 +4,7 @@
  * approval, rate limits and data flow, audits, and only then reaches a connection.
  */
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { ModelTool } from './model-text.js';
 import type { ToolFlag } from './pins.js';
 
 /** A tool as the agent and its LLM see it: namespaced per connection so servers never collide. */
@@ -26,6 +27,11 @@ export interface GatedTool {
    * Only a person's `tools()` lists such a tool; an LLM never sees the changed definition.
    */
   quarantined?: boolean;
+  /**
+   * What a model may be offered of this tool: description and schema with hidden characters
+   * removed and texts capped (model-text.ts). Send this to a model, never `tool` itself.
+   */
+  forModel?: ModelTool;
 }
 
 /**
@@ -56,6 +62,11 @@ export interface ToolCallRequest {
   toolId: string;
   args: JsonObject;
   proposer: Proposer;
+  /**
+   * The conversation the call belongs to: the gate remembers per conversation which data came
+   * from which server's results (taint). Default `'default'`.
+   */
+  conversationId?: string;
   signal?: AbortSignal;
   onProgress?: (progress: Progress) => void;
 }
@@ -75,6 +86,13 @@ export type ToolCallOutcome =
   | { status: 'ok' | 'tool-error'; result: CallToolResult; forModel: ContentBlock[]; structuredForModel?: unknown; withheld: boolean }
   | { status: 'refused' | 'failed' | 'cancelled'; error: { code: string; message: string }; forModel: ContentBlock[] };
 
+export interface ContentForModelOptions {
+  /** The conversation it goes into (taint tracking). Default `default`. */
+  conversationId?: string;
+  /** What it is, in taint findings: `resource <uri>`, `prompt <name>`. */
+  source?: string;
+}
+
 export interface ToolGate {
   /** Tools visible to this proposer under the policy (roles, quarantine), namespaced. */
   tools(proposer: Proposer): GatedTool[];
@@ -83,7 +101,9 @@ export interface ToolGate {
   /**
    * What a proposer's model may see of server content that is not a tool result — a resource the
    * person attached, a prompt's messages — under the same rules as that server's results: its
-   * data-flow labels, the audience annotations and redaction. An unknown server's content is withheld.
+   * data-flow labels, the audience annotations, redaction and the model-text sanitiser. An unknown
+   * server's content is withheld. What the model may see is remembered for taint tracking in
+   * `options.conversationId`, under `options.source` (e.g. `resource notes://index`).
    */
-  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer): { forModel: ContentBlock[]; withheld: boolean };
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options?: ContentForModelOptions): { forModel: ContentBlock[]; withheld: boolean };
 }

@@ -5,28 +5,14 @@
  * worker here; the end-to-end path is in elicitation.test.ts.
  */
 import { expect } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConnectionsController } from '../../src/elements/agent/connections.controller.js';
 import type { ConnectionLike } from '../../src/elements/agent/connection-types.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/connection-types.js';
 import type { ElicitationResult } from '../../workers/shared/wire.js';
 import type { PendingElicitation } from '../../src/elements/elicitation/pending-elicitation.js';
+import { FakeHost } from '../support/controller-host.js';
 
-class Host implements ReactiveControllerHost {
-  readonly controllers: ReactiveController[] = [];
-  addController(controller: ReactiveController): void {
-    this.controllers.push(controller);
-  }
-  removeController(): void {}
-  requestUpdate(): void {}
-  get updateComplete(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-  connect(): void {
-    for (const c of this.controllers) c.hostConnected?.();
-  }
-}
 
 class ScriptedConnection extends EventTarget {
   status: ConnectionStatus = 'ready';
@@ -54,7 +40,7 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 function setup(onElicitation?: (pending: PendingElicitation) => void) {
   const handlers: ElicitationHandler[] = [];
   const opened: ScriptedConnection[] = [];
-  const host = new Host();
+  const host = new FakeHost();
   const connections = new ConnectionsController(host, {
     open: async (config, _authorize, elicit) => {
       if (elicit) handlers.push(elicit);

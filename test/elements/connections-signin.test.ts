@@ -5,22 +5,11 @@
  * Real worker, real authorization server (oidc-provider) and protected MCP server.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConnectionsController } from '../../src/elements/agent/connections.controller.js';
 import { declareServer } from '../../src/elements/server/server-config.js';
 import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, protectedConfig } from '../auth/oidc-support.js';
+import { FakeHost } from '../support/controller-host.js';
 
-class Host implements ReactiveControllerHost {
-  readonly controllers: ReactiveController[] = [];
-  addController(controller: ReactiveController): void {
-    this.controllers.push(controller);
-  }
-  removeController(): void {}
-  requestUpdate(): void {}
-  get updateComplete(): Promise<boolean> {
-    return Promise.resolve(true);
-  }
-}
 
 describe('ConnectionsController: sign-in with the OAuth popup', function () {
   this.timeout(60_000);
@@ -33,7 +22,7 @@ describe('ConnectionsController: sign-in with the OAuth popup', function () {
   });
 
   it('records who authorized the connection after the popup sign-in and after restoring saved tokens, and forgets it on sign-out', async () => {
-    const host = new Host();
+    const host = new FakeHost();
     connections = new ConnectionsController(host);
     const base = protectedConfig();
     const { url, transport, oauth } = { ...base, oauth: { ...base.oauth, database } };
@@ -49,7 +38,7 @@ describe('ConnectionsController: sign-in with the OAuth popup', function () {
     expect(server().authorizedBy).to.equal(oidcEnv().oidcIssuer);
 
     // Another controller (a page reload) restores the saved tokens without a popup and is signed in as well.
-    const reloaded = new ConnectionsController(new Host());
+    const reloaded = new ConnectionsController(new FakeHost());
     reloaded.setServers([declareServer({ url, transport, oauth })]);
     reloaded.connect();
     const again = () => reloaded.servers[0]!;

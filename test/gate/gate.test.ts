@@ -6,7 +6,8 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { Agent } from '../../src/agent/agent.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
-import { digestResult, type AuditRecord } from '../../src/audit/record.js';
+import type { AuditRecord } from '../../src/audit/record.js';
+import { auditResult } from '../../src/audit/redact-record.js';
 import { McpConnection } from '../../src/connections/connection.js';
 import '../../src/elements/approval/tg-approval.js';
 import type { TgApproval } from '../../src/elements/approval/tg-approval.js';
@@ -114,7 +115,7 @@ describe('Gate with the demo MCP server', () => {
     expect(request?.kind === 'tool-request' && request.tool.definitionHash).to.match(/^[0-9a-f]{64}$/);
     expect(decision?.kind === 'decision' && decision.decision).to.deep.equal({ outcome: 'allow', by: 'rule', rule: 'annotations', reason: 'A trusted server says this tool only reads.' });
     expect(end?.kind === 'call-end' && end.status).to.equal('ok');
-    expect(end?.kind === 'call-end' && end.result).to.deep.equal(outcome.status === 'ok' && digestResult(outcome.result, false));
+    expect(end?.kind === 'call-end' && end.result).to.deep.equal(outcome.status === 'ok' && auditResult({ ...outcome.result, isError: false }, {}).info);
   });
 
   it('delete_note shows a card and runs only after Allow', async () => {

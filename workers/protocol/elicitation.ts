@@ -13,6 +13,7 @@ import type { Schema } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { loadJsonSchema } from './json-schema-loader.js';
 import { schemaProblem } from './output-schema.js';
+import { sensitiveFields } from './sensitive-fields.js';
 import {
   RpcErrorCode,
   type JsonObject,
@@ -20,6 +21,7 @@ import {
   type ElicitationRequest,
   type ElicitationResult,
 } from '../shared/wire.js';
+
 
 export const MAX_ELICITATION_URL_CHARS = 2048;
 const MAX_MESSAGE_CHARS = 4096;
@@ -84,7 +86,7 @@ export function parseElicitationRequest(params: JsonObject | undefined): Elicita
     if (!isObject(schema)) throw invalidParams('elicitation/create (form) needs a requestedSchema object');
     const problem = schemaProblem(schema);
     if (problem) throw invalidParams(`elicitation/create requestedSchema is unusable: ${problem.replace('outputSchema', 'schema')}`);
-    return { mode: 'form', message: shown, requestedSchema: schema };
+    return { mode: 'form', message: shown, requestedSchema: schema, sensitive: sensitiveFields(schema) };
   }
   if (mode === 'url') {
     const id = params?.elicitationId;

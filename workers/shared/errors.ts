@@ -142,6 +142,11 @@ export const ErrorCode = {
   SERVER_NOT_ALLOWED: 'TG_SERVER_NOT_ALLOWED',
   /** A signed allow-list failed verification (bad signature, wrong key, malformed, expired). */
   ALLOWLIST_INVALID: 'TG_ALLOWLIST_INVALID',
+  /**
+   * A `dataFlow` rule denied a call whose arguments carry data from another server's results or a
+   * detected secret; `data.rule` names the rule, `data.dataFlow` says where the data came from.
+   */
+  DATA_FLOW_DENIED: 'TG_DATA_FLOW_DENIED',
   /** The connection call failed without a code of its own. */
   CALL_FAILED: 'TG_CALL_FAILED',
 

@@ -347,10 +347,26 @@ export interface LogMessage {
 
 // ── Elicitation (client/elicitation.mdx), as checked by the worker ──────────
 
+/** What a sensitive form field asks for (see workers/protocol/sensitive-fields.ts). */
+export type SensitiveReason = 'password' | 'secret' | 'token' | 'card' | 'one-time-code';
+
+/** A form field a server must not ask for in form mode: its property name, and what it asks for. */
+export interface SensitiveField {
+  name: string;
+  reason: SensitiveReason;
+}
+
 export interface FormElicitationRequest {
   mode: 'form';
   message: string;
   requestedSchema: JsonObject;
+  /**
+   * Fields asking for a password, secret, token, card number or one-time code, which the spec
+   * says a server MUST NOT request in form mode (set by the worker). `<tg-agent>` declines such a
+   * request unless the policy's `elicitation.sensitiveFields` is `allow`; a host answering itself
+   * should do the same.
+   */
+  sensitive?: SensitiveField[];
 }
 
 export interface UrlElicitationRequest {

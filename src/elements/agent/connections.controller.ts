@@ -14,7 +14,7 @@ import type { ConnectionStatus } from '../../../workers/shared/connection-types.
 import type { Tool, ElicitationRequest } from '../../../workers/shared/wire.js';
 import { toCodedError } from './element-errors.js';
 import { serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from '../server/server-config.js';
-import { createPendingElicitation, type PendingElicitation } from '../elicitation/pending-elicitation.js';
+import { createPendingElicitation, refusesSensitive, type PendingElicitation } from '../elicitation/pending-elicitation.js';
 
 /** What `<tg-agent>` knows about one server. Read-only outside the controller. */
 export interface ServerState {
@@ -46,6 +46,12 @@ export interface ConnectionsControllerOptions {
    * `elicitations`; the host may answer at once with `pending.respond()` (then no card is shown).
    */
   onElicitation?: (pending: PendingElicitation) => void;
+  /**
+   * The policy's `elicitation.sensitiveFields`, read for each request: `refuse` (default) declines a
+   * form asking for a password, secret, token, card number or one-time code, and lists it only
+   * for a card that explains why; `allow` shows it (masked, never prefilled).
+   */
+  sensitiveFields?: () => 'refuse' | 'allow' | undefined;
 }
 
 interface Entry {
@@ -72,6 +78,7 @@ export class ConnectionsController implements ReactiveController {
   readonly #open: ConnectionOpener;
   readonly #onStatusChange: ConnectionsControllerOptions['onStatusChange'];
   readonly #onElicitation: ConnectionsControllerOptions['onElicitation'];
+  readonly #sensitiveFields: ConnectionsControllerOptions['sensitiveFields'];
   #entries: Entry[] = [];
   /** Unanswered elicitations, oldest first. */
   #elicitations: PendingElicitation[] = [];
@@ -85,6 +92,7 @@ export class ConnectionsController implements ReactiveController {
       ((config, authorize, elicit) => McpConnection.open(config, { ...(authorize && { onAuthorize: authorize }), ...(elicit && { onElicit: elicit }) }));
     this.#onStatusChange = options.onStatusChange;
     this.#onElicitation = options.onElicitation;
+    this.#sensitiveFields = options.sensitiveFields;
     host.addController(this);
   }
 
@@ -240,17 +248,21 @@ export class ConnectionsController implements ReactiveController {
 
   /** A server's elicitation: offered to the host first, else listed for a card; cancelled if the server goes away. */
   #elicit(entry: Entry, attempt: number, request: ElicitationRequest) {
-    const { pending, result } = createPendingElicitation(entry.key, serverLabel(entry.spec), request, (done) => {
+    const unlist = (done: PendingElicitation) => {
       const before = this.#elicitations.length;
       this.#elicitations = this.#elicitations.filter((p) => p !== done);
       if (this.#elicitations.length !== before) this.#host.requestUpdate();
-    });
+    };
+    const refused = refusesSensitive(request, this.#sensitiveFields?.());
+    // A refused request stays listed after its answer: the card explains it until dismissed.
+    const { pending, result } = createPendingElicitation(entry.key, serverLabel(entry.spec), request, refused ? () => {} : unlist, { refused, onDismiss: unlist });
     if (entry.attempt !== attempt || !this.#entries.includes(entry)) {
       pending.respond({ action: 'cancel' });
       return result;
     }
-    this.#onElicitation?.(pending);
-    if (!pending.answered) {
+    if (refused) pending.respond({ action: 'decline' });
+    else this.#onElicitation?.(pending);
+    if (refused || !pending.answered) {
       this.#elicitations = [...this.#elicitations, pending];
       this.#host.requestUpdate();
     }
@@ -309,7 +321,10 @@ export class ConnectionsController implements ReactiveController {
   /** Forgets the connection (it is closed or failed) so `connect()` can open a new one. */
   #release(entry: Entry): void {
     // The server is gone: its questions can no longer be answered.
-    for (const pending of this.#elicitations.filter((p) => p.serverKey === entry.key)) pending.respond({ action: 'cancel' });
+    for (const pending of this.#elicitations.filter((p) => p.serverKey === entry.key)) {
+      if (pending.refused) pending.dismiss();
+      else pending.respond({ action: 'cancel' });
+    }
     entry.detach?.();
     entry.detach = undefined;
     entry.connection = undefined;

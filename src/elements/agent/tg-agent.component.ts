@@ -198,6 +198,7 @@ export class TgAgent extends LitElement {
   readonly #connections = new ConnectionsController(this, {
     onStatusChange: (server) => this.#announceStatus(server),
     onElicitation: (pending) => dispatchElicitation(this, pending),
+    sensitiveFields: (): 'refuse' | 'allow' | undefined => this.#sensitiveFields(),
   });
 
   readonly #agent = new AgentController(this, {
@@ -421,6 +422,11 @@ export class TgAgent extends LitElement {
     if (this.#providerChoice >= next.length) this.#providerChoice = 0;
     this.#agent.applyConfig();
     this.requestUpdate();
+  }
+
+  /** The policy in force (the gate's, else the one set on the element) on sensitive form fields. */
+  #sensitiveFields(): 'refuse' | 'allow' | undefined {
+    return (this.#agent.gate?.policy ?? this.policy)?.elicitation?.sensitiveFields;
   }
 
   #announceStatus(server: ServerState): void {

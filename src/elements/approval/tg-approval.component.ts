@@ -1,10 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ApprovalAnswer, ApprovalQueue, ApprovalRequest } from '../../gate/approvals.js';
 import { revealHidden } from '../../gate/pins.js';
+import type { TaintFinding } from '../../gate/taint.js';
 import { styles } from './tg-approval.styles.js';
 
 /** Strings longer than this are collapsible (a click shows every character). */
 const LONG = 160;
+/** Characters of a description shown before "Show all" (the rest is rendered only when asked for). */
+const DESCRIPTION_PREVIEW = 600;
 
 /** `HH:MM:SS` local time. */
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -12,9 +15,32 @@ const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-dig
 /** JSON of a string, with invisible and bidi characters shown as `\u{…}` (nothing hidden). */
 const quoted = (s: string) => revealHidden(JSON.stringify(s));
 
-/** Pretty JSON as Lit templates: every value is TEXT; long strings collapse but stay one click away. */
-function renderJson(value: unknown, indent = ''): TemplateResult | string {
+/** Spans to highlight, by JSON path of the argument string (`$.body`). */
+type Marks = ReadonlyMap<string, readonly TaintFinding[]>;
+
+/** A string as JSON with the tainted spans in `<mark>` (each piece escaped on its own). */
+function markedString(value: string, findings: readonly TaintFinding[]): TemplateResult {
+  const sorted = [...findings].sort((a, b) => a.start - b.start);
+  const parts: (TemplateResult | string)[] = [];
+  let at = 0;
+  for (const f of sorted) {
+    if (f.start < at) continue;
+    parts.push(quoted(value.slice(at, f.start)).slice(1, -1));
+    parts.push(html`<mark class=${f.kind}>${quoted(value.slice(f.start, f.end)).slice(1, -1)}</mark>`);
+    at = f.end;
+  }
+  parts.push(quoted(value.slice(at)).slice(1, -1));
+  return html`"${parts}"`;
+}
+
+const childPath = (path: string, key: string | number) =>
+  typeof key === 'number' ? `${path}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+
+/** Pretty JSON as Lit templates: every value is TEXT; long strings collapse but stay one click away; tainted spans are marked. */
+function renderJson(value: unknown, indent = '', path = '$', marks: Marks = new Map()): TemplateResult | string {
   if (typeof value === 'string') {
+    const found = marks.get(path);
+    if (found) return value.length <= LONG ? markedString(value, found) : html`<details class="long" open><summary>${value.length} characters</summary>${markedString(value, found)}</details>`;
     if (value.length <= LONG) return quoted(value);
     return html`<details class="long"><summary>${quoted(value.slice(0, 80)).slice(0, -1)}… (${value.length} characters, show all)</summary>${quoted(value)}</details>`;
   }
@@ -22,14 +48,28 @@ function renderJson(value: unknown, indent = ''): TemplateResult | string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    return html`[\n${value.map((v, i) => html`${inner}${renderJson(v, inner)}${i < value.length - 1 ? ',' : ''}\n`)}${indent}]`;
+    return html`[\n${value.map((v, i) => html`${inner}${renderJson(v, inner, childPath(path, i), marks)}${i < value.length - 1 ? ',' : ''}\n`)}${indent}]`;
   }
   const entries = Object.entries(value);
   if (entries.length === 0) return '{}';
-  return html`{\n${entries.map(([k, v], i) => html`${inner}${quoted(k)}: ${renderJson(v, inner)}${i < entries.length - 1 ? ',' : ''}\n`)}${indent}}`;
+  return html`{\n${entries.map(([k, v], i) => html`${inner}${quoted(k)}: ${renderJson(v, inner, childPath(path, k), marks)}${i < entries.length - 1 ? ',' : ''}\n`)}${indent}}`;
+}
+
+/** Findings grouped by argument path. */
+function marksOf(findings: readonly TaintFinding[] | undefined): Marks {
+  const marks = new Map<string, TaintFinding[]>();
+  for (const f of findings ?? []) marks.set(f.path, [...(marks.get(f.path) ?? []), f]);
+  return marks;
 }
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+
+/** One sentence per tainted argument: what it carries and where it came from. */
+function describeFinding(f: TaintFinding): string {
+  const what = f.kind === 'secret' ? `a ${f.category === 'personal' ? 'personal datum' : 'secret'} (${f.secretKind})` : `${f.end - f.start} characters copied`;
+  const where = f.crossesServer ? `server ${f.from.serverId} (${f.from.serverUrl}), another server than this one` : `this server (${f.from.serverId})`;
+  return `${f.path.replace(/^\$\.?/, '') || 'The arguments'} carries ${what} from the result of ${f.from.tool} on ${where}.`;
+}
 
 /**
  * The inline approval card: shown in the conversation before a call runs (or before a result
@@ -51,6 +91,9 @@ const yesNo = (v: boolean) => (v ? 'yes' : 'no');
  *
  * @csspart approval-card - The card (role `alertdialog`).
  * @csspart flags - The list of hidden-instruction warnings.
+ * @csspart data-flow - Where data in the arguments came from (secrets, copies from another server).
+ * @csspart description - The tool's description (long ones shortened until "Show all").
+ * @csspart show-all-button - Shows the whole of a long description.
  * @csspart diff - The definition diff.
  * @csspart arguments - The arguments (pretty JSON).
  * @csspart actions - The buttons.
@@ -82,6 +125,7 @@ export class TgApproval extends LitElement {
     request: { attribute: false },
     queue: { attribute: false },
     _answered: { state: true },
+    _showDescription: { state: true },
   };
 
   /** The approval to show (from `gate.approvals.pending`). Untrusted strings inside; rendered as text. */
@@ -89,6 +133,8 @@ export class TgApproval extends LitElement {
   /** Where the answer goes: `gate.approvals`. */
   declare queue: ApprovalQueue | undefined;
   declare _answered: ApprovalAnswer | undefined;
+  /** The person asked for the whole of a long description. */
+  declare _showDescription: boolean;
 
   /** Answers the request (what the buttons do). Returns false when it was no longer pending. */
   answer(answer: ApprovalAnswer): boolean {
@@ -103,7 +149,10 @@ export class TgApproval extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('request')) this._answered = undefined;
+    if (changed.has('request')) {
+      this._answered = undefined;
+      this._showDescription = false;
+    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -116,6 +165,21 @@ export class TgApproval extends LitElement {
       event.preventDefault();
       this.answer('deny');
     }
+  }
+
+  /** Long descriptions show their start; the rest is rendered only once the person asks for it. */
+  #renderDescription(description: string): TemplateResult {
+    const long = description.length > DESCRIPTION_PREVIEW;
+    const shown = long && !this._showDescription ? `${description.slice(0, DESCRIPTION_PREVIEW)}…` : description;
+    return html`<div>
+      <h3>Description (from the server, unverified)</h3>
+      <p part="description" class="description" id="description">${revealHidden(shown)}</p>
+      ${long
+        ? html`<button part="show-all-button" class="link" aria-expanded=${this._showDescription ? 'true' : 'false'} aria-controls="description" @click=${() => (this._showDescription = !this._showDescription)}>
+            ${this._showDescription ? 'Show less' : `Show all (${description.length.toLocaleString('en')} characters)`}
+          </button>`
+        : nothing}
+    </div>`;
   }
 
   protected override render(): unknown {
@@ -150,12 +214,16 @@ export class TgApproval extends LitElement {
               ${r.flags.map((f) => html`<li>${f.field}: ${f.detail}</li>`)}
             </ul>`
           : nothing}
-        ${r.tool.description !== undefined
-          ? html`<div>
-              <h3>Description (from the server, unverified)</h3>
-              <p class="description">${revealHidden(r.tool.description)}</p>
+        ${r.dataFlow && r.dataFlow.length > 0
+          ? html`<div part="data-flow" class="flags data-flow" role="note">
+              <h3>Data from earlier results</h3>
+              <ul>
+                ${r.dataFlow.map((f) => html`<li>${describeFinding(f)}</li>`)}
+              </ul>
+              <p class="meta">The marked parts of the arguments below are that data. This call asks every time, whatever allowed it before.</p>
             </div>`
           : nothing}
+        ${r.tool.description !== undefined ? this.#renderDescription(r.tool.description) : nothing}
         <div>
           <h3>Annotations — claims made by the server${r.server.trusted ? '' : ', not verified'}</h3>
           <dl class="claims">
@@ -176,7 +244,7 @@ export class TgApproval extends LitElement {
           : nothing}
         <div>
           <h3 id="args-title">Arguments</h3>
-          <pre part="arguments" tabindex="0" aria-labelledby="args-title">${renderJson(r.args)}</pre>
+          <pre part="arguments" tabindex="0" aria-labelledby="args-title">${renderJson(r.args, '', '$', marksOf(r.dataFlow))}</pre>
         </div>
         ${isResult && r.result
           ? html`<div>

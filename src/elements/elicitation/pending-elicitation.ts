@@ -15,6 +15,19 @@ export interface PendingElicitation {
   /** Answers once; later calls are ignored. A rejected promise answers `cancel`. */
   respond(result: ElicitationResult | Promise<ElicitationResult>): void;
   readonly answered: boolean;
+  /**
+   * The form asked for a password, secret, token, card number or one-time code and the policy
+   * refuses that (the default): the server was answered `decline` at once, and the card only
+   * explains why until the person dismisses it.
+   */
+  readonly refused: boolean;
+  /** Takes a refused request's card away (for others the answer does). */
+  dismiss(): void;
+}
+
+/** Whether the policy refuses a form that asks for sensitive fields (`refuse` is the default). */
+export function refusesSensitive(request: ElicitationRequest, policy: 'refuse' | 'allow' | undefined): boolean {
+  return request.mode === 'form' && (request.sensitive?.length ?? 0) > 0 && policy !== 'allow';
 }
 
 let nextId = 1;
@@ -25,6 +38,7 @@ export function createPendingElicitation(
   serverName: string,
   request: ElicitationRequest,
   onSettled: (pending: PendingElicitation) => void,
+  options: { refused?: boolean; onDismiss?: (pending: PendingElicitation) => void } = {},
 ): { pending: PendingElicitation; result: Promise<ElicitationResult> } {
   let settle!: (result: ElicitationResult) => void;
   const result = new Promise<ElicitationResult>((resolve) => (settle = resolve));
@@ -34,8 +48,12 @@ export function createPendingElicitation(
     serverKey,
     serverName,
     request,
+    refused: options.refused === true,
     get answered() {
       return answered;
+    },
+    dismiss() {
+      options.onDismiss?.(pending);
     },
     respond(answer) {
       if (answered) return;

@@ -4,6 +4,15 @@ import type { PendingElicitation } from './pending-elicitation.js';
 import type { ElicitationResult, JsonObject } from '../../../workers/shared/wire.js';
 import { styles } from './tg-elicitation.styles.js';
 
+/** How a sensitive field is named to the person. */
+const REASON_TEXT: Record<string, string> = {
+  password: 'a password',
+  secret: 'a secret',
+  token: 'a token or API key',
+  card: 'payment card details',
+  'one-time-code': 'a one-time code',
+};
+
 /** The full URL split around the first occurrence of the registrable domain inside its host. */
 function splitUrl(url: string, host: string, domain: string): [string, string, string] {
   const hostAt = url.indexOf(host);
@@ -32,6 +41,9 @@ function splitUrl(url: string, host: string, domain: string): [string, string, s
  * @csspart accept-button - Accept (form) or "Open <domain>" (URL).
  * @csspart decline-button - Decline.
  * @csspart cancel-button - Cancel.
+ * @csspart refused - Why a form asking for secrets was declined (the default; see `elicitation.sensitiveFields`).
+ * @csspart dismiss-button - Takes a refused request's card away.
+ * @csspart sensitive-warning - The warning above a form whose sensitive fields the policy allows.
  */
 export class TgElicitation extends LitElement {
   static override styles = styles;
@@ -48,6 +60,8 @@ export class TgElicitation extends LitElement {
   declare error: { code?: string; message: string } | undefined;
   declare protected _errors: Map<string, string>;
   #fields: Field[] = [];
+  /** Sensitive field name → what it asks for (from the worker's check). */
+  #sensitive = new Map<string, string>();
 
   constructor() {
     super();
@@ -62,6 +76,7 @@ export class TgElicitation extends LitElement {
     if (changed.has('pending')) {
       const request = this.pending?.request;
       this.#fields = request?.mode === 'form' ? fieldsOf(request.requestedSchema) : [];
+      this.#sensitive = new Map(request?.mode === 'form' ? (request.sensitive ?? []).map((f) => [f.name, REASON_TEXT[f.reason] ?? f.reason]) : []);
       this._errors = new Map();
     }
   }
@@ -126,8 +141,21 @@ export class TgElicitation extends LitElement {
       ${this.error
         ? html`<p class="error" role="alert">${this.error.code ? html`<code>${this.error.code}</code> ` : nothing}${this.error.message}</p>`
         : nothing}
-      ${request.mode === 'url' ? this.#renderUrl(request) : this.#renderForm()}
+      ${pending.refused ? this.#renderRefused(pending.serverName) : request.mode === 'url' ? this.#renderUrl(request) : this.#renderForm(pending.serverName)}
     </div>`;
+  }
+
+  /** A form that asked for secrets, declined by policy: what was asked, and why it was refused. */
+  #renderRefused(server: string): TemplateResult {
+    const asked = [...this.#sensitive].map(([name, what]) => html`<li><code>${name}</code>: ${what}</li>`);
+    return html`<div part="refused" class="warning" role="note">
+        <p><strong>${server}</strong> asked for something it must not ask for in a form, so Toolgate declined the request and sent nothing.</p>
+        <ul>${asked}</ul>
+        <p class="hint">Servers must never ask for passwords, secrets, tokens, card numbers or one-time codes this way (MCP specification, elicitation). If you expected this, sign in on the service's own page instead.</p>
+      </div>
+      <div part="actions" class="actions">
+        <button part="dismiss-button" type="button" @click=${() => this.pending?.dismiss()}>Dismiss</button>
+      </div>`;
   }
 
   #renderUrl(request: Extract<PendingElicitation['request'], { mode: 'url' }>): TemplateResult {
@@ -146,8 +174,14 @@ export class TgElicitation extends LitElement {
       </div>`;
   }
 
-  #renderForm(): TemplateResult {
-    return html`<form part="form" novalidate @submit=${(e: Event) => this.#submit(e)}>
+  #renderForm(server: string): TemplateResult {
+    const sensitive = [...this.#sensitive.values()];
+    return html`${sensitive.length > 0
+        ? html`<p part="sensitive-warning" class="warning" role="note">
+            Warning: <strong>${server}</strong> asks for ${[...new Set(sensitive)].join(', ')} in this form, which servers must not do.
+            Your host allows it; only answer if you trust this server, and never reuse a password here.
+          </p>`
+        : nothing}<form part="form" novalidate autocomplete="off" @submit=${(e: Event) => this.#submit(e)}>
       ${this.#fields.map((field) => this.#renderField(field))}
       <div part="actions" class="actions">
         <button part="accept-button" type="submit">Accept</button>
@@ -172,14 +206,18 @@ export class TgElicitation extends LitElement {
         ${field.options.map((o) => html`<option value=${o.value} ?selected=${def === o.value}>${o.label}</option>`)}
       </select>`;
     } else {
-      const type =
-        field.kind !== 'string' ? 'number' : field.format === 'email' ? 'email' : field.format === 'uri' ? 'url' : field.format === 'date' ? 'date' : 'text';
+      // A sensitive field is masked and never prefilled: a server's "default" password is bait.
+      const masked = this.#sensitive.has(field.name);
+      const type = masked
+        ? 'password'
+        : field.kind !== 'string' ? 'number' : field.format === 'email' ? 'email' : field.format === 'uri' ? 'url' : field.format === 'date' ? 'date' : 'text';
       control = html`<input
         id=${id}
         name=${field.name}
         type=${type}
+        autocomplete=${masked ? 'off' : nothing}
         step=${field.kind === 'integer' ? '1' : field.kind === 'number' ? 'any' : nothing}
-        .value=${def === undefined ? '' : String(def)}
+        .value=${def === undefined || masked ? '' : String(def)}
         ?required=${field.required}
         aria-invalid=${error ? 'true' : 'false'}
         aria-describedby=${describedBy || nothing}

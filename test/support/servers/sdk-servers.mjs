@@ -81,7 +81,7 @@ const rpcError = (code, message) => ({ jsonrpc: '2.0', id: null, error: { code, 
  * @param {() => ServerHandle} factory
  * @param {{ enableJsonResponse?: boolean }} options
  */
-function statefulEndpoint(factory, options) {
+export function statefulEndpoint(factory, options) {
   /** @type {Map<string, { transport: StreamableHTTPServerTransport, handle: ServerHandle }>} */
   const sessions = new Map();
   return {
