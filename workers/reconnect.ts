@@ -1,7 +1,8 @@
 /**
- * Reconnection policy: bounded exponential backoff with full jitter (delay drawn uniformly from
+ * Reconnection: bounded exponential backoff with full jitter (delay drawn uniformly from
  * [0, min(cap, base · 2^(attempt-1))]), so many clients dropped by one server restart spread their
- * reconnects instead of arriving together, and a dead server gets a fixed number of attempts, never a loop.
+ * reconnects instead of arriving together, and a dead server gets a fixed number of attempts, never a
+ * loop. `reconnect()` runs the attempts; `LinkGate` holds requests made meanwhile.
  */
 import { ErrorCode, TgError } from './shared/errors.js';
 import type { ReconnectOptions } from './shared/connection-types.js';
@@ -104,4 +105,49 @@ export class LinkGate {
       clearTimeout(timer);
     }
   }
+}
+
+export interface ReconnectRun<T> {
+  policy: ReconnectPolicy;
+  /** Aborting ends the run (the connection is closing); it then resolves undefined. */
+  signal: AbortSignal;
+  /** Why the link dropped: reported with the first attempt. */
+  cause: unknown;
+  /** Told before each attempt, with the failure of the one before (or the cause). */
+  onAttempt(attempt: number, delayMs: number, last: unknown): Promise<void>;
+  /** One attempt; a rejection is the attempt's failure and the next one follows. */
+  attempt(): Promise<T>;
+  /** Closes what a successful attempt made, when the run was aborted meanwhile. */
+  discard(made: T): Promise<void>;
+  /** Names the server in the final error. */
+  origin: string;
+}
+
+/**
+ * Attempts until one succeeds (resolves with it), the signal aborts (resolves undefined), or every
+ * attempt failed: rejects with `TG_RECONNECT_FAILED` (`cause`: the last failure, `data.attempts`).
+ */
+export async function reconnect<T>(run: ReconnectRun<T>): Promise<T | undefined> {
+  const { policy, signal } = run;
+  let last = run.cause;
+  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+    const delayMs = fullJitterDelay(attempt, policy);
+    await run.onAttempt(attempt, delayMs, last);
+    if (!(await sleep(delayMs, signal))) return undefined;
+    let made: T;
+    try {
+      made = await run.attempt();
+    } catch (err) {
+      if (signal.aborted) return undefined;
+      last = err;
+      continue;
+    }
+    if (!signal.aborted) return made;
+    await run.discard(made);
+    return undefined;
+  }
+  throw new TgError(ErrorCode.RECONNECT_FAILED, `Could not reconnect to ${run.origin} in ${policy.maxAttempts} attempts`, {
+    cause: last,
+    data: { attempts: policy.maxAttempts },
+  });
 }

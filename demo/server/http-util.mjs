@@ -11,13 +11,14 @@
  * - allowed request headers: the bearer token, the JSON body, the protocol version, the 2026-07-28
  *   routing headers (`Mcp-Method`, `Mcp-Name`, `Mcp-Param-*`), the legacy session and stream resumption,
  *   and DPoP proofs;
- * - exposed response headers: the session id, the OAuth challenge, the DPoP nonce and the version.
+ * - exposed response headers: the session id, the OAuth challenge, the DPoP nonce, the version and
+ *   `Retry-After` (a busy server's answer to `initialize`).
  */
 export const CORS_ALLOW_HEADERS = Object.freeze([
   'authorization', 'content-type', 'accept', 'mcp-protocol-version', 'mcp-method', 'mcp-name',
   'mcp-session-id', 'last-event-id', 'dpop',
 ]);
-export const CORS_EXPOSE_HEADERS = Object.freeze(['mcp-session-id', 'www-authenticate', 'dpop-nonce', 'mcp-protocol-version']);
+export const CORS_EXPOSE_HEADERS = Object.freeze(['mcp-session-id', 'www-authenticate', 'dpop-nonce', 'mcp-protocol-version', 'retry-after']);
 
 export const CORS_HEADERS = Object.freeze({
   'access-control-allow-origin': '*',

@@ -5,15 +5,7 @@
  * snippet of the response body and the provider's own error text, never from request headers.
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-
-/** Milliseconds from a `retry-after` header (delta-seconds or HTTP date), if it parses. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+import { parseRetryAfter } from '../../workers/shared/http.js';
 
 /**
  * The coded error for a non-2xx answer. Reads at most 2 kB of the body for the message; the

@@ -8,6 +8,8 @@
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { createDPoP } from '../../workers/auth/dpop.js';
+import { ErrorCode } from '../../workers/shared/errors.js';
+import { rejection } from '../support/async.js';
 import { uniqueTag } from '../support/env.js';
 
 interface DPoPLog {
@@ -32,9 +34,14 @@ async function followAuthorization(url: string): Promise<string> {
   return answer.redirect;
 }
 
-async function connect(tag: string): Promise<McpConnection> {
+/** `requestTimeoutMs`: a long one shows that an outcome did not come from a request timing out. */
+async function connect(tag: string, requestTimeoutMs?: number): Promise<McpConnection> {
   return McpConnection.open(
-    { url: `${origin()}/t/${tag}/mcp`, oauth: { clientId: 'tg-test', redirectUri: new URL('/oauth-callback.html', location.origin).href, development: true } },
+    {
+      url: `${origin()}/t/${tag}/mcp`,
+      oauth: { clientId: 'tg-test', redirectUri: new URL('/oauth-callback.html', location.origin).href, development: true },
+      ...(requestTimeoutMs !== undefined && { requestTimeoutMs }),
+    },
     { onAuthorize: followAuthorization },
   );
 }
@@ -98,6 +105,35 @@ describe('auth: DPoP', function () {
     const authenticated = seen.mcp.filter((entry) => entry.scheme !== '');
     expect(authenticated.length).to.be.greaterThan(0);
     expect(authenticated.every((entry) => entry.scheme === 'Bearer' && entry.status === 200)).to.equal(true);
+  });
+
+  it('falls back to Bearer once when the token endpoint\'s CORS does not allow the DPoP header', async () => {
+    const tag = uniqueTag('corsdpop');
+    const connection = await connect(tag, 10 * 60_000);
+    try {
+      const result = await connection.callTool('whoami');
+      expect(JSON.stringify(result)).to.contain('hello, key holder');
+    } finally {
+      await connection.close();
+    }
+    const seen = await log(tag);
+    // The proof-carrying request never reached the server (the preflight refused it); the retry without one did.
+    expect(seen.token).to.deep.equal([{ grant: 'authorization_code', proof: 'none', status: 200 }]);
+    const authenticated = seen.mcp.filter((entry) => entry.scheme !== '');
+    expect(authenticated.length).to.be.greaterThan(0);
+    expect(authenticated.every((entry) => entry.scheme === 'Bearer' && entry.status === 200)).to.equal(true);
+  });
+
+  it('fails with a coded auth error naming the token endpoint when CORS refuses DPoP and the resource requires DPoP-bound tokens', async () => {
+    const tag = uniqueTag('corsdpop-dpoprequired');
+    const err = await rejection(connect(tag, 10 * 60_000));
+    expect(err.code).to.equal(ErrorCode.AUTH_NETWORK_ERROR);
+    expect(err.message).to.contain('token endpoint');
+    expect((err.data as { endpoint?: string; url?: string }).endpoint).to.equal('token');
+    expect((err.data as { url?: string }).url).to.equal(`${origin()}/t/${tag}/token`);
+    const seen = await log(tag);
+    expect(seen.token).to.deep.equal([]);
+    expect(seen.authorize.length, 'the person is sent to the AS once, not again by a legacy retry').to.equal(1);
   });
 
   it('makes a key pair whose private key cannot be exported', async () => {

@@ -66,6 +66,8 @@ describe('auth: safeFetch refusals', () => {
     const err = await rejectionOf(safe('https://as.example/.well-known/oauth-authorization-server'));
     expect(err.code).to.equal(ErrorCode.AUTH_NETWORK_ERROR);
     expect(err.message).to.match(/CORS/);
+    expect(err.message).to.contain('authorization-server metadata');
+    expect((err as Coded & { data?: unknown }).data).to.deep.include({ endpoint: 'authorization-server-metadata', cors: false });
   });
 
   it('refuses non-https authorization URLs (worker and page)', async () => {

@@ -1,7 +1,7 @@
 /** MCP content → model parts: every block type, structuredContent, truncation with a notice. */
 import { expect } from '@esm-bundle/chai';
 import { mapToolResult, toolResultText } from '../../src/llm/content.js';
-import { parseRetryAfter } from '../../src/llm/errors.js';
+import { parseRetryAfter } from '../../workers/shared/http.js';
 import type { LlmToolResult } from '../../src/llm/types.js';
 
 const result = (content: LlmToolResult['content'], extra: Partial<LlmToolResult> = {}): LlmToolResult => ({ callId: 'c', name: 'n', isError: false, content, ...extra });

@@ -232,7 +232,7 @@ describe('ModernClient (2026-07-28)', () => {
     peer.send({ jsonrpc: '2.0', method: 'notifications/tools/list_changed', params: { _meta: { 'io.modelcontextprotocol/subscriptionId': listen.id } } });
     await tick(20);
     expect(changes.at(-1)!.map((t) => t.name)).to.deep.equal(['v2']);
-    client.stopListening();
+    client.stop();
     await rpc.close();
   });
 });

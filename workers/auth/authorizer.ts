@@ -7,7 +7,7 @@
  * the encrypted store (token-store.ts). Tokens and client secrets live only in #private fields of
  * this worker and, encrypted, in its store (never returned to the page).
  */
-import { ErrorCode, TgError } from '../shared/errors.js';
+import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import { discover, type Discovery } from './discovery.js';
 import { asSupportsDPoP, createDPoP, fetchWithDPoP, type DPoPBinding } from './dpop.js';
 import { isIdJagOptions, requestIdJag } from './id-jag.js';
@@ -15,7 +15,7 @@ import type { OAuthOptions, AuthorizeHandler } from '../shared/auth.js';
 import { authorizationRequest, processCallback } from './pkce/authorize.js';
 import { clientRecord, pendingDatabase, rememberPending, resumePending, takePending } from './pkce/pending-store.js';
 import { chooseAuthMethod, register, type RegisteredClient } from './registration.js';
-import { createSafeFetch } from './safe-fetch.js';
+import { createSafeFetch, type AuthEndpoint } from './safe-fetch.js';
 import { chooseScope, unionScopes } from './scopes.js';
 import { revokeTokens } from './revocation.js';
 import type { StoredAuth, TokenStore } from './token-store.js';
@@ -38,6 +38,8 @@ export interface AuthorizerOptions {
   onAuthorized?: (info: { issuer: string; scope?: string }) => void;
   /** Told before the person is sent to the authorization server (so a host can show its own UI first). */
   onAuthRequired?: (info: { issuer: string; resource: string; scope?: string }) => void;
+  /** Non-fatal problems (e.g. DPoP given up for Bearer because the AS's CORS refused the header). */
+  onProblem?: (error: TgError) => void;
   /** Encrypted persistence; tokens are loaded from it before the first request. */
   store?: Promise<TokenStore | undefined>;
 }
@@ -53,6 +55,7 @@ export class Authorizer {
   readonly #safeFetch: typeof fetch;
   readonly #onAuthorized?: AuthorizerOptions['onAuthorized'];
   readonly #onAuthRequired?: AuthorizerOptions['onAuthRequired'];
+  readonly #onProblem?: AuthorizerOptions['onProblem'];
   readonly #store?: Promise<TokenStore | undefined>;
   #loaded?: Promise<void>;
   #stopped = false;
@@ -66,6 +69,8 @@ export class Authorizer {
   #callbackUsed = false;
   /** The DPoP key of this connection (non-extractable), made when an AS first advertises DPoP. */
   #dpop?: DPoPBinding;
+  /** Issuers whose CORS refused the `DPoP` header: their token requests go without it (see #tokenRequest). */
+  readonly #bearerOnly = new Set<string>();
   #scope?: string;
   #inflight?: Promise<void>;
 
@@ -75,9 +80,14 @@ export class Authorizer {
     if (options.onAuthorize) this.#onAuthorize = options.onAuthorize;
     if (options.onAuthorized) this.#onAuthorized = options.onAuthorized;
     if (options.onAuthRequired) this.#onAuthRequired = options.onAuthRequired;
+    if (options.onProblem) this.#onProblem = options.onProblem;
     if (options.store) this.#store = options.store.catch(() => undefined);
     this.#base = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#safeFetch = createSafeFetch({ development: options.oauth.development === true, ...(options.authFetch && { fetch: options.authFetch }) });
+    this.#safeFetch = createSafeFetch({
+      development: options.oauth.development === true,
+      ...(options.authFetch && { fetch: options.authFetch }),
+      endpointOf: (url) => this.#endpointOf(url),
+    });
   }
 
   /** True once a token is held (for diagnostics; the token itself is never exposed). */
@@ -204,7 +214,9 @@ export class Authorizer {
       // and presenting the spent one again makes many ASes revoke the whole grant (reuse detection).
       if (await this.#adoptNewerStored(tokens)) return true;
       try {
-        this.#tokens = await refresh(discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: discovery.resource, ...(await this.#dpopFor(discovery.as)) });
+        this.#tokens = await this.#tokenRequest(discovery.as, (dpop) =>
+          refresh(discovery.as, registered, tokens, { fetch: this.#safeFetch, development: this.#oauth.development === true, resource: discovery.resource, ...dpop }),
+        );
       } catch {
         return false;
       }
@@ -238,11 +250,52 @@ export class Authorizer {
     return this.#base(input, { ...init, headers });
   }
 
-  /** The DPoP binding for token requests to this AS, or undefined when it does not advertise DPoP. */
+  /** The DPoP binding for token requests to this AS, or undefined when it does not advertise DPoP (or its CORS refused it). */
   async #dpopFor(as: Discovery['as']): Promise<{ dpop?: DPoPBinding }> {
-    if (!asSupportsDPoP(as)) return {};
+    if (!asSupportsDPoP(as) || this.#bearerOnly.has(as.issuer)) return {};
     this.#dpop ??= await createDPoP();
     return { dpop: this.#dpop };
+  }
+
+  /**
+   * One token request, DPoP-bound when the AS advertises DPoP. When the browser refused it at the token
+   * endpoint although the AS answers (its CORS does not allow the `DPoP` header: the request was never
+   * sent), it is sent once more without a proof, for a Bearer token, and this AS gets no more proofs.
+   * Not when the resource requires DPoP-bound tokens (RFC 9728 `dpop_bound_access_tokens_required`): AS
+   * metadata cannot say DPoP is mandatory (RFC 9449 §5.1 only lists algorithms), the resource's can.
+   */
+  async #tokenRequest(as: Discovery['as'], request: (binding: { dpop?: DPoPBinding }) => Promise<TokenSet>): Promise<TokenSet> {
+    const binding = await this.#dpopFor(as);
+    try {
+      return await request(binding);
+    } catch (err) {
+      const data = (err as { data?: { endpoint?: AuthEndpoint; cors?: boolean } }).data;
+      if (!binding.dpop || errorCode(err) !== ErrorCode.AUTH_NETWORK_ERROR || data?.endpoint !== 'token' || data.cors !== true) throw err;
+      const message = (err as Error).message;
+      if (this.#discovery?.prm?.dpop_bound_access_tokens_required === true) {
+        throw new TgError(ErrorCode.AUTH_NETWORK_ERROR, `${message}. ${this.#serverUrl} requires DPoP-bound tokens, so Bearer is no way out`, {
+          cause: err,
+          data: { ...data, dpopRequired: true },
+        });
+      }
+      this.#bearerOnly.add(as.issuer);
+      this.#onProblem?.(new TgError(ErrorCode.AUTH_NETWORK_ERROR, `${message}. Asking ${as.issuer} for a Bearer token instead`, { cause: err, data: { ...data, fallback: 'bearer' } }));
+      return request({});
+    }
+  }
+
+  /** Which of the AS's (or the IdP's) endpoints `url` is, for error messages; metadata URLs are told by their path. */
+  #endpointOf(url: URL): AuthEndpoint | undefined {
+    const as = this.#discovery?.as;
+    const endpoints: [unknown, AuthEndpoint][] = [
+      [as?.token_endpoint, 'token'],
+      [as?.registration_endpoint, 'registration'],
+      [as?.revocation_endpoint, 'revocation'],
+      [this.#oauth.idJag?.idpTokenEndpoint, 'idp-token'],
+      [this.#oauth.clientMetadataUrl, 'client-metadata'],
+    ];
+    const target = `${url.origin}${url.pathname}`;
+    return endpoints.find(([endpoint]) => typeof endpoint === 'string' && sameEndpoint(endpoint, target))?.[1];
   }
 
   async #drain(response: Response): Promise<void> {
@@ -305,7 +358,7 @@ export class Authorizer {
       this.#clients.set(as.issuer, registered);
       this.#attempts.set(key, attempts + 1);
       const assertion = await requestIdJag(idJag, { issuer: as.issuer, resource, ...(scope && { scope }) }, { fetch: this.#safeFetch, development });
-      this.#tokens = await jwtBearer(as, registered, assertion, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }), ...(await this.#dpopFor(as)) });
+      this.#tokens = await this.#tokenRequest(as, (dpop) => jwtBearer(as, registered, assertion, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }), ...dpop }));
       this.#scope = scope;
       this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? scope) !== undefined && { scope: this.#tokens.scope ?? scope }) });
       return;
@@ -320,7 +373,7 @@ export class Authorizer {
         : { client: { client_id: clientId }, auth: chooseAuthMethod(as, true), secret: clientSecret!, how: 'pre-registered' };
       this.#clients.set(as.issuer, registered);
       this.#attempts.set(key, attempts + 1);
-      this.#tokens = await clientCredentials(as, registered, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }), ...(await this.#dpopFor(as)) });
+      this.#tokens = await this.#tokenRequest(as, (dpop) => clientCredentials(as, registered, { fetch: this.#safeFetch, development, resource, ...(scope && { scope }), ...dpop }));
       this.#scope = scope;
       this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? scope) !== undefined && { scope: this.#tokens.scope ?? scope }) });
       return;
@@ -334,7 +387,7 @@ export class Authorizer {
         const resumed = await resumePending(pendingDatabase(this.#oauth.database), this.#serverUrl, as.issuer, returned);
         this.#clients.set(as.issuer, resumed.registered);
         const params = processCallback(as, resumed.registered.client, resumed.pending, returned);
-        this.#tokens = await exchangeCode(as, resumed.registered, resumed.pending, params, { fetch: this.#safeFetch, development, ...(await this.#dpopFor(as)) });
+        this.#tokens = await this.#tokenRequest(as, (dpop) => exchangeCode(as, resumed.registered, resumed.pending, params, { fetch: this.#safeFetch, development, ...dpop }));
         this.#scope = resumed.pending.scope;
         await this.#save();
         this.#onAuthorized?.({ issuer: as.issuer, ...((this.#tokens.scope ?? this.#scope) !== undefined && { scope: this.#tokens.scope ?? this.#scope }) });
@@ -374,10 +427,19 @@ export class Authorizer {
     const callbackUrl = await this.#onAuthorize(pending.url).finally(() => pendingDb && void takePending(pendingDb, pending.state));
     if (typeof callbackUrl !== 'string') throw new TgError(ErrorCode.AUTH_CANCELLED, 'The page returned no callback URL');
     const params = processCallback(as, registered.client, pending, callbackUrl);
-    const tokens = await exchangeCode(as, registered, pending, params, { fetch: this.#safeFetch, development, ...(await this.#dpopFor(as)) });
+    const tokens = await this.#tokenRequest(as, (dpop) => exchangeCode(as, registered, pending, params, { fetch: this.#safeFetch, development, ...dpop }));
     this.#tokens = tokens;
     this.#scope = scope;
     await this.#save();
     this.#onAuthorized?.({ issuer: as.issuer, ...((tokens.scope ?? scope) !== undefined && { scope: tokens.scope ?? scope }) });
+  }
+}
+
+function sameEndpoint(endpoint: string, target: string): boolean {
+  try {
+    const url = new URL(endpoint);
+    return `${url.origin}${url.pathname}` === target;
+  } catch {
+    return false; // not a URL: no request went there
   }
 }

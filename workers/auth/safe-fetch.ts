@@ -5,12 +5,46 @@
  * literal private or link-local address, no credentials, no redirects followed (checklist §4).
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { reachable } from '../transports/fetch-failure.js';
+
+/** Which auth endpoint a request went to, as `data.endpoint` of a `TG_AUTH_NETWORK_ERROR`. */
+export type AuthEndpoint =
+  | 'resource-metadata'
+  | 'authorization-server-metadata'
+  | 'registration'
+  | 'token'
+  | 'revocation'
+  | 'idp-token'
+  | 'client-metadata'
+  | 'auth';
+
+const ENDPOINT_NAMES: Record<AuthEndpoint, string> = {
+  'resource-metadata': 'protected-resource metadata',
+  'authorization-server-metadata': 'authorization-server metadata',
+  registration: 'registration endpoint',
+  token: 'token endpoint',
+  revocation: 'revocation endpoint',
+  'idp-token': 'IdP token endpoint',
+  'client-metadata': 'client metadata document',
+  auth: 'auth endpoint',
+};
 
 export interface SafeFetchOptions {
   /** Allows http:// and loopback hosts (localhost, 127/8, ::1). Never in production. */
   development?: boolean;
   /** The underlying fetch (tests, or a host-provided proxy hook). */
   fetch?: typeof fetch;
+  /** Names the endpoint a URL belongs to (the caller knows the AS's endpoints; metadata is told by its path). */
+  endpointOf?: (url: URL) => AuthEndpoint | undefined;
+}
+
+/** The well-known metadata locations (RFC 9728, RFC 8414, OIDC Discovery) by their path. */
+function metadataEndpoint(url: URL): AuthEndpoint | undefined {
+  if (url.pathname.startsWith('/.well-known/oauth-protected-resource')) return 'resource-metadata';
+  if (url.pathname.startsWith('/.well-known/oauth-authorization-server') || url.pathname.endsWith('/.well-known/openid-configuration')) {
+    return 'authorization-server-metadata';
+  }
+  return undefined;
 }
 
 function ipv4(host: string): number[] | undefined {
@@ -60,7 +94,10 @@ export function checkAuthUrl(url: string | URL, development = false, what = 'aut
 
 /**
  * A fetch that refuses unsafe URLs, never sends cookies, never follows redirects (a redirect is
- * an opaque response, hence a failure), and names CORS when the browser blocks a request.
+ * an opaque response, hence a failure), and, when the browser fails a request, says which endpoint
+ * and whether it was CORS: an opaque no-cors GET tells a reachable server (its CORS refused this
+ * origin, or a header the request sends, such as `DPoP`) from a network failure. The error comes at
+ * once, not at the end of the MCP request that needed the token.
  */
 export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
   const base = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -71,11 +108,15 @@ export function createSafeFetch(options: SafeFetchOptions = {}): typeof fetch {
       return await base(url.href, { ...init, redirect: 'manual', credentials: 'omit', cache: 'no-store' });
     } catch (cause) {
       if (init?.signal?.aborted) throw cause;
-      throw new TgError(
-        ErrorCode.AUTH_NETWORK_ERROR,
-        `The auth request to ${url.origin} failed: the network failed, or the browser blocked it because ${url.origin} sends no CORS headers for this origin`,
-        { cause, data: { url: url.href } },
-      );
+      const endpoint = metadataEndpoint(url) ?? options.endpointOf?.(url) ?? 'auth';
+      const cors = await reachable(url.href, init?.signal ?? undefined);
+      const why = cors
+        ? `the browser blocked it: ${url.origin} answers, but its CORS headers do not allow this origin or a header the request sends (such as DPoP)`
+        : `${url.origin} could not be reached (network, DNS, refused), or the browser blocked it (CORS)`;
+      throw new TgError(ErrorCode.AUTH_NETWORK_ERROR, `The ${ENDPOINT_NAMES[endpoint]} (${url.origin}${url.pathname}) refused the request: ${why}`, {
+        cause,
+        data: { url: url.href, endpoint, cors },
+      });
     }
   };
 }

@@ -1,56 +1,32 @@
 /**
  * The MCP session over an RPC engine (2025-03-26 … 2025-11-25 era): `initialize` with version
- * negotiation, paginated `tools/list`, `tools/call`, and re-listing on `tools/list_changed`.
- * Transport-agnostic, so the HTTP transports and the stateless era can slot in beside it.
+ * negotiation, then requests within that session (lists, reads, completion and re-listing come from
+ * `SessionClient`), `tools/call` (as a task where the server and tool allow), resource subscriptions
+ * and `logging/setLevel`. Transport-agnostic: WebSocket, Streamable HTTP and HTTP+SSE carry it.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { urlElicitationRequired } from './elicitation.js';
-import { OutputSchemas } from './output-schema.js';
-import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import { completeParams, type CallToolOptions, type McpSession } from './session.js';
+import type { CallToolOptions } from './session.js';
+import { SessionClient, type SessionClientOptions } from './session-client.js';
 import { followTask, parseCreateTaskResult, parseTask, TASK_TTL_MS, type TaskWatch } from './tasks.js';
-import { handleLogMessages } from './logging.js';
-import {
-  parseCallToolResult,
-  parseCompleteResult,
-  parseGetPromptResult,
-  parseInitializeResult,
-  parsePage,
-  parseReadResourceResult,
-  parseToolPage,
-  promptProblem,
-  resourceProblem,
-  resourceTemplateProblem,
-  type Page,
-} from './validate.js';
+import { parseInitializeResult } from './validate.js';
 import {
   Method,
   SUPPORTED_PROTOCOL_VERSIONS,
   type CallToolResult,
-  type Completion,
-  type CompletionArgument,
-  type CompletionContext,
-  type CompletionRef,
-  type GetPromptResult,
   type Implementation,
   type InitializeResult,
   type JsonObject,
   type LogLevel,
-  type LogMessage,
-  type Prompt,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
   type ResourceUpdate,
   type Tool,
 } from '../shared/wire.js';
 
-
 /** Resource subscriptions one connection may hold (each is server-side state). */
 export const MAX_SUBSCRIPTIONS = 256;
 
-export interface McpClientOptions {
+export interface McpClientOptions extends SessionClientOptions {
   clientInfo: Implementation;
   /** Capabilities declared in `initialize` (only those the host backs with a handler). */
   capabilities?: JsonObject;
@@ -60,24 +36,14 @@ export interface McpClientOptions {
   acceptedVersions?: readonly string[];
   /** Called with the negotiated version before `notifications/initialized` is sent. */
   onVersionNegotiated?: (version: string) => void;
-  /** The full, re-listed tool set after `notifications/tools/list_changed`. */
-  onToolsChanged?: (tools: Tool[]) => void;
   /** A subscribed resource changed (updates for URIs not subscribed to are ignored). */
   onResourceUpdated?: (update: ResourceUpdate) => void;
-  /** Checked `notifications/message` from the server. */
-  onLog?: (message: LogMessage) => void;
-  /** Non-fatal problems, e.g. a tool definition that was dropped. */
-  onproblem?: (error: TgError) => void;
 }
 
-export class McpClient implements McpSession {
+export class McpClient extends SessionClient {
   readonly era = 'legacy' as const;
-  readonly #rpc: RpcEngine;
   readonly #options: McpClientOptions;
   #session?: InitializeResult;
-  #relisting?: Promise<void>;
-  #relistAgain = false;
-  readonly #outputs = new OutputSchemas();
   /** Tools that may or must run as tasks, from the latest listing. */
   readonly #taskSupport = new Map<string, 'optional' | 'required'>();
   /** Resource URIs subscribed to in this session; updates for any other URI are dropped. */
@@ -86,10 +52,8 @@ export class McpClient implements McpSession {
   readonly #tasks = new Map<string, TaskWatch>();
 
   constructor(rpc: RpcEngine, options: McpClientOptions) {
-    this.#rpc = rpc;
+    super(rpc, options);
     this.#options = options;
-    rpc.setNotificationHandler(Method.TOOLS_LIST_CHANGED, () => this.#relist());
-    handleLogMessages(rpc, options.onLog, options.onproblem);
     rpc.setNotificationHandler(Method.RESOURCES_UPDATED, (params) => {
       const uri = params?.uri;
       if (typeof uri !== 'string' || !this.#subscriptions.has(uri)) return;
@@ -109,7 +73,7 @@ export class McpClient implements McpSession {
   /** Negotiates the protocol version; throws `TG_UNSUPPORTED_PROTOCOL_VERSION` on one we don't speak. */
   async initialize(options: Pick<RequestOptions, 'timeoutMs' | 'signal'> = {}): Promise<InitializeResult> {
     const offered = this.#options.protocolVersion ?? SUPPORTED_PROTOCOL_VERSIONS[0];
-    const raw = await this.#rpc.request(
+    const raw = await this.rpc.request(
       Method.INITIALIZE,
       {
         protocolVersion: offered,
@@ -128,19 +92,18 @@ export class McpClient implements McpSession {
       );
     }
     this.#options.onVersionNegotiated?.(result.protocolVersion);
-    await this.#rpc.notify(Method.INITIALIZED);
+    await this.rpc.notify(Method.INITIALIZED);
     this.#session = result;
     this.#subscriptions.clear(); // a new session has none
     return result;
   }
 
-  /** Every tool, following `nextCursor` until the last page. Cursors are opaque (`""` is valid). */
-  async listTools(options: RequestOptions = {}): Promise<Tool[]> {
-    const tools = await this.#list(Method.TOOLS_LIST, async (params) => {
-      const page = parseToolPage(await this.#rpc.request(Method.TOOLS_LIST, params, options));
-      return { items: page.tools, dropped: page.dropped, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
-    }, (tool: Tool) => tool.name);
-    this.#outputs.update(tools);
+  protected send(method: string, params: JsonObject | undefined, options: RequestOptions): Promise<JsonObject> {
+    this.#requireSession();
+    return this.rpc.request(method, params, options);
+  }
+
+  protected adoptTools(tools: Tool[]): Tool[] {
     this.#taskSupport.clear();
     for (const tool of tools) {
       const support = tool.execution?.taskSupport;
@@ -149,38 +112,8 @@ export class McpClient implements McpSession {
     return tools;
   }
 
-  async listResources(options: RequestOptions = {}): Promise<Resource[]> {
-    return this.#list(Method.RESOURCES_LIST, async (params) =>
-      parsePage<Resource>(Method.RESOURCES_LIST, await this.#rpc.request(Method.RESOURCES_LIST, params, options), 'resources', resourceProblem),
-    (resource) => resource.uri);
-  }
-
-  async listResourceTemplates(options: RequestOptions = {}): Promise<ResourceTemplate[]> {
-    return this.#list(Method.RESOURCE_TEMPLATES_LIST, async (params) =>
-      parsePage<ResourceTemplate>(Method.RESOURCE_TEMPLATES_LIST, await this.#rpc.request(Method.RESOURCE_TEMPLATES_LIST, params, options), 'resourceTemplates', resourceTemplateProblem),
-    (template) => template.uriTemplate);
-  }
-
-  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
-    this.#requireSession();
-    return parseReadResourceResult(await this.#rpc.request(Method.RESOURCES_READ, { uri }, options));
-  }
-
-  async listPrompts(options: RequestOptions = {}): Promise<Prompt[]> {
-    return this.#list(Method.PROMPTS_LIST, async (params) =>
-      parsePage<Prompt>(Method.PROMPTS_LIST, await this.#rpc.request(Method.PROMPTS_LIST, params, options), 'prompts', promptProblem),
-    (prompt) => prompt.name);
-  }
-
-  async getPrompt(name: string, args?: Record<string, string>, options: RequestOptions = {}): Promise<GetPromptResult> {
-    this.#requireSession();
-    const params: JsonObject = args === undefined ? { name } : { name, arguments: args };
-    return parseGetPromptResult(await this.#rpc.request(Method.PROMPTS_GET, params, options));
-  }
-
-  async complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options: RequestOptions = {}): Promise<Completion> {
-    this.#requireSession();
-    return parseCompleteResult(await this.#rpc.request(Method.COMPLETE, completeParams(ref, argument, context), options));
+  protected toolsStale(): boolean {
+    return this.#session !== undefined;
   }
 
   /**
@@ -195,31 +128,19 @@ export class McpClient implements McpSession {
     if (!this.#subscriptions.has(uri) && this.#subscriptions.size >= MAX_SUBSCRIPTIONS) {
       throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, `At most ${MAX_SUBSCRIPTIONS} resource subscriptions per connection`);
     }
-    await this.#rpc.request(Method.RESOURCES_SUBSCRIBE, { uri }, options);
+    await this.send(Method.RESOURCES_SUBSCRIBE, { uri }, options);
     this.#subscriptions.add(uri);
   }
 
   async unsubscribeResource(uri: string, options: RequestOptions = {}): Promise<void> {
     this.#requireSession();
     if (!this.#subscriptions.delete(uri)) return;
-    await this.#rpc.request(Method.RESOURCES_UNSUBSCRIBE, { uri }, options);
+    await this.send(Method.RESOURCES_UNSUBSCRIBE, { uri }, options);
   }
 
   /** `logging/setLevel`: the server sends messages at this level and above for the rest of the session. */
   async setLogLevel(level: LogLevel, options: RequestOptions = {}): Promise<void> {
-    this.#requireSession();
-    await this.#rpc.request(Method.LOGGING_SET_LEVEL, { level }, options);
-  }
-
-  #list<T>(
-    method: string,
-    fetchPage: (params: JsonObject | undefined) => Promise<Page<T>>,
-    keyOf: (item: T) => string,
-  ): Promise<T[]> {
-    this.#requireSession();
-    return collectPages(method, (cursor) => fetchPage(cursor === undefined ? undefined : { cursor }), keyOf, (reason) =>
-      this.#problem(`Dropped a ${method} entry: ${reason}`),
-    );
+    await this.send(Method.LOGGING_SET_LEVEL, { level }, options);
   }
 
   async callTool(name: string, args: JsonObject, options: CallToolOptions = {}): Promise<CallToolResult> {
@@ -229,13 +150,11 @@ export class McpClient implements McpSession {
     try {
       raw = this.#asTask(name, task)
         ? await this.#callAsTask(name, args, rpcOptions, onTaskStatus)
-        : await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions);
+        : await this.rpc.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions);
     } catch (err) {
       throw urlElicitationRequired(err); // -32042 → TG_URL_ELICITATION_REQUIRED with the checked URLs
     }
-    const result = parseCallToolResult(raw);
-    await this.#outputs.check(name, result, this.era);
-    return result;
+    return this.toolResult(name, raw);
   }
 
   /**
@@ -251,20 +170,20 @@ export class McpClient implements McpSession {
 
   async #callAsTask(name: string, args: JsonObject, options: RequestOptions, onStatus?: CallToolOptions['onTaskStatus']): Promise<JsonObject> {
     const created = parseCreateTaskResult(
-      await this.#rpc.request(Method.TOOLS_CALL, { name, arguments: args, task: { ttl: TASK_TTL_MS } }, options),
+      await this.rpc.request(Method.TOOLS_CALL, { name, arguments: args, task: { ttl: TASK_TTL_MS } }, options),
     );
     const perRequest = { ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }) };
     return followTask(
       created,
       {
         get: async (taskId, signal) => {
-          const task = parseTask(await this.#rpc.request(Method.TASKS_GET, { taskId }, { ...perRequest, signal }));
+          const task = parseTask(await this.rpc.request(Method.TASKS_GET, { taskId }, { ...perRequest, signal }));
           if (typeof task === 'string') throw new TgError(ErrorCode.PROTOCOL_ERROR, `tasks/get result is invalid: ${task}`);
           return task;
         },
         // tasks/result blocks until the task ends: no per-request idle limit beyond the task's own.
-        result: (taskId, signal) => this.#rpc.request(Method.TASKS_RESULT, { taskId }, { signal, timeoutMs: 60 * 60_000 }),
-        cancel: async (taskId) => void (await this.#rpc.request(Method.TASKS_CANCEL, { taskId }, perRequest)),
+        result: (taskId, signal) => this.rpc.request(Method.TASKS_RESULT, { taskId }, { signal, timeoutMs: 60 * 60_000 }),
+        cancel: async (taskId) => void (await this.rpc.request(Method.TASKS_CANCEL, { taskId }, perRequest)),
       },
       {
         ...(options.signal && { signal: options.signal }),
@@ -276,32 +195,5 @@ export class McpClient implements McpSession {
 
   #requireSession(): void {
     if (!this.#session) throw new TgError(ErrorCode.NOT_CONNECTED, 'MCP session is not initialized');
-  }
-
-  /** Coalesces bursts of list_changed: one re-list at a time, one more if another arrived meanwhile. */
-  #relist(): void {
-    if (!this.#session) return;
-    if (this.#relisting) {
-      this.#relistAgain = true;
-      return;
-    }
-    this.#relisting = (async () => {
-      do {
-        this.#relistAgain = false;
-        try {
-          const tools = await this.listTools();
-          if (!this.#relistAgain) this.#options.onToolsChanged?.(tools);
-        } catch (cause) {
-          if (this.#rpc.closed) return;
-          this.#options.onproblem?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'Re-listing tools after list_changed failed', { cause }));
-        }
-      } while (this.#relistAgain);
-    })().finally(() => {
-      this.#relisting = undefined;
-    });
-  }
-
-  #problem(message: string): void {
-    this.#options.onproblem?.(new TgError(ErrorCode.PROTOCOL_ERROR, message));
   }
 }

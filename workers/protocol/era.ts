@@ -6,8 +6,9 @@
  * legacy, and the caller falls back to `initialize`. The answer is a property of the server, so it
  * is remembered per origin for the worker's lifetime.
  */
-import { ErrorCode, TgError } from '../shared/errors.js';
+import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
 import { postRequest, type Exchange } from '../transports/stateless-http.js';
+import { busyDelay } from './busy.js';
 import { pickModernVersion, requestMeta } from './modern-client.js';
 import { parseDiscoverResult } from './validate.js';
 import {
@@ -107,8 +108,8 @@ export async function detectEra(options: DetectOptions): Promise<EraDecision> {
   let version = options.preferredVersion ?? MODERN_PROTOCOL_VERSIONS[0];
   for (let attempt = 1; attempt <= 2; attempt++) {
     let exchange: Exchange;
-    try {
-      exchange = await postRequest({
+    const probe = () =>
+      postRequest({
         url: options.url,
         fetch: doFetch,
         request: {
@@ -121,7 +122,19 @@ export async function detectEra(options: DetectOptions): Promise<EraDecision> {
         classifyFailure: false, // any failure means "try legacy"; the legacy attempt classifies it
         ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
       });
+    try {
+      // A busy server (503/429) is asked again after its Retry-After: its answer says nothing of its era.
+      exchange = await probe();
+      for (let retry = 1; ; retry++) {
+        const wait = exchange.answer === undefined ? busyDelay(exchange.status, exchange.retryAfterMs, retry) : undefined;
+        if (wait === undefined) break;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        exchange = await probe();
+      }
     } catch (cause) {
+      // OAuth failed (the probe is the first request, so it runs the authorization): that is the answer,
+      // and a legacy attempt would only ask the person to sign in a second time.
+      if (isAuthError(cause)) throw cause;
       // A legacy server's CORS policy may not allow the modern headers: the browser blocks the probe
       // but would let `initialize` through. The legacy attempt surfaces the real error if there is one.
       return { era: 'legacy', reason: `the modern probe failed: ${cause instanceof Error ? cause.message : String(cause)}` };

@@ -8,47 +8,23 @@
 import { ErrorCode, TgError, errorCode } from '../shared/errors.js';
 import { ResultCache } from './cache.js';
 import { paramHeaders, toolHeaderSpec, type ParamHeader } from './headers.js';
-import { OutputSchemas } from './output-schema.js';
 import { classifyResult, fulfilInputRequests, MAX_INPUT_ROUNDS, retryParams, type InputHandler } from './mrtr.js';
-import { collectPages } from './pagination.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
-import { completeParams, type CallToolOptions, type McpSession } from './session.js';
-import { handleLogMessages } from './logging.js';
-import {
-  parseCallToolResult,
-  parseCompleteResult,
-  parseDiscoverResult,
-  parseGetPromptResult,
-  parsePage,
-  parseReadResourceResult,
-  parseToolPage,
-  promptProblem,
-  resourceProblem,
-  resourceTemplateProblem,
-  type Page,
-} from './validate.js';
+import type { CallToolOptions } from './session.js';
+import { SessionClient, type SessionClientOptions } from './session-client.js';
+import { parseDiscoverResult } from './validate.js';
 import {
   MetaKey,
   Method,
   MODERN_PROTOCOL_VERSIONS,
+  RpcErrorCode,
   type CallToolResult,
-  type Completion,
-  type CompletionArgument,
-  type CompletionContext,
-  type CompletionRef,
   type DiscoverResult,
-  type GetPromptResult,
   type Implementation,
   type JsonObject,
   type JsonRpcRequest,
   type LogLevel,
-  type LogMessage,
-  type Prompt,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
   type Tool,
-  RpcErrorCode,
 } from '../shared/wire.js';
 
 /** The per-request `_meta` of the modern era (basic/index.mdx §_meta). */
@@ -74,7 +50,7 @@ const LISTEN_MAX_DELAY_MS = 30_000;
 /** A listen request is long-lived by design; this only bounds a stream that went silently dead. */
 const LISTEN_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
-export interface ModernClientOptions {
+export interface ModernClientOptions extends SessionClientOptions {
   clientInfo: Implementation;
   /** Declared per request in `_meta` (only what the host backs with a handler). */
   capabilities?: JsonObject;
@@ -82,18 +58,11 @@ export interface ModernClientOptions {
   protocolVersion: string;
   /** Answers MRTR input requests (elicitation); absent → such requests fail with `TG_INPUT_UNAVAILABLE`. */
   onInput?: InputHandler;
-  /** The full, re-listed tool set after a change notification. */
-  onToolsChanged?: (tools: Tool[]) => void;
-  /** Checked `notifications/message`, sent on the stream of a request that carried a log level. */
-  onLog?: (message: LogMessage) => void;
-  /** Non-fatal problems, e.g. a tool dropped for an invalid `x-mcp-header`. */
-  onproblem?: (error: TgError) => void;
   cache?: ResultCache;
 }
 
-export class ModernClient implements McpSession {
+export class ModernClient extends SessionClient {
   readonly era = 'modern' as const;
-  readonly #rpc: RpcEngine;
   readonly #options: ModernClientOptions;
   readonly #cache: ResultCache;
   #version: string;
@@ -101,19 +70,14 @@ export class ModernClient implements McpSession {
   readonly #toolHeaders = new Map<string, ParamHeader[]>();
   /** Tools dropped for an invalid header spec, with the reason: calling them is refused. */
   readonly #rejected = new Map<string, string>();
-  #relisting?: Promise<void>;
-  #relistAgain = false;
   #listening?: AbortController;
-  readonly #outputs = new OutputSchemas();
   #logLevel?: LogLevel;
 
   constructor(rpc: RpcEngine, options: ModernClientOptions) {
-    this.#rpc = rpc;
+    super(rpc, options);
     this.#options = options;
     this.#version = options.protocolVersion;
     this.#cache = options.cache ?? new ResultCache();
-    rpc.setNotificationHandler(Method.TOOLS_LIST_CHANGED, () => this.#relist());
-    handleLogMessages(rpc, options.onLog, options.onproblem);
   }
 
   get protocolVersion(): string {
@@ -133,17 +97,8 @@ export class ModernClient implements McpSession {
     return parseDiscoverResult(await this.request(Method.SERVER_DISCOVER, {}, options));
   }
 
-  async listTools(options: RequestOptions = {}): Promise<Tool[]> {
-    const tools = await this.#list(
-      Method.TOOLS_LIST,
-      options,
-      (result) => {
-        const page = parseToolPage(result);
-        return { items: page.tools, dropped: page.dropped, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
-      },
-      (tool: Tool) => tool.name,
-    );
-    // Header specs are rebuilt from each full listing; a tool with an invalid one is dropped (server/tools.mdx).
+  /** Header specs are rebuilt from each full listing; a tool with an invalid one is dropped (server/tools.mdx). */
+  protected adoptTools(tools: Tool[]): Tool[] {
     this.#toolHeaders.clear();
     this.#rejected.clear();
     const usable: Tool[] = [];
@@ -151,14 +106,22 @@ export class ModernClient implements McpSession {
       const spec = toolHeaderSpec(tool);
       if (!spec.ok) {
         this.#rejected.set(tool.name, spec.reason);
-        this.#problem(`Dropped tool ${tool.name}: ${spec.reason}`);
+        this.problem(`Dropped tool ${tool.name}: ${spec.reason}`);
         continue;
       }
       if (spec.params.length > 0) this.#toolHeaders.set(tool.name, spec.params);
       usable.push(tool);
     }
-    this.#outputs.update(usable);
     return usable;
+  }
+
+  protected toolsStale(): boolean {
+    this.#cache.invalidate(Method.TOOLS_LIST);
+    return true;
+  }
+
+  protected send(method: string, params: JsonObject | undefined, options: RequestOptions): Promise<JsonObject> {
+    return this.request(method, params ?? {}, options);
   }
 
   /** Tasks are an extension in 2026-07-28 that this client does not negotiate: `task` is ignored and the call runs inline. */
@@ -168,39 +131,7 @@ export class ModernClient implements McpSession {
     if (rejected !== undefined) {
       throw new TgError(ErrorCode.TOOL_REJECTED, `Tool ${name} was dropped from tools/list: ${rejected}`, { data: { tool: name, reason: rejected } });
     }
-    const result = parseCallToolResult(await this.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions));
-    await this.#outputs.check(name, result, this.era);
-    return result;
-  }
-
-  async listResources(options: RequestOptions = {}): Promise<Resource[]> {
-    return this.#list(Method.RESOURCES_LIST, options, (r) => parsePage<Resource>(Method.RESOURCES_LIST, r, 'resources', resourceProblem), (x) => x.uri);
-  }
-
-  async listResourceTemplates(options: RequestOptions = {}): Promise<ResourceTemplate[]> {
-    return this.#list(
-      Method.RESOURCE_TEMPLATES_LIST,
-      options,
-      (r) => parsePage<ResourceTemplate>(Method.RESOURCE_TEMPLATES_LIST, r, 'resourceTemplates', resourceTemplateProblem),
-      (x) => x.uriTemplate,
-    );
-  }
-
-  async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {
-    return parseReadResourceResult(await this.request(Method.RESOURCES_READ, { uri }, options));
-  }
-
-  async listPrompts(options: RequestOptions = {}): Promise<Prompt[]> {
-    return this.#list(Method.PROMPTS_LIST, options, (r) => parsePage<Prompt>(Method.PROMPTS_LIST, r, 'prompts', promptProblem), (x) => x.name);
-  }
-
-  async getPrompt(name: string, args?: Record<string, string>, options: RequestOptions = {}): Promise<GetPromptResult> {
-    const params: JsonObject = args === undefined ? { name } : { name, arguments: args };
-    return parseGetPromptResult(await this.request(Method.PROMPTS_GET, params, options));
-  }
-
-  async complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext, options: RequestOptions = {}): Promise<Completion> {
-    return parseCompleteResult(await this.request(Method.COMPLETE, completeParams(ref, argument, context), options));
+    return this.toolResult(name, await this.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions));
   }
 
   /** 2026-07-28 replaced `resources/subscribe` with `subscriptions/listen` filters, which this client does not open for resources yet. */
@@ -233,7 +164,7 @@ export class ModernClient implements McpSession {
     for (;;) {
       let raw: JsonObject;
       try {
-        raw = await this.#rpc.request(method, this.#withMeta(current), options);
+        raw = await this.rpc.request(method, this.#withMeta(current), options);
       } catch (err) {
         const rpcCode = (err as { rpcCode?: unknown }).rpcCode;
         if (rpcCode === RpcErrorCode.UNSUPPORTED_PROTOCOL_VERSION && !retried.version) {
@@ -280,20 +211,20 @@ export class ModernClient implements McpSession {
    * it; a dropped stream is reopened with backoff, a bounded number of times.
    */
   listenForToolChanges(): void {
-    if (this.#listening || this.#rpc.closed) return;
+    if (this.#listening || this.rpc.closed) return;
     const controller = new AbortController();
     this.#listening = controller;
     void (async () => {
-      for (let attempt = 1; attempt <= LISTEN_MAX_ATTEMPTS && !controller.signal.aborted && !this.#rpc.closed; attempt++) {
+      for (let attempt = 1; attempt <= LISTEN_MAX_ATTEMPTS && !controller.signal.aborted && !this.rpc.closed; attempt++) {
         try {
-          await this.#rpc.request(
+          await this.rpc.request(
             Method.SUBSCRIPTIONS_LISTEN,
             this.#withMeta({ notifications: { toolsListChanged: true } }),
             { signal: controller.signal, timeoutMs: LISTEN_TIMEOUT_MS, maxTotalTimeoutMs: LISTEN_TIMEOUT_MS },
           );
           return; // graceful closure by the server
         } catch (cause) {
-          if (controller.signal.aborted || this.#rpc.closed) return;
+          if (controller.signal.aborted || this.rpc.closed) return;
           const rpcCode = (cause as { rpcCode?: unknown }).rpcCode;
           if (typeof rpcCode === 'number') {
             this.#options.onproblem?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'subscriptions/listen was refused; tool changes will not be pushed', { cause }));
@@ -306,7 +237,7 @@ export class ModernClient implements McpSession {
     })();
   }
 
-  stopListening(): void {
+  override stop(): void {
     this.#listening?.abort('connection closing');
   }
 
@@ -326,48 +257,6 @@ export class ModernClient implements McpSession {
       });
     }
     this.#version = version;
-  }
-
-  async #list<T>(
-    method: string,
-    options: RequestOptions,
-    parse: (result: JsonObject) => Page<T>,
-    keyOf: (item: T) => string,
-  ): Promise<T[]> {
-    return collectPages(
-      method,
-      async (cursor) => parse(await this.request(method, cursor === undefined ? {} : { cursor }, options)),
-      keyOf,
-      (reason) => this.#problem(`Dropped a ${method} entry: ${reason}`),
-    );
-  }
-
-  /** Coalesces bursts of list_changed: one re-list at a time, one more if another arrived meanwhile. */
-  #relist(): void {
-    this.#cache.invalidate(Method.TOOLS_LIST);
-    if (this.#relisting) {
-      this.#relistAgain = true;
-      return;
-    }
-    this.#relisting = (async () => {
-      do {
-        this.#relistAgain = false;
-        this.#cache.invalidate(Method.TOOLS_LIST);
-        try {
-          const tools = await this.listTools();
-          if (!this.#relistAgain) this.#options.onToolsChanged?.(tools);
-        } catch (cause) {
-          if (this.#rpc.closed) return;
-          this.#options.onproblem?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'Re-listing tools after list_changed failed', { cause }));
-        }
-      } while (this.#relistAgain);
-    })().finally(() => {
-      this.#relisting = undefined;
-    });
-  }
-
-  #problem(message: string): void {
-    this.#options.onproblem?.(new TgError(ErrorCode.PROTOCOL_ERROR, message));
   }
 }
 

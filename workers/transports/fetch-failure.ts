@@ -19,7 +19,7 @@ export const CORS_ALLOW_HEADERS = [
   'Last-Event-ID',
   'DPoP',
 ] as const;
-export const CORS_EXPOSE_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate', 'DPoP-Nonce', 'MCP-Protocol-Version'] as const;
+export const CORS_EXPOSE_HEADERS = ['Mcp-Session-Id', 'WWW-Authenticate', 'DPoP-Nonce', 'MCP-Protocol-Version', 'Retry-After'] as const;
 
 export const CORS_HINT =
   `The server must answer this origin (Access-Control-Allow-Origin) with Access-Control-Allow-Methods GET, POST, DELETE, ` +

@@ -8,12 +8,11 @@
  */
 import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
 import { standardHeaders } from '../protocol/headers.js';
+import { parseRetryAfter } from '../shared/http.js';
 import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import type { Transport } from './transport.js';
-
-const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
 
 /** The outcome of one POST: the HTTP status and, if the body held one, the response to our request. */
 export interface Exchange {
@@ -22,6 +21,8 @@ export interface Exchange {
   answer?: unknown;
   /** True when an SSE body ended before the answer. */
   interrupted?: boolean;
+  /** A busy answer's `Retry-After` (non-2xx only, when the header is exposed to this origin). */
+  retryAfterMs?: number;
 }
 
 export interface PostOptions {
@@ -74,7 +75,7 @@ async function readJson(response: Response, maxBytes: number, url: string): Prom
  */
 export async function postRequest(options: PostOptions): Promise<Exchange> {
   const { url, request, signal } = options;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const body = JSON.stringify(request);
   if (body.length > maxBytes) {
     throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${maxBytes} bytes`, { data: { limit: maxBytes } });
@@ -102,13 +103,15 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     throw await fetchFailure(url, cause, signal);
   }
   const type = contentType(response);
+  const retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get('retry-after'));
+  const failed = { status: response.status, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   if (type === 'application/json') {
     const parsed = await readJson(response, maxBytes, url).catch((error: unknown) => {
       if (response.ok) throw error;
       return undefined; // a 4xx/5xx with a broken body is reported by its status
     });
     const answer = answerFor(parsed, request.id);
-    return answer === undefined ? { status: response.status } : { status: response.status, answer };
+    return answer === undefined ? failed : { status: response.status, answer };
   }
   if (type === 'text/event-stream' && response.ok) {
     let answer: unknown;
@@ -137,7 +140,7 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     return answer === undefined ? { status: response.status, interrupted: true } : { status: response.status, answer };
   }
   void response.body?.cancel().catch(() => {});
-  if (!response.ok) return { status: response.status };
+  if (!response.ok) return failed;
   throw new TgError(ErrorCode.PROTOCOL_ERROR, `Unexpected content type "${type}" from ${url}`, { data: { status: response.status } });
 }
 
@@ -166,7 +169,7 @@ export class StatelessHttpTransport implements Transport {
   constructor(options: StatelessHttpOptions) {
     this.#url = options.url;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
 
   async start(): Promise<void> {}

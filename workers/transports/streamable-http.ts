@@ -2,19 +2,20 @@
  * Streamable HTTP (MCP 2025-03-26 … 2025-11-25): one POST per message, answered by JSON, an SSE
  * stream, or 202; the session id from `initialize` on every later request; `MCP-Protocol-Version`
  * once negotiated; an optional GET stream for server-initiated messages; resumption of a broken
- * stream with `Last-Event-ID` after the server's `retry` delay; DELETE on close.
+ * stream with `Last-Event-ID` after the server's `retry` delay, with a floor (`reopenDelay`); DELETE on close.
  *
  * `send()` settles when the HTTP exchange for that message is over; a rejection rejects the request
- * in the RPC engine. Reconnection is bounded (exponential backoff with jitter and a cap).
+ * in the RPC engine. Reopening is bounded: a floor that grows, jitter, a cap, and a number of attempts.
  */
 import { ErrorCode, TgError, isAuthError } from '../shared/errors.js';
+import { parseRetryAfter } from '../shared/http.js';
 import type { JsonRpcMessage, RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import type { Transport } from './transport.js';
+import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
 
 export interface RetryPolicy {
-  /** Used until the server sends `retry:`. */
+  /** Used until the server sends `retry:` (a stream with events is reopened after it, see `reopenDelay`). */
   initialDelayMs: number;
   maxDelayMs: number;
   maxAttempts: number;
@@ -30,7 +31,6 @@ export interface StreamableHttpOptions {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, maxAttempts: 5 };
-const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const DELETE_TIMEOUT_MS = 2000;
 const STREAM_OPEN_WAIT_MS = 250;
 
@@ -40,11 +40,24 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
 
-/** Backoff for attempt n ≥ 1: the server's delay first, then doubling with ±20 % jitter, capped. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  if (attempt <= 1) return baseMs;
-  const raw = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
-  return Math.round(raw * (0.8 + Math.random() * 0.4));
+/** No stream is reopened sooner than this, unless the server is polling it (see `reopenDelay`). */
+export const REOPEN_FLOOR_MS = 1000;
+/** The smallest `retry:` taken at its word, from a stream that delivered events (SEP-1699 polling). */
+export const MIN_HONOURED_RETRY_MS = 500;
+
+/**
+ * The pause before reopening a stream. `retry` is always a lower bound (the client MUST respect it).
+ * A stream that delivered events and asks for ≥ MIN_HONOURED_RETRY_MS is being polled (SEP-1699: the
+ * server closes it and names when to come back): reopened after exactly `retry`, which is what the
+ * conformance suite checks (500 ms, 450–700). Anything else — a smaller `retry` such as 0, or a stream
+ * that ended with nothing — waits the floor: 1 s, doubling with each reopen since the last JSON-RPC
+ * message, +0–25 % jitter, capped at `maxMs`. So a server that answers `retry: 0` and closes is
+ * reopened at 1 s, 2 s, 4 s…, never in a tight loop.
+ */
+export function reopenDelay(retryMs: number, deliveredEvents: boolean, reopensSinceMessage: number, maxMs: number, random = Math.random): number {
+  if (deliveredEvents && retryMs >= MIN_HONOURED_RETRY_MS) return retryMs;
+  const doubling = REOPEN_FLOOR_MS * 2 ** Math.min(Math.max(reopensSinceMessage - 1, 0), 30);
+  return Math.max(retryMs, Math.round(Math.min(Math.max(maxMs, REOPEN_FLOOR_MS), doubling * (1 + random() * 0.25))));
 }
 
 function responseId(message: unknown): RequestId | null | undefined {
@@ -72,7 +85,7 @@ export class StreamableHttpTransport implements Transport {
   constructor(options: StreamableHttpOptions) {
     this.#url = options.url;
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
@@ -121,7 +134,10 @@ export class StreamableHttpTransport implements Transport {
       const answer = type === 'application/json' ? await this.#readJson(response).catch(() => undefined) : undefined;
       if (answer !== undefined && requestId !== undefined && responseId(answer) === requestId) return this.#deliver(answer);
       if (answer === undefined) void response.body?.cancel().catch(() => {});
-      throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${response.status} from ${this.#url}`, { data: { status: response.status } });
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${response.status} from ${this.#url}`, {
+        data: { status: response.status, ...(retryAfterMs !== undefined && { retryAfterMs }) },
+      });
     }
     if (type === 'application/json') {
       const answer = await this.#readJson(response);
@@ -205,9 +221,11 @@ export class StreamableHttpTransport implements Transport {
     let answered = false;
     let response: Response | undefined = first;
     let attempt = 0;
+    /** Reopens since the last JSON-RPC message: what grows the floor. */
+    let reopens = 0;
     for (;;) {
+      let events = 0;
       if (response) {
-        let events = 0;
         try {
           await readSse(
             response.body ?? new ReadableStream(),
@@ -218,6 +236,7 @@ export class StreamableHttpTransport implements Transport {
                 if (event.data === '') return; // priming event: an id to resume from, no message
                 const message = this.#parse(event.data);
                 if (message === undefined) return;
+                reopens = 0;
                 if (until !== undefined && responseId(message) === until) answered = true;
                 this.#deliver(message);
               },
@@ -225,8 +244,8 @@ export class StreamableHttpTransport implements Transport {
             },
             this.#maxBytes,
           );
-          // A stream that delivered something and ended cleanly resets the backoff; one that ends empty
-          // every time does not, so a server that closes each GET at once gets maxAttempts, not a loop.
+          // A stream that delivered something and ended cleanly resets the attempt budget; one that ends
+          // empty every time does not, so a server that closes each GET at once gets maxAttempts, not a loop.
           if (events > 0) attempt = 0;
         } catch (error) {
           if (this.#closed) return answered;
@@ -236,7 +255,7 @@ export class StreamableHttpTransport implements Transport {
       if (answered || this.#closed) return answered;
       if (lastEventId === undefined && until !== undefined) return false; // nothing to resume from
       if (++attempt > this.#retry.maxAttempts) return false;
-      await sleep(backoffDelay(attempt, retryMs, this.#retry.maxDelayMs), this.#lifetime.signal);
+      await sleep(reopenDelay(retryMs, events > 0, ++reopens, this.#retry.maxDelayMs), this.#lifetime.signal);
       if (this.#closed) return answered;
       response = await this.#request('GET', {
         accept: 'text/event-stream',

@@ -3,7 +3,9 @@
  * A scripted authorization server + DPoP-protected MCP server (RFC 9449), one origin, for the browser
  * tests of the DPoP and redirect flows. Every test uses its own tenant `/t/<tag>`: the tag's words
  * switch behaviour (`asnonce`: the token endpoint demands a DPoP nonce; `rsnonce`: the MCP endpoint
- * does; `bearer`: no DPoP advertised, plain Bearer tokens). The authorize endpoint answers JSON
+ * does; `bearer`: no DPoP advertised, plain Bearer tokens; `corsdpop`: DPoP advertised, but the token
+ * endpoint's CORS preflight does not allow the `DPoP` header, and a request without a proof gets a
+ * Bearer token; `dpoprequired`: the resource metadata says `dpop_bound_access_tokens_required`). The authorize endpoint answers JSON
  * `{ redirect }` (the callback URL with code, state and iss) instead of a 302, so a test plays the
  * browser. It checks what a real server checks: PKCE S256, the proof (signature with its embedded JWK,
  * typ, htm, htu, iat, jti replay, ath, nonce) and the token's key binding (jkt). `GET /__dpop/<tag>`
@@ -26,7 +28,7 @@ const sha256 = (/** @type {string} */ s) => b64u(createHash('sha256').update(s).
  * @typedef {{ grant: string, proof: string, nonce?: string, status: number, error?: string }} TokenLog
  * @typedef {{ scheme: string, proof: string, nonce?: string, status: number, method?: string }} McpLog
  * @typedef {{
- *   asNonce: boolean, rsNonce: boolean, bearer: boolean,
+ *   asNonce: boolean, rsNonce: boolean, bearer: boolean, corsDpop: boolean, dpopRequired: boolean,
  *   codes: Map<string, { challenge: string, redirectUri: string, clientId: string, resource?: string }>,
  *   tokens: Map<string, { jkt?: string }>, refresh: Map<string, { jkt?: string }>,
  *   jtis: Set<string>, asNonceValue: string, rsNonceValue: string,
@@ -41,6 +43,8 @@ function newTenant(tag) {
     asNonce: words.has('asnonce'),
     rsNonce: words.has('rsnonce'),
     bearer: words.has('bearer'),
+    corsDpop: words.has('corsdpop'),
+    dpopRequired: words.has('dpoprequired'),
     codes: new Map(),
     tokens: new Map(),
     refresh: new Map(),
@@ -121,7 +125,9 @@ export async function startDPoPServer() {
     let jkt;
     let proofState = 'none';
     let nonce;
-    if (!tenant.bearer) {
+    // A browser only gets here without a proof when the client fell back to Bearer (corsdpop).
+    const bearerFallback = tenant.corsDpop && req.headers.dpop === undefined;
+    if (!tenant.bearer && !bearerFallback) {
       const proof = await checkProof(tenant, req.headers.dpop, 'POST', endpoint);
       if ('error' in proof) return answer(400, { error: 'invalid_dpop_proof', error_description: proof.error }, 'invalid', undefined);
       proofState = 'valid';
@@ -155,21 +161,22 @@ export async function startDPoPServer() {
   async function mcp(tenant, tag, req, res) {
     const url = `${origin}/t/${tag}/mcp`;
     const metadata = `${origin}/.well-known/oauth-protected-resource/t/${tag}/mcp`;
-    const scheme = tenant.bearer ? 'Bearer' : 'DPoP';
     const authorization = req.headers.authorization ?? '';
     const [given = '', value = ''] = authorization.split(' ');
+    const held = tenant.tokens.get(value);
+    // The scheme the token was issued for (DPoP-bound when it has a key thumbprint); challenges name DPoP unless the AS has none.
+    const scheme = held ? (held.jkt ? 'DPoP' : 'Bearer') : tenant.bearer ? 'Bearer' : 'DPoP';
     /** @param {number} status @param {string} proof @param {string | undefined} nonce @param {Record<string, string>} headers */
     const refuse = (status, proof, nonce, headers) => {
       tenant.log.mcp.push({ scheme: given, proof, ...(nonce && { nonce }), status });
       json(res, status, { error: 'unauthorized' }, headers);
     };
-    const held = tenant.tokens.get(value);
     if (!held || given.toLowerCase() !== scheme.toLowerCase()) {
       return refuse(401, 'n/a', undefined, { 'www-authenticate': `${scheme} resource_metadata="${metadata}"` });
     }
     let proofState = 'n/a';
     let nonce;
-    if (!tenant.bearer) {
+    if (held.jkt) {
       const proof = await checkProof(tenant, req.headers.dpop, req.method ?? 'GET', url, value);
       if ('error' in proof || proof.jkt !== held.jkt) {
         return refuse(401, 'error' in proof ? String(proof.error) : 'jkt mismatch', undefined, { 'www-authenticate': `DPoP error="invalid_dpop_proof", resource_metadata="${metadata}"` });
@@ -194,18 +201,27 @@ export async function startDPoPServer() {
   }
 
   const http = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const tokenTag = /^\/t\/([\w-]+)\/token$/.exec(url.pathname)?.[1];
+    const refusesDpop = tokenTag !== undefined && tenantOf(tokenTag).corsDpop;
     res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
-    res.setHeader('access-control-allow-headers', 'authorization, content-type, dpop, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, last-event-id, accept');
+    res.setHeader(
+      'access-control-allow-headers',
+      `authorization, content-type, ${refusesDpop ? '' : 'dpop, '}mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, last-event-id, accept`,
+    );
     res.setHeader('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
     res.setHeader('access-control-expose-headers', 'www-authenticate, dpop-nonce, mcp-session-id, mcp-protocol-version');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
       let m;
       if ((m = /^\/__dpop\/([\w-]+)$/.exec(url.pathname))) return json(res, 200, tenantOf(m[1] ?? '').log);
       if ((m = /^\/\.well-known\/oauth-protected-resource\/t\/([\w-]+)\/mcp$/.exec(url.pathname))) {
         const tag = m[1] ?? '';
-        return json(res, 200, { resource: `${origin}/t/${tag}/mcp`, authorization_servers: [`${origin}/t/${tag}`] });
+        return json(res, 200, {
+          resource: `${origin}/t/${tag}/mcp`,
+          authorization_servers: [`${origin}/t/${tag}`],
+          ...(tenantOf(tag).dpopRequired && { dpop_bound_access_tokens_required: true }),
+        });
       }
       if ((m = /^\/\.well-known\/oauth-authorization-server\/t\/([\w-]+)$/.exec(url.pathname))) {
         const tag = m[1] ?? '';

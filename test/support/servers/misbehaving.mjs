@@ -14,7 +14,7 @@
  *   stray_id       SSE: a response for an id nobody asked for, then the real answer
  *   stray_id_json  JSON: only a response for an id nobody asked for
  *   duplicate      SSE: the answer, then a second answer for the same id
- *   resume         SSE: only a priming event (`id`, `retry: 50`), then the stream ends; the answer
+ *   resume         SSE: only a priming event (`id`, `retry: 500`), then the stream ends; the answer
  *                  comes by resumption (GET with Last-Event-ID), which breaks twice on purpose: the
  *                  first GET ends with no event, the second sends one more priming event and ends,
  *                  the third sends the answer. `GET /resumes?tag=…` → `{ lastEventIds }` as received.
@@ -35,6 +35,15 @@
  * Without CORS headers (a server not set up for browsers; the browser blocks what it answers):
  *   `/no-cors/mcp`  answers `initialize` (POST) and preflights (OPTIONS), both without CORS headers
  *   `/no-cors/sse`  an HTTP+SSE stream with its endpoint event, without CORS headers
+ *
+ * `/spin/mcp?tag=…&mode=bare|primed`: a working session whose GET stream answers `retry: 0` and closes at
+ *   once (`primed`: with a fresh priming event each time), the stream that made clients reopen in a tight
+ *   loop; `GET /spins?tag=…` → `{ opened }`, the server's clock (ms) at each GET.
+ *
+ * `/busy/mcp?tag=…&status=503|429&times=N[&retryAfter=S]`: the first N `initialize` requests are answered
+ *   `status` (with `Retry-After: S` when given), later ones work; every `tools/call` is answered `status`.
+ *   `GET /busy-log?tag=…` → `{ initializes, calls }`: the server's clock (ms) at each `initialize`, and
+ *   how many `tools/call` requests came.
  *
  * `GET /calls?tag=…&tool=…` → `{ calls }`: how many `tools/call` requests for that tool arrived
  * (over either transport), so a test can prove a failed call was not re-sent.
@@ -103,6 +112,16 @@ export async function startMisbehavingServer() {
   const sessionTools = new Map();
   /** @type {Map<string, number>} */
   const generations = new Map();
+  /** @type {Map<string, number[]>} */
+  const spins = new Map();
+  /** @type {Map<string, { initializes: number[], calls: number }>} */
+  const busy = new Map();
+  /** @param {string} tag */
+  const busyLog = (tag) => {
+    let log = busy.get(tag);
+    if (!log) busy.set(tag, (log = { initializes: [], calls: 0 }));
+    return log;
+  };
   /** @param {string} tag @param {string} tool */
   const count = (tag, tool) => calls.set(`${tag}\n${tool}`, (calls.get(`${tag}\n${tool}`) ?? 0) + 1);
 
@@ -137,7 +156,7 @@ export async function startMisbehavingServer() {
         const key = randomUUID();
         resumable.set(key, { msg, emptyGets: 0 });
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-        return void res.end(`id: ${key}:1\nretry: 50\ndata: \n\n`);
+        return void res.end(`id: ${key}:1\nretry: 500\ndata: \n\n`);
       }
       case 'stray_id_json':
         return sendJson(res, 200, { ...textResult(msg, 'for somebody else'), id: 'nobody-asked' });
@@ -191,6 +210,45 @@ export async function startMisbehavingServer() {
     res.end(`id: ${key}:3\n${sseEvent(textResult(stream.msg, 'resumed'))}`);
   }
 
+  /**
+   * A session whose GET stream says `retry: 0` and ends at once.
+   * @param {import('node:http').IncomingMessage} req @param {ServerResponse} res @param {string} tag @param {boolean} primed
+   */
+  async function spin(req, res, tag, primed) {
+    if (req.method === 'DELETE') return void res.writeHead(204).end();
+    if (req.method === 'GET') {
+      const opened = spins.get(tag) ?? [];
+      spins.set(tag, [...opened, Date.now()]);
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+      return void res.end(primed ? `retry: 0\nid: ${opened.length + 1}\ndata: \n\n` : 'retry: 0\n\n');
+    }
+    const msg = /** @type {Message} */ (await readJsonBody(req, 1 << 20));
+    if (msg.method === 'initialize') res.setHeader('mcp-session-id', `spin-${tag}`);
+    return answerHttp(msg, res, tag);
+  }
+
+  /**
+   * A server too busy for the first `times` initializes, and for every tool call.
+   * @param {import('node:http').IncomingMessage} req @param {ServerResponse} res @param {string} tag @param {URLSearchParams} params
+   */
+  async function answerBusy(req, res, tag, params) {
+    if (req.method !== 'POST') return void res.writeHead(405).end();
+    const msg = /** @type {Message} */ (await readJsonBody(req, 1 << 20));
+    const log = busyLog(tag);
+    const status = Number(params.get('status') ?? 503);
+    const retryAfter = params.get('retryAfter');
+    const refuse = () => void res.writeHead(status, { 'content-type': 'text/plain', ...(retryAfter !== null && { 'retry-after': retryAfter }) }).end('busy');
+    if (msg.method === 'initialize') {
+      log.initializes.push(Date.now());
+      if (log.initializes.length <= Number(params.get('times') ?? 1)) return refuse();
+    }
+    if (msg.method === 'tools/call') {
+      log.calls++;
+      return refuse();
+    }
+    return answerHttp(msg, res, tag);
+  }
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith('/no-cors/')) return answerWithoutCors(req, res, url);
@@ -216,6 +274,10 @@ export async function startMisbehavingServer() {
         return sendJson(res, 404, { jsonrpc: '2.0', id: null, error: { code: -32001, message: 'Session not found' } });
       }
       if (url.pathname === '/resumes') return sendJson(res, 200, { lastEventIds: resumes.get(tag) ?? [] });
+      if (url.pathname === '/spins') return sendJson(res, 200, { opened: spins.get(tag) ?? [] });
+      if (url.pathname === '/spin/mcp') return await spin(req, res, tag, url.searchParams.get('mode') === 'primed');
+      if (url.pathname === '/busy-log') return sendJson(res, 200, busyLog(tag));
+      if (url.pathname === '/busy/mcp') return await answerBusy(req, res, tag, url.searchParams);
       if (url.pathname === '/mcp' && req.method === 'GET' && typeof req.headers['last-event-id'] === 'string') {
         return resume(req.headers['last-event-id'], res, tag);
       }

@@ -90,7 +90,7 @@ test('CORS: exact allow and expose lists; well-formed Mcp-Param-* names from the
     assert.equal(preflight.headers.get('vary'), 'Access-Control-Request-Headers');
     assert.match(String(preflight.headers.get('access-control-allow-methods')), /GET, POST, DELETE/);
     const exposed = String(preflight.headers.get('access-control-expose-headers')).split(',').map((h) => h.trim());
-    assert.deepEqual(exposed, ['mcp-session-id', 'www-authenticate', 'dpop-nonce', 'mcp-protocol-version']);
+    assert.deepEqual(exposed, ['mcp-session-id', 'www-authenticate', 'dpop-nonce', 'mcp-protocol-version', 'retry-after']);
   } finally {
     await demo.close();
   }
