@@ -47,13 +47,28 @@ function demoMcpServer(): Plugin {
       const as = await startAuthorizationServer();
       const protectedDemo = await startDemoServer({ port: 0, oauth: { issuer: as.issuer } });
       as.addResource(protectedDemo.httpUrl);
+      // The MCP Apps scene: an app server (ext-apps server helpers), and the sandbox proxy from
+      // public/ on a second origin of ANOTHER HOST than the page's (localhost vs 127.0.0.1).
+      // @ts-expect-error -- plain ESM JavaScript, type-checked by tsconfig.node.json
+      const { startAppServer } = (await import('./demo/server/app-server.mjs')) as {
+        startAppServer(): Promise<{ httpUrl: string; wsUrl: string; close(): Promise<void> }>;
+      };
+      // @ts-expect-error -- plain ESM JavaScript, type-checked by tsconfig.node.json
+      const { startSandboxHost } = (await import('./demo/server/sandbox-host.mjs')) as {
+        startSandboxHost(options: { frameAncestors: string }): Promise<{ url: string; close(): Promise<void> }>;
+      };
+      const apps = await startAppServer();
+      const sandbox = await startSandboxHost({ frameAncestors: 'http://127.0.0.1:* http://localhost:*' });
+      // The page is opened on 127.0.0.1; the sandbox is reached as localhost (same machine, another host).
+      const sandboxUrl = sandbox.url.replace('//127.0.0.1:', '//localhost:');
       let closed: Promise<void> | undefined;
-      const close = () => (closed ??= Promise.allSettled([demo.close(), protectedDemo.close(), as.close()]).then(() => undefined));
+      const close = () => (closed ??= Promise.allSettled([demo.close(), protectedDemo.close(), as.close(), apps.close(), sandbox.close()]).then(() => undefined));
       registry[RUNNING_DEMO] = close;
       const llmBaseUrl = process.env.TG_LLM_BASE_URL;
       pageConfig = {
         mcp: { wsUrl: demo.wsUrl, httpUrl: demo.httpUrl, port: demo.port },
         oauth: { issuer: as.issuer, httpUrl: protectedDemo.httpUrl },
+        apps: { httpUrl: apps.httpUrl, wsUrl: apps.wsUrl, sandboxUrl },
         ...(llmBaseUrl && {
           llm: {
             baseUrl: llmBaseUrl,
@@ -65,6 +80,7 @@ function demoMcpServer(): Plugin {
       };
       server.config.logger.info(`  demo MCP server: ${demo.wsUrl} (WebSocket), ${demo.httpUrl} (Streamable HTTP)`);
       server.config.logger.info(`  OAuth-protected demo MCP server: ${protectedDemo.httpUrl} (authorization server ${as.issuer})`);
+      server.config.logger.info(`  MCP App server: ${apps.httpUrl}; views sandboxed at ${sandboxUrl}`);
       if (llmBaseUrl) server.config.logger.info(`  model: ${llmBaseUrl} (${process.env.TG_LLM_MODEL ?? 'default'})`);
       server.httpServer?.once('close', () => void close());
     },

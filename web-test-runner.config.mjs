@@ -7,6 +7,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startTestServices } from './test/support/services/index.mjs';
+import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -57,7 +58,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin],
+  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin, frameCommandsPlugin],
   testRunnerHtml: (testFramework) => {
     if (!services) throw new Error('test services not started');
     const env = services.env;

@@ -5,6 +5,8 @@ declare module 'virtual:toolgate-demo-config' {
     mcp: { wsUrl: string; httpUrl: string; port: number };
     /** The OAuth-protected demo MCP server (Streamable HTTP) and its authorization server. */
     oauth: { issuer: string; httpUrl: string };
+    /** The MCP App server (Streamable HTTP and WebSocket) and the sandbox proxy on another host. */
+    apps: { httpUrl: string; wsUrl: string; sandboxUrl: string };
     /** Set when `TG_LLM_BASE_URL` is: an OpenAI-compatible endpoint for `<tg-provider>`. */
     llm?: { baseUrl: string; model: string; apiKey?: string };
   }

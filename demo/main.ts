@@ -26,7 +26,8 @@ const DEMO_ROLES = ['reader'];
  * - `delete_note` always asks, whoever proposes it;
  * - `simulate_tool_change` (the demo's control for the quarantine scene) is allowed outright;
  * - `create_note` is visible only to `editor`s;
- * - the OAuth-protected server is trusted once the person has signed in to it.
+ * - the OAuth-protected server is trusted once the person has signed in to it;
+ * - the MCP App server is listed but not trusted: its view's calls (the counter's +2) ask first.
  */
 const policy: Policy = {
   version: 1,
@@ -34,16 +35,20 @@ const policy: Policy = {
     { url: `ws://127.0.0.1:${wsUrl.port}/*`, trusted: true, labels: ['*'] },
     { url: `ws://localhost:${wsUrl.port}/*`, labels: ['local'] },
     { url: `${new URL(config.oauth.httpUrl).origin}/*`, trusted: true, labels: ['*'] },
+    { url: `${new URL(config.apps.httpUrl).origin}/*` },
   ],
   tools: [
     { id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' },
     { id: 'demo-control', server: '*', tool: 'simulate_tool_change', action: 'allow' },
+    { id: 'demo-app', server: '*', tool: 'show_counter', action: 'allow' },
   ],
   roles: { editor: ['*/create_note'] },
 };
 
 const agent = document.querySelector('tg-agent')!;
 agent.policy = policy;
+// MCP App views run in the sandbox proxy (public/mcp-app-sandbox.html) on another host.
+agent.setAttribute('apps-sandbox-origin', config.apps.sandboxUrl);
 agent.roles = DEMO_ROLES;
 
 // Set as a property (it wins over <tg-server> children) because the OAuth options are an object.
@@ -57,13 +62,14 @@ agent.servers = [
     // `development`: the local authorization server is plain http on a loopback host.
     oauth: { redirectUri: new URL('/oauth-callback.html', location.href).href, development: true, clientName: 'Toolgate demo' },
   },
+  { name: 'Counter (MCP App)', url: config.apps.httpUrl, transport: 'http' },
 ];
 
 // Show the real URLs in the explanatory text.
 for (const element of document.querySelectorAll<HTMLElement>('[data-demo-url]')) {
   const which = element.dataset.demoUrl;
   element.textContent =
-    which === 'json' ? config.mcp.wsUrl : which === 'msgpack' ? msgpackUrl : which === 'http' ? config.mcp.httpUrl : which === 'oauth' ? config.oauth.httpUrl : which === 'issuer' ? config.oauth.issuer : '';
+    which === 'json' ? config.mcp.wsUrl : which === 'msgpack' ? msgpackUrl : which === 'http' ? config.mcp.httpUrl : which === 'oauth' ? config.oauth.httpUrl : which === 'issuer' ? config.oauth.issuer : which === 'apps' ? config.apps.httpUrl : which === 'sandbox' ? config.apps.sandboxUrl : '';
 }
 
 // A model: TG_LLM_BASE_URL for the dev server, or ?llm=<OpenAI-compatible base URL>&model=<name>.

@@ -35,6 +35,8 @@ export interface Settings {
   readonly msgpack: boolean;
   readonly persistEra: boolean;
   readonly retryIdempotentTools: boolean;
+  /** Advertise the MCP Apps extension (the page renders views). */
+  readonly apps: boolean;
   readonly oauth?: OAuthOptions;
 }
 
@@ -78,6 +80,7 @@ export function checkConfig(config: ConnectionConfig): Settings {
     msgpack: config.msgpack === true,
     persistEra: config.persistEra === true,
     retryIdempotentTools: config.retryIdempotentTools === true,
+    apps: config.apps === true,
     ...(config.oauth !== undefined && { oauth: config.oauth }),
   };
 }

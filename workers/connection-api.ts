@@ -76,6 +76,12 @@ export interface ConnectionConfig {
    * `TG_CONNECTION_CLOSED` and is never re-sent (tools have side effects). Default false.
    */
   retryIdempotentTools?: boolean;
+  /**
+   * Advertise the MCP Apps extension (`io.modelcontextprotocol/ui` with `text/html;profile=mcp-app`)
+   * in both eras, so servers offer their interactive views. Set it only when the page renders views
+   * (`<tg-agent>` does when an `apps-sandbox-origin` on another host is configured). Default false.
+   */
+  apps?: boolean;
 }
 
 /** Pushed from the worker to the page. */

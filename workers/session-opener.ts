@@ -5,6 +5,7 @@
  * and returns `{ transport, rpc, session }` with the info `connect()` reports. A failed attempt is
  * closed here, quietly: the attempt is over, not the connection.
  */
+import { appsExtension } from './shared/apps.js';
 import { ErrorCode, TgError, errorCode } from './shared/errors.js';
 import type { Authorizer } from './auth/authorizer.js';
 import { httpFormOf, ticketSubprotocol } from './auth/ws-ticket.js';
@@ -312,10 +313,15 @@ export class SessionOpener {
     }
   }
 
-  /** Capabilities declared in `initialize` (legacy) or in every request's `_meta` (modern). */
+  /**
+   * Capabilities declared in `initialize` (legacy) or in every request's `_meta` (modern): elicitation
+   * only when the page can show it to a person, the MCP Apps extension only when it renders views.
+   */
   #capabilities(): JsonObject {
-    // Elicitation is declared only when the page can show it to a person.
-    return this.#onElicit ? { elicitation: ELICITATION_MODES } : {};
+    return {
+      ...(this.#onElicit && { elicitation: ELICITATION_MODES }),
+      ...(this.#settings.apps && { extensions: appsExtension() }),
+    };
   }
 
   #timeout(): { timeoutMs?: number } {

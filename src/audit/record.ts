@@ -37,6 +37,7 @@ export const AUDIT_KINDS = [
   'call-end',
   'policy-change',
   'pin-change',
+  'view-request',
   'error',
   'checkpoint',
 ] as const;
@@ -147,6 +148,12 @@ export type AuditInput =
     })
   | (Common & { kind: 'policy-change'; change: JsonValue })
   | (Common & { kind: 'pin-change'; server: ServerRef; tool: ToolRef; change: 'pinned' | 'changed' | 'quarantined' | 'approved' | 'removed' })
+  /**
+   * A request an MCP App view made of the host (`ui/open-link`, `ui/message`, `resources/read`, …;
+   * its `tools/call` goes through the gate and is recorded as a call, proposer `app:…`). `tool` is
+   * the tool whose view asked; `detail.view` its `ui://` URI.
+   */
+  | (Common & { kind: 'view-request'; server: ServerRef; tool: ToolRef; method: string; outcome: 'allowed' | 'denied' | 'refused' | 'failed'; error?: ErrorInfo })
   | (Common & { kind: 'error'; error: ErrorInfo; server?: ServerRef; tool?: ToolRef });
 
 /** A checkpoint: retention removed records `1…prunedThrough`; the next record continues from `anchorHash`. */
@@ -221,6 +228,7 @@ export function validateInput(input: AuditInput): void {
     'call-end': ['callId', 'server', 'tool', 'status', 'durationMs'],
     'policy-change': ['change'],
     'pin-change': ['server', 'tool', 'change'],
+    'view-request': ['server', 'tool', 'method', 'outcome'],
     error: ['error'],
   };
   for (const field of needs[input.kind] ?? []) {

@@ -40,6 +40,7 @@ import { ToolNamespace } from './namespace.js';
 import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
 import { toolForModel, type ModelTool } from './model-text.js';
 import { DEFAULT_POLICY, redactionOptions, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
+import { callableBy } from '../apps/visibility.js';
 import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
 import { TaintTracker, type TaintFinding } from './taint.js';
@@ -301,9 +302,10 @@ export class Gate extends EventTarget implements ToolGate {
     const out: GatedTool[] = [];
     for (const server of this.#servers.values()) {
       for (const entry of this.#gated(server)) {
+        if (!callableBy(entry.tool, server.id, proposer)) continue;
         const verdict = this.#decide(this.#byId.get(entry.id)!, proposer);
         if (verdict.decision === 'deny') continue;
-        if (entry.quarantined && proposer.kind === 'llm') continue;
+        if (entry.quarantined && proposer.kind !== 'person') continue;
         out.push(entry);
       }
     }
@@ -553,6 +555,16 @@ export class Gate extends EventTarget implements ToolGate {
       await decided({ outcome: 'deny', by: 'rule', rule: 'roles', reason: 'hidden by roles' });
       return refused(ErrorCode.TOOL_UNKNOWN, unknown);
     }
+    // MCP Apps visibility: app-only tools never reach a model; a view reaches only its server's app tools.
+    if (!callableBy(entry.tool, entry.server.id, proposer)) {
+      if (proposer.kind !== 'app') {
+        await decided({ outcome: 'deny', by: 'rule', rule: 'visibility', reason: 'visible to apps only' });
+        return refused(ErrorCode.TOOL_UNKNOWN, unknown);
+      }
+      const reason = proposer.serverId === entry.server.id ? `${entry.tool.name} is not callable by apps (its visibility excludes "app")` : 'a view may call only tools of its own server';
+      await decided({ outcome: 'deny', by: 'rule', rule: 'visibility', reason });
+      return refused(ErrorCode.APP_TOOL_FORBIDDEN, `The view may not call ${entry.tool.name}: ${reason}.`);
+    }
     const rate = this.#limiter.take(this.#policy, entry.server, entry.tool.name);
     if (!rate.ok) {
       const seconds = Number.isFinite(rate.retryAfterMs) ? Math.ceil(rate.retryAfterMs / 1000) : undefined;
@@ -654,7 +666,8 @@ export class Gate extends EventTarget implements ToolGate {
     // Data flow: labels, then (maybe) the person's review, then audience and redaction.
     let allowed = verdict.output !== 'withhold';
     let reviewedAway = false;
-    if (verdict.output === 'review') {
+    // A view's own call returns to the view (code of the same server), not to a model: no review.
+    if (verdict.output === 'review' && proposer.kind !== 'app') {
       const review = await this.approvals.request(
         { ...this.#approvalBase(callId, entry, args, verdict, proposer), kind: 'result', result, reason: 'The server is not trusted and this tool may reach outside systems: check the result before the model sees it.' },
         signal ? { signal } : {},

@@ -49,7 +49,8 @@ export class GateStore {
 
   async loadPins(): Promise<PinRecord[]> {
     try {
-      return (await this.db.getAll('pins')) as PinRecord[];
+      // The store also holds MCP App view pins (src/apps/view-pins.ts), which are not the gate's.
+      return ((await this.db.getAll('pins')) as (PinRecord & { kind?: string })[]).filter((r) => r.kind !== 'view');
     } catch (err) {
       throw fail(err, 'read pins');
     }

@@ -38,21 +38,31 @@ export interface GatedTool {
  * Who proposed a call:
  * - `llm`: a model, with its provider's data-flow label;
  * - `person`: the person (the manual form, a server card's panel);
+ * - `app`: an MCP App view — the view of `tool` on server `serverId` (`resourceUri` is the view's
+ *   `ui://` URI). A view may call only tools of its own server whose `_meta.ui.visibility`
+ *   includes `app`; the others only tools whose visibility includes `model`;
  * - `webmcp`: an agent outside Toolgate — a browser's own agent — calling a tool Toolgate
  *   published on `document.modelContext` (WebMCP). It has no data-flow label of ours, so it
  *   receives only output every provider may have.
  */
-export type Proposer = { kind: 'llm'; providerLabel: string } | { kind: 'person' } | { kind: 'webmcp' };
+export type Proposer =
+  | { kind: 'llm'; providerLabel: string }
+  | { kind: 'person' }
+  | { kind: 'app'; serverId: string; tool: string; resourceUri: string }
+  | { kind: 'webmcp' };
 
 /**
- * The proposer as policy rules' `proposers` patterns and the audit log name it: `person`,
- * `webmcp`, or the provider's label (`local`, `vendor:openai`, …) — in the audit log prefixed `llm:`.
+ * The proposer as policy rules' `proposers` patterns name it — `person`, `webmcp`, `app:<server
+ * id>`, or the provider's label (`local`, `vendor:openai`, …) — and, with `forAudit`, as the audit
+ * log does: `llm:<label>`, `app:<server id>/<tool>`.
  */
 export function proposerName(proposer: Proposer, forAudit = false): string {
   switch (proposer.kind) {
     case 'person':
     case 'webmcp':
       return proposer.kind;
+    case 'app':
+      return forAudit ? `app:${proposer.serverId}/${proposer.tool}` : `app:${proposer.serverId}`;
     case 'llm':
       return forAudit ? `llm:${proposer.providerLabel}` : proposer.providerLabel;
   }

@@ -40,6 +40,17 @@ afterEach(async () => {
 });
 
 describe('Auto-detection against a 2026-07-28 stateless server', () => {
+  it('declares the MCP Apps extension in every request\'s client capabilities only when the page renders views (apps)', async () => {
+    const ui = 'io.modelcontextprotocol/ui';
+    const capabilities = async (apps: boolean) => {
+      const { connection, tag } = await connect({ apps });
+      await connection.listTools();
+      return (await seen(tag)).meta?.['io.modelcontextprotocol/clientCapabilities'] as { extensions?: Record<string, unknown> } | undefined;
+    };
+    expect((await capabilities(true))?.extensions?.[ui]).to.deep.equal({ mimeTypes: ['text/html;profile=mcp-app'] });
+    expect((await capabilities(false))?.extensions).to.equal(undefined);
+  });
+
   it('picks the modern era over Streamable HTTP from server/discover; tools/list and tools/call work', async () => {
     const { connection } = await connect();
     expect(connection.info?.protocolEra).to.equal('modern');

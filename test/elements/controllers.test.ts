@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ConnectionsController, type ServerState } from '../../src/elements/agent/connections.controller.js';
 import { ToolCallController } from '../../src/elements/agent/tool-call.controller.js';
-import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { CallToolResult, JsonObject, Progress, ReadResourceResult, Tool } from '../../workers/shared/wire.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import type { ConnectionStatus } from '../../workers/shared/connection-types.js';
 import type { CallOptions } from '../../src/connections/connection.js';
@@ -57,6 +57,10 @@ class FakeConnection extends EventTarget {
     this.tools = TOOLS;
     return TOOLS;
   }
+  async readResource(uri: string): Promise<ReadResourceResult> {
+    return { contents: [{ uri, text: '' }] };
+  }
+
   callTool(name: string, args: JsonObject = {}, options: CallOptions = {}): Promise<CallToolResult> {
     this.calls.push({ name, args, options });
     return this.respond(name, args, options);

@@ -9,13 +9,13 @@ import {
   elicit,
   parseElicitationRequest,
   PendingUrlElicitations,
-  registrableDomain,
 } from '../../workers/protocol/elicitation.js';
 import type { ElicitationRequest } from '../../workers/shared/wire.js';
 import { McpClient } from '../../workers/protocol/client.js';
 import { ModernClient } from '../../workers/protocol/modern-client.js';
 import { RpcEngine } from '../../workers/protocol/rpc.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
+import { registrableDomain } from '../../workers/shared/safe-url.js';
 import { InMemoryTransport, ScriptedPeer } from '../support/in-memory-transport.js';
 
 const codeOf = (fn: () => unknown) => {

@@ -11,6 +11,7 @@
  */
 import type { Schema } from '@cfworker/json-schema';
 import { ErrorCode, TgError } from '../shared/errors.js';
+import { checkSafeUrl } from '../shared/safe-url.js';
 import { loadJsonSchema } from './json-schema-loader.js';
 import { schemaProblem } from './output-schema.js';
 import { sensitiveFields } from './sensitive-fields.js';
@@ -36,39 +37,13 @@ function invalidParams(message: string): Error {
   return Object.assign(new Error(message), { rpcCode: RpcErrorCode.INVALID_PARAMS });
 }
 
-/** Common second-level labels under which registrations happen one level deeper (a tiny stand-in for the Public Suffix List). */
-const SECOND_LEVEL = new Set(['co', 'com', 'net', 'org', 'gov', 'edu', 'ac', 'ne', 'or', 'go', 'gob', 'nic', 'mil']);
-
-/** An approximate registrable domain: the last two labels, or three under `co.uk`-style suffixes. */
-export function registrableDomain(host: string): string {
-  if (/^[\d.]+$/.test(host) || host.startsWith('[')) return host;
-  const labels = host.split('.');
-  if (labels.length <= 2) return host;
-  const secondLast = labels[labels.length - 2]!;
-  const take = SECOND_LEVEL.has(secondLast) && labels[labels.length - 1]!.length === 2 ? 3 : 2;
-  return labels.slice(-take).join('.');
-}
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** Checks an elicitation URL and describes its host; throws `TG_ELICITATION_UNSAFE_URL`. */
 export function checkElicitationUrl(raw: unknown): Pick<UrlElicitationRequest, 'url' | 'host' | 'domain' | 'punycode'> {
-  const unsafe = (why: string) =>
-    new TgError(ErrorCode.ELICITATION_UNSAFE_URL, `Refused an elicitation URL: ${why}`, { data: { url: typeof raw === 'string' ? raw.slice(0, 200) : undefined } });
-  if (typeof raw !== 'string' || raw.length === 0) throw unsafe('it is not a string');
-  if (raw.length > MAX_ELICITATION_URL_CHARS) throw unsafe(`it is longer than ${MAX_ELICITATION_URL_CHARS} characters`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw unsafe('it is not a valid absolute URL');
+  const checked = checkSafeUrl(raw, MAX_ELICITATION_URL_CHARS);
+  if ('problem' in checked) {
+    throw new TgError(ErrorCode.ELICITATION_UNSAFE_URL, `Refused an elicitation URL: ${checked.problem}`, { data: { url: typeof raw === 'string' ? raw.slice(0, 200) : undefined } });
   }
-  const loopback = LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.');
-  // javascript:, data:, file:, blob: … all fail here; http: only where traffic never leaves the machine.
-  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) throw unsafe(`scheme ${url.protocol} is not allowed (https only)`);
-  if (url.username !== '' || url.password !== '') throw unsafe('it carries credentials');
-  const host = url.hostname;
-  return { url: url.href, host, domain: registrableDomain(host), punycode: host.split('.').some((label) => label.startsWith('xn--')) };
+  return checked;
 }
 
 /**

@@ -210,6 +210,26 @@ export const ErrorCode = {
   // ── Element: what the elements themselves refuse ──────────────────────────
   /** The tool-argument text is not a JSON object; nothing was sent to the server. */
   INVALID_ARGUMENTS: 'TG_INVALID_ARGUMENTS',
+
+  // ── MCP Apps: views (src/apps/); a refused view request gets a JSON-RPC error with `data.code` ──
+  /** No sandbox origin on another host is configured: views are not rendered (their text is shown). */
+  APP_SANDBOX_UNAVAILABLE: 'TG_APP_SANDBOX_UNAVAILABLE',
+  /** The view resource is unusable: not `ui://`, wrong MIME type, too large, not UTF-8, or missing. */
+  APP_VIEW_INVALID: 'TG_APP_VIEW_INVALID',
+  /** The view's HTML or security metadata changed since the person accepted it; it waits for re-approval. */
+  APP_VIEW_QUARANTINED: 'TG_APP_VIEW_QUARANTINED',
+  /** The view asked for a tool it may not call (another server's, or one whose visibility excludes `app`). */
+  APP_TOOL_FORBIDDEN: 'TG_APP_TOOL_FORBIDDEN',
+  /** A view's `tools/call` arguments do not match the tool's `inputSchema`; `data.errors` lists why. */
+  APP_ARGS_INVALID: 'TG_APP_ARGS_INVALID',
+  /** A bridge message was refused: before `ui/initialize`, malformed, too large, or over the rate limit. */
+  APP_MESSAGE_REFUSED: 'TG_APP_MESSAGE_REFUSED',
+  /** The person (or the host) declined what the view asked for: a link, a download, a message. */
+  APP_DENIED: 'TG_APP_DENIED',
+  /** A link the view asked to open is not allowed (scheme, credentials, length). */
+  APP_UNSAFE_URL: 'TG_APP_UNSAFE_URL',
+  /** A view request failed for a reason of its own (the read or call broke). */
+  APP_REQUEST_FAILED: 'TG_APP_REQUEST_FAILED',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -10,3 +10,13 @@ interface CryptoKey {
   readonly type: string;
   readonly extractable: boolean;
 }
+
+/** The WHATWG URL parser (safe-url.ts): only what the shared checks read. */
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly href: string;
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly username: string;
+  readonly password: string;
+}

@@ -25,7 +25,8 @@ import { TgTurnEndEvent } from '../../events/tg-turn-end.js';
 import { TgTurnStartEvent } from '../../events/tg-turn-start.js';
 import type { ApprovalRequest } from '../../gate/approvals.js';
 import { Gate, type GateOptions } from '../../gate/gate.js';
-import type { Policy } from '../../gate/policy.js';
+import { serverStanding, type Policy } from '../../gate/policy.js';
+import { outputAllowed } from '../../gate/data-flow.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { ManualProvider, isManualProvider } from '../../llm/manual-provider.js';
 import type { LlmProvider } from '../../llm/types.js';
@@ -140,6 +141,19 @@ export class AgentController implements ReactiveController {
   /** The gate's side of one server: its id there, and why it could not be added. */
   registration(serverKey: string): { gateId: string; state: Registration['state']; error?: CodedError } | undefined {
     return this.#registered.get(serverKey);
+  }
+
+  /**
+   * Whether content from a gated server (an MCP App view's message or context) may reach the model
+   * in use, by the policy's data-flow labels. Manual mode sends nothing to a model: yes.
+   */
+  mayReachModel(gateServerId: string): boolean {
+    const gate = this.#gate;
+    const provider = this.#provider();
+    if (!gate || isManualProvider(provider)) return true;
+    const url = gate.tools({ kind: 'person' }).find((t) => t.serverId === gateServerId)?.serverUrl;
+    if (url === undefined) return false;
+    return outputAllowed({ kind: 'llm', providerLabel: provider.label }, serverStanding(gate.policy, url).entry);
   }
 
   /** Puts a server behind the gate again after it was refused (e.g. once the person consented). */

@@ -11,7 +11,7 @@ import type { ElicitationHandler } from '../../../workers/shared/connection-type
 /** What the controllers need from a connection; `McpConnection` has it, and so can a test double. */
 export type ConnectionLike = Pick<
   McpConnection,
-  'config' | 'status' | 'tools' | 'listTools' | 'callTool' | 'close' | 'addEventListener' | 'removeEventListener'
+  'config' | 'status' | 'tools' | 'listTools' | 'callTool' | 'readResource' | 'close' | 'addEventListener' | 'removeEventListener'
 >;
 
 /**

@@ -52,6 +52,8 @@ export interface ConnectionsControllerOptions {
    * for a card that explains why; `allow` shows it (masked, never prefilled).
    */
   sensitiveFields?: () => 'refuse' | 'allow' | undefined;
+  /** Whether the page renders MCP App views: then every connection advertises the extension (`apps`). */
+  apps?: () => boolean;
 }
 
 interface Entry {
@@ -79,6 +81,7 @@ export class ConnectionsController implements ReactiveController {
   readonly #onStatusChange: ConnectionsControllerOptions['onStatusChange'];
   readonly #onElicitation: ConnectionsControllerOptions['onElicitation'];
   readonly #sensitiveFields: ConnectionsControllerOptions['sensitiveFields'];
+  readonly #apps: ConnectionsControllerOptions['apps'];
   #entries: Entry[] = [];
   /** Unanswered elicitations, oldest first. */
   #elicitations: PendingElicitation[] = [];
@@ -93,6 +96,7 @@ export class ConnectionsController implements ReactiveController {
     this.#onStatusChange = options.onStatusChange;
     this.#onElicitation = options.onElicitation;
     this.#sensitiveFields = options.sensitiveFields;
+    this.#apps = options.apps;
     host.addController(this);
   }
 
@@ -215,7 +219,8 @@ export class ConnectionsController implements ReactiveController {
     this.#setStatus(entry, 'connecting');
     let connection: ConnectionLike;
     try {
-      const { name: _label, ...config } = entry.spec;
+      const { name: _label, ...spec } = entry.spec;
+      const config = this.#apps?.() ? { ...spec, apps: true } : spec;
       connection = await this.#open(config, entry.authorize, (request) => this.#elicit(entry, attempt, request));
     } catch (err) {
       if (this.#isCurrent(entry, attempt)) this.#setStatus(entry, 'failed', toCodedError(err));

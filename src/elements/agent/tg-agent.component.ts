@@ -15,6 +15,8 @@ import type { TgManualSubmitEvent } from '../manual-form/tg-manual-form-events.j
 import { parseProviderAttributes, PROVIDER_ATTRIBUTES, type ProviderDeclaration } from '../provider/provider-config.js';
 import { declareServer, parseServerAttributes, SERVER_ATTRIBUTES, type ServerSpec } from '../server/server-config.js';
 import { AgentController, type AgentStatus } from './agent.controller.js';
+import { AppViewsController } from './app-views.controller.js';
+import type { TgAppContextDetail, TgAppMessageDetail } from '../app-view/tg-app-view.js';
 import type { CodedError } from './connection-types.js';
 import type { JsonObject, Tool } from '../../../workers/shared/wire.js';
 import { ConnectionsController, type ServerState } from './connections.controller.js';
@@ -153,6 +155,7 @@ export class TgAgent extends LitElement {
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
     noProviderPicker: { type: Boolean, attribute: 'no-provider-picker', reflect: true },
     allowedOrigins: { converter: rolesConverter, attribute: 'allowed-origins' },
+    appsSandboxOrigin: { attribute: 'apps-sandbox-origin' },
     _auditOpen: { state: true, attribute: false },
   };
 
@@ -193,12 +196,20 @@ export class TgAgent extends LitElement {
    * other image is a placeholder the person may choose to load.
    */
   declare allowedOrigins: string[] | undefined;
+  /**
+   * Where MCP App views run: the origin (or full URL) at which the host serves
+   * `public/mcp-app-sandbox.html`, on ANOTHER HOST than this page (see the README, "MCP Apps").
+   * Unset or on this page's host: views are not shown (their text is), and servers are not told
+   * that views could be rendered.
+   */
+  declare appsSandboxOrigin: string | undefined;
   declare _auditOpen: boolean;
 
   readonly #connections = new ConnectionsController(this, {
     onStatusChange: (server) => this.#announceStatus(server),
     onElicitation: (pending) => dispatchElicitation(this, pending),
     sensitiveFields: (): 'refuse' | 'allow' | undefined => this.#sensitiveFields(),
+    apps: (): boolean => this.#apps.enabled,
   });
 
   readonly #agent = new AgentController(this, {
@@ -221,6 +232,14 @@ export class TgAgent extends LitElement {
   });
 
   readonly #markdown = new MarkdownView(this, () => this.allowedOrigins ?? []);
+
+  readonly #apps: AppViewsController = new AppViewsController(this, {
+    sandbox: () => this.appsSandboxOrigin,
+    gate: () => this.#agent.gate,
+    audit: () => this.#agent.auditLog,
+    reader: (gateId: string) => this.#connections.servers.find((s: ServerState) => this.#agent.registration(s.key)?.gateId === gateId && s.status === 'ready')?.connection,
+    mayReachModel: (gateId) => this.#agent.mayReachModel(gateId),
+  });
 
   /** Servers the person added in `<tg-connections>` (kept per tenant), after the declared ones. */
   #saved: SavedServer[] = [];
@@ -353,7 +372,9 @@ export class TgAgent extends LitElement {
    * gate). Never rejects once open; in manual mode the turn ends with `TG_NO_MODEL`.
    */
   send(text: string): Promise<void> {
-    return this.#agent.send(text);
+    // What views set as context for the model goes with the next message (the person saw it).
+    const notes = this.#apps.takeNotes();
+    return this.#agent.send(notes ? `${text}\n\n${notes}` : text);
   }
 
   /** Runs one tool the person picked (its gate id, e.g. `notes__search_notes`) through the gate. */
@@ -464,11 +485,16 @@ export class TgAgent extends LitElement {
       <h2 id="conversation-title">${manual ? 'Tool calls' : 'Conversation'}</h2>
       ${this.#renderProviderPicker(busy)}
       <div class="log" role="log" aria-live="polite" aria-busy=${streaming ? 'true' : 'false'} aria-label="Conversation">
-        <ol part="messages" class="messages">
+        <ol
+          part="messages"
+          class="messages"
+          @tg-app-message=${(e: CustomEvent<TgAppMessageDetail>) => void this.#viewMessage(e.detail)}
+          @tg-app-context=${(e: CustomEvent<TgAppContextDetail>) => this.#apps.setNote(e.detail)}
+        >
           ${repeat(
             entries,
             (entry) => entry.id,
-            (entry) => renderEntry(entry, this.#markdown),
+            (entry) => renderEntry(entry, this.#markdown, this.#apps),
           )}
         </ol>
       </div>
@@ -496,6 +522,7 @@ export class TgAgent extends LitElement {
             <span class="muted" role="status">Working…</span>
           </div>`
         : nothing}
+      ${this.#renderViewNotes()}
       ${manual ? this.#renderManualForm(busy) : this.#renderComposer(busy)}
     </section>`;
   }
@@ -531,13 +558,33 @@ export class TgAgent extends LitElement {
     ></tg-manual-form>`;
   }
 
+  /** A view's message the person agreed to send: a user turn, marked as written by the app. */
+  #viewMessage(detail: TgAppMessageDetail): Promise<void> {
+    return this.send(`[Message from the view of ${detail.tool} on ${detail.serverId} — written by the app, sent by the person]\n${detail.text}`);
+  }
+
+  /** What views set as context for the model: shown until it goes with the next message, removable. */
+  #renderViewNotes(): TemplateResult | typeof nothing {
+    const notes = this.#apps.notes;
+    if (notes.length === 0) return nothing;
+    return html`<ul part="view-context" class="view-context" aria-label="Context from app views for your next message">
+      ${notes.map(
+        (n) => html`<li>
+          <span class="muted">The view of <code>${n.tool}</code> on ${n.serverId} adds this to your next message:</span>
+          <pre>${n.text ?? JSON.stringify(n.structured, null, 2)}</pre>
+          <button @click=${() => this.#apps.removeNote(n.key)}>Remove</button>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
   #renderComposer(busy: boolean): TemplateResult {
     const send = (form: HTMLFormElement) => {
       const input = form.querySelector('textarea')!;
       const text = input.value.trim();
       if (!text || this.#agent.busy) return;
       input.value = '';
-      void this.#agent.send(text);
+      void this.send(text);
     };
     return html`<form
       part="composer"
@@ -608,7 +655,7 @@ const CHIP_STATUS: Record<ToolCallEntry['status'], string> = {
   cancelled: 'cancelled',
 };
 
-function renderEntry(entry: ConversationEntry, markdown: MarkdownView): TemplateResult {
+function renderEntry(entry: ConversationEntry, markdown: MarkdownView, apps: AppViewsController): TemplateResult {
   switch (entry.kind) {
     case 'user':
       return html`<li part="user-message" class="msg user">
@@ -618,7 +665,7 @@ function renderEntry(entry: ConversationEntry, markdown: MarkdownView): Template
     case 'assistant':
       return renderAssistant(entry, markdown);
     case 'tool-call':
-      return renderChip(entry);
+      return renderChip(entry, apps.render(entry));
     case 'error':
       return html`<li part="error-entry" class="msg error-entry" data-code=${entry.code}>
         <code class="code">${entry.code}</code><span class="message">${entry.message}</span>
@@ -636,13 +683,13 @@ function renderAssistant(entry: AssistantEntry, markdown: MarkdownView): Templat
   </li>`;
 }
 
-function renderChip(entry: ToolCallEntry): TemplateResult {
+function renderChip(entry: ToolCallEntry, view: TemplateResult | typeof nothing): TemplateResult {
   const outcome = entry.outcome;
   const p = entry.progress;
   const total = p && typeof p.total === 'number' && p.total > 0 ? p.total : undefined;
   return html`<li part="tool-chip" class="msg chip status-${entry.status}" data-tool=${entry.toolId} data-status=${entry.status}>
     <div class="chip-head">
-      <span class="muted">${entry.proposer.kind === 'person' ? 'You ran' : 'The model called'}</span>
+      <span class="muted">${entry.proposer.kind === 'person' ? 'You ran' : entry.proposer.kind === 'app' ? `The view of ${entry.proposer.tool} called` : 'The model called'}</span>
       <code class="chip-name">${entry.toolId}</code>
       <span part="chip-status" class="badge chip-status" role="status">${CHIP_STATUS[entry.status]}</span>
     </div>
@@ -665,5 +712,6 @@ function renderChip(entry: ToolCallEntry): TemplateResult {
             : html`<p class="error" data-code=${outcome.error.code}><code class="code">${outcome.error.code}</code><span class="message">${outcome.error.message}</span></p>`}
         </div>`
       : nothing}
+    ${view}
   </li>`;
 }

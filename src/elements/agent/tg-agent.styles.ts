@@ -233,5 +233,20 @@ export const styles = [
     min-width: 0;
   }
 
+  /* Context an MCP App view set for the model: shown until it goes with the next message. */
+  .view-context {
+    list-style: none;
+    margin: 0 0 calc(var(--_gap) / 2);
+    padding: 0;
+  }
+  .view-context li {
+    border: 1px dashed var(--_border);
+    border-radius: var(--_radius);
+    padding: calc(var(--_gap) / 2);
+  }
+  .view-context pre {
+    white-space: pre-wrap;
+    margin: 0.25em 0;
+  }
 `,
 ];

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ApprovalAnswer, ApprovalQueue, ApprovalRequest } from '../../gate/approvals.js';
-import { revealHidden } from '../../gate/pins.js';
+import { escapeName, revealHidden } from '../../gate/pins.js';
 import type { TaintFinding } from '../../gate/taint.js';
 import { styles } from './tg-approval.styles.js';
 
@@ -63,6 +63,14 @@ function marksOf(findings: readonly TaintFinding[] | undefined): Marks {
 }
 
 const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+
+/** Who asked, in words: a view's request names the tool whose view it is and its server. */
+function proposedBy(p: ApprovalRequest['proposer']): string {
+  if (p.kind === 'person') return 'proposed by you';
+  if (p.kind === 'app') return `requested by the view of ${escapeName(p.tool)} on ${p.serverId}`;
+  if (p.kind === 'webmcp') return 'requested by the browser’s own agent (WebMCP)';
+  return `proposed by the model (${p.providerLabel})`;
+}
 
 /** One sentence per tainted argument: what it carries and where it came from. */
 function describeFinding(f: TaintFinding): string {
@@ -206,7 +214,7 @@ export class TgApproval extends LitElement {
         <p class="meta">
           Server <code>${r.server.origin}</code> (${r.server.id})
           <span class="badge ${r.server.trusted ? 'trusted' : 'untrusted'}">${r.server.trusted ? 'trusted by your policy' : 'not trusted'}</span>
-          · proposed by ${r.proposer.kind === 'person' ? 'you' : r.proposer.kind === 'webmcp' ? 'the browser’s agent (WebMCP)' : `the model (${r.proposer.providerLabel})`}
+          · ${proposedBy(r.proposer)}
         </p>
         <p id="reason" class="reason">${r.reason}${r.rule ? html` <span class="meta">(rule: ${r.rule})</span>` : nothing}</p>
         ${r.flags.length > 0

@@ -31,6 +31,8 @@ function summary(record: AuditRecord): string {
       return 'policy changed';
     case 'pin-change':
       return record.change;
+    case 'view-request':
+      return `${record.method} from the view: ${record.outcome}${record.error ? `, ${record.error.code}` : ''}`;
     case 'error':
       return `${record.error.code}: ${record.error.message}`;
     case 'checkpoint':
