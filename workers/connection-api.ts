@@ -14,25 +14,7 @@ import type {
   TransportKind,
   WorkerCallOptions,
 } from './shared/connection-types.js';
-import type {
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  GetPromptResult,
-  Implementation,
-  JsonObject,
-  LogLevel,
-  LogMessage,
-  Progress,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  ResourceTemplate,
-  TaskState,
-  Tool,
-} from './shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Implementation, JsonObject, LogLevel, LogMessage, Progress, Prompt, ReadResourceResult, Resource, ResourceTemplate, TaskState, Tool } from './shared/wire.js';
 
 export interface ConnectionConfig {
   /** `wss://` or `https://` (plain `ws://`/`http://` only to a loopback host, or with `allowInsecure`). */

@@ -10,24 +10,7 @@ import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors
 import { takeRedirectCallback } from './oauth-redirect.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from '../../workers/connection-api.js';
 import type { AuthorizeHandler } from '../../workers/shared/auth.js';
-import type {
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  GetPromptResult,
-  Prompt,
-  ReadResourceResult,
-  Resource,
-  ResourceTemplate,
-  JsonObject,
-  LogLevel,
-  LogMessage,
-  Progress,
-  TaskState,
-  Tool,
-} from '../../workers/shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, JsonObject, LogLevel, LogMessage, Progress, TaskState, Tool } from '../../workers/shared/wire.js';
 import type {
   ElicitationHandler,
   ConnectionDiagnostics,

@@ -11,17 +11,7 @@ import type { CallToolOptions } from './session.js';
 import { SessionClient, type SessionClientOptions } from './session-client.js';
 import { followTask, parseCreateTaskResult, parseTask, TASK_TTL_MS, type TaskWatch } from './tasks.js';
 import { parseInitializeResult } from './validate.js';
-import {
-  Method,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  type CallToolResult,
-  type Implementation,
-  type InitializeResult,
-  type JsonObject,
-  type LogLevel,
-  type ResourceUpdate,
-  type Tool,
-} from '../shared/wire.js';
+import { Method, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult, type Implementation, type InitializeResult, type JsonObject, type LogLevel, type ResourceUpdate, type Tool } from '../shared/wire.js';
 
 /** Resource subscriptions one connection may hold (each is server-side state). */
 export const MAX_SUBSCRIPTIONS = 256;

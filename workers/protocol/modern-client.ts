@@ -13,19 +13,7 @@ import type { RequestOptions, RpcEngine } from './rpc.js';
 import type { CallToolOptions } from './session.js';
 import { SessionClient, type SessionClientOptions } from './session-client.js';
 import { parseDiscoverResult } from './validate.js';
-import {
-  MetaKey,
-  Method,
-  MODERN_PROTOCOL_VERSIONS,
-  RpcErrorCode,
-  type CallToolResult,
-  type DiscoverResult,
-  type Implementation,
-  type JsonObject,
-  type JsonRpcRequest,
-  type LogLevel,
-  type Tool,
-} from '../shared/wire.js';
+import { MetaKey, Method, MODERN_PROTOCOL_VERSIONS, RpcErrorCode, type CallToolResult, type DiscoverResult, type Implementation, type JsonObject, type JsonRpcRequest, type LogLevel, type Tool } from '../shared/wire.js';
 
 /** The per-request `_meta` of the modern era (basic/index.mdx §_meta). */
 export function requestMeta(version: string, clientInfo: Implementation, capabilities: JsonObject): JsonObject {

@@ -24,24 +24,7 @@ import {
   resourceTemplateProblem,
   type Page,
 } from './validate.js';
-import {
-  Method,
-  type CallToolResult,
-  type Completion,
-  type CompletionArgument,
-  type CompletionContext,
-  type CompletionRef,
-  type GetPromptResult,
-  type JsonObject,
-  type LogLevel,
-  type LogMessage,
-  type Prompt,
-  type ProtocolEra,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
-  type Tool,
-} from '../shared/wire.js';
+import { Method, type CallToolResult, type Completion, type CompletionArgument, type CompletionContext, type CompletionRef, type GetPromptResult, type JsonObject, type LogLevel, type LogMessage, type Prompt, type ProtocolEra, type ReadResourceResult, type Resource, type ResourceTemplate, type Tool } from '../shared/wire.js';
 
 export interface SessionClientOptions {
   /** The full, re-listed tool set after a change notification. */

@@ -4,23 +4,7 @@
  * implement it, so the connection and the page API do not branch on the era.
  */
 import type { RequestOptions } from './rpc.js';
-import type {
-  TaskState,
-  CallToolResult,
-  Completion,
-  CompletionArgument,
-  CompletionContext,
-  CompletionRef,
-  GetPromptResult,
-  JsonObject,
-  LogLevel,
-  Prompt,
-  ProtocolEra,
-  ReadResourceResult,
-  Resource,
-  ResourceTemplate,
-  Tool,
-} from '../shared/wire.js';
+import type { TaskState, CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, JsonObject, LogLevel, Prompt, ProtocolEra, ReadResourceResult, Resource, ResourceTemplate, Tool } from '../shared/wire.js';
 
 /** A tool call's options: the RPC ones, plus task augmentation where the server and tool support it. */
 export interface CallToolOptions extends RequestOptions {

@@ -200,16 +200,8 @@ export type ContentBlock =
   | { type: 'text'; text: string; annotations?: ContentAnnotations }
   | { type: 'image'; data: string; mimeType: string; annotations?: ContentAnnotations }
   | { type: 'audio'; data: string; mimeType: string; annotations?: ContentAnnotations }
-  | {
-      type: 'resource_link';
-      uri: string;
-      name: string;
-      title?: string;
-      description?: string;
-      mimeType?: string;
-      size?: number;
-      annotations?: ContentAnnotations;
-    }
+  /** A link to a resource the server has (it need not be in `resources/list`). */
+  | ({ type: 'resource_link' } & ResourceDescription)
   | { type: 'resource'; resource: ResourceContents; annotations?: ContentAnnotations };
 
 export interface CallToolResult {
@@ -226,8 +218,8 @@ export interface Progress {
   message?: string;
 }
 
-/** A resource a server lists. */
-export interface Resource {
+/** What describes a resource, listed or linked from a result. */
+export interface ResourceDescription {
   uri: string;
   name: string;
   title?: string;
@@ -235,6 +227,10 @@ export interface Resource {
   mimeType?: string;
   size?: number;
   annotations?: ContentAnnotations;
+}
+
+/** A resource a server lists. */
+export interface Resource extends ResourceDescription {
   _meta?: JsonObject;
 }
 

@@ -1,0 +1,55 @@
+/**
+ * Issue #3/#8: after a popup sign-in on an HTTP server, the server must show as signed in
+ * (`authorizedBy`, which makes `<tg-connections>` offer "Sign out"). The sign-in happens inside
+ * `McpConnection.open()`, before any listener can be attached, so the connection remembers it.
+ * Real worker, real authorization server (oidc-provider) and protected MCP server.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import { ConnectionsController } from '../../../src/elements/agent/connections.controller.js';
+import { declareServer } from '../../../src/elements/server/server-config.js';
+import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, protectedConfig } from '../../workers/auth/oidc-support.js';
+import { FakeHost } from '../../support/controller-host.js';
+
+
+describe('ConnectionsController: sign-in with the OAuth popup', function () {
+  this.timeout(60_000);
+  const database = freshDatabase();
+  let connections: ConnectionsController | undefined;
+
+  after(async () => {
+    await connections?.disconnect();
+    await deleteDatabase(database);
+  });
+
+  it('records who authorized the connection after the popup sign-in and after restoring saved tokens, and forgets it on sign-out', async () => {
+    const host = new FakeHost();
+    connections = new ConnectionsController(host);
+    const base = protectedConfig();
+    const { url, transport, oauth } = { ...base, oauth: { ...base.oauth, database } };
+    connections.setServers([declareServer({ url, transport, oauth })]);
+    await connections.disconnectServer(connections.servers[0]!.key);
+    connections.connect();
+    const popup = countingPopup();
+    connections.connectServer(connections.servers[0]!.key, { authorize: popup.onAuthorize });
+    const server = () => connections!.servers[0]!;
+    await waitUntil(() => server().status === 'ready' || server().status === 'failed', 'connected', { timeout: 45_000 });
+    expect(server().error).to.equal(undefined);
+    expect(popup.urls).to.have.length(1);
+    expect(server().authorizedBy).to.equal(oidcEnv().oidcIssuer);
+
+    // Another controller (a page reload) restores the saved tokens without a popup and is signed in as well.
+    const reloaded = new ConnectionsController(new FakeHost());
+    reloaded.setServers([declareServer({ url, transport, oauth })]);
+    reloaded.connect();
+    const again = () => reloaded.servers[0]!;
+    await waitUntil(() => again().status === 'ready' || again().status === 'failed', 'reconnected', { timeout: 45_000 });
+    expect(again().error).to.equal(undefined);
+    expect(popup.urls).to.have.length(1);
+    expect(again().authorizedBy).to.equal(oidcEnv().oidcIssuer);
+    await reloaded.disconnect();
+
+    await connections.signOutServer(server().key);
+    expect(server().authorizedBy).to.equal(undefined);
+    expect(server().status).to.equal('closed');
+  });
+});
