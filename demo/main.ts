@@ -24,7 +24,6 @@ const DEMO_ROLES = ['reader'];
  *   call asks, and its output may only go to a model labelled `local` — the person's own calls
  *   there are withheld from any model (data-flow control);
  * - `delete_note` always asks, whoever proposes it;
- * - `simulate_tool_change` (the demo's control for the quarantine scene) is allowed outright;
  * - `create_note` is visible only to `editor`s;
  * - the OAuth-protected server is trusted once the person has signed in to it;
  * - the MCP App server is listed but not trusted: its view's calls (the counter's +2) ask first.
@@ -39,7 +38,6 @@ const policy: Policy = {
   ],
   tools: [
     { id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' },
-    { id: 'demo-control', server: '*', tool: 'simulate_tool_change', action: 'allow' },
     { id: 'demo-app', server: '*', tool: 'show_counter', action: 'allow' },
   ],
   roles: { editor: ['*/create_note'] },
@@ -86,10 +84,12 @@ if (llm) {
 
 // The scenes of the page (index.html): quarantine, role-hidden tools, data-flow withholding.
 
-/** Runs the demo control on the trusted JSON connection: daily_tip gets a new description. */
+/**
+ * The demo server's control (out of band, not an MCP call, so it is no tool call in the
+ * conversation): daily_tip gets a new description on every open connection.
+ */
 document.querySelector('#simulate-change')?.addEventListener('click', () => {
-  const control = agent.gate?.tools({ kind: 'person' }).find((t) => t.serverUrl === config.mcp.wsUrl && t.tool.name === 'simulate_tool_change');
-  if (control) void agent.runTool(control.id, { changed: true });
+  void fetch(new URL('/__demo/change-tool', config.mcp.httpUrl), { method: 'POST' });
 });
 
 /** Tools the servers offer that the gate hides from this person (roles). */
