@@ -216,7 +216,7 @@ export class TgApproval extends LitElement {
           <span class="badge ${r.server.trusted ? 'trusted' : 'untrusted'}">${r.server.trusted ? 'trusted by your policy' : 'not trusted'}</span>
           · ${proposedBy(r.proposer)}
         </p>
-        <p id="reason" class="reason">${r.reason}${r.rule ? html` <span class="meta">(rule: ${r.rule})</span>` : nothing}</p>
+        <p id="reason" class="reason">${r.reason}${r.rule && !r.reason.includes(`"${r.rule}"`) ? html` <span class="meta">(rule: ${r.rule})</span>` : nothing}</p>
         ${r.flags.length > 0
           ? html`<ul part="flags" class="flags" aria-label="Warnings about this tool">
               ${r.flags.map((f) => html`<li>${f.field}: ${f.detail}</li>`)}
