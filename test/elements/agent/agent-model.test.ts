@@ -163,6 +163,11 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
     expect(parseProviderAttributes(attrs({ kind: 'gemini', model: 'm', 'base-url': 'https://x.example' })).configError?.message).to.contain('gemini');
     expect(parseProviderAttributes(attrs({ kind: 'openai', model: 'm', 'base-url': 'ftp://x' })).configError?.code).to.equal('TG_INVALID_CONFIG');
     expect(parseProviderAttributes(attrs({ kind: 'anthropic', model: 'claude' })).provider?.label).to.equal('vendor:anthropic');
+    const withMedia = (media?: string) => (parseProviderAttributes(attrs({ kind: 'openai', model: 'm', 'base-url': 'https://x.example', ...(media !== undefined && { media }) })).provider as OpenAiCompatibleProvider).media;
+    expect(withMedia('images audio')).to.deep.equal({ images: true, audio: true });
+    expect(withMedia('none')).to.deep.equal({ images: false, audio: false });
+    expect(withMedia('images')).to.deep.equal({ images: true, audio: false });
+    expect(withMedia()).to.deep.equal({ images: false, audio: false }, 'not api.openai.com: no media unless declared');
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()}><tg-provider kind="openai" model="m"></tg-provider></tg-agent>`);
     await el.ready;
     await el.updateComplete;
