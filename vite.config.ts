@@ -106,6 +106,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: true,
-    lib: { entry: here('./src/index.ts'), formats: ['es'], fileName: () => 'toolgate.js' },
+    // Two entries sharing chunks: `toolgate` (the elements, the runtime) and `toolgate/advanced` (src/advanced.ts).
+    lib: { entry: { toolgate: here('./src/index.ts'), advanced: here('./src/advanced.ts') }, formats: ['es'], fileName: (_format, name) => `${name}.js` },
   },
 });

@@ -1,6 +1,5 @@
 import '../src/index.js';
-// Until src/index.ts exports it:
-import type { Policy } from '../src/gate/policy.js';
+import type { Policy } from '../src/index.js';
 import config from 'virtual:toolgate-demo-config';
 
 /**

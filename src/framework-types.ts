@@ -43,7 +43,7 @@ export interface TgProviderProps extends Props<TgProvider, 'kind' | 'baseUrl' | 
   'base-url'?: string;
   'api-key'?: string;
 }
-export type TgConnectionsProps = Props<TgConnections, 'manager'>;
+export type TgConnectionsProps = Props<TgConnections, 'servers' | 'tools' | 'pins' | 'policy' | 'call'>;
 export type TgApprovalProps = Props<TgApproval, 'request' | 'queue'>;
 export type TgAuditLogProps = Props<TgAuditLog, 'log'>;
 export type TgManualFormProps = Props<TgManualForm, 'tools' | 'busy'>;

@@ -3,6 +3,10 @@
  * and runs them, the results go back, until the model is done. Plain TypeScript, no DOM, no
  * Worker: the gate and the provider are injected, and tools are reached through the gate only.
  *
+ * Every call the agent knows of — the model's, the person's (`runTool`, `call`), an app view's
+ * (`call`) — runs through the same path: a `tool-call` entry in the conversation, `tool-call`
+ * events, then `gate.call()`. So the conversation shows every call, whoever proposed it.
+ *
  * A turn never rejects and never hangs: every way it can end (done, stopped, a provider error,
  * the step limit) leaves an entry in the conversation and a `turn-end` event.
  */
@@ -57,6 +61,18 @@ export interface SendOptions {
   context?: readonly Omit<ContextItem, 'forModel' | 'withheld'>[];
 }
 
+/** One call that is not the model's: see `Agent.call`. */
+export interface AgentCallRequest {
+  /** The gate's tool id (`GatedTool.id`, e.g. `notes__search_notes`). */
+  toolId: string;
+  args: JsonObject;
+  /** Who proposes it. Default the person; an MCP App view is `{ kind: 'app', serverId, tool, resourceUri }`. */
+  proposer?: Exclude<Proposer, { kind: 'llm' }>;
+  /** Aborting cancels the call (before approval, or the server is told). */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+}
+
 const DEFAULT_MAX_STEPS = 8;
 
 function addUsage(total: LlmUsage | undefined, more: LlmUsage): LlmUsage {
@@ -84,6 +100,8 @@ export class Agent {
   readonly #entries: ConversationEntry[] = [];
   readonly #newId: () => string;
   #controller: AbortController | undefined;
+  /** Calls made with `call()` (outside turns) that are still running; `stop()` aborts them too. */
+  readonly #outside = new Set<AbortController>();
   #usage: LlmUsage | undefined;
   /** The gate remembers taint per conversation: a new id when the conversation is cleared. */
   #conversationId: string;
@@ -140,11 +158,14 @@ export class Agent {
   }
 
   /**
-   * Stops the running turn: aborts the model stream and every in-flight tool call (their MCP
-   * cancellation reaches the servers). The turn ends with a `TG_STOPPED` entry.
+   * Stops the running turn: aborts the model stream and every in-flight tool call, the turn's and
+   * those made with `call()` (their MCP cancellation reaches the servers). The turn ends with a
+   * `TG_STOPPED` entry.
    */
   stop(reason = 'Stopped by the person'): void {
-    this.#controller?.abort(new TgError(ErrorCode.STOPPED, reason));
+    const error = new TgError(ErrorCode.STOPPED, reason);
+    this.#controller?.abort(error);
+    for (const controller of this.#outside) controller.abort(error);
   }
 
   /** Forgets the conversation (not while a turn runs). */
@@ -218,6 +239,30 @@ export class Agent {
     }
     this.#events.emit('turn-end', summary);
     return outcome;
+  }
+
+  /**
+   * The entry for a call that is not the model's: the person's from a server card's panel, an MCP
+   * App view's. It runs through the gate (policy, approval, audit) like every call and shows in
+   * the conversation (`tool-call` entry and events), but it is not a turn: it may run while one
+   * does, and it does not end one. `stop()` cancels it too. Never rejects: a refusal or failure
+   * is the outcome.
+   */
+  async call(request: AgentCallRequest): Promise<ToolCallOutcome> {
+    if (typeof request?.toolId !== 'string' || request.toolId === '') throw invalidArgument('request.toolId', 'a non-empty string');
+    if (typeof request.args !== 'object' || request.args === null || Array.isArray(request.args)) throw invalidArgument('request.args', 'a JSON object');
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(request.signal?.reason);
+    if (request.signal?.aborted) onAbort();
+    else request.signal?.addEventListener('abort', onAbort, { once: true });
+    this.#outside.add(controller);
+    try {
+      const call: LlmToolCall = { id: this.#newId(), name: request.toolId, args: request.args };
+      return await this.#runCall(this.#newId(), call, request.proposer ?? { kind: 'person' }, controller.signal, undefined, request.onProgress);
+    } finally {
+      this.#outside.delete(controller);
+      request.signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   #proposer(): Proposer {
@@ -321,7 +366,14 @@ export class Agent {
     };
   }
 
-  async #runCall(turnId: string, call: LlmToolCall, proposer: Proposer, signal: AbortSignal, invalidArgs?: string): Promise<ToolCallOutcome> {
+  async #runCall(
+    turnId: string,
+    call: LlmToolCall,
+    proposer: Proposer,
+    signal: AbortSignal,
+    invalidArgs?: string,
+    onProgress?: (progress: Progress) => void,
+  ): Promise<ToolCallOutcome> {
     const entry: ToolCallEntry = {
       kind: 'tool-call',
       id: this.#newId(),
@@ -350,6 +402,11 @@ export class Agent {
           onProgress: (progress: Progress) => {
             entry.progress = progress;
             this.#events.emit('tool-call', { turnId, entry: { ...entry }, phase: 'progress' });
+            try {
+              onProgress?.(progress);
+            } catch {
+              /* the caller's listener; the call goes on */
+            }
           },
         });
       } catch (err) {

@@ -55,6 +55,7 @@ export interface AssistantEntry {
 export interface ToolCallEntry {
   kind: 'tool-call';
   id: string;
+  /** The turn it belongs to; a call made outside turns (`Agent.call`) has an id of its own. */
   turnId: string;
   /** The model's call id (for the result it gets back), or a generated one for the person's calls. */
   callId: string;

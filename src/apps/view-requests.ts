@@ -47,8 +47,16 @@ export interface ViewIdentity {
   resourceUri: string;
 }
 
+/** A view's call, as it enters the one door: always the view's own proposer. */
+export type ViewCallRequest = Pick<ToolCallRequest, 'toolId' | 'args' | 'signal'> & { proposer: Extract<Proposer, { kind: 'app' }> };
+
 export interface ViewRequestDeps {
-  gate: { tools(proposer: Proposer): GatedTool[]; call(request: ToolCallRequest): Promise<ToolCallOutcome> };
+  /**
+   * The tools a view may call, and the one entry its calls go through. In `<tg-agent>` that is the
+   * runtime's `call()` (src/runtime/runtime.ts), so a view's call shows in the conversation too; a
+   * `Gate` fits as well (policy, approval and audit, but no conversation).
+   */
+  gate: { tools(proposer: Proposer): GatedTool[]; call(request: ViewCallRequest): Promise<ToolCallOutcome> };
   /** `resources/read` on the view's own server. */
   readResource(uri: string): Promise<ReadResourceResult>;
   audit: { append(input: AuditInput): Promise<unknown> };
@@ -138,7 +146,7 @@ function decodeDownload(contents: unknown): DownloadFile {
 
 /** The handler of a view's requests (the session's `actions.request`). */
 export function viewRequestHandler(view: ViewIdentity, deps: ViewRequestDeps): (method: ViewRequestMethod, params: JsonObject) => Promise<JsonObject> {
-  const proposer: Proposer = { kind: 'app', serverId: view.serverId, tool: view.tool.name, resourceUri: view.resourceUri };
+  const proposer: ViewCallRequest['proposer'] = { kind: 'app', serverId: view.serverId, tool: view.tool.name, resourceUri: view.resourceUri };
   const server = { url: view.serverUrl, id: view.serverId };
   const tool = { name: view.tool.name };
 

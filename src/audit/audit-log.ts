@@ -540,7 +540,7 @@ export class AuditLog extends EventTarget {
           if (result === true) {
             this.#head = { seq: checkpoint.seq, hash: checkpoint.hash };
             this.dispatchEvent(new AuditAppendEvent([checkpoint]));
-            this.#channel?.postMessage({ from: checkpoint.seq, to: checkpoint.seq });
+            this.#channel?.postMessage({ type: 'append', from: checkpoint.seq, to: checkpoint.seq } satisfies ChannelMessage);
             return body.removed;
           }
         }

@@ -1,5 +1,5 @@
 /**
- * `tg-tool-request`: a tool call needs approval. Fired (cancelable, bubbling, composed) BEFORE the
+ * `tg-tool-request`: a tool call needs approval. Fired (cancelable) BEFORE the
  * approval card is shown, so the host page can decide first:
  * - `event.preventDefault()` denies the call at once (no card);
  * - `event.detail.respond('allow' | 'deny')` — or `respond(promise)` — called while the event is
@@ -10,23 +10,18 @@
  * `detail.request` is what the card would show; its server-supplied strings are untrusted text.
  */
 import type { ApprovalRequest, HostDecision, HostHook } from '../gate/approvals.js';
+import { tgEvent } from './define.js';
 
 export interface TgToolRequestDetail {
   request: Readonly<ApprovalRequest>;
   respond: (decision: HostDecision | Promise<HostDecision>) => void;
 }
 
-export class TgToolRequestEvent extends CustomEvent<TgToolRequestDetail> {
-  static readonly eventName = 'tg-tool-request' as const;
-
-  constructor(detail: TgToolRequestDetail) {
-    super(TgToolRequestEvent.eventName, { detail, bubbles: true, composed: true, cancelable: true });
-  }
-}
+export class TgToolRequestEvent extends tgEvent<TgToolRequestDetail>()('tg-tool-request', { cancelable: true }) {}
 
 /**
  * A gate `hostHook` that fires `tg-tool-request` on `target` (e.g. the `<tg-agent>` element):
- * `new Gate({ …, hostHook: toolRequestHook(element) })`.
+ * `createRuntime({ …, hostHook: toolRequestHook(element) })`.
  */
 export function toolRequestHook(target: EventTarget): HostHook {
   return (request, respond) => {

@@ -24,9 +24,9 @@ export function labelAllowed(label: string, allowed: readonly string[] | undefin
 }
 
 /**
- * Whether a proposer's provider may receive a server's output. A person's own call has no
- * provider yet — its result becomes context for whichever model the conversation uses later —
- * so it may go only when the server lets every provider have it.
+ * Whether a proposer's provider may receive a server's output. A person's (or an app view's) own
+ * call has no provider yet — its result becomes context for whichever model the conversation
+ * uses later — so it may go only when the server lets every provider have it.
  */
 export function outputAllowed(proposer: Proposer, server: Pick<ServerPolicy, 'labels'> | undefined): boolean {
   const labels = server?.labels;

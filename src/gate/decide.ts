@@ -7,6 +7,8 @@
  * 1. the server is not on the allow-list and the person did not consent → deny;
  * 2. the tool is hidden by roles → deny (the gate also never lists it);
  * 3. the first matching tool rule says `deny` → deny;
+ * 3a. the server's id was first given to another URL → ask: rules, grants and pins written for
+ *    the id are never applied to a different URL;
  * 4. the definition changed since it was accepted (quarantine) → ask, with the diff — unless the
  *    matching rule is an `allow` bound to exactly this new hash;
  * 5. the first matching tool rule says `allow` or `ask` → that;
@@ -60,6 +62,8 @@ export interface DecideInput {
     consented?: boolean;
     /** The host page provides these tools itself (see `GateConnection.host`). */
     host?: HostProvided;
+    /** The URL this id was first given to, when that is not `url` (see `Gate.addServer`). */
+    reboundFrom?: string;
   };
   tool: Pick<Tool, 'name' | 'annotations'>;
   definitionHash: string;
@@ -140,6 +144,10 @@ export function decide(input: DecideInput): DecideResult {
   }
   const match = matchingRule(input);
   if (match?.rule.action === 'deny') return deny(`Policy rule "${ruleId(match.rule, match.index)}" denies this tool.`, ruleId(match.rule, match.index));
+  if (server.reboundFrom !== undefined) {
+    const reason = `The server id "${server.id}" was first given to ${server.reboundFrom}; it now names ${server.url}, so rules and "Always allow" given for that id are not applied.`;
+    return { decision: 'ask', reason, rule: 'server-id', ...base };
+  }
   if (input.pin?.quarantined && !(match?.rule.action === 'allow' && match.rule.hash === input.definitionHash)) {
     return { decision: 'ask', reason: 'The tool’s definition changed since it was approved; it is quarantined until you approve it again.', rule: 'quarantine', ...base };
   }

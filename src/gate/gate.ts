@@ -1,5 +1,6 @@
 /**
- * `Gate`: the real `ToolGate`. Every tool call — proposed by an LLM or by the person — passes here:
+ * `Gate`: the real `ToolGate`. Every tool call — proposed by an LLM, the person or an app view —
+ * passes here, through `call()`, its one entry:
  *
  *   visibility (roles) → audit `tool-request` → rate limit → `decide()` → (ask → host hook →
  *   approval card) → audit `decision` → audit `call-start` (write-ahead: committed BEFORE the call
@@ -9,9 +10,10 @@
  *   review, redaction) → outcome.
  *
  * Fail closed: when the audit log cannot write (and its `failMode` is `closed`) every call is
- * refused with the log's coded error and never reaches a server. The policy and the pins live in
- * IndexedDB (stores `policy` and `pins` of the audit log's database, so a tenant partitions them
- * too); every change to either is audited. Plain TS, no DOM.
+ * refused with the log's coded error and never reaches a server. The policy, the pins and the
+ * server ids' URLs live in IndexedDB (stores `policy` and `pins` of the audit log's database, so a
+ * tenant partitions them too); every change to the policy or a pin is audited. The audit log is an
+ * `AuditSink` (the `AuditLog`, or an in-memory one in tests). Plain TS, no DOM.
  *
  * @example
  * ```ts
@@ -27,7 +29,7 @@
  */
 import canonicalize from 'canonicalize';
 import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditSink } from '../audit/sink.js';
 import type { AuditInput, DecisionInfo, JsonValue } from '../audit/record.js';
 import { auditResult, redactAuditInput, type AuditRedaction } from '../audit/redact-record.js';
 import { loadSecretRules } from '../audit/secrets.js';
@@ -46,7 +48,14 @@ import { GateStore, type StoredPolicy } from './store.js';
 import { TaintTracker, type TaintFinding } from './taint.js';
 import { proposerName, type ContentForModelOptions, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
-/** What the gate needs of a connection (`McpConnection` fits; tests may pass their own). */
+/** Listens for `tools-changed` (a `CustomEvent<{ tools }>`); typed as a plain listener, so any `EventTarget` fits `GateConnection`. */
+type ToolsChangedListener = (event: Event) => void;
+
+/**
+ * What the gate needs of a tool provider: `McpConnection` fits, the runtime passes a handle that
+ * outlives reconnects, and anything else that offers tools (tests, the page's own tools) can
+ * implement it. Only the gate calls `callTool`.
+ */
 export interface GateConnection {
   readonly config: { readonly url: string };
   /**
@@ -58,13 +67,13 @@ export interface GateConnection {
   readonly tools: readonly Tool[];
   listTools(): Promise<Tool[]>;
   callTool(name: string, args?: JsonObject, options?: { signal?: AbortSignal; onProgress?: (progress: Progress) => void }): Promise<CallToolResult>;
-  addEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
-  removeEventListener(type: 'tools-changed', listener: (event: CustomEvent<{ tools: Tool[] }>) => void): void;
+  addEventListener(type: 'tools-changed', listener: ToolsChangedListener): void;
+  removeEventListener(type: 'tools-changed', listener: ToolsChangedListener): void;
 }
 
 export interface GateOptions {
   /** The audit log every decision and call is written to (write-ahead). Required: no audit, no calls. */
-  audit: AuditLog;
+  audit: AuditSink;
   /**
    * The host's policy. When given it replaces the stored one (and the change is audited); when
    * absent the stored policy is used, else `DEFAULT_POLICY`. Throws `TG_POLICY_INVALID` if invalid.
@@ -74,9 +83,9 @@ export interface GateOptions {
   roles?: readonly string[];
   /** The person's id, recorded when they approve or deny. */
   person?: string;
-  /** Database for policy and pins. Default: the audit log's (`toolgate` / `toolgate:<tenant>`). */
+  /** Database for policy, pins and server ids. Default: the audit log's (`toolgate` / `toolgate:<tenant>`). */
   dbName?: string;
-  /** Keep policy and pins in IndexedDB. Default true. */
+  /** Keep policy, pins and server ids in IndexedDB. Default true (needs `dbName` or the audit's). */
   persist?: boolean;
   /** Unanswered approvals deny after this many ms. Default 5 minutes; 0 = never. */
   approvalTimeoutMs?: number;
@@ -104,7 +113,9 @@ interface ServerState {
   url: string;
   connection: GateConnection;
   consented: boolean;
-  listener: (event: CustomEvent<{ tools: Tool[] }>) => void;
+  /** The URL `id` was first given to, when it is not `url`. */
+  reboundFrom: string | undefined;
+  listener: ToolsChangedListener;
   tools: Map<string, ToolEntry>;
 }
 
@@ -144,16 +155,17 @@ function refused(code: string, message: string, data?: unknown): ToolCallOutcome
 export class Gate extends EventTarget implements ToolGate {
   /** Opens the gate's storage, loads (or stores) the policy and the pins. */
   static async open(options: GateOptions): Promise<Gate> {
-    if (!options?.audit || typeof options.audit.append !== 'function') {
-      throw invalidArgument('options.audit', 'an AuditLog');
-    }
+    if (!options?.audit || typeof options.audit.append !== 'function') throw invalidArgument('options.audit', 'an AuditSink (e.g. an AuditLog)');
+    const dbName = options.dbName ?? options.audit.dbName;
+    if (options.persist !== false && dbName === undefined) throw invalidArgument('options.dbName', 'a database name (or set options.persist to false)');
     const initial = options.policy === undefined ? undefined : validatePolicy(options.policy);
     // The secret rules are needed before the first record is redacted; they load beside the store.
-    const [store] = await Promise.all([options.persist === false ? undefined : GateStore.open(options.dbName ?? options.audit.dbName), loadSecretRules()]);
+    const [store] = await Promise.all([options.persist === false ? undefined : GateStore.open(dbName!), loadSecretRules()]);
     const gate = new Gate(options, store);
     let stored: StoredPolicy | undefined;
     if (store) {
       for (const pin of await store.loadPins()) gate.#pins.set(pin.key, pin);
+      for (const [id, url] of Object.entries(await store.loadServerIds())) if (typeof url === 'string') gate.#serverIds.set(id, url);
       stored = await store.loadPolicy();
       if (stored && !initial) gate.#policy = validatePolicy(stored.policy);
     }
@@ -168,13 +180,15 @@ export class Gate extends EventTarget implements ToolGate {
 
   /** Pending approvals: render each with `<tg-approval>`. */
   readonly approvals: ApprovalQueue;
-  readonly #audit: AuditLog;
+  readonly #audit: AuditSink;
   readonly #store: GateStore | undefined;
   readonly #limiter: RateLimiter;
   readonly #namespace = new ToolNamespace();
   readonly #servers = new Map<string, ServerState>();
   readonly #byId = new Map<string, ToolEntry>();
   readonly #pins = new Map<string, PinRecord>();
+  /** Server id → the URL it was first given to (kept, so an id never silently names another server). */
+  readonly #serverIds = new Map<string, string>();
   readonly #taint = new TaintTracker();
   #policy: Policy = DEFAULT_POLICY;
   #roles: readonly string[];
@@ -252,8 +266,14 @@ export class Gate extends EventTarget implements ToolGate {
   // Servers and tools
 
   /**
-   * Puts a connection behind the gate under `serverId` (its key in the element) and lists its
-   * tools; re-lists (`tools-changed`) are re-hashed, and changed definitions quarantined.
+   * Puts a connection behind the gate under `serverId` (its stable id: policy rules, roles and
+   * tool ids use it; see `src/runtime/server-ids.ts`) and lists its tools; re-lists
+   * (`tools-changed`) are re-hashed, and changed definitions quarantined.
+   *
+   * The first URL an id is given to is remembered (per tenant). When the id later names another
+   * URL, nothing written for the id is applied to it: every call asks, and the card says why,
+   * until `rebindServer(id)` accepts the new URL.
+   *
    * Throws `TG_SERVER_NOT_ALLOWED` for a server not on the allow-list without `consented`.
    */
   async addServer(serverId: string, connection: GateConnection, options: AddServerOptions = {}): Promise<GatedTool[]> {
@@ -263,18 +283,50 @@ export class Gate extends EventTarget implements ToolGate {
       throw new TgError(ErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
     }
     this.removeServer(serverId);
+    const firstUrl = this.#serverIds.get(serverId);
     const server: ServerState = {
       id: serverId,
       url,
       connection,
       consented: options.consented === true,
+      reboundFrom: firstUrl !== undefined && firstUrl !== url ? firstUrl : undefined,
       tools: new Map(),
-      listener: (event) => void this.#index(server, event.detail.tools),
+      listener: (event) => void this.#index(server, (event as CustomEvent<{ tools: Tool[] }>).detail.tools),
     };
+    // Set before anything is awaited, so a removeServer() meanwhile takes this very server out.
     this.#servers.set(serverId, server);
     connection.addEventListener('tools-changed', server.listener);
+    if (firstUrl === undefined) await this.#bindServerId(serverId, url);
     await this.#index(server, await connection.listTools());
     return this.#gated(server);
+  }
+
+  /** Each server id given out so far and the URL it was first given to (kept per tenant). */
+  serverIds(): ReadonlyMap<string, string> {
+    return new Map(this.#serverIds);
+  }
+
+  /**
+   * Accepts that `serverId` now names the URL of the server listed under it: rules, grants and
+   * pins written for the id apply to it again. Audited (`policy-change`).
+   */
+  async rebindServer(serverId: string): Promise<void> {
+    const server = this.#servers.get(serverId);
+    if (!server?.reboundFrom) return;
+    await this.#record({ kind: 'policy-change', change: { source: 'person', serverId: { id: serverId, from: server.reboundFrom, to: server.url } } });
+    await this.#bindServerId(serverId, server.url);
+    server.reboundFrom = undefined;
+    this.dispatchEvent(new GateChangeEvent('policy'));
+  }
+
+  async #bindServerId(serverId: string, url: string): Promise<void> {
+    this.#serverIds.set(serverId, url);
+    try {
+      await this.#store?.saveServerIds(Object.fromEntries(this.#serverIds));
+    } catch (err) {
+      // Kept for this session; the next one sees the id unbound and binds it again.
+      await this.#recordQuietly({ kind: 'error', error: { code: errorCode(err) ?? ErrorCode.STORAGE_FAILED, message: (err as Error).message } });
+    }
   }
 
   /** Takes a connection out (its tools disappear; pins stay). */
@@ -360,6 +412,7 @@ export class Gate extends EventTarget implements ToolGate {
         displayName: escapeName(entry.tool.name),
         flags: entry.flags,
         quarantined: state.quarantined,
+        ...(server.reboundFrom !== undefined && { reboundFrom: server.reboundFrom }),
         forModel: this.#modelTool(entry),
       };
     });
@@ -477,7 +530,7 @@ export class Gate extends EventTarget implements ToolGate {
   #decide(entry: ToolEntry, proposer: Proposer): DecideResult {
     return decide({
       policy: this.#policy,
-      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented, ...(entry.server.connection.host && { host: entry.server.connection.host }) },
+      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented, ...(entry.server.connection.host && { host: entry.server.connection.host }), ...(entry.server.reboundFrom !== undefined && { reboundFrom: entry.server.reboundFrom }) },
       tool: entry.tool,
       definitionHash: entry.hash,
       roles: this.#roles,

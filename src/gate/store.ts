@@ -1,7 +1,8 @@
 /**
  * Persistence of the gate's state in the Toolgate database (stores `policy` and `pins`; the
- * database name carries the tenant, so tenants never share them). Every call is one short
- * transaction with nothing but IndexedDB requests inside it.
+ * database name carries the tenant, so tenants never share them): the policy, the tool pins, and
+ * which URL each server id was first given to. Every call is one short transaction with nothing
+ * but IndexedDB requests inside it.
  */
 import { storageError } from '../storage/errors.js';
 import { openToolgateDb, type ToolgateDb } from '../storage/db.js';
@@ -17,6 +18,8 @@ export interface StoredPolicy {
 }
 
 const POLICY_KEY = 'current';
+/** In the `policy` store beside the policy: `{ [serverId]: url }` (no schema version bump needed). */
+const SERVER_IDS_KEY = 'server-ids';
 
 const fail = (err: unknown, doing: string) => storageError(err, doing, 'Gate');
 
@@ -44,6 +47,24 @@ export class GateStore {
       await this.db.put('policy', structuredClone(value), POLICY_KEY);
     } catch (err) {
       throw fail(err, 'write policy');
+    }
+  }
+
+  /** Which URL each server id was first given to (see `Gate.addServer`). */
+  async loadServerIds(): Promise<Record<string, string>> {
+    try {
+      const stored = await this.db.get('policy', SERVER_IDS_KEY);
+      return typeof stored === 'object' && stored !== null ? { ...(stored as Record<string, string>) } : {};
+    } catch (err) {
+      throw fail(err, 'read server ids');
+    }
+  }
+
+  async saveServerIds(ids: Readonly<Record<string, string>>): Promise<void> {
+    try {
+      await this.db.put('policy', { ...ids }, SERVER_IDS_KEY);
+    } catch (err) {
+      throw fail(err, 'write server ids');
     }
   }
 

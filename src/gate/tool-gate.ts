@@ -1,7 +1,9 @@
 /**
- * The one door between the agent loop and MCP tools. The agent loop (src/agent/) sees tools and
- * calls them only through a `ToolGate`; the gate (src/gate/) decides visibility, policy,
- * approval, rate limits and data flow, audits, and only then reaches a connection.
+ * The one door between whoever proposes a tool call and MCP tools. The agent loop (src/agent/)
+ * sees tools and calls them only through a `ToolGate`; the gate (src/gate/) decides visibility,
+ * policy, approval, rate limits and data flow, audits, and only then reaches a connection. Every
+ * proposer enters here — the model, the person (manual form, server panel), an MCP App view — so
+ * each is named by a `Proposer`, which policy rules (`proposers`) and the audit log see.
  */
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import type { ModelTool } from './model-text.js';
@@ -11,9 +13,14 @@ import type { ToolFlag } from './pins.js';
 export interface GatedTool {
   /** Unique across connections and safe as an LLM function name: `^[a-zA-Z0-9_-]{1,64}$`. */
   id: string;
-  /** The connection this tool belongs to (its key in the element). */
+  /** The server this tool belongs to: its stable id (policy rules, roles and tool ids use it). */
   serverId: string;
   serverUrl: string;
+  /**
+   * Set when `serverId` was first given to another URL (this one): rules, role grants and
+   * "Always allow" written for the id are not applied here, so every call asks.
+   */
+  reboundFrom?: string;
   /** The server's definition, untouched (untrusted text). */
   tool: Tool;
   /** SHA-256 (hex) of the canonical JSON of the pinned fields of `tool`. */
@@ -38,12 +45,14 @@ export interface GatedTool {
  * Who proposed a call:
  * - `llm`: a model, with its provider's data-flow label;
  * - `person`: the person (the manual form, a server card's panel);
- * - `app`: an MCP App view — the view of `tool` on server `serverId` (`resourceUri` is the view's
- *   `ui://` URI). A view may call only tools of its own server whose `_meta.ui.visibility`
- *   includes `app`; the others only tools whose visibility includes `model`;
+ * - `app`: an MCP App view — the view of `tool` on server `serverId` (`resourceUri` is its `ui://`
+ *   URI): untrusted content acting in the page;
  * - `webmcp`: an agent outside Toolgate — a browser's own agent — calling a tool Toolgate
  *   published on `document.modelContext` (WebMCP). It has no data-flow label of ours, so it
  *   receives only output every provider may have.
+ *
+ * A view may call only tools of its own server whose `_meta.ui.visibility` includes `app`; a
+ * model or the person only tools whose visibility includes `model` (src/apps/visibility.ts).
  */
 export type Proposer =
   | { kind: 'llm'; providerLabel: string }

@@ -167,7 +167,7 @@ const ATTRIBUTES = ['toolname', 'tooldescription', 'tooltitle', 'toolautosubmit'
  * Registers every `<form toolname>` under `root` with `tools`, and follows the page: forms added,
  * removed or changed are registered again. Returns the function that stops it (and unregisters them).
  */
-export function watchToolForms(root: Document | Element, tools: PageTools): () => void {
+export function watchToolForms(root: Document | Element, tools: Pick<PageTools, 'registerTool'>): () => void {
   const registered = new Map<HTMLFormElement, { json: string; dispose: () => void }>();
   const scan = () => {
     const forms = new Set(Array.from(root.querySelectorAll<HTMLFormElement>('form[toolname]')));

@@ -93,6 +93,11 @@ function invalid(problem: string, message: string): TgError {
   return new TgError(ErrorCode.PAGE_TOOL_INVALID, message, { data: { problem } });
 }
 
+/** `TG_PAGE_TOOL_INVALID` for a name that is registered already. */
+export function nameTaken(name: string): TgError {
+  return invalid('name', `A page tool named ${name} is already registered; unregister it first`);
+}
+
 /** The default URL of the page's tools: a scheme of their own, so no policy pattern for remote servers matches it by accident. */
 export function pageToolsUrl(scheme = 'page'): string {
   const host = typeof location === 'object' && location.host ? location.host : 'localhost';
@@ -266,7 +271,7 @@ export class PageTools extends EventTarget implements GateConnection {
    */
   registerTool(definition: PageToolDefinition, options: RegisterToolOptions = {}): () => void {
     const tool = toolFromDefinition(definition);
-    if (this.#tools.has(tool.name)) throw invalid('name', `A page tool named ${tool.name} is already registered; unregister it first`);
+    if (this.#tools.has(tool.name)) throw nameTaken(tool.name);
     if (options.signal?.aborted) return () => {};
     const entry: Registered = { tool, execute: definition.execute.bind(definition) };
     this.#tools.set(tool.name, entry);

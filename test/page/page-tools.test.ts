@@ -1,19 +1,18 @@
 /**
- * The page's own tools through the gate, in a real browser: a scripted model (real HTTP + SSE)
- * calls tools the host registered; the gate asks per policy, the tool runs, and every step is in
+ * The page's own tools through the gate, in a real browser: a runtime hosts them as its server
+ * "This page" (`runtime.registerTool`), and a scripted model (real HTTP + SSE) calls them; the gate asks per policy, the tool runs, and every step is in
  * the real audit log (IndexedDB). Unregistered tools are refused; invalid arguments never reach
  * `execute`; the host's labels decide which providers see the output.
  */
 import { expect } from '@esm-bundle/chai';
-import { Agent } from '../../src/agent/agent.js';
 import type { ToolCallEntry } from '../../src/agent/conversation.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
+import type { AuditLog } from '../../src/audit/audit-log.js';
 import type { AuditRecord } from '../../src/audit/record.js';
-import { Gate } from '../../src/gate/gate.js';
 import type { Policy } from '../../src/gate/policy.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { PageTools, toCallToolResult, type PageToolDefinition } from '../../src/page/page-tools.js';
-import { deleteToolgateDb } from '../../src/storage/db.js';
+import { createRuntime } from '../../src/runtime/runtime.js';
+import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import { openAiTurn, recordedRequests, registerScript } from '../support/llm/scripts.js';
 
@@ -23,17 +22,21 @@ afterEach(async () => {
 });
 
 async function setup(options: { policy?: Policy; labels?: string[] } = {}) {
-  const dbName = `tg-test-page-${crypto.randomUUID()}`;
-  const audit = await AuditLog.open({ dbName });
-  const gate = await Gate.open({ audit, ...(options.policy && { policy: options.policy }) });
-  const page = new PageTools({ url: 'page://shop.example/', ...(options.labels && { labels: options.labels }) });
-  await gate.addServer('page', page);
+  const tenant = `test-page-${crypto.randomUUID()}`;
+  const runtime = await createRuntime({ tenant, ...(options.policy && { policy: options.policy }), pageTools: { url: 'page://shop.example/', ...(options.labels && { labels: options.labels }) } });
   cleanups.push(async () => {
-    gate.close();
-    audit.close();
-    await deleteToolgateDb(dbName);
+    await runtime.close();
+    await deleteToolgateDb(toolgateDbName(tenant));
   });
-  return { audit, gate, page };
+  const { audit, gate } = runtime;
+  /** The model the runtime's agent uses from now on. */
+  const model = (provider: OpenAiCompatibleProvider) => ((runtime.agent.provider = provider), runtime.agent);
+  return { audit, gate, runtime, model };
+}
+
+/** Until the page's tools are behind the gate under `page`. */
+async function listed(gate: { tools(p: { kind: 'person' }): { id: string }[] }, ids: string[]): Promise<void> {
+  await until(() => (JSON.stringify(gate.tools({ kind: 'person' }).map((t) => t.id)) === JSON.stringify(ids) ? true : undefined), `the tools ${ids.join(', ')}`);
 }
 
 async function records(audit: AuditLog): Promise<AuditRecord[]> {
@@ -83,19 +86,22 @@ function cartTools() {
 
 describe('page tools through the gate', () => {
   it('a scripted model calls a page tool: it asks per policy, runs after approval, and is audited', async () => {
-    const { audit, gate, page } = await setup();
+    const { audit, gate, runtime, model } = await setup();
     const { cart, executed, getCart, addToCart } = cartTools();
-    page.registerTool(getCart);
-    page.registerTool(addToCart);
-    await gate.settled();
+    runtime.registerTool(getCart);
+    runtime.registerTool(addToCart);
+    await listed(gate, ['page__get_cart', 'page__add_to_cart']);
     expect(gate.tools({ kind: 'llm', providerLabel: 'local' }).map((t) => t.id)).to.deep.equal(['page__get_cart', 'page__add_to_cart']);
+    // Listed like any server: "This page", ready, hosted by the runtime itself.
+    expect(runtime.servers.get('page')).to.deep.include({ status: 'ready', local: true });
+    expect(runtime.servers.get('page')?.spec.name).to.equal('This page');
 
     const script = await registerScript([
       openAiTurn({ toolCalls: [{ id: 'c1', name: 'page__get_cart', args: {} }, { id: 'c2', name: 'page__add_to_cart', args: { sku: 'sku-7' } }] }),
       openAiTurn({ text: ['Done.'] }),
     ]);
-    const agent = new Agent({ gate, provider: new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted' }) });
-    const turn = agent.send('Add sku-7 to my cart');
+    model(new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted' }));
+    const turn = runtime.send('Add sku-7 to my cart');
 
     // The read-only tool runs at once (the host is trusted); the writing one waits for the person.
     const pending = await until(() => gate.approvals.pending[0], 'the approval');
@@ -133,14 +139,14 @@ describe('page tools through the gate', () => {
   });
 
   it('an unregistered tool is refused, and invalid arguments never reach execute', async () => {
-    const { audit, gate, page } = await setup();
+    const { audit, gate, runtime, model } = await setup();
     const { executed, getCart, addToCart } = cartTools();
-    const dispose = page.registerTool(getCart);
-    page.registerTool(addToCart);
+    const dispose = runtime.registerTool(getCart);
+    runtime.registerTool(addToCart);
+    await listed(gate, ['page__get_cart', 'page__add_to_cart']);
     dispose();
     dispose(); // twice is harmless
-    await gate.settled();
-    expect(gate.tools({ kind: 'person' }).map((t) => t.id)).to.deep.equal(['page__add_to_cart']);
+    await listed(gate, ['page__add_to_cart']);
 
     const script = await registerScript([
       openAiTurn({
@@ -151,8 +157,8 @@ describe('page tools through the gate', () => {
       }),
       openAiTurn({ text: ['Sorry.'] }),
     ]);
-    const agent = new Agent({ gate, provider: new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted' }) });
-    const turn = agent.send('Go');
+    const agent = model(new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted' }));
+    const turn = runtime.send('Go');
     const pending = await until(() => gate.approvals.pending[0], 'the approval of the invalid call');
     gate.approvals.answer(pending.id, 'allow-once');
     await turn;
@@ -176,15 +182,15 @@ describe('page tools through the gate', () => {
       servers: [{ url: 'wss://elsewhere.example/*' }], // an allow-list that does not name the page: its own tools still count
       tools: [{ id: 'ask-cart', server: 'page', tool: 'get_cart', action: 'ask' }],
     };
-    const { gate, page } = await setup({ policy, labels: ['local'] });
+    const { gate, runtime, model } = await setup({ policy, labels: ['local'] });
     const { executed, getCart } = cartTools();
-    page.registerTool(getCart);
-    await gate.settled();
+    runtime.registerTool(getCart);
+    await listed(gate, ['page__get_cart']);
 
     const script = await registerScript([openAiTurn({ toolCalls: [{ id: 'c1', name: 'page__get_cart', args: {} }] }), openAiTurn({ text: ['ok'] })]);
     const provider = new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted', label: 'vendor:cloud' });
-    const agent = new Agent({ gate, provider });
-    const turn = agent.send('What is in my cart?');
+    model(provider);
+    const turn = runtime.send('What is in my cart?');
     const pending = await until(() => gate.approvals.pending[0], 'the approval asked by the rule');
     expect(pending.rule).to.equal('ask-cart');
     gate.approvals.answer(pending.id, 'allow-once');

@@ -1,19 +1,18 @@
 /**
- * The WebMCP bridge with a polyfilled `document.modelContext` (test/support/webmcp-polyfill.ts):
- * tools the page registered there are offered to a scripted model through the gate (asked, run,
- * audited), and the gated tools of a real MCP server are published there for a browser's own
- * agent, each call of which enters the gate too; `exposedTo` is passed on and checked.
+ * The WebMCP bridge with a polyfilled `document.modelContext` (test/support/webmcp-polyfill.ts),
+ * switched on with `runtime.bridgeWebMcp()`: tools the page registered there are offered to a
+ * scripted model through the gate (asked, run, audited), and the gated tools of a real MCP server
+ * are published there for a browser's own agent, each call of which enters through `runtime.call`
+ * (gate, conversation, audit); `exposedTo` is passed on and checked.
  */
 import { expect } from '@esm-bundle/chai';
-import { Agent } from '../../src/agent/agent.js';
 import type { ToolCallEntry } from '../../src/agent/conversation.js';
-import { AuditLog } from '../../src/audit/audit-log.js';
+import type { AuditLog } from '../../src/audit/audit-log.js';
 import type { AuditRecord } from '../../src/audit/record.js';
-import { McpConnection } from '../../src/connections/connection.js';
-import { Gate } from '../../src/gate/gate.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { findModelContext, publishGatedTools, WebMcpTools } from '../../src/page/webmcp.js';
-import { deleteToolgateDb } from '../../src/storage/db.js';
+import { createRuntime, type RuntimeOptions } from '../../src/runtime/runtime.js';
+import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { openAiTurn, recordedRequests, registerScript } from '../support/llm/scripts.js';
 import { installModelContext, type ModelContextPolyfill } from '../support/webmcp-polyfill.js';
@@ -23,18 +22,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup() {
+async function setup(options: RuntimeOptions = {}) {
   const installed = installModelContext();
-  const dbName = `tg-test-webmcp-${crypto.randomUUID()}`;
-  const audit = await AuditLog.open({ dbName });
-  const gate = await Gate.open({ audit });
+  const tenant = `test-webmcp-${crypto.randomUUID()}`;
+  const runtime = await createRuntime({ tenant, ...options });
   cleanups.push(async () => {
-    gate.close();
-    audit.close();
+    await runtime.close();
     installed.uninstall();
-    await deleteToolgateDb(dbName);
+    await deleteToolgateDb(toolgateDbName(tenant));
   });
-  return { audit, gate, context: installed.context };
+  return { audit: runtime.audit, gate: runtime.gate, runtime, context: installed.context };
 }
 
 async function records(audit: AuditLog): Promise<AuditRecord[]> {
@@ -77,20 +74,21 @@ describe('WebMCP bridge', () => {
   });
 
   it('offers a tool registered on document.modelContext to the model; the gate asks, it runs, it is audited', async () => {
-    const { audit, gate, context } = await setup();
+    const { audit, gate, runtime, context } = await setup();
     await registerOrderTool(context);
-    const offered = new WebMcpTools(findModelContext()!);
-    cleanups.push(() => offered.close());
-    expect(offered.available).to.equal(true);
-    await gate.addServer('webmcp', offered, { consented: true });
+    expect(new WebMcpTools(findModelContext()!).available).to.equal(true);
+    runtime.bridgeWebMcp({ offer: true });
+    await until(() => (gate.tools({ kind: 'llm', providerLabel: 'local' }).length > 0 ? true : undefined), 'the offered tool');
     expect(gate.tools({ kind: 'llm', providerLabel: 'local' }).map((t) => t.id)).to.deep.equal(['webmcp__lookup_order']);
+    expect(runtime.servers.get('webmcp')).to.deep.include({ status: 'ready', local: true });
 
     const script = await registerScript([
       openAiTurn({ toolCalls: [{ id: 'c1', name: 'webmcp__lookup_order', args: { number: 'seven' } }, { id: 'c2', name: 'webmcp__lookup_order', args: { number: 7 } }] }),
       openAiTurn({ text: ['It shipped.'] }),
     ]);
-    const agent = new Agent({ gate, provider: new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted' }) });
-    const turn = agent.send('Where is order 7?');
+    const agent = runtime.agent;
+    agent.provider = new OpenAiCompatibleProvider({ baseUrl: `${script.base}/v1`, model: 'scripted' });
+    const turn = runtime.send('Where is order 7?');
     // Not the host's word: a read-only claim from the page's WebMCP tools is not believed, so both
     // ask; and an untrusted tool that may reach outside systems has its result reviewed too.
     let done = false;
@@ -129,31 +127,19 @@ describe('WebMCP bridge', () => {
   });
 
   it('publishes the gated tools for a browser agent: its calls enter the gate, exposedTo is honoured, none comes back as offered', async () => {
-    const { audit, gate, context } = await setup();
-    const connection = await McpConnection.open({ url: taggedWsUrl(uniqueTag('webmcp')) });
-    cleanups.push(() => connection.close());
-    await gate.addServer('demo', connection);
+    const { audit, gate, runtime, context } = await setup({ servers: [{ url: taggedWsUrl(uniqueTag('webmcp')), name: 'demo' }] });
     await registerOrderTool(context);
+    runtime.registerTool({ name: 'page_only', description: 'The page’s own tool: the host publishes it itself if it wants to.', execute: () => 'ok' });
 
     const errors: unknown[] = [];
-    const publication = publishGatedTools(
-      context,
-      {
-        tools: () => gate.tools({ kind: 'webmcp' }),
-        call: (request) => gate.call(request),
-        onChange: (listener) => {
-          gate.addEventListener('change', listener);
-          return () => gate.removeEventListener('change', listener);
-        },
-      },
-      { exposedTo: ['https://agent.example'], exclude: (t) => t.serverId === 'webmcp', onError: (err) => errors.push(err) },
-    );
-    cleanups.push(() => publication.close());
+    const publication = runtime.bridgeWebMcp({ offer: true, publish: true, exposedTo: ['https://agent.example'], onError: (err) => errors.push(err) });
     const names = await until(async () => {
       const listed = (await context.getTools()).map((t) => t.name);
       return listed.includes('demo__echo') ? listed : undefined;
     }, 'the published tools');
     expect(names).to.include.members(['lookup_order', 'demo__echo', 'demo__delete_note']);
+    // Neither the page's own tools nor those offered from WebMCP come back as published.
+    expect(names.filter((n) => n.startsWith('page__') || n.startsWith('webmcp__'))).to.deep.equal([]);
     expect(errors).to.deep.equal([]);
     // exposedTo: another origin in the page's tree sees the published tools, an origin not listed does not.
     expect(context.visibleTo('https://agent.example').map((t) => t.name)).to.include('demo__echo').and.not.include('lookup_order');
@@ -175,8 +161,11 @@ describe('WebMCP bridge', () => {
     expect(JSON.parse((await call)!)).to.deep.equal({ content: [{ type: 'text', text: 'hello from the browser agent' }], isError: false });
     const log = await records(audit);
     expect(log.find((r) => r.kind === 'tool-request' && r.tool.name === 'echo')).to.deep.include({ proposer: 'webmcp' });
+    // Through the runtime's one entry: the browser agent's call shows in the conversation.
+    const shown = runtime.entries.filter((e): e is ToolCallEntry => e.kind === 'tool-call');
+    expect(shown.map((e) => [e.toolId, e.proposer.kind, e.status])).to.deep.equal([['demo__echo', 'webmcp', 'ok']]);
 
-    expect(() => publishGatedTools(context, { tools: () => [], call: (r) => gate.call(r), onChange: () => () => {} }, { exposedTo: ['http://agent.example'] }))
+    expect(() => publishGatedTools(context, { tools: () => [], call: (r) => runtime.call(r), onChange: () => () => {} }, { exposedTo: ['http://agent.example'] }))
       .to.throw(TypeError)
       .with.property('code', 'ERR_INVALID_ARG_TYPE');
     publication.close();

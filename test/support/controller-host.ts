@@ -15,4 +15,8 @@ export class FakeHost implements ReactiveControllerHost {
   connect(): void {
     for (const c of this.controllers) c.hostConnected?.();
   }
+  /** What an update of the element would do: every controller's `hostUpdate`. */
+  update(): void {
+    for (const c of this.controllers) c.hostUpdate?.();
+  }
 }

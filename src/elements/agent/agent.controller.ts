@@ -1,39 +1,48 @@
 /**
- * Composes the agent, the gate and the audit log for one `<tg-agent>`:
+ * `<tg-agent>`'s adapter to its runtime (src/runtime/, where the behaviour is):
  *
- * - on connect it opens the `AuditLog` (tenant from the element; agent id = this element
- *   instance's id, name from the element), then the `Gate` (policy, roles, and a host hook that
- *   fires the cancelable `tg-tool-request` event from the element), then the `Agent`;
- * - it puts every `ready` connection of the `ConnectionsController` behind the gate
- *   (`gate.addServer`) and takes it out again when the connection goes;
- * - it re-dispatches the agent's events as `tg-turn-start`, `tg-message`, `tg-tool-call`,
- *   `tg-turn-end` and `tg-error` DOM events from the element;
- * - on disconnect it stops the turn, denies pending approvals, and closes the gate and the log.
+ * - opens a runtime when the element is inserted (tenant and name from the element; agent id =
+ *   this element instance's id; the host hook fires the cancelable `tg-tool-request` on it) and
+ *   closes it when the element is removed;
+ * - turns runtime events into DOM events on the element — `tg-turn-start`, `tg-message`,
+ *   `tg-tool-call`, `tg-turn-end`, `tg-error`, `tg-connection-status`, `tg-elicitation` — and
+ *   into `requestUpdate()`;
+ * - keeps what the element renders as snapshots whose identity changes only with their data (the
+ *   servers, the person's tools, the pins), so child elements re-render only when they must;
+ * - applies the element's later changes (provider, policy, roles, servers).
  *
- * No rendering: the element reads `entries`, `approvals`, `personTools`, … and renders them.
+ * No rendering, no behaviour of its own beyond that.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { Agent } from '../../agent/agent.js';
 import type { ConversationEntry } from '../../agent/conversation.js';
-import { AuditLog, type AuditLogOptions } from '../../audit/audit-log.js';
-import { TgError, ErrorCode, type ErrorCodeValue } from '../../../workers/shared/errors.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { authorizeInPopup } from '../../connections/oauth-popup.js';
+import { authorizeWithFallback } from '../../connections/oauth-redirect.js';
+import { ErrorCode, TgError, type ErrorCodeValue } from '../../../workers/shared/errors.js';
+import { TgConnectionStatusEvent } from '../../events/tg-connection-status.js';
+import { dispatchElicitation } from '../../events/tg-elicitation.js';
 import { TgErrorEvent } from '../../events/tg-error.js';
 import { TgMessageEvent } from '../../events/tg-message.js';
+import type { TgServerActionDetail } from '../../events/tg-server-action.js';
 import { TgToolCallEvent } from '../../events/tg-tool-call.js';
 import { toolRequestHook } from '../../events/tg-tool-request.js';
 import { TgTurnEndEvent } from '../../events/tg-turn-end.js';
 import { TgTurnStartEvent } from '../../events/tg-turn-start.js';
 import type { ApprovalRequest } from '../../gate/approvals.js';
-import { Gate, type GateOptions } from '../../gate/gate.js';
-import { serverStanding, type Policy } from '../../gate/policy.js';
-import { outputAllowed } from '../../gate/data-flow.js';
-import type { GatedTool } from '../../gate/tool-gate.js';
+import type { Gate } from '../../gate/gate.js';
+import type { PinRecord } from '../../gate/pins.js';
+import type { Policy } from '../../gate/policy.js';
+import type { GatedTool, ToolCallOutcome } from '../../gate/tool-gate.js';
 import { ManualProvider, isManualProvider } from '../../llm/manual-provider.js';
 import type { LlmProvider } from '../../llm/types.js';
-import type { JsonObject, CallToolResult, Progress } from '../../../workers/shared/wire.js';
-import type { CodedError } from './connection-types.js';
-import type { ConnectionsController, ServerState } from './connections.controller.js';
-import { toCodedError } from './element-errors.js';
+import type { JsonObject } from '../../../workers/shared/wire.js';
+import { toCodedError, type CodedError } from '../../runtime/coded-error.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime/runtime.js';
+import { serverLabel, type ServerDeclaration } from '../../runtime/server-spec.js';
+import type { ServerState } from '../../runtime/servers.js';
+import type { PanelCaller } from '../connections/tool-call.controller.js';
+import type { ConversationView } from './conversation.template.js';
+import type { SavedServersController } from './saved-servers.controller.js';
 
 /** What the controller reads from the element, each time it needs it. */
 export interface AgentConfig {
@@ -44,29 +53,24 @@ export interface AgentConfig {
   provider?: LlmProvider | ManualProvider | undefined;
   system?: string | undefined;
   maxSteps?: number | undefined;
+  reconnectWaitMs?: number | undefined;
+  /** MCP App views can be rendered (a usable sandbox origin): connections advertise the extension. */
+  apps?: boolean | undefined;
 }
 
 export interface AgentControllerOptions {
-  connections: ConnectionsController;
   /** Where DOM events are dispatched (the element). */
   target: EventTarget;
   config: () => AgentConfig;
-  /** Whether the person consented to a server URL that is not on the policy's allow-list. */
-  consented?: (url: string) => boolean;
-  /** Test seams; default `AuditLog.open` / `Gate.open`. */
-  openAudit?: (options: AuditLogOptions) => Promise<AuditLog>;
-  openGate?: (options: GateOptions) => Promise<Gate>;
+  /** The servers the person added, and their consents: they follow the element's own servers. */
+  saved: SavedServersController;
+  /** Called with each runtime once it is open (the page tools join it). */
+  opened?: (runtime: Runtime) => void;
+  /** Opens the runtime; default `createRuntime`. */
+  open?: (options: RuntimeOptions) => Promise<Runtime>;
 }
 
 export type AgentStatus = 'closed' | 'opening' | 'ready' | 'failed';
-
-interface Registration {
-  gateId: string;
-  connection: NonNullable<ServerState['connection']>;
-  state: 'adding' | 'added' | 'failed';
-  error?: CodedError;
-  done: Promise<void>;
-}
 
 export class AgentController implements ReactiveController {
   /** This element instance's id: the `agent.id` of its audit records. */
@@ -75,15 +79,17 @@ export class AgentController implements ReactiveController {
   readonly #options: AgentControllerOptions;
   #status: AgentStatus = 'closed';
   #error: CodedError | undefined;
-  #audit: AuditLog | undefined;
-  #gate: Gate | undefined;
-  #agent: Agent | undefined;
+  #runtime: Runtime | undefined;
   #generation = 0;
   #cleanup: (() => void)[] = [];
-  readonly #registered = new Map<string, Registration>();
   #ready: Promise<void> = Promise.resolve();
   #resolveReady: (() => void) | undefined;
   #appliedPolicy: Policy | undefined;
+  #declared: readonly ServerDeclaration[] = [];
+  /** `disconnect()` was called: servers stay closed until `connect()`. */
+  #held = false;
+  #personTools: readonly GatedTool[] = [];
+  #pins: readonly PinRecord[] = [];
 
   constructor(host: ReactiveControllerHost, options: AgentControllerOptions) {
     this.#host = host;
@@ -95,74 +101,80 @@ export class AgentController implements ReactiveController {
     return this.#status;
   }
 
-  /** Why opening the log or the gate failed (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`). */
+  /** Why opening the runtime failed (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`). */
   get error(): CodedError | undefined {
     return this.#error;
   }
 
+  /** The runtime, once open. */
+  get runtime(): Runtime | undefined {
+    return this.#runtime;
+  }
+
   get auditLog(): AuditLog | undefined {
-    return this.#audit;
+    return this.#runtime?.audit;
   }
 
   get gate(): Gate | undefined {
-    return this.#gate;
+    return this.#runtime?.gate;
   }
 
-  get agent(): Agent | undefined {
-    return this.#agent;
-  }
-
-  /** Resolves when the log, the gate and the agent are open (or opening failed). */
+  /** Resolves when the runtime is open (or opening failed). */
   get ready(): Promise<void> {
     return this.#ready;
   }
 
+  get servers(): readonly ServerState[] {
+    return this.#runtime?.servers.list ?? [];
+  }
+
   get entries(): readonly ConversationEntry[] {
-    return this.#agent?.entries ?? [];
+    return this.#runtime?.entries ?? [];
   }
 
   get busy(): boolean {
-    return this.#agent?.busy ?? false;
+    return this.#runtime?.agent.busy ?? false;
   }
 
   get manual(): boolean {
-    return this.#agent ? this.#agent.manual : isManualProvider(this.#provider());
+    return this.#runtime ? this.#runtime.agent.manual : isManualProvider(this.#provider());
   }
 
   get approvals(): readonly ApprovalRequest[] {
-    return this.#gate?.approvals.pending ?? [];
+    return this.#runtime?.gate.approvals.pending ?? [];
   }
 
-  /** The tools the person may pick (manual form). */
-  get personTools(): GatedTool[] {
-    return this.#gate?.tools({ kind: 'person' }) ?? [];
+  /** The tools the person may pick (a new array only when they changed). */
+  get personTools(): readonly GatedTool[] {
+    return this.#personTools;
   }
 
-  /** The gate's side of one server: its id there, and why it could not be added. */
-  registration(serverKey: string): { gateId: string; state: Registration['state']; error?: CodedError } | undefined {
-    return this.#registered.get(serverKey);
+  /** What the conversation section shows of the runtime (the rest comes from the element). */
+  get conversation(): Pick<ConversationView, 'entries' | 'approvals' | 'queue' | 'elicitations' | 'busy' | 'ready' | 'manual' | 'tools'> {
+    const runtime = this.#runtime;
+    return {
+      entries: this.entries,
+      approvals: this.approvals,
+      queue: runtime?.gate.approvals,
+      elicitations: runtime?.servers.elicitations ?? [],
+      busy: this.busy,
+      ready: this.#status === 'ready',
+      manual: this.manual,
+      tools: this.#personTools,
+    };
   }
 
-  /**
-   * Whether content from a gated server (an MCP App view's message or context) may reach the model
-   * in use, by the policy's data-flow labels. Manual mode sends nothing to a model: yes.
-   */
-  mayReachModel(gateServerId: string): boolean {
-    const gate = this.#gate;
-    const provider = this.#provider();
-    if (!gate || isManualProvider(provider)) return true;
-    const url = gate.tools({ kind: 'person' }).find((t) => t.serverId === gateServerId)?.serverUrl;
-    if (url === undefined) return false;
-    return outputAllowed({ kind: 'llm', providerLabel: provider.label }, serverStanding(gate.policy, url).entry);
-  }
+  /** A tool's title (else its name) and its server's name, for the person; the id itself when the person cannot see the tool. */
+  readonly describeTool = (toolId: string): { title: string; server?: string } => {
+    const gated = this.#personTools.find((t) => t.id === toolId);
+    if (!gated) return { title: toolId };
+    const server = this.servers.find((s) => s.id === gated.serverId);
+    return { title: gated.tool.title || gated.tool.annotations?.title || gated.tool.name, ...(server && { server: serverLabel(server.spec) }) };
+  };
 
-  /** Puts a server behind the gate again after it was refused (e.g. once the person consented). */
-  retryServer(serverKey: string): void {
-    const registration = this.#registered.get(serverKey);
-    if (registration?.state !== 'failed') return;
-    this.#registered.delete(serverKey);
-    this.#syncServers();
-    this.#host.requestUpdate();
+  /** The gate's pins (a new array only when they changed). */
+  get pins(): readonly PinRecord[] {
+    return this.#pins;
   }
 
   hostConnected(): void {
@@ -170,84 +182,126 @@ export class AgentController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    this.#close();
+    this.#generation++;
+    for (const off of this.#cleanup.splice(0)) off();
+    // Stops the turn, denies pending approvals, closes the connections, the gate and the log.
+    void this.#runtime?.close();
+    this.#runtime = undefined;
+    this.#personTools = [];
+    this.#pins = [];
+    this.#status = 'closed';
+    this.#resolveReady?.();
   }
 
-  /** Keeps the gate's servers in step with the ready connections (the connections controller asks for updates). */
-  hostUpdate(): void {
-    this.#syncServers();
+  /** The element's own servers; the person's saved ones follow them. */
+  setServers(declared: readonly ServerDeclaration[]): void {
+    this.#declared = this.#options.saved.declarations(declared);
+    this.#runtime?.servers.set(this.#declared);
+  }
+
+  /** Opens every server that is not open (also retries failed ones). */
+  connect(): void {
+    this.#held = false;
+    this.#runtime?.servers.connect();
+  }
+
+  /** Closes every connection until `connect()`. */
+  async disconnect(): Promise<void> {
+    this.#held = true;
+    await this.#runtime?.servers.disconnect();
   }
 
   /** Sends the person's text (a no-op `TG_NO_MODEL` turn in manual mode). */
   async send(text: string): Promise<void> {
     await this.#ready;
-    if (!this.#agent) throw this.#notReady();
-    await this.#agent.send(text);
+    if (!this.#runtime) throw this.#notReady();
+    await this.#runtime.send(text);
   }
 
-  /** Runs a tool the person picked, through the gate. */
+  /** Runs a tool the person picked in the manual form, through the gate (a turn of its own). */
   async runTool(toolId: string, args: JsonObject): Promise<void> {
     await this.#ready;
-    if (!this.#agent) throw this.#notReady();
-    await this.#agent.runTool(toolId, args);
+    if (!this.#runtime) throw this.#notReady();
+    await this.#runtime.agent.runTool(toolId, args);
   }
 
   stop(): void {
-    this.#agent?.stop();
+    this.#runtime?.stop();
   }
 
-  /** Applies the element's current provider, policy and roles to the open agent and gate. */
+  /** The server panels' calls: the person's, through the runtime's one entry (gate and conversation). */
+  readonly call: PanelCaller = async (server, tool, args, { signal, onProgress }) => {
+    await this.#ready;
+    if (!this.#runtime) {
+      const { code, message } = this.#notReady();
+      return { status: 'refused', error: { code, message }, forModel: [{ type: 'text', text: message }] } satisfies ToolCallOutcome;
+    }
+    return this.#runtime.call({ server, tool, args, signal, onProgress });
+  };
+
+  /** Carries out what the person asked in `<tg-connections>` (`tg-server-action`). */
+  act(detail: TgServerActionDetail): void {
+    const saved = this.#options.saved;
+    if (detail.action === 'add') return saved.add(detail.server);
+    const runtime = this.#runtime;
+    if (!runtime) return;
+    const servers = runtime.servers;
+    switch (detail.action) {
+      case 'remove': {
+        const spec = servers.get(detail.serverId)?.spec;
+        return spec && saved.remove(spec);
+      }
+      case 'connect':
+        return servers.connectServer(detail.serverId);
+      case 'disconnect':
+        return void servers.disconnectServer(detail.serverId);
+      case 'sign-out':
+        return void servers.signOutServer(detail.serverId).catch(() => {});
+      case 'consent': {
+        const url = servers.get(detail.serverId)?.spec.url;
+        if (url) saved.consent(url);
+        return servers.consent(detail.serverId);
+      }
+      case 'rebind':
+        return void runtime.gate.rebindServer(detail.serverId).catch((err: unknown) => this.#fail(err));
+      case 'accept-definition':
+        return void runtime.gate.acceptDefinition(detail.toolId).catch((err: unknown) => this.#fail(err));
+      case 'sign-in': {
+        // The popup was opened in the click; when it was blocked (null), the full-page redirect
+        // takes over and the reloaded page resumes the flow (src/connections/oauth-redirect.ts).
+        const { popup } = detail;
+        const server = servers.get(detail.serverId)?.spec.url;
+        return servers.connectServer(detail.serverId, {
+          authorize: (url) => (server ? authorizeWithFallback(url, { ...(popup && { popup }), server }) : authorizeInPopup(url, { popup })),
+        });
+      }
+    }
+  }
+
+  /** Applies the element's current provider, policy, roles and apps switch to the open runtime. */
   applyConfig(): void {
+    const runtime = this.#runtime;
+    if (!runtime) return;
     const config = this.#options.config();
-    if (this.#agent) this.#agent.provider = this.#provider();
-    const gate = this.#gate;
-    if (!gate) return;
+    runtime.agent.provider = this.#provider();
+    runtime.servers.apps = config.apps === true;
     const roles = config.roles ?? [];
-    if (roles.join('\n') !== gate.roles.join('\n')) gate.roles = roles;
+    if (roles.join('\n') !== runtime.gate.roles.join('\n')) runtime.gate.roles = roles;
     if (config.policy !== undefined && config.policy !== this.#appliedPolicy) {
       this.#appliedPolicy = config.policy;
-      gate.setPolicy(config.policy).then(
+      runtime.gate.setPolicy(config.policy).then(
         () => {
           this.#error = undefined;
           this.#host.requestUpdate();
         },
-        (err: unknown) => {
-          this.#error = toCodedError(err);
-          this.#host.requestUpdate();
-        },
+        (err: unknown) => this.#fail(err),
       );
     }
   }
 
-  /**
-   * One call from a server card's JSON panel, through the gate as the person's call. Resolves
-   * with the server's result; a refusal, failure or cancellation rejects with its coded error.
-   */
-  async callThroughGate(
-    serverKey: string,
-    toolName: string,
-    args: JsonObject,
-    options: { signal?: AbortSignal; onProgress?: (progress: Progress) => void },
-  ): Promise<CallToolResult> {
-    await this.#ready;
-    const gate = this.#gate;
-    if (!gate) throw this.#notReady();
-    const registration = this.#registered.get(serverKey);
-    await registration?.done;
-    if (!registration || registration.state !== 'added') {
-      throw new TgError(ErrorCode.NOT_CONNECTED, registration?.error?.message ?? 'The server is not behind the gate yet');
-    }
-    const tool = gate.tools({ kind: 'person' }).find((t) => t.serverId === registration.gateId && t.tool.name === toolName);
-    if (!tool) throw new TgError(ErrorCode.TOOL_UNKNOWN, `No tool ${toolName} is available.`);
-    const outcome = await gate.call({
-      toolId: tool.id,
-      args,
-      proposer: { kind: 'person' },
-      ...(options.signal && { signal: options.signal }),
-      ...(options.onProgress && { onProgress: options.onProgress }),
-    });
-    if ('result' in outcome) return outcome.result;
-    throw new TgError(outcome.error.code as ErrorCodeValue, outcome.error.message); // a code the gate or the connection gave
+  #fail(err: unknown): void {
+    this.#error = toCodedError(err);
+    this.#host.requestUpdate();
   }
 
   #notReady(): TgError {
@@ -264,161 +318,82 @@ export class AgentController implements ReactiveController {
     this.#error = undefined;
     this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
     this.#host.requestUpdate();
+    // A host often sets `policy` or `provider` right after inserting the element: read them after its script.
+    await undefined;
+    if (generation !== this.#generation) return;
     const config = this.#options.config();
-    const current = () => generation === this.#generation;
-    let audit: AuditLog | undefined;
-    let gate: Gate | undefined;
+    this.#appliedPolicy = config.policy;
+    let runtime: Runtime;
     try {
-      audit = await (this.#options.openAudit ?? ((o) => AuditLog.open(o)))({
+      runtime = await (this.#options.open ?? createRuntime)({
         ...(config.tenant && { tenant: config.tenant }),
         agent: { id: this.instanceId, ...(config.name && { name: config.name }) },
-      });
-      if (!current()) return audit.close();
-      // Read again: a host often sets `policy` right after inserting the element.
-      const { policy, roles } = this.#options.config();
-      this.#appliedPolicy = policy;
-      gate = await (this.#options.openGate ?? ((o) => Gate.open(o)))({
-        audit,
-        ...(policy !== undefined && { policy }),
-        roles: roles ?? [],
+        ...(config.policy !== undefined && { policy: config.policy }),
+        roles: config.roles ?? [],
+        provider: this.#provider(),
+        ...(config.system !== undefined && { system: config.system }),
+        ...(config.maxSteps !== undefined && { maxSteps: config.maxSteps }),
+        ...(config.reconnectWaitMs !== undefined && { reconnectWaitMs: config.reconnectWaitMs }),
+        apps: config.apps === true,
         hostHook: toolRequestHook(this.#options.target),
       });
-      if (!current()) {
-        gate.close();
-        audit.close();
-        return;
-      }
     } catch (err) {
-      if (current()) {
-        gate?.close();
-        audit?.close();
+      if (generation === this.#generation) {
         this.#status = 'failed';
-        this.#error = toCodedError(err);
-        this.#host.requestUpdate();
+        this.#fail(err);
         this.#resolveReady?.();
-      } else {
-        audit?.close();
       }
       return;
     }
-    const agent = new Agent({
-      gate,
-      provider: this.#provider(),
-      ...(config.system !== undefined && { system: config.system }),
-      ...(config.maxSteps !== undefined && { maxSteps: config.maxSteps }),
-    });
-    this.#audit = audit;
-    this.#gate = gate;
-    this.#agent = agent;
-    this.#listen(audit, gate, agent);
+    if (generation !== this.#generation) {
+      void runtime.close();
+      return;
+    }
+    this.#runtime = runtime;
+    this.#listen(runtime);
+    this.#options.opened?.(runtime);
+    this.#snapshot();
+    if (this.#held) void runtime.servers.disconnect();
+    runtime.servers.set(this.#declared);
     this.#status = 'ready';
-    this.#syncServers();
     this.#host.requestUpdate();
     this.#resolveReady?.();
-    // A policy or provider set while opening.
+    // A policy, roles or provider set while opening.
     this.applyConfig();
   }
 
-  #listen(audit: AuditLog, gate: Gate, agent: Agent): void {
+  #listen(runtime: Runtime): void {
     const target = this.#options.target;
     const update = () => this.#host.requestUpdate();
+    const dispatch = (event: Event) => {
+      target.dispatchEvent(event);
+      update();
+    };
     this.#cleanup.push(
-      agent.on('turn-start', (d) => {
-        target.dispatchEvent(new TgTurnStartEvent(d));
-        update();
+      runtime.on('turn-start', (d) => dispatch(new TgTurnStartEvent(d))),
+      runtime.on('message', (d) => dispatch(new TgMessageEvent(d))),
+      runtime.on('tool-call', (d) => dispatch(new TgToolCallEvent(d))),
+      runtime.on('turn-end', (d) => dispatch(new TgTurnEndEvent(d))),
+      runtime.on('error', (d) => dispatch(new TgErrorEvent(d))),
+      runtime.on('elicitation', (pending) => dispatchElicitation(target, pending)),
+      runtime.on('server-status', ({ server }) => {
+        const { id, spec, status, error, attempt } = server;
+        const detail: TgConnectionStatusEvent['detail'] = { url: spec.url, id, status };
+        if (spec.name) detail.name = spec.name;
+        if (attempt !== undefined) detail.attempt = attempt;
+        if (error && (status === 'failed' || status === 'closed')) detail.error = { ...error };
+        dispatch(new TgConnectionStatusEvent(detail));
       }),
-      agent.on('message', (d) => {
-        target.dispatchEvent(new TgMessageEvent(d));
-        update();
-      }),
-      agent.on('tool-call', (d) => {
-        target.dispatchEvent(new TgToolCallEvent(d));
-        update();
-      }),
-      agent.on('turn-end', (d) => {
-        target.dispatchEvent(new TgTurnEndEvent(d));
-        update();
-      }),
-      agent.on('error', (d) => {
-        target.dispatchEvent(new TgErrorEvent(d));
+      runtime.on('change', ({ what }) => {
+        if (what === 'tools' || what === 'policy' || what === 'roles' || what === 'pins') this.#snapshot();
         update();
       }),
     );
-    gate.approvals.addEventListener('change', update);
-    gate.addEventListener('change', update);
-    audit.addEventListener('health', update);
-    this.#cleanup.push(
-      () => gate.approvals.removeEventListener('change', update),
-      () => gate.removeEventListener('change', update),
-      () => audit.removeEventListener('health', update),
-    );
   }
 
-  #close(): void {
-    this.#generation++;
-    this.#agent?.stop('The element was removed from the page');
-    for (const off of this.#cleanup.splice(0)) off();
-    // Denies pending approvals and lets go of the connections (the connections controller closes them).
-    this.#gate?.close();
-    this.#audit?.close();
-    this.#registered.clear();
-    this.#agent = undefined;
-    this.#gate = undefined;
-    this.#audit = undefined;
-    this.#status = 'closed';
-    this.#resolveReady?.();
-  }
-
-  #syncServers(): void {
-    const gate = this.#gate;
-    if (!gate) return;
-    const live = new Map<string, ServerState>();
-    for (const server of this.#options.connections.servers) {
-      if (server.status === 'ready' && server.connection) live.set(server.key, server);
-    }
-    for (const [key, registration] of [...this.#registered]) {
-      if (live.get(key)?.connection === registration.connection) continue;
-      this.#registered.delete(key);
-      gate.removeServer(registration.gateId);
-    }
-    for (const [key, server] of live) {
-      if (this.#registered.has(key)) continue;
-      const gateId = this.#gateIdFor(server);
-      const registration: Registration = { gateId, connection: server.connection!, state: 'adding', done: Promise.resolve() };
-      const consented = this.#options.consented?.(server.spec.url) === true;
-      registration.done = gate.addServer(gateId, server.connection!, { consented }).then(
-        () => {
-          registration.state = 'added';
-        },
-        (err: unknown) => {
-          registration.state = 'failed';
-          registration.error = toCodedError(err);
-        },
-      );
-      void registration.done.then(() => this.#host.requestUpdate());
-      this.#registered.set(key, registration);
-    }
-  }
-
-  /**
-   * The server's id in the gate, which policy rules (`server: "notes"`) and tool ids
-   * (`notes__search`) use: the `<tg-server name>` or the URL's host, as a slug, numbered when taken.
-   */
-  #gateIdFor(server: ServerState): string {
-    let host = '';
-    try {
-      host = new URL(server.spec.url).hostname;
-    } catch {
-      /* a bad URL never gets here: it cannot be ready */
-    }
-    const base =
-      (server.spec.name || host || 'server')
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+|-+$/g, '')
-        .slice(0, 24) || 'server';
-    const taken = new Set([...this.#registered.values()].map((r) => r.gateId));
-    if (!taken.has(base)) return base;
-    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
+  #snapshot(): void {
+    const gate = this.#runtime?.gate;
+    this.#personTools = Object.freeze(gate?.tools({ kind: 'person' }) ?? []);
+    this.#pins = Object.freeze(gate?.pins() ?? []);
   }
 }

@@ -9,6 +9,9 @@ import { viewRequestHandler, type ConsentRequest, type DownloadFile, type ViewRe
 import { ViewSession, type DisplayMode } from '../../apps/view-session.js';
 import { windowChannel, type WindowChannel } from '../../apps/window-channel.js';
 import { escapeName } from '../../gate/pins.js';
+import { TgAppContextEvent } from '../../events/tg-app-context.js';
+import { TgAppMessageEvent } from '../../events/tg-app-message.js';
+import { TgAppTeardownEvent } from '../../events/tg-app-teardown.js';
 import { styles } from './tg-app-view.styles.js';
 
 /** What `<tg-app-view>` needs: where the sandbox is, whose view, and the host's pieces. */
@@ -16,21 +19,6 @@ export interface AppViewSource extends PrepareInput {
   /** The gate, `resources/read` of the same server, schema validation (see `ViewRequestDeps`). */
   requests: Omit<ViewRequestDeps, 'consent' | 'deliver' | 'signal' | 'audit'>;
   hostInfo?: { name: string; version: string };
-}
-
-export interface TgAppMessageDetail {
-  /** The text the person agreed to send (from the view: untrusted content). */
-  text: string;
-  serverId: string;
-  tool: string;
-  resourceUri: string;
-}
-export interface TgAppContextDetail {
-  text?: string;
-  structured?: unknown;
-  serverId: string;
-  tool: string;
-  resourceUri: string;
 }
 
 const MIN_HEIGHT = 60;
@@ -50,8 +38,8 @@ const formatSize = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `
  * Keyboard: the frame is in the tab order; a consent card takes focus when it appears and gives it
  * back to the frame when answered (Escape declines); Escape on the toolbar leaves full screen.
  *
- * @event tg-app-message - The person let the view send a message: `detail: TgAppMessageDetail`.
- * @event tg-app-context - The view updated what the model should know: `detail: TgAppContextDetail`.
+ * @event tg-app-message - The person let the view send a message: `detail: { text, serverId, tool, resourceUri }` (src/events/tg-app-message.ts).
+ * @event tg-app-context - The view updated what the model should know: `detail: { text?, structured?, serverId, tool, resourceUri }`.
  * @event tg-app-teardown - The view asked to be closed, or was torn down: `detail: { reason }`.
  *
  * @csspart frame - The outer iframe (the sandbox proxy).
@@ -199,8 +187,9 @@ export class TgAppView extends LitElement {
       signal: this.#abort.signal,
       consent: (request) => this.#ask(request),
       deliver: {
-        message: (text) => this.#emit<TgAppMessageDetail>('tg-app-message', { text, ...this.#who() }),
-        modelContext: (text, structured) => this.#emit<TgAppContextDetail>('tg-app-context', { ...(text !== undefined && { text }), ...(structured !== undefined && { structured }), ...this.#who() }),
+        message: (text) => this.dispatchEvent(new TgAppMessageEvent({ text, ...this.#who() })),
+        modelContext: (text, structured) =>
+          this.dispatchEvent(new TgAppContextEvent({ ...(text !== undefined && { text }), ...(structured !== undefined && { structured }), ...this.#who() })),
         openLink: () => {}, // opened in the consent click itself (a user gesture), see #answer
         download: (file) => this.#download(file),
         displayMode: (mode) => this.#setMode(mode),
@@ -261,17 +250,13 @@ export class TgAppView extends LitElement {
     this.#session = undefined;
     if (this._closed === undefined) {
       this._closed = reason;
-      this.#emit('tg-app-teardown', { reason });
+      this.dispatchEvent(new TgAppTeardownEvent({ reason }));
     }
   }
 
   #who() {
     const { identity } = this.source!;
     return { serverId: identity.serverId, tool: identity.tool.name, resourceUri: identity.resourceUri };
-  }
-
-  #emit<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
   #dimensions(): JsonObject {

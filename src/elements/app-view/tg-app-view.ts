@@ -2,7 +2,7 @@
 import { TgAppView } from './tg-app-view.component.js';
 
 export { TgAppView };
-export type { AppViewSource, TgAppContextDetail, TgAppMessageDetail } from './tg-app-view.component.js';
+export type { AppViewSource } from './tg-app-view.component.js';
 
 if (!customElements.get('tg-app-view')) customElements.define('tg-app-view', TgAppView);
 

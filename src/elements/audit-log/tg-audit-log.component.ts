@@ -7,7 +7,8 @@ import type { AuditFilter } from '../../audit/filter.js';
 import { AUDIT_KINDS, recordDecision, recordServer, recordTool, type AuditKind, type AuditRecord } from '../../audit/record.js';
 import type { VerifyResult } from '../../audit/verify.js';
 import { AuditRecordsController } from './audit-records.controller.js';
-import { TgAuditExportEvent, TgAuditVerifyEvent } from './tg-audit-log-events.js';
+import { TgAuditExportEvent } from '../../events/tg-audit-export.js';
+import { TgAuditVerifyEvent } from '../../events/tg-audit-verify.js';
 import { styles } from './tg-audit-log.styles.js';
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC: sortable, unambiguous, the same for every reviewer. */

@@ -1,7 +1,6 @@
 import { TgAuditLog } from './tg-audit-log.component.js';
 
 export * from './tg-audit-log.component.js';
-export * from './tg-audit-log-events.js';
 
 if (!customElements.get('tg-audit-log')) customElements.define('tg-audit-log', TgAuditLog);
 

@@ -1,59 +1,26 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Gate } from '../../gate/gate.js';
+import { TgServerActionEvent, type TgServerActionDetail } from '../../events/tg-server-action.js';
 import { definitionDiff, pinKey, type DiffLine, type PinRecord } from '../../gate/pins.js';
+import { serverStanding, type Policy } from '../../gate/policy.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
-import type { CodedError } from '../agent/connection-types.js';
+import { serverLabel } from '../../runtime/server-spec.js';
+import type { ServerState } from '../../runtime/servers.js';
 import type { Tool } from '../../../workers/shared/wire.js';
-import type { ServerState } from '../agent/connections.controller.js';
-import type { ToolCallState } from '../agent/tool-call.controller.js';
-import { serverLabel } from '../server/server-config.js';
 import { renderError, renderProgress, renderResult } from '../shared/result.template.js';
-import type { ResultView } from '../agent/result-view.js';
 import type { SavedServer } from './saved-servers.js';
 import { checkServerUrl, isWebSocketUrl } from './server-url.js';
+import { ToolCallController, type PanelCaller, type ToolCallState } from './tool-call.controller.js';
 import { styles } from './tg-connections.styles.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
 
-/** The gate's side of one server, as `<tg-agent>` reports it. */
-export interface ServerRegistration {
-  gateId: string;
-  state: 'adding' | 'added' | 'failed';
-  error?: CodedError;
-}
-
-/** The tool panel of one server (the JSON arguments form); `<tg-agent>`'s `ToolCallController` fits. */
-export interface ToolPanels {
-  state(serverKey: string): (ToolCallState & { result?: ResultView }) | undefined;
-  select(serverKey: string, tool: Pick<Tool, 'name' | 'inputSchema'>): void;
-  deselect(serverKey: string): void;
-  setArgumentsText(serverKey: string, text: string): void;
-  call(serverKey: string): Promise<void>;
-  cancel(serverKey: string): void;
-}
-
-/**
- * What `<tg-connections>` manages: `<tg-agent>` hands itself over through this interface, so the
- * element renders and the agent (its controllers) acts.
- */
-export interface ConnectionsManager {
-  readonly servers: readonly ServerState[];
-  readonly gate: Gate | undefined;
-  readonly panels: ToolPanels;
-  registration(key: string): ServerRegistration | undefined;
-  /** Added through this element (so it can be removed here). */
-  isSaved(key: string): boolean;
-  add(server: SavedServer): void;
-  remove(key: string): void;
-  connect(key: string): void;
-  disconnect(key: string): void;
-  /** Reconnects sending the person through OAuth in `popup` (opened in the click, so no blocker stops it). */
-  signIn(key: string, popup: Window | null): void;
-  /** Signs out, when the connection can (the worker forgets its tokens). */
-  signOut?(key: string): void;
-  /** The person agrees to use a server the policy's allow-list does not name. */
-  consent(key: string): void;
-}
+/** This element's parts, for a host element that re-exports them (`exportparts`), as `<tg-agent>` does. */
+export const CONNECTIONS_PARTS = [
+  'empty', 'progress', 'call-error', 'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
+  'status-badge', 'trust-badge', 'error', 'gate-error', 'rebound', 'rebind-button', 'connect-button', 'disconnect-button', 'sign-in-button',
+  'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
+  'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result',
+].join(', ');
 
 /**
  * The connections manager of `<tg-agent>`: add a server (URL checked as typed: `wss:`/`https:`,
@@ -63,9 +30,16 @@ export interface ConnectionsManager {
  * error, and each server's tools with their trust and pin state: a tool whose definition changed
  * is quarantined, and "Review change" shows the diff with a "Re-approve" button.
  *
- * `<tg-agent>` renders it and sets `manager`; servers added here are kept per tenant and come
- * back after a reload. Keyboard: Enter adds, Escape clears the form or cancels a prompt.
- * Everything a server sends (names, descriptions, errors) is shown as text.
+ * Data down, requests up: `<tg-agent>` sets `servers` (its runtime's server states), `tools` (the
+ * gate's tools for the person), `pins`, `policy` and `call` (how a panel's call reaches the gate:
+ * without it nothing can be called), each replaced when it changes; the person's requests come
+ * out as `tg-server-action` events, which `<tg-agent>` carries out (servers added here are kept
+ * per tenant and come back after a reload). Keyboard: Enter adds, Escape clears the form or
+ * cancels a prompt. Everything a server sends (names, descriptions, errors) is shown as text.
+ *
+ * @event tg-server-action - The person asked for something: `detail.action` is `add` (`server`),
+ *   `remove`, `connect`, `disconnect`, `sign-in` (`popup`), `sign-out`, `consent`, `rebind` (each with
+ *   `serverId`) or `accept-definition` (`toolId`).
  *
  * @csspart connections - The wrapper.
  * @csspart add-form - The form that adds a server.
@@ -80,6 +54,8 @@ export interface ConnectionsManager {
  * @csspart trust-badge - `trusted` or `untrusted`, from the policy.
  * @csspart error - A server's last error (code and message).
  * @csspart gate-error - Why the gate refused a connected server.
+ * @csspart rebound - The server's id was first given to another URL: its calls ask.
+ * @csspart rebind-button - Accepts that the id now names this server.
  * @csspart connect-button - Connect (or retry) one server.
  * @csspart disconnect-button - Disconnect one server.
  * @csspart sign-in-button - Sign in, when the server asks for OAuth.
@@ -104,8 +80,11 @@ export class TgConnections extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    manager: { attribute: false },
-    revision: { attribute: false },
+    servers: { attribute: false },
+    tools: { attribute: false },
+    pins: { attribute: false },
+    policy: { attribute: false },
+    call: { attribute: false },
     // `attribute: false` also keeps internal state out of the manifest's attributes.
     _urlError: { state: true, attribute: false },
     _transport: { state: true, attribute: false },
@@ -114,21 +93,34 @@ export class TgConnections extends LitElement {
     _reviewing: { state: true, attribute: false },
   };
 
-  /** Set by `<tg-agent>`. */
-  declare manager: ConnectionsManager | undefined;
-  /** Bumped by `<tg-agent>` when anything it manages changed, so this element re-renders. */
-  declare revision: number;
+  /** The servers, in order (each a snapshot: replace the array when anything changes). */
+  declare servers: readonly ServerState[];
+  /** The gate's tools for the person (pin and quarantine state per tool). */
+  declare tools: readonly GatedTool[];
+  /** The gate's pins (what each tool's definition was accepted as). */
+  declare pins: readonly PinRecord[];
+  /** The gate's policy: whether a URL is on the allow-list, and trusted. */
+  declare policy: Policy | undefined;
+  /** Runs a tool panel's call through the gate; unset, nothing can be called. */
+  declare call: PanelCaller | undefined;
   declare _urlError: string | undefined;
   declare _transport: NonNullable<SavedServer['transport']>;
   declare _urlIsWs: boolean;
-  /** The server waiting for consent: a new one (`server`) or a listed one (`key`). */
-  declare _consent: { url: string; server?: SavedServer; key?: string } | undefined;
-  /** The quarantined tool whose change is shown: `serverKey` + tool name. */
+  /** The server waiting for consent: a new one (`server`) or a listed one (`id`). */
+  declare _consent: { url: string; server?: SavedServer; id?: string } | undefined;
+  /** The quarantined tool whose change is shown: server id + tool name. */
   declare _reviewing: string | undefined;
+
+  readonly #panels = new ToolCallController(this, {
+    call: () => this.call,
+    server: (id) => this.servers.find((s) => s.id === id),
+  });
 
   constructor() {
     super();
-    this.revision = 0;
+    this.servers = [];
+    this.tools = [];
+    this.pins = [];
     this._transport = 'auto';
     this._urlIsWs = false;
   }
@@ -138,20 +130,25 @@ export class TgConnections extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const manager = this.manager;
-    const servers = manager?.servers ?? [];
+    const servers = this.servers;
     return html`<section part="connections" class="connections" aria-labelledby="connections-title">
       <h2 id="connections-title">Servers</h2>
       ${this.#renderAddForm()} ${this._consent ? this.#renderConsent(this._consent) : nothing}
       ${servers.length === 0 ? html`<p part="empty" class="muted">No MCP server yet. Add one above.</p>` : nothing}
-      ${manager
-        ? repeat(
-            servers,
-            (server) => server.key,
-            (server, index) => this.#renderServer(manager, server, index),
-          )
-        : nothing}
+      ${repeat(
+        servers,
+        (server) => server.id,
+        (server, index) => this.#renderServer(server, index),
+      )}
     </section>`;
+  }
+
+  #ask(detail: TgServerActionDetail): void {
+    this.dispatchEvent(new TgServerActionEvent(detail));
+  }
+
+  #standing(url: string): { listed: boolean; trusted: boolean } | undefined {
+    return this.policy && serverStanding(this.policy, url);
   }
 
   #renderAddForm(): TemplateResult {
@@ -210,7 +207,7 @@ export class TgConnections extends LitElement {
         <span id="add-msgpack-hint" class="hint">WebSocket only; the server decides.</span>
       </div>
       <div class="actions">
-        <button part="add-button" class="primary" type="submit" ?disabled=${!this.manager}>Add server</button>
+        <button part="add-button" class="primary" type="submit">Add server</button>
       </div>
     </form>`;
   }
@@ -229,17 +226,17 @@ export class TgConnections extends LitElement {
     const server: SavedServer = { url: check.url };
     if (transport !== 'auto') server.transport = transport;
     if (data.get('msgpack') === 'on' && (transport === 'websocket' || (transport === 'auto' && isWebSocketUrl(check.url)))) server.msgpack = true;
-    if (this.manager?.servers.some((s) => s.spec.url === server.url && (s.spec.transport ?? 'auto') === transport)) {
+    if (this.servers.some((s) => s.spec.url === server.url && (s.spec.transport ?? 'auto') === transport)) {
       this._urlError = 'This server is already in the list.';
       return;
     }
-    const standing = this.manager?.gate?.serverStanding(server.url);
+    const standing = this.#standing(server.url);
     this.#resetForm(form);
     if (standing && !standing.listed) {
       this._consent = { url: server.url, server };
       return;
     }
-    this.manager?.add(server);
+    this.#ask({ action: 'add', server });
   };
 
   #resetForm(form: HTMLFormElement): void {
@@ -256,8 +253,8 @@ export class TgConnections extends LitElement {
     };
     const accept = () => {
       this._consent = undefined;
-      if (consent.server) this.manager?.add({ ...consent.server, consented: true });
-      else if (consent.key) this.manager?.consent(consent.key);
+      if (consent.server) this.#ask({ action: 'add', server: { ...consent.server, consented: true } });
+      else if (consent.id) this.#ask({ action: 'consent', serverId: consent.id });
     };
     return html`<div
       part="consent"
@@ -284,15 +281,16 @@ export class TgConnections extends LitElement {
     </div>`;
   }
 
-  #renderServer(manager: ConnectionsManager, server: ServerState, index: number): TemplateResult {
+  #renderServer(server: ServerState, index: number): TemplateResult {
     const id = `server-${index}`;
+    const serverId = server.id;
     const label = serverLabel(server.spec);
-    const registration = manager.registration(server.key);
-    const standing = manager.gate?.serverStanding(server.spec.url);
-    const open = server.status === 'ready' || server.status === 'connecting';
+    const registration = server.gate;
+    const standing = this.#standing(server.spec.url);
+    const open = server.status === 'ready' || server.status === 'connecting' || server.status === 'reconnecting';
     const needsAuth = server.error?.code === ErrorCode.AUTH_REQUIRED && !open;
     const notAllowed = registration?.state === 'failed' && registration.error?.code === ErrorCode.SERVER_NOT_ALLOWED;
-    const signOut = manager.signOut && server.authorizedBy ? manager.signOut.bind(manager) : undefined;
+    const reboundFrom = this.tools.find((t) => t.serverId === serverId)?.reboundFrom;
     return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url}>
       <h3 id="${id}-title" class="server-title">${label}</h3>
       ${server.spec.name ? html`<p class="url">${server.spec.url}</p>` : nothing}
@@ -315,6 +313,13 @@ export class TgConnections extends LitElement {
       ${registration?.state === 'failed' && registration.error
         ? html`<div class="gate-state"><span class="muted">Gate</span>${renderError(registration.error, 'gate-error')}</div>`
         : nothing}
+      ${reboundFrom
+        ? html`<p part="rebound" class="warning">
+            The id <code>${serverId}</code> was first given to <code>${reboundFrom}</code>. Rules and “Always allow” given for it are not applied here,
+            so every call asks.
+            <button part="rebind-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'rebind', serverId })}>Use them for this server</button>
+          </p>`
+        : nothing}
       ${server.problems > 0
         ? html`<p class="muted problems">
             ${server.problems === 1 ? '1 problem' : `${server.problems} problems`} reported${server.lastProblem
@@ -324,10 +329,10 @@ export class TgConnections extends LitElement {
         : nothing}
       <div class="actions">
         ${open
-          ? html`<button part="disconnect-button" class="secondary" type="button" @click=${() => manager.disconnect(server.key)} aria-describedby="${id}-title">
+          ? html`<button part="disconnect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'disconnect', serverId })} aria-describedby="${id}-title">
               Disconnect
             </button>`
-          : html`<button part="connect-button" class="secondary" type="button" @click=${() => manager.connect(server.key)} aria-describedby="${id}-title">
+          : html`<button part="connect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'connect', serverId })} aria-describedby="${id}-title">
               ${server.status === 'failed' ? 'Retry' : 'Connect'}
             </button>`}
         ${needsAuth
@@ -339,14 +344,16 @@ export class TgConnections extends LitElement {
               @click=${() => {
                 // Opened in the click itself: a popup opened after an await is blocked.
                 const popup = window.open('about:blank', '_blank', 'popup,width=500,height=700');
-                manager.signIn(server.key, popup);
+                this.#ask({ action: 'sign-in', serverId, popup });
               }}
             >
               Sign in
             </button>`
           : nothing}
-        ${signOut
-          ? html`<button part="sign-out-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => signOut(server.key)}>Sign out</button>`
+        ${server.authorizedBy
+          ? html`<button part="sign-out-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'sign-out', serverId })}>
+              Sign out
+            </button>`
           : nothing}
         ${notAllowed
           ? html`<button
@@ -354,30 +361,29 @@ export class TgConnections extends LitElement {
               class="primary"
               type="button"
               aria-describedby="${id}-title"
-              @click=${() => (this._consent = { url: server.spec.url, key: server.key })}
+              @click=${() => (this._consent = { url: server.spec.url, id: serverId })}
             >
               Allow this server…
             </button>`
           : nothing}
-        ${manager.isSaved(server.key)
-          ? html`<button part="remove-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => manager.remove(server.key)}>
+        ${server.origin === 'person'
+          ? html`<button part="remove-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'remove', serverId })}>
               Remove
             </button>`
           : nothing}
       </div>
-      ${server.status === 'ready' || server.tools.length > 0 ? this.#renderTools(manager, server, registration, id) : nothing}
+      ${server.status === 'ready' || server.tools.length > 0 ? this.#renderTools(server, id) : nothing}
     </section>`;
   }
 
-  #renderTools(manager: ConnectionsManager, server: ServerState, registration: ServerRegistration | undefined, id: string): TemplateResult {
-    const panels = manager.panels;
-    const selected = panels.state(server.key);
-    const gate = manager.gate;
+  #renderTools(server: ServerState, id: string): TemplateResult {
+    const panels = this.#panels;
+    const selected = panels.state(server.id);
     const gated = new Map<string, GatedTool>();
-    if (gate && registration?.state === 'added') {
-      for (const tool of gate.tools({ kind: 'person' })) if (tool.serverId === registration.gateId) gated.set(tool.tool.name, tool);
+    if (server.gate?.state === 'added') {
+      for (const tool of this.tools) if (tool.serverId === server.id) gated.set(tool.tool.name, tool);
     }
-    const pins = new Map<string, PinRecord>((gate?.pins() ?? []).map((p) => [p.key, p]));
+    const pins = new Map<string, PinRecord>(this.pins.map((p) => [p.key, p]));
     let panelShown = false;
     return html`<h4 id="${id}-tools">Tools (${server.tools.length})</h4>
       ${server.tools.length === 0
@@ -390,7 +396,7 @@ export class TgConnections extends LitElement {
               if (showPanel) panelShown = true;
               const gatedTool = gated.get(tool.name);
               const pin = pins.get(pinKey(server.spec.url, tool.name));
-              const reviewKey = `${server.key}\n${tool.name}`;
+              const reviewKey = `${server.id}\n${tool.name}`;
               return html`<li part="tool" class="tool" data-tool=${tool.name}>
                 <div class="tool-head">
                   <button
@@ -399,7 +405,7 @@ export class TgConnections extends LitElement {
                     type="button"
                     aria-pressed=${isSelected ? 'true' : 'false'}
                     data-tool=${tool.name}
-                    @click=${() => (isSelected ? panels.deselect(server.key) : panels.select(server.key, tool))}
+                    @click=${() => (isSelected ? panels.deselect(server.id) : panels.select(server.id, tool))}
                   >
                     <span class="tool-title">${toolTitle(tool)}</span>${toolTitle(tool) !== tool.name
                       ? html`<code class="tool-name">${tool.name}</code>`
@@ -421,15 +427,15 @@ export class TgConnections extends LitElement {
                 </div>
                 ${tool.description ? html`<p class="tool-description">${tool.description}</p>` : nothing}
                 ${gatedTool?.quarantined && pin && this._reviewing === reviewKey
-                  ? this.#renderReview(gate!, gatedTool, definitionDiff(pin.known.definition, gatedTool.tool), `${id}-review-${toolIndex}`)
+                  ? this.#renderReview(gatedTool, definitionDiff(pin.known.definition, gatedTool.tool), `${id}-review-${toolIndex}`)
                   : nothing}
-                ${showPanel && selected ? this.#renderCall(server, selected, `${id}-tool-${toolIndex}`, panels) : nothing}
+                ${showPanel && selected ? this.#renderCall(server, selected, `${id}-tool-${toolIndex}`) : nothing}
               </li>`;
             })}
           </ul>`}`;
   }
 
-  #renderReview(gate: Gate, tool: GatedTool, diff: DiffLine[], id: string): TemplateResult {
+  #renderReview(tool: GatedTool, diff: DiffLine[], id: string): TemplateResult {
     return html`<div
       id=${id}
       class="review"
@@ -449,8 +455,8 @@ export class TgConnections extends LitElement {
           part="reapprove-button"
           class="primary"
           type="button"
-          @click=${async () => {
-            await gate.acceptDefinition(tool.id);
+          @click=${() => {
+            this.#ask({ action: 'accept-definition', toolId: tool.id });
             this._reviewing = undefined;
           }}
         >
@@ -460,8 +466,9 @@ export class TgConnections extends LitElement {
     </div>`;
   }
 
-  #renderCall(server: ServerState, state: ToolCallState, id: string, panels: ToolPanels): TemplateResult {
-    const call = () => void panels.call(server.key);
+  #renderCall(server: ServerState, state: ToolCallState, id: string): TemplateResult {
+    const panels = this.#panels;
+    const call = () => void panels.call(server.id);
     return html`<form
       part="call-form"
       class="call"
@@ -478,7 +485,7 @@ export class TgConnections extends LitElement {
         autocomplete="off"
         aria-describedby="${id}-hint"
         .value=${state.argumentsText}
-        @input=${(event: InputEvent) => panels.setArgumentsText(server.key, (event.target as HTMLTextAreaElement).value)}
+        @input=${(event: InputEvent) => panels.setArgumentsText(server.id, (event.target as HTMLTextAreaElement).value)}
         @keydown=${(event: KeyboardEvent) => {
           if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
             event.preventDefault();
@@ -488,8 +495,8 @@ export class TgConnections extends LitElement {
       ></textarea>
       <p id="${id}-hint" class="hint">Ctrl+Enter (⌘+Enter on a Mac) calls the tool.</p>
       <div class="actions">
-        <button part="call-button" class="primary" type="submit" ?disabled=${state.running || server.status !== 'ready'}>Call</button>
-        ${state.running ? html`<button part="cancel-button" class="secondary" type="button" @click=${() => panels.cancel(server.key)}>Cancel</button>` : nothing}
+        <button part="call-button" class="primary" type="submit" ?disabled=${state.running || !this.call || (server.status !== 'ready' && server.status !== 'reconnecting')}>Call</button>
+        ${state.running ? html`<button part="cancel-button" class="secondary" type="button" @click=${() => panels.cancel(server.id)}>Cancel</button>` : nothing}
       </div>
       <div part="result" class="result" aria-live="polite">
         ${state.running ? renderProgress(state.toolName, state.progress) : nothing}

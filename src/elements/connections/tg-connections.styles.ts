@@ -72,7 +72,8 @@ export const styles = [
     }
 
     .consent,
-    .review {
+    .review,
+    .warning {
       display: grid;
       gap: 0.5rem;
       padding: var(--_gap);

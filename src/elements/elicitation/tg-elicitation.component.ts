@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { checkField, fieldsOf, type Field } from './elicitation-form.js';
-import type { PendingElicitation } from './pending-elicitation.js';
+import type { PendingElicitation } from '../../runtime/pending-elicitation.js';
 import type { ElicitationResult, JsonObject } from '../../../workers/shared/wire.js';
 import { styles } from './tg-elicitation.styles.js';
 

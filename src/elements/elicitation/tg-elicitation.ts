@@ -2,7 +2,6 @@
 import { TgElicitation } from './tg-elicitation.component.js';
 
 export { TgElicitation };
-export type { PendingElicitation } from './pending-elicitation.js';
 
 if (!customElements.get('tg-elicitation')) customElements.define('tg-elicitation', TgElicitation);
 
@@ -11,4 +10,3 @@ declare global {
     'tg-elicitation': TgElicitation;
   }
 }
-export { TgElicitationEvent, type TgElicitationDetail } from './tg-elicitation-event.js';

@@ -7,8 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { formFromSchema, initialValues, valuesToArguments, type FieldError, type FormField, type FormValue, type FormValues, type ToolForm } from '../../llm/manual.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
-import type { CodedError } from '../agent/connection-types.js';
-import { toCodedError } from '../agent/element-errors.js';
+import { toCodedError, type CodedError } from '../../runtime/coded-error.js';
 
 /** A path into the values: object keys and array indexes. */
 export type Segments = readonly (string | number)[];

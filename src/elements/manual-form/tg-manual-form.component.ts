@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import type { GatedTool } from '../../gate/tool-gate.js';
 import type { FormField, FormValue } from '../../llm/manual.js';
 import { ManualFormController, pointerOf, type Segments } from './manual-form.controller.js';
-import { TgManualSubmitEvent } from './tg-manual-form-events.js';
+import { TgManualSubmitEvent } from '../../events/tg-manual-submit.js';
 import { styles } from './tg-manual-form.styles.js';
 
 /** An id for a field's control, from its value path (unique within this shadow root). */

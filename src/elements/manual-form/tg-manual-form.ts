@@ -1,7 +1,6 @@
 import { TgManualForm } from './tg-manual-form.component.js';
 
 export * from './tg-manual-form.component.js';
-export * from './tg-manual-form-events.js';
 
 if (!customElements.get('tg-manual-form')) customElements.define('tg-manual-form', TgManualForm);
 

@@ -7,8 +7,7 @@
 import { AnthropicProvider } from '../../llm/anthropic.js';
 import { OpenAiCompatibleProvider } from '../../llm/openai-compatible.js';
 import type { LlmProvider } from '../../llm/types.js';
-import type { CodedError } from '../agent/connection-types.js';
-import { toCodedError } from '../agent/element-errors.js';
+import { toCodedError, type CodedError } from '../../runtime/coded-error.js';
 import type { AttributeSource } from '../server/server-config.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
 

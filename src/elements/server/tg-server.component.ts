@@ -1,6 +1,7 @@
 import { LitElement } from 'lit';
 import { styles } from './tg-server.styles.js';
-import { parseServerAttributes, type ServerDeclaration } from './server-config.js';
+import type { ServerDeclaration } from '../../runtime/server-spec.js';
+import { parseServerAttributes } from './server-config.js';
 
 /**
  * Declares one MCP server for the enclosing `<tg-agent>`; it renders nothing.

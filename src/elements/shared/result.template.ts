@@ -3,7 +3,7 @@
  * errors, call progress and tool results. Everything here is server data, so text bindings only.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { CodedError } from '../agent/connection-types.js';
+import type { CodedError } from '../../runtime/coded-error.js';
 import type { Progress } from '../../../workers/shared/wire.js';
 import type { ResultPart, ResultView } from '../agent/result-view.js';
 

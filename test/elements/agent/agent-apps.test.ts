@@ -2,11 +2,14 @@
  * MCP Apps inside `<tg-agent>`: with `apps-sandbox-origin` (another host) the element advertises the
  * extension, renders a tool's view under its call, lets a view's message into the conversation only
  * after the person sends it, shows a view's model context before it goes anywhere, and tears views
- * down when the servers disconnect. Without it: a notice, the text result, no extension advertised.
+ * down when the servers disconnect. A view's own call enters through the runtime's one entry: the
+ * approval card names the view, and the call shows in the conversation as the view's. Without a
+ * sandbox: a notice, the text result, no extension advertised.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/elements/agent/tg-agent.js';
 import type { TgAgent } from '../../../src/elements/agent/tg-agent.js';
+import type { TgApproval } from '../../../src/elements/approval/tg-approval.js';
 import type { Policy } from '../../../src/gate/policy.js';
 import { appsEnv, eventually, inView } from '../../support/app-fixture.js';
 import { cleanupAgents, root, tenant } from '../../support/agent-fixture.js';
@@ -15,7 +18,10 @@ const WAIT = { timeout: 20000 };
 const POLICY: Policy = {
   version: 1,
   servers: [{ url: 'http://127.0.0.1:*', trusted: true }],
-  tools: [{ id: 'show', server: '*', tool: 'show_counter', action: 'allow' }],
+  tools: [
+    { id: 'show', server: '*', tool: 'show_counter', action: 'allow' },
+    { id: 'ask-view-calls', server: '*', tool: 'increment', action: 'ask' },
+  ],
 };
 const text = (selector: string) => inView('[data-view=counter]', 'text', selector) as Promise<string | null>;
 
@@ -47,6 +53,23 @@ describe('<tg-agent> with MCP Apps', function () {
     await waitUntil(() => chip.querySelector('tg-app-view')?.frame, 'the view under the call', WAIT);
     await eventually(() => text('#input'), (v) => v === '{"start":3}', 'the input in the view');
     await eventually(() => text('#result'), (v) => v === '{"count":3}', 'the result in the view');
+
+    // The view's call: the gate asks (the card names the view), and the call shows in the conversation.
+    await inView('[data-view=counter]', 'click', '#increment');
+    await waitUntil(() => root(el).querySelector('tg-approval'), 'the approval card of the view\'s call', WAIT);
+    const card = root(el).querySelector<TgApproval>('tg-approval')!;
+    await card.updateComplete;
+    expect(card.shadowRoot!.textContent).to.contain('requested by the view of show_counter on counter');
+    const viewChip = () => root(el).querySelector<HTMLElement>('[part~="tool-chip"][data-tool="counter__increment"]');
+    expect(viewChip()?.dataset['status']).to.equal('running');
+    el.gate!.approvals.answer(card.request!.id, 'allow-once');
+    await waitUntil(() => viewChip()?.dataset['status'] === 'ok', 'the view\'s call done, in the conversation', WAIT);
+    expect(viewChip()!.textContent).to.contain('The view of show_counter called');
+    expect(viewChip()!.querySelector('tg-app-view'), 'no second view under the view\'s own call').to.equal(null);
+    await eventually(() => text('#call'), (v) => v?.startsWith('ok') === true, 'the result back in the view');
+    const requests: string[] = [];
+    for await (const r of el.auditLog!.records()) if (r.kind === 'tool-request' && r.tool.name === 'increment') requests.push(r.proposer);
+    expect(requests).to.deep.equal(['app:counter/show_counter']);
 
     await inView('[data-view=counter]', 'click', '#message');
     const view = chip.querySelector('tg-app-view')!;

@@ -9,7 +9,6 @@ import type { TgServer } from '../../../src/elements/server/tg-server.js';
 import { TgConnectionStatusEvent } from '../../../src/events/events.js';
 import { McpConnection } from '../../../src/connections/connection.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
-import type { ConnectionLike } from '../../../src/elements/agent/connection-types.js';
 import { control, taggedWsUrl, testEnv, uniqueTag } from '../../support/env.js';
 import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root } from '../../support/agent-fixture.js';
 
@@ -75,16 +74,9 @@ async function openSockets(tag: string): Promise<{ open: number; protocols: stri
   return control(`/__test/sockets?tag=${encodeURIComponent(tag)}`);
 }
 
-/** Wraps callTool to count calls that reach the connection. */
-function countCalls(connection: ConnectionLike | undefined): { count: number } {
-  if (!connection) throw new Error('no connection');
-  const counter = { count: 0 };
-  const original = connection.callTool.bind(connection);
-  (connection as { callTool: typeof original }).callTool = (...args) => {
-    counter.count++;
-    return original(...args);
-  };
-  return counter;
+/** How many `tools/call` requests of each tool the server received for this tag. */
+async function callsSeen(tag: string): Promise<Record<string, number>> {
+  return control(`/__test/calls?tag=${encodeURIComponent(tag)}`);
 }
 
 describe('<tg-agent>', function () {
@@ -171,9 +163,9 @@ describe('<tg-agent>', function () {
   });
 
   it('shows a coded error for invalid JSON and makes no call', async () => {
-    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(uniqueTag())}></tg-server></tg-agent>`);
+    const tag = uniqueTag();
+    const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tag)}></tg-server></tg-agent>`);
     await allReady(el);
-    const counter = countCalls(el.connections[0]?.connection);
     const textarea = await selectTool(el, 'echo');
     for (const text of ['{"text": ', '["not", "an", "object"]']) {
       typeArguments(textarea, text);
@@ -182,12 +174,12 @@ describe('<tg-agent>', function () {
       expect(error?.getAttribute('data-code'), text).to.equal('TG_INVALID_ARGUMENTS');
       expect(error?.querySelector('.code')?.textContent).to.equal('TG_INVALID_ARGUMENTS');
     }
-    expect(counter.count).to.equal(0);
+    expect((await callsSeen(tag)).echo ?? 0).to.equal(0);
     // The same path does call once the JSON is fixed, so the counter can see calls.
     typeArguments(textarea, '{"text": "ok"}');
     await clickCall(el);
     await waitUntil(() => resultRegion(el).querySelector('.text-block'), 'echo result', WAIT);
-    expect(counter.count).to.equal(1);
+    expect((await callsSeen(tag)).echo).to.equal(1);
     expect(resultRegion(el).querySelector('[part~="call-error"]')).to.equal(null);
   });
 
@@ -256,16 +248,16 @@ describe('<tg-agent>', function () {
       html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server id="a" url=${taggedWsUrl(tagA)}></tg-server><tg-server id="b" url=${taggedWsUrl(tagB)}></tg-server></tg-agent>`,
     );
     await allReady(el, 2);
-    const connectionA = el.connections[0]!.connection!;
-    const connectionB = el.connections[1]!.connection!;
+    const urlB = taggedWsUrl(tagB);
+    const statusesOfB: string[] = [];
+    el.addEventListener('tg-connection-status', (e) => e.detail.url === urlB && statusesOfB.push(e.detail.status));
     expect((await openSockets(tagA)).open).to.equal(1);
 
     el.querySelector('#a')!.remove();
-    await waitUntil(() => connectionA.status === 'closed', 'connection A closed', WAIT);
     await waitUntil(async () => (await openSockets(tagA)).open === 0, 'socket A closed on the server', WAIT);
     await el.updateComplete;
     expect(cards(el)).to.have.length(1);
-    expect(connectionB.status).to.equal('ready');
+    expect(el.connections[0]).to.include({ status: 'ready' });
     expect((await openSockets(tagB)).open).to.equal(1);
 
     const tagC = uniqueTag('c');
@@ -274,17 +266,17 @@ describe('<tg-agent>', function () {
     el.append(added);
     await allReady(el, 2);
     expect((await openSockets(tagC)).open).to.equal(1);
-    expect(el.connections[0]?.connection).to.equal(connectionB);
+    expect(el.connections[0]?.spec.url).to.equal(urlB);
+    expect(statusesOfB, 'B kept its connection throughout').to.deep.equal([]);
   });
 
   it('reconnects a <tg-server> whose url property changes', async () => {
     const [tagA, tagB] = [uniqueTag('a'), uniqueTag('b')];
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tagA)}></tg-server></tg-agent>`);
     await allReady(el);
-    const before = el.connections[0]!.connection!;
     const server = el.querySelector('tg-server') as TgServer;
     server.url = taggedWsUrl(tagB);
-    await waitUntil(() => before.status === 'closed', 'old connection closed', WAIT);
+    await waitUntil(() => el.connections[0]?.spec.url === taggedWsUrl(tagB), 'the new url is listed', WAIT);
     await allReady(el);
     expect(server.getAttribute('url')).to.equal(taggedWsUrl(tagB));
     expect((await openSockets(tagB)).open).to.equal(1);
@@ -322,17 +314,14 @@ describe('<tg-agent>', function () {
     const tag = uniqueTag();
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}><tg-server url=${taggedWsUrl(tag)}></tg-server></tg-agent>`);
     await allReady(el);
-    const first = el.connections[0]!.connection!;
     await el.disconnect();
-    expect(first.status).to.equal('closed');
     expect(el.connections[0]?.status).to.equal('closed');
+    await waitUntil(async () => (await openSockets(tag)).open === 0, 'socket closed on disconnect()', WAIT);
     el.connect();
     await allReady(el);
-    const second = el.connections[0]!.connection!;
-    expect(second).not.to.equal(first);
+    expect((await openSockets(tag)).open, 'a new connection').to.equal(1);
     el.remove();
-    await waitUntil(() => second.status === 'closed', 'closed on removal', WAIT);
-    await waitUntil(async () => (await openSockets(tag)).open === 0, 'socket closed on the server', WAIT);
+    await waitUntil(async () => (await openSockets(tag)).open === 0, 'socket closed on removal', WAIT);
   });
 
   it('shows an empty state without servers', async () => {

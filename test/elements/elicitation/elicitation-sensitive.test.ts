@@ -1,42 +1,43 @@
 /**
  * Sensitive form elicitation (#15 point 5), end to end: the "forms" test server
  * (test/support/servers/firewall.mjs) asks for a password in a form over real Streamable HTTP; the
- * worker marks the field, the connections controller declines by default and lists the request
- * only for a card that explains it; with the policy switch the card masks the field, never
- * prefills it, and warns naming the server.
+ * worker marks the field, the runtime's server registry declines by default (the gate's policy,
+ * `elicitation.sensitiveFields`) and lists the request only for a card that explains it; with the
+ * policy switch the card masks the field, never prefills it, and warns naming the server. Calls go
+ * through a gate over an in-memory audit sink.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { ConnectionsController } from '../../../src/elements/agent/connections.controller.js';
 import '../../../src/elements/elicitation/tg-elicitation.js';
 import type { TgElicitation } from '../../../src/elements/elicitation/tg-elicitation.js';
+import type { ToolCallOutcome } from '../../../src/gate/tool-gate.js';
+import { ServerRegistry } from '../../../src/runtime/servers.js';
 import { testEnv } from '../../support/env.js';
-import { FakeHost } from '../../support/controller-host.js';
-
+import { TRUST_ALL, memoryGate } from '../../support/memory-audit.js';
 
 const WAIT = { timeout: 15_000 };
-const controllers: ConnectionsController[] = [];
+const registries: ServerRegistry[] = [];
 afterEach(async () => {
-  await Promise.all(controllers.splice(0).map((c) => c.disconnect()));
+  await Promise.all(registries.splice(0).map((r) => r.close()));
 });
 
-async function formsServer(policy: 'refuse' | 'allow' | undefined) {
-  const host = new FakeHost();
-  const connections = new ConnectionsController(host, { sensitiveFields: () => policy });
-  controllers.push(connections);
-  connections.setServers([{ spec: { url: (testEnv() as unknown as { firewallFormsUrl: string }).firewallFormsUrl, name: 'Forms' } }]);
-  connections.connect();
-  await waitUntil(() => connections.servers[0]?.status === 'ready' && connections.servers[0].connection, 'forms server ready', WAIT);
-  return { connections, connection: connections.servers[0]!.connection! };
+async function formsServer(sensitiveFields: 'refuse' | 'allow' | undefined) {
+  const { gate } = await memoryGate({ policy: { ...TRUST_ALL, ...(sensitiveFields && { elicitation: { sensitiveFields } }) } });
+  const connections = new ServerRegistry({ gate });
+  registries.push(connections);
+  connections.set([{ spec: { url: (testEnv() as unknown as { firewallFormsUrl: string }).firewallFormsUrl, name: 'Forms' } }]);
+  await waitUntil(() => connections.get('forms')?.gate?.state === 'added', 'forms server behind the gate', WAIT);
+  const call = (tool: string) => gate.call({ toolId: `forms__${tool}`, args: {}, proposer: { kind: 'person' } });
+  return { connections, call };
 }
 
-const textOf = (result: { content: { type: string; text?: string }[] }) => result.content.map((b) => b.text ?? '').join('');
+const textOf = (outcome: ToolCallOutcome) => ('result' in outcome ? outcome.result.content.map((b) => ('text' in b ? b.text : '')).join('') : outcome.error.code);
 
 describe('A form asking for a password', function () {
   this.timeout(30_000);
 
   it('is declined by default: the server gets decline, the card explains and can be dismissed', async () => {
-    const { connections, connection } = await formsServer(undefined);
-    const result = await connection.callTool('sign_in', {});
+    const { connections, call: callTool } = await formsServer(undefined);
+    const result = await callTool('sign_in');
     expect(textOf(result)).to.equal('decline');
     expect(connections.elicitations).to.have.length(1);
     const pending = connections.elicitations[0]!;
@@ -53,8 +54,8 @@ describe('A form asking for a password', function () {
   });
 
   it('leaves ordinary forms alone', async () => {
-    const { connections, connection } = await formsServer(undefined);
-    const call = connection.callTool('ask_city', {});
+    const { connections, call: callTool } = await formsServer(undefined);
+    const call = callTool('ask_city');
     await waitUntil(() => connections.elicitations.length === 1, 'the form is listed', WAIT);
     const pending = connections.elicitations[0]!;
     expect(pending.refused).to.equal(false);
@@ -63,8 +64,8 @@ describe('A form asking for a password', function () {
   });
 
   it('with elicitation.sensitiveFields "allow": masked, never prefilled, with a warning naming the server', async () => {
-    const { connections, connection } = await formsServer('allow');
-    const call = connection.callTool('sign_in', {});
+    const { connections, call: callTool } = await formsServer('allow');
+    const call = callTool('sign_in');
     await waitUntil(() => connections.elicitations.length === 1, 'the form is listed', WAIT);
     const pending = connections.elicitations[0]!;
     expect(pending.refused).to.equal(false);

@@ -5,7 +5,7 @@
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import '../../../src/elements/manual-form/tg-manual-form.js';
 import type { TgManualForm } from '../../../src/elements/manual-form/tg-manual-form.js';
-import type { TgManualSubmitEvent } from '../../../src/elements/manual-form/tg-manual-form-events.js';
+import type { TgManualSubmitEvent } from '../../../src/events/tg-manual-submit.js';
 import { McpConnection } from '../../../src/connections/connection.js';
 import type { Tool } from '../../../workers/shared/wire.js';
 import type { GatedTool } from '../../../src/gate/tool-gate.js';

@@ -1,6 +1,7 @@
 /** DOM-free: server declarations from attributes or the `servers` property, and their keys. */
 import { expect } from '@esm-bundle/chai';
-import { declareServer, parseServerAttributes, serverKey, serverLabel } from '../../../src/elements/server/server-config.js';
+import { parseServerAttributes } from '../../../src/elements/server/server-config.js';
+import { declareServer, serverKey, serverLabel } from '../../../src/runtime/server-spec.js';
 
 /** Anything with getAttribute/hasAttribute: no DOM needed. */
 function attrs(values: Record<string, string>) {

@@ -1,6 +1,10 @@
-/** Errors as the elements show and report them. Callers branch on `err.code`, never on `instanceof`. */
-import { errorCode } from '../../../workers/shared/errors.js';
-import type { CodedError } from './connection-types.js';
+/** An error reduced to what is shown and reported: its `code` (when it has one) and message. No DOM. */
+import { errorCode } from '../../workers/shared/errors.js';
+
+export interface CodedError {
+  code?: string;
+  message: string;
+}
 
 /** Reduces anything thrown to `{ code?, message }` for display and events. */
 export function toCodedError(err: unknown): CodedError {

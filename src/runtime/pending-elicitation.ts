@@ -1,14 +1,13 @@
 /**
- * One elicitation waiting for an answer, as `<tg-agent>` and `<tg-elicitation>` see it. The first
+ * One elicitation waiting for an answer, as the runtime and `<tg-elicitation>` see it. The first
  * answer wins (the card, the host through `tg-elicitation`, or `cancel` when the server goes away).
  */
-import type { ElicitationRequest, ElicitationResult } from '../../../workers/shared/wire.js';
-
+import type { ElicitationRequest, ElicitationResult } from '../../workers/shared/wire.js';
 
 export interface PendingElicitation {
   readonly id: number;
-  /** The server's key in the connections controller, and the label it is shown with. */
-  readonly serverKey: string;
+  /** The server's id, and the label it is shown with. */
+  readonly serverId: string;
   readonly serverName: string;
   /** Untrusted server text (message, titles): render as Lit text only. */
   readonly request: ElicitationRequest;
@@ -34,7 +33,7 @@ let nextId = 1;
 
 /** A pending elicitation and the promise the connection's `onElicit` handler returns. */
 export function createPendingElicitation(
-  serverKey: string,
+  serverId: string,
   serverName: string,
   request: ElicitationRequest,
   onSettled: (pending: PendingElicitation) => void,
@@ -45,7 +44,7 @@ export function createPendingElicitation(
   let answered = false;
   const pending: PendingElicitation = {
     id: nextId++,
-    serverKey,
+    serverId,
     serverName,
     request,
     refused: options.refused === true,

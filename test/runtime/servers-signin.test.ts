@@ -5,50 +5,48 @@
  * Real worker, real authorization server (oidc-provider) and protected MCP server.
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { ConnectionsController } from '../../../src/elements/agent/connections.controller.js';
-import { declareServer } from '../../../src/elements/server/server-config.js';
-import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, protectedConfig } from '../../workers/auth/oidc-support.js';
-import { FakeHost } from '../../support/controller-host.js';
+import { declareServer } from '../../src/runtime/server-spec.js';
+import { ServerRegistry } from '../../src/runtime/servers.js';
+import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, protectedConfig } from '../workers/auth/oidc-support.js';
+import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
 
-
-describe('ConnectionsController: sign-in with the OAuth popup', function () {
+describe('ServerRegistry: sign-in with the OAuth popup', function () {
   this.timeout(60_000);
   const database = freshDatabase();
-  let connections: ConnectionsController | undefined;
+  let connections: ServerRegistry | undefined;
 
   after(async () => {
-    await connections?.disconnect();
+    await connections?.close();
     await deleteDatabase(database);
   });
 
   it('records who authorized the connection after the popup sign-in and after restoring saved tokens, and forgets it on sign-out', async () => {
-    const host = new FakeHost();
-    connections = new ConnectionsController(host);
+    const { gate } = await memoryGate({ policy: TRUST_ALL });
+    connections = new ServerRegistry({ gate });
     const base = protectedConfig();
     const { url, transport, oauth } = { ...base, oauth: { ...base.oauth, database } };
-    connections.setServers([declareServer({ url, transport, oauth })]);
-    await connections.disconnectServer(connections.servers[0]!.key);
+    connections.set([declareServer({ url, transport, oauth })]);
+    await connections.disconnectServer(connections.list[0]!.id);
     connections.connect();
     const popup = countingPopup();
-    connections.connectServer(connections.servers[0]!.key, { authorize: popup.onAuthorize });
-    const server = () => connections!.servers[0]!;
+    connections.connectServer(connections.list[0]!.id, { authorize: popup.onAuthorize });
+    const server = () => connections!.list[0]!;
     await waitUntil(() => server().status === 'ready' || server().status === 'failed', 'connected', { timeout: 45_000 });
     expect(server().error).to.equal(undefined);
     expect(popup.urls).to.have.length(1);
     expect(server().authorizedBy).to.equal(oidcEnv().oidcIssuer);
 
     // Another controller (a page reload) restores the saved tokens without a popup and is signed in as well.
-    const reloaded = new ConnectionsController(new FakeHost());
-    reloaded.setServers([declareServer({ url, transport, oauth })]);
-    reloaded.connect();
-    const again = () => reloaded.servers[0]!;
+    const reloaded = new ServerRegistry({ gate: (await memoryGate({ policy: TRUST_ALL })).gate });
+    reloaded.set([declareServer({ url, transport, oauth })]);
+    const again = () => reloaded.list[0]!;
     await waitUntil(() => again().status === 'ready' || again().status === 'failed', 'reconnected', { timeout: 45_000 });
     expect(again().error).to.equal(undefined);
     expect(popup.urls).to.have.length(1);
     expect(again().authorizedBy).to.equal(oidcEnv().oidcIssuer);
-    await reloaded.disconnect();
+    await reloaded.close();
 
-    await connections.signOutServer(server().key);
+    await connections.signOutServer(server().id);
     expect(server().authorizedBy).to.equal(undefined);
     expect(server().status).to.equal('closed');
   });

@@ -1,18 +1,16 @@
 /**
- * The connections controller's side of elicitation: it offers every server an `onElicit` handler,
+ * The server registry's side of elicitation: it offers every server an `onElicit` handler,
  * lists each request once for a card (or lets the host answer first), and answers `cancel` for
  * every request of a server whose connection closes. A scripted connection stands in for the
  * worker here; the end-to-end path is in elicitation.test.ts.
  */
 import { expect } from '@open-wc/testing';
-import { ConnectionsController } from '../../../src/elements/agent/connections.controller.js';
-import type { ConnectionLike } from '../../../src/elements/agent/connection-types.js';
-import type { ConnectionConfig } from '../../../workers/connection-api.js';
-import type { ConnectionStatus, ElicitationHandler } from '../../../workers/shared/connection-types.js';
-import type { ElicitationResult } from '../../../workers/shared/wire.js';
-import type { PendingElicitation } from '../../../src/elements/elicitation/pending-elicitation.js';
-import { FakeHost } from '../../support/controller-host.js';
-
+import type { ConnectionConfig } from '../../workers/connection-api.js';
+import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/connection-types.js';
+import type { ElicitationResult } from '../../workers/shared/wire.js';
+import type { PendingElicitation } from '../../src/runtime/pending-elicitation.js';
+import { ServerRegistry, type ConnectionLike } from '../../src/runtime/servers.js';
+import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
 
 class ScriptedConnection extends EventTarget {
   status: ConnectionStatus = 'ready';
@@ -37,29 +35,34 @@ class ScriptedConnection extends EventTarget {
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(onElicitation?: (pending: PendingElicitation) => void) {
+const registries: ServerRegistry[] = [];
+afterEach(async () => {
+  await Promise.all(registries.splice(0).map((r) => r.close()));
+});
+
+async function setup(onElicitation?: (pending: PendingElicitation) => void) {
   const handlers: ElicitationHandler[] = [];
   const opened: ScriptedConnection[] = [];
-  const host = new FakeHost();
-  const connections = new ConnectionsController(host, {
+  const connections = new ServerRegistry({
+    gate: (await memoryGate({ policy: TRUST_ALL })).gate,
     open: async (config, _authorize, elicit) => {
       if (elicit) handlers.push(elicit);
       const c = new ScriptedConnection(config);
       opened.push(c);
       return c as unknown as ConnectionLike;
     },
-    ...(onElicitation && { onElicitation }),
   });
-  connections.setServers([{ spec: { url: 'wss://a.example/', name: 'A' } }, { spec: { url: 'wss://b.example/' } }]);
-  host.connect();
+  registries.push(connections);
+  if (onElicitation) connections.on('elicitation', onElicitation);
+  connections.set([{ spec: { url: 'wss://a.example/', name: 'A' } }, { spec: { url: 'wss://b.example/' } }]);
   return { connections, handlers, opened };
 }
 
 const form = { mode: 'form' as const, message: 'Name?', requestedSchema: { type: 'object', properties: { n: { type: 'string' } } } };
 
-describe('ConnectionsController: elicitation', () => {
+describe('ServerRegistry: elicitation', () => {
   it('gives every connection a handler and lists each request, answered once by the card', async () => {
-    const { connections, handlers } = setup();
+    const { connections, handlers } = await setup();
     await settle();
     expect(handlers).to.have.length(2);
     const answer = handlers[0]!(form);
@@ -74,7 +77,7 @@ describe('ConnectionsController: elicitation', () => {
   });
 
   it("cancels a server's pending requests when its connection closes, and only that server's", async () => {
-    const { connections, handlers, opened } = setup();
+    const { connections, handlers, opened } = await setup();
     await settle();
     const fromA = handlers[0]!(form);
     const fromB = handlers[1]!(form);
@@ -87,7 +90,7 @@ describe('ConnectionsController: elicitation', () => {
   });
 
   it('lets the host answer first (no card)', async () => {
-    const { connections, handlers } = setup((pending) => pending.respond(Promise.resolve<ElicitationResult>({ action: 'decline' })));
+    const { connections, handlers } = await setup((pending) => pending.respond(Promise.resolve<ElicitationResult>({ action: 'decline' })));
     await settle();
     const answer = handlers[0]!(form);
     expect(connections.elicitations).to.have.length(0);
