@@ -58,6 +58,14 @@ export interface AgentConfig {
   apps?: boolean | undefined;
 }
 
+/** The settings the element holds under the same names. */
+const ELEMENT_SETTINGS = ['tenant', 'name', 'policy', 'roles', 'system', 'maxSteps', 'reconnectWaitMs'] as const;
+
+/** The element's own settings, read by name (its reactive properties). */
+export function elementSettings(element: Pick<AgentConfig, (typeof ELEMENT_SETTINGS)[number]>): AgentConfig {
+  return Object.fromEntries(ELEMENT_SETTINGS.map((key) => [key, element[key]]));
+}
+
 export interface AgentControllerOptions {
   /** Where DOM events are dispatched (the element). */
   target: EventTarget;

@@ -99,7 +99,7 @@ export class ComposerController implements ReactiveController {
                 ${item.state === 'loading' ? html`<span class="muted" role="status">reading…</span>` : nothing}
                 ${item.updated ? html`<span class="badge">updated</span>` : nothing}
                 ${item.error ? html`<span class="error" data-code=${item.error.code ?? ''}>${item.error.message}</span>` : nothing}
-                <button type="button" class="secondary small" aria-label="Remove ${item.title ?? item.name}" @click=${() => composer?.remove(item.key)}>×</button>
+                <button type="button" class="secondary" aria-label="Remove ${item.title ?? item.name}" @click=${() => composer?.remove(item.key)}>×</button>
               </li>`,
             )}
           </ul>`

@@ -1,5 +1,5 @@
 /**
- * `<tg-agent>`'s conversation section: the entries (the person's text, the model's Markdown, a
+ * `<tg-agent>`'s toolbar and audit panel (`renderTop`) and its conversation section: the entries (the person's text, the model's Markdown, a
  * chip per tool call whoever proposed it, coded errors), the approval and elicitation cards, Stop,
  * and the composer or the manual form; and the audit section. Server data and the model's text
  * are untrusted: text bindings only, and Markdown through the sanitizer.
@@ -12,7 +12,8 @@ import type { TgManualSubmitEvent } from '../../events/tg-manual-submit.js';
 import type { ApprovalQueue, ApprovalRequest } from '../../gate/approvals.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import type { PendingElicitation } from '../../runtime/pending-elicitation.js';
-import { renderResult } from '../shared/result.template.js';
+import type { CodedError } from '../../runtime/coded-error.js';
+import { renderError, renderResult } from '../shared/result.template.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
 import type { MarkdownView } from './markdown-view.js';
 import { describeResult } from './result-view.js';
@@ -32,7 +33,6 @@ export interface ConversationView {
   manual: boolean;
   /** The tools of the manual form. */
   tools: readonly GatedTool[];
-  picker: TemplateResult | typeof nothing;
   /** The message form with its attachments (composer.ts). */
   composer: TemplateResult;
   /** A tool's title and its server's name, as the person reads them (the id when unknown). */
@@ -54,7 +54,6 @@ export function renderConversation(view: ConversationView): TemplateResult {
   const streaming = view.entries.some((e) => e.kind === 'assistant' && e.status === 'streaming');
   return html`<section part="conversation" class="card conversation" aria-labelledby="conversation-title">
     <h2 id="conversation-title">${view.manual ? 'Tool calls' : 'Conversation'}</h2>
-    ${view.picker}
     <div class="log" role="log" aria-live="polite" aria-busy=${streaming ? 'true' : 'false'} aria-label="Conversation">
       <ol part="messages" class="messages">
         ${repeat(view.entries, (entry) => entry.id, (entry) => renderEntry(entry, view, waiting))}
@@ -90,19 +89,52 @@ export function renderConversation(view: ConversationView): TemplateResult {
 
 const callKey = (toolId: string, args: JsonObject) => `${toolId}\n${JSON.stringify(args)}`;
 
-/** The audit section: a toggle, and the `<tg-audit-log>` viewer once opened. */
-export function renderAuditSection(open: boolean, audit: AuditLog | undefined, toggle: () => void): TemplateResult {
+/** The top of `<tg-agent>`: why it cannot work (if so), the toolbar, and the audit log when open. */
+export interface TopView {
+  errors: readonly CodedError[];
+  audit: AuditLog | undefined;
+  /** The model picker, when there is a choice. */
+  picker: TemplateResult | typeof nothing;
+  /** The audit log's toggle is shown (`no-audit` hides it). */
+  auditShown: boolean;
+  auditOpen: boolean;
+  toggleAudit(): void;
+}
+
+/**
+ * Errors and the failed-audit banner, then a toolbar — the model picker and the audit log's
+ * toggle, so the log is one click away without scrolling — and the log itself, opened right
+ * under the toolbar.
+ */
+export function renderTop(view: TopView): TemplateResult {
+  const health = view.audit?.health;
+  const open = view.auditShown && view.auditOpen;
   const onClick = () => {
     // The viewer (virtualizer, verify, export) loads when first opened, not with the first paint.
     if (!open) void import('../audit-log/tg-audit-log.js');
-    toggle();
+    view.toggleAudit();
   };
-  return html`<section part="audit" class="audit">
-    <button part="audit-toggle" class="secondary" type="button" aria-expanded=${open ? 'true' : 'false'} aria-controls="audit-panel" @click=${onClick}>
-      ${open ? 'Hide audit log' : 'Show audit log'}
-    </button>
-    <div id="audit-panel" ?hidden=${!open}>${open && audit ? html`<tg-audit-log part="audit-log" .log=${audit}></tg-audit-log>` : nothing}</div>
-  </section>`;
+  return html`${view.errors.map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
+    ${health?.state === 'failed'
+      ? html`<p part="audit-banner" class="error banner" role="alert">
+          <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
+        </p>`
+      : nothing}
+    ${view.picker !== nothing || view.auditShown
+      ? html`<div part="toolbar" class="toolbar" role="toolbar" aria-label="Agent">
+          ${view.picker}
+          ${view.auditShown
+            ? html`<button part="audit-toggle" class="secondary" type="button" aria-expanded=${open ? 'true' : 'false'} aria-controls="audit-panel" @click=${onClick}>
+                ${open ? 'Hide audit log' : 'Show audit log'}
+              </button>`
+            : nothing}
+        </div>`
+      : nothing}
+    ${view.auditShown
+      ? html`<section part="audit" class="audit" id="audit-panel" aria-label="Audit log" ?hidden=${!open}>
+          ${open && view.audit ? html`<tg-audit-log part="audit-log" .log=${view.audit}></tg-audit-log>` : nothing}
+        </section>`
+      : nothing}`;
 }
 
 function proposedBy(p: ToolCallEntry['proposer']): string {

@@ -9,20 +9,19 @@ import type { PageToolDefinition, RegisterToolOptions } from '../../page/page-to
 import type { LlmProvider } from '../../llm/types.js';
 import type { CodedError } from '../../runtime/coded-error.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { declareServer, type ServerSpec } from '../../runtime/server-spec.js';
+import type { ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
 import '../approval/tg-approval.js';
 import '../connections/tg-connections.js';
 import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
 import '../elicitation/tg-elicitation.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
-import { parseServerAttributes, SERVER_ATTRIBUTES } from '../server/server-config.js';
+import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
 import { wordsConverter } from '../shared/words-converter.js';
-import { renderError } from '../shared/result.template.js';
-import { AgentController, type AgentStatus } from './agent.controller.js';
+import { AgentController, elementSettings, type AgentStatus } from './agent.controller.js';
 import { AppViewsController } from './app-views.controller.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
-import { renderAuditSection, renderConversation } from './conversation.template.js';
+import { renderConversation, renderTop } from './conversation.template.js';
 import { MarkdownView } from './markdown-view.js';
 import { ComposerController } from './composer.js';
 import { PageToolsController } from './page-tools.controller.js';
@@ -45,7 +44,10 @@ import { styles } from './tg-agent.styles.js';
  *   only from `allowedOrigins`), a chip per tool call — the model's, the person's (form or a
  *   card's panel), an app view's: every call passes the gate and shows here — and coded errors.
  *   A call the policy asks about shows an inline `<tg-approval>` card (the host may decide first:
- *   `tg-tool-request`). The audit log is behind a toggle (`no-audit` hides it).
+ *   `tg-tool-request`). The audit log opens from the toolbar (`no-audit` hides it).
+ * - The page's own tools: `registerTool()` (WebMCP's shape), `<form toolname>` with `tool-forms`,
+ *   and the WebMCP bridge with `webmcp="offer publish"` — server "This page", behind the same gate.
+ * - Attach (resources) and `/` (prompts) add server content to the next message, as chips.
  *
  * Everything a server sends is untrusted and rendered as text (images only as raster `data:` URLs;
  * links are never fetched).
@@ -91,7 +93,10 @@ import { styles } from './tg-agent.styles.js';
  * @csspart input - The message textarea.
  * @csspart send-button - The Send button.
  * @csspart audit - The audit section.
+ * @csspart toolbar - The model picker and the audit log's toggle.
  * @csspart audit-toggle - The button that shows or hides the audit log.
+ * @csspart context-chip - Something attached to the next message (a resource, a prompt's message).
+ * @csspart attach-button - Opens the resource picker.
  * @csspart audit-log - The `<tg-audit-log>`.
  *
  * @cssproperty --tg-font-family - Text font.
@@ -167,25 +172,12 @@ export class TgAgent extends LitElement {
   declare webmcp: string[] | undefined;
   declare _auditOpen: boolean;
 
-  readonly #providers = new ProvidersController(this, () => {
-    this.#agent?.applyConfig();
-    this.requestUpdate();
-  });
+  readonly #providers = new ProvidersController(this, () => (this.#agent?.applyConfig(), this.requestUpdate()));
   readonly #agent: AgentController = new AgentController(this, {
     target: this,
     saved: new SavedServersController(this, { tenant: () => this.tenant, changed: () => this.#syncServers() }),
     opened: (runtime) => this.#pageTools.opened(runtime),
-    config: () => ({
-      tenant: this.tenant,
-      name: this.name,
-      policy: this.policy,
-      roles: this.roles,
-      provider: this.provider ?? this.#providers.provider,
-      system: this.system,
-      maxSteps: this.maxSteps,
-      reconnectWaitMs: this.reconnectWaitMs,
-      apps: this.#apps.enabled,
-    }),
+    config: () => ({ ...elementSettings(this), provider: this.provider ?? this.#providers.provider, apps: this.#apps.enabled }),
   });
   readonly #apps: AppViewsController = new AppViewsController(this, { agent: this.#agent, sandbox: () => this.appsSandboxOrigin, send: (text) => this.send(text) });
   readonly #pageTools = new PageToolsController(this, () => ({ toolForms: this.toolForms, webmcp: this.webmcp ?? [] }));
@@ -263,29 +255,26 @@ export class TgAgent extends LitElement {
   }
 
   #syncServers(): void {
-    const declared = this.servers
-      ? this.servers.map((spec) => declareServer(spec))
-      : Array.from(this.querySelectorAll(':scope > tg-server'), (element) => parseServerAttributes(element));
-    this.#agent.setServers(declared);
+    this.#agent.setServers(declaredServers(this, this.servers));
   }
 
   protected override render(): TemplateResult {
     const agent = this.#agent;
-    const health = agent.auditLog?.health;
     const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
     // Defined on first use, so a page with a model never loads the form and its schema validator.
     if (agent.manual) this.#manualForm ??= import('../manual-form/tg-manual-form.js');
     return html`<div part="base" class="base">
-      ${[...(agent.error ? [agent.error] : []), ...configErrors].map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
-      ${health?.state === 'failed'
-        ? html`<p part="audit-banner" class="error banner" role="alert">
-            <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
-          </p>`
-        : nothing}
+      ${renderTop({
+        errors: [...(agent.error ? [agent.error] : []), ...configErrors],
+        audit: agent.auditLog,
+        picker: this.provider || this.noProviderPicker ? nothing : renderProviderPicker(this.#providers, agent.busy),
+        auditShown: !this.noAudit,
+        auditOpen: this._auditOpen,
+        toggleAudit: () => (this._auditOpen = !this._auditOpen),
+      })}
       ${renderConversation({
         ...agent.conversation,
         markdown: this.#markdown,
-        picker: this.provider || this.noProviderPicker ? nothing : renderProviderPicker(this.#providers, agent.busy),
         appView: (entry) => this.#apps.render(entry),
         viewNotes: this.#apps.renderNotes(),
         composer: this.#composer.render({ busy: agent.busy, ready: agent.status === 'ready', send: (text) => void this.send(text) }),
@@ -304,7 +293,6 @@ export class TgAgent extends LitElement {
         .call=${agent.call}
         @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
       ></tg-connections>
-      ${this.noAudit ? nothing : renderAuditSection(this._auditOpen, agent.auditLog, () => (this._auditOpen = !this._auditOpen))}
     </div>`;
   }
 }

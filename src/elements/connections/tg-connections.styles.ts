@@ -16,6 +16,44 @@ export const styles = [
       font-size: 0.95em;
     }
 
+    .card-head {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.4rem 0.6rem;
+    }
+
+    .card-head .server-title {
+      margin: 0;
+      flex: 0 1 auto;
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+
+    .tool-search {
+      font: inherit;
+      min-height: 2rem;
+      padding: 0.25rem 0.4rem;
+      border: 1px solid var(--_border);
+      border-radius: calc(var(--_radius) * 0.75);
+      background: var(--_bg);
+      color: var(--_fg);
+    }
+
+    .visually-hidden {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
+    }
+
+    .badge.status-sign-in {
+      color: var(--_warn);
+      background: var(--_warn-bg);
+    }
+
     .add-form {
       display: flex;
       flex-wrap: wrap;

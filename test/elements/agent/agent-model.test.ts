@@ -107,7 +107,14 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
     await waitUntil(() => root(el).querySelector('tg-approval'), 'approval card', WAIT);
     const card = root(el).querySelector<TgApproval>('tg-approval')!;
     await card.updateComplete;
-    expect(root(el).querySelector('[part~="stop-button"]'), 'Stop while busy').to.not.equal(null);
+    // The call waits for the person: "waiting for you", no running badge and no Stop until they answer.
+    expect(root(el).querySelector('[part~="stop-button"]'), 'no Stop while the call waits for approval').to.equal(null);
+    expect(chips(el)[0]?.dataset['status']).to.equal('waiting');
+    // Titles where a person reads: the tool's title and the server's name, not the id.
+    expect(chips(el)[0]?.querySelector('.chip-name')?.textContent).to.equal('Delete note');
+    expect(chips(el)[0]?.querySelector('.chip-server')?.textContent).to.equal('on Notes');
+    // The model's step that only called a tool left no empty Assistant bubble.
+    expect(root(el).querySelectorAll('[part~="assistant-message"]').length).to.equal(0);
     await expect(el).to.be.accessible();
     root(card).querySelector<HTMLButtonElement>('[part~="deny-button"]')!.click();
     await waitUntil(() => !el.agent?.busy, 'turn over', WAIT);
