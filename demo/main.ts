@@ -62,6 +62,23 @@ agent.servers = [
   { name: 'Counter (MCP App)', url: config.apps.httpUrl, transport: 'http' },
 ];
 
+// The page's own tool: server "This page", behind the same gate as the MCP servers (it asks, and is audited).
+agent.registerTool({
+  name: 'show_banner',
+  title: 'Show a banner on this page',
+  description: 'Shows a short message in a banner at the top of the demo page.',
+  inputSchema: { type: 'object', properties: { text: { type: 'string', maxLength: 200 } }, required: ['text'], additionalProperties: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+  execute: ({ text }) => {
+    const banner = document.querySelector<HTMLElement>('#page-banner');
+    if (banner) {
+      banner.textContent = String(text);
+      banner.hidden = false;
+    }
+    return `The banner now says: ${String(text)}`;
+  },
+});
+
 // Show the real URLs in the explanatory text.
 for (const element of document.querySelectorAll<HTMLElement>('[data-demo-url]')) {
   const which = element.dataset.demoUrl;

@@ -32,6 +32,7 @@ import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/
 import type { ElicitationRequest, ReadResourceResult, Tool } from '../../workers/shared/wire.js';
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 import type { Gate, GateConnection } from '../gate/gate.js';
+import type { HostProvided } from '../gate/policy.js';
 import { contextServer, type ContextConnection, type ContextServer } from '../context/context-server.js';
 import { toCodedError, type CodedError } from './coded-error.js';
 import { GatedServer } from '../gate/gated-server.js';
@@ -92,6 +93,8 @@ export interface ServerState {
   readonly origin: 'host' | 'person';
   /** A server the runtime hosts itself (`addLocal`): always ready, nothing to connect or sign in to. */
   readonly local: boolean;
+  /** Set when the host page provides these tools itself (the page's tools): the policy's standing of the host's own (see `serverStanding`). */
+  readonly host?: HostProvided;
   /** Its place behind the gate, once its connection was ready. */
   readonly gate: GateRegistration | undefined;
 }
@@ -709,6 +712,7 @@ function localSnapshot(local: LocalEntry): ServerState {
     consented: local.consented,
     origin: 'host',
     local: true,
+    ...(local.server.host && { host: local.server.host }),
     gate: registration && Object.freeze({ state: registration.state, ...(registration.error && { error: registration.error }) }),
   });
 }

@@ -166,8 +166,8 @@ export class TgConnections extends LitElement {
     this.dispatchEvent(new TgServerActionEvent(detail));
   }
 
-  #standing(url: string): { listed: boolean; trusted: boolean } | undefined {
-    return this.policy && serverStanding(this.policy, url);
+  #standing(url: string, host?: ServerState['host']): { listed: boolean; trusted: boolean } | undefined {
+    return this.policy && serverStanding(this.policy, url, host);
   }
 
   #renderAddForm(): TemplateResult {
@@ -305,7 +305,7 @@ export class TgConnections extends LitElement {
     const serverId = server.id;
     const label = serverLabel(server.spec);
     const registration = server.gate;
-    const standing = this.#standing(server.spec.url);
+    const standing = this.#standing(server.spec.url, server.host);
     const open = server.status === 'ready' || server.status === 'connecting' || server.status === 'reconnecting';
     const needsAuth = server.error?.code === ErrorCode.AUTH_REQUIRED && !open;
     const notAllowed = registration?.state === 'failed' && registration.error?.code === ErrorCode.SERVER_NOT_ALLOWED;
@@ -319,9 +319,9 @@ export class TgConnections extends LitElement {
       this._expanded = next;
     };
     return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url} data-expanded=${expanded ? 'true' : 'false'}>
-      <div class="card-head status-line" aria-live="polite">
+      <div class="card-head status-line">
         <h3 id="${id}-title" class="server-title">${label}</h3>
-        <span part="status-badge" class="badge status-${status}" data-status=${status}>${needsAuth ? 'sign in needed' : server.status}</span>
+        <span aria-live="polite" part="status-badge" class="badge status-${status}" data-status=${status}>${needsAuth ? 'sign in needed' : server.status}</span>
         ${server.tools.length > 0 || server.status === 'ready'
           ? html`<button part="expand-button" class="secondary" type="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls="${id}-details"
               ?disabled=${quarantined || this._query !== ''} @click=${toggle}>${server.tools.length === 1 ? '1 tool' : `${server.tools.length} tools`}</button>`
@@ -332,6 +332,53 @@ export class TgConnections extends LitElement {
               >${standing.trusted ? 'trusted' : 'untrusted'}</span
             >`
           : nothing}
+        <div class="actions card-actions">
+          ${server.local || needsAuth
+            ? nothing
+            : open
+            ? html`<button part="disconnect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'disconnect', serverId })} aria-describedby="${id}-title">
+                Disconnect
+              </button>`
+            : html`<button part="connect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'connect', serverId })} aria-describedby="${id}-title">
+                ${server.status === 'failed' ? 'Retry' : 'Connect'}
+              </button>`}
+          ${needsAuth
+            ? html`<button
+                part="sign-in-button"
+                class="primary"
+                type="button"
+                aria-describedby="${id}-title"
+                @click=${() => {
+                  // Opened in the click itself: a popup opened after an await is blocked.
+                  const popup = window.open('about:blank', '_blank', 'popup,width=500,height=700');
+                  this.#ask({ action: 'sign-in', serverId, popup });
+                }}
+              >
+                Sign in
+              </button>`
+            : nothing}
+          ${server.authorizedBy
+            ? html`<button part="sign-out-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'sign-out', serverId })}>
+                Sign out
+              </button>`
+            : nothing}
+          ${notAllowed
+            ? html`<button
+                part="allow-button"
+                class="primary"
+                type="button"
+                aria-describedby="${id}-title"
+                @click=${() => (this._consent = { url: server.spec.url, id: serverId })}
+              >
+                Allow this server…
+              </button>`
+            : nothing}
+          ${server.origin === 'person'
+            ? html`<button part="remove-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'remove', serverId })}>
+                Remove
+              </button>`
+            : nothing}
+        </div>
       </div>
       ${expanded
         ? html`${server.spec.name ? html`<p class="url">${server.spec.url}</p>` : nothing}
@@ -363,53 +410,6 @@ export class TgConnections extends LitElement {
               : nothing}
           </p>`
         : nothing}
-      <div class="actions">
-        ${server.local
-          ? nothing
-          : open
-          ? html`<button part="disconnect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'disconnect', serverId })} aria-describedby="${id}-title">
-              Disconnect
-            </button>`
-          : html`<button part="connect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'connect', serverId })} aria-describedby="${id}-title">
-              ${server.status === 'failed' ? 'Retry' : 'Connect'}
-            </button>`}
-        ${needsAuth
-          ? html`<button
-              part="sign-in-button"
-              class="primary"
-              type="button"
-              aria-describedby="${id}-title"
-              @click=${() => {
-                // Opened in the click itself: a popup opened after an await is blocked.
-                const popup = window.open('about:blank', '_blank', 'popup,width=500,height=700');
-                this.#ask({ action: 'sign-in', serverId, popup });
-              }}
-            >
-              Sign in
-            </button>`
-          : nothing}
-        ${server.authorizedBy
-          ? html`<button part="sign-out-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'sign-out', serverId })}>
-              Sign out
-            </button>`
-          : nothing}
-        ${notAllowed
-          ? html`<button
-              part="allow-button"
-              class="primary"
-              type="button"
-              aria-describedby="${id}-title"
-              @click=${() => (this._consent = { url: server.spec.url, id: serverId })}
-            >
-              Allow this server…
-            </button>`
-          : nothing}
-        ${server.origin === 'person'
-          ? html`<button part="remove-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'remove', serverId })}>
-              Remove
-            </button>`
-          : nothing}
-      </div>
       <div id="${id}-details" ?hidden=${!expanded}>${expanded && (server.status === 'ready' || server.tools.length > 0) ? this.#renderTools(server, id) : nothing}</div>
     </section>`;
   }

@@ -23,6 +23,10 @@ export const styles = [
       gap: 0.4rem 0.6rem;
     }
 
+    .card-head .card-actions {
+      margin-left: auto;
+    }
+
     .card-head .server-title {
       margin: 0;
       flex: 0 1 auto;

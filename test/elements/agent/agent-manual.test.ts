@@ -201,6 +201,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
 
   it('the JSON panel of a server card goes through the gate too (delete_note asks)', async () => {
     const { el } = await agentWithNotes();
+    cx(el).querySelector<HTMLButtonElement>('[part~="expand-button"]')!.click(); // the card's tools
+    await waitUntil(() => cx(el).querySelector('button[data-tool="delete_note"]'), 'the tools shown', WAIT);
     cx(el).querySelector<HTMLButtonElement>('button[data-tool="delete_note"]')!.click();
     await el.updateComplete;
     const textarea = cx(el).querySelector<HTMLTextAreaElement>('textarea[part~="arguments"]')!;
