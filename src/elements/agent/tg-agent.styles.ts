@@ -248,14 +248,19 @@ export const styles = [
     background: var(--_error-bg);
   }
 
-  .audit {
-    display: grid;
-    gap: 0.5rem;
-    justify-items: start;
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem 0.75rem;
   }
 
-  .audit > div {
-    justify-self: stretch;
+  .audit {
+    display: grid;
+    min-width: 0;
+  }
+
+  .audit > * {
     min-width: 0;
   }
 
