@@ -34,24 +34,6 @@ export const styles = [
       overflow-wrap: anywhere;
     }
 
-    .tool-search {
-      font: inherit;
-      min-height: 2rem;
-      padding: 0.25rem 0.4rem;
-      border: 1px solid var(--_border);
-      border-radius: calc(var(--_radius) * 0.75);
-      background: var(--_bg);
-      color: var(--_fg);
-    }
-
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
 
     .badge.status-sign-in {
       color: var(--_warn);
@@ -89,6 +71,7 @@ export const styles = [
     }
 
     input[type='url'],
+    input[type='search'],
     select {
       font: inherit;
       min-height: 2rem;

@@ -83,13 +83,5 @@ export const styles = [
       display: flex;
       gap: 0.5rem;
     }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
-    }
   `,
 ];
