@@ -498,6 +498,8 @@ export class TgConnections extends LitElement {
           @click=${() => {
             this.#ask({ action: 'accept-definition', toolId: tool.id });
             this._reviewing = undefined;
+            // The card opened for the quarantine; it stays open while the person looks at it.
+            this._expanded = new Set([...this._expanded, tool.serverId]);
           }}
         >
           Re-approve
