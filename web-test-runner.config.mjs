@@ -7,6 +7,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startTestServices } from './test/support/services/index.mjs';
+import { storageQuotaPlugin } from './test/support/commands/storage-quota.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 
 export const chromiumArgs = [
@@ -58,7 +59,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin, frameCommandsPlugin],
+  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin, frameCommandsPlugin, storageQuotaPlugin()],
   testRunnerHtml: (testFramework) => {
     if (!services) throw new Error('test services not started');
     const env = services.env;
@@ -70,7 +71,19 @@ export default {
       ? [playwrightLauncher({ product: 'chromium', launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } })]
       : []),
     ...(browsers.includes('firefox')
-      ? [puppeteerLauncher({ launchOptions: { browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true } })]
+      ? [
+          puppeteerLauncher({
+            launchOptions: {
+              browser: 'firefox',
+              executablePath: '/usr/bin/firefox-esr',
+              headless: true,
+              // A real, small storage quota (200 MiB in all, so 40 MiB per site) that a test can fill to
+              // make IndexedDB fail with QuotaExceededError (test/support/quota.ts); Chromium's is set
+              // per test through CDP instead (test/support/commands/storage-quota.mjs).
+              extraPrefsFirefox: { 'dom.quotaManager.temporaryStorage.fixedLimit': 200 * 1024 },
+            },
+          }),
+        ]
       : []),
   ],
 };

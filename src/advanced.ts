@@ -62,7 +62,8 @@ export { auditResult, redactAuditInput, RESULT_PREVIEW_CHARS, type AuditRedactio
 export { findSecrets, loadSecretRules, secretRulesLoaded, shannonEntropy, type SecretFinding, type SecretCategory } from './audit/secrets.js';
 export { verifyChain, type BreakReason, type VerifyResult, type VerifyOptions } from './audit/verify.js';
 export { exportJsonl, parseJsonl, verifyJsonl, EXPORT_FORMAT, type ExportHeader } from './audit/export.js';
-export { toOtlpLogs, sendOtlpLogs, forwardToOtlp, type OtlpLogsRequest, type OtlpOptions } from './audit/otlp.js';
+export { toOtlpLogs, postOtlpLogs, sendOtlpLogs, callTraceContext, type OtlpAnswer, type OtlpLogsRequest, type OtlpOptions } from './audit/otlp.js';
+export { forwardToOtlp, OtlpShipper, OtlpStatusEvent, type OtlpShippingOptions, type OtlpShippingState, type OtlpShippingStatus } from './audit/otlp-shipper.js';
 export { matchesFilter, type AuditFilter } from './audit/filter.js';
 export { sha256Hex } from './audit/sha256.js';
 export { MemoryAuditSource, type AuditSource } from './audit/source.js';

@@ -41,6 +41,7 @@ export type { GatedTool, Proposer, ToolCallOutcome } from './gate/tool-gate.js';
 export type { ApprovalRequest, HostDecision, HostHook } from './gate/approvals.js';
 export type { AuditLog } from './audit/audit-log.js';
 export type { AuditRecord } from './audit/record.js';
+export type { OtlpShippingOptions, OtlpShippingStatus } from './audit/otlp-shipper.js';
 export type { CallToolResult, ContentBlock, ElicitationRequest, ElicitationResult, JsonObject, Progress, Tool } from '../workers/shared/wire.js';
 export type { ConnectionConfig } from '../workers/connection-api.js';
 export type { ConnectionStatus } from '../workers/shared/connection-types.js';

@@ -2,9 +2,9 @@
  * Checks of the arguments the page passes to a connection's methods. A wrong one is a `TypeError`
  * naming it (`ERR_INVALID_ARG_TYPE`), thrown before anything is sent.
  */
-import { invalidArgument } from './shared/errors.js';
+import { ErrorCode, TgError, invalidArgument } from './shared/errors.js';
 import { isLogLevel } from './protocol/logging.js';
-import { LOG_LEVELS, type CompletionArgument, type CompletionContext, type CompletionRef, type LogLevel } from './shared/wire.js';
+import { LOG_LEVELS, type CompletionArgument, type CompletionContext, type CompletionRef, type LogLevel, type ServerCapabilities } from './shared/wire.js';
 
 export function checkNonEmpty(value: unknown, name: string): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) throw invalidArgument(name, 'a non-empty string');
@@ -30,5 +30,12 @@ export function checkCompletion(ref: CompletionRef, argument: CompletionArgument
   const args = context?.arguments;
   if (args !== undefined && (typeof args !== 'object' || args === null || !Object.values(args).every((v) => typeof v === 'string'))) {
     throw invalidArgument('context.arguments', 'an object of strings');
+  }
+}
+
+/** Refuses a feature the server did not declare (`TG_UNSUPPORTED_FEATURE`), without asking it. */
+export function checkCapability(info: { capabilities: ServerCapabilities } | undefined, capability: 'completions' | 'logging'): void {
+  if (info && !info.capabilities[capability]) {
+    throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, `The server does not offer ${capability} (no ${capability} capability)`);
   }
 }

@@ -150,5 +150,11 @@ export interface ConnectionApi {
    */
   signOut(): Promise<{ revoked: boolean }>;
   diagnostics(): ConnectionDiagnostics;
+  /**
+   * Answers at once: the page's liveness check. A worker that ended without an error event (it
+   * closed itself, the browser ended it, a chunk failed to load) never answers, and the page then
+   * fails the connection with `TG_WORKER_FAILED` instead of waiting forever.
+   */
+  ping(): true;
   close(): Promise<void>;
 }

@@ -6,8 +6,9 @@
  * because comlink lets the page reach any named property.
  */
 import { ErrorCode, TgError, errorCode, invalidArgument } from './shared/errors.js';
-import { serializeError } from './shared/transfer-handlers.js';
-import { checkCompletion, checkLogLevel, checkNonEmpty, checkObject } from './arguments.js';
+import { checkCapability, checkCompletion, checkLogLevel, checkNonEmpty, checkObject } from './arguments.js';
+import { KnownTools } from './known-tools.js';
+import { PageEvents } from './page-events.js';
 import { checkConfig, type Settings } from './config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RpcEngine } from './protocol/rpc.js';
 import type { SessionClient } from './protocol/session-client.js';
@@ -15,7 +16,7 @@ import { LinkGate, reconnect, type ReconnectPolicy } from './reconnect.js';
 import { SessionOpener, type OpenedSession } from './session-opener.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from './connection-api.js';
 import type { AuthorizeHandler } from './shared/auth.js';
-import type { ConnectionDiagnostics, ConnectionInfo, ConnectionStatus, ElicitationHandler, WorkerCallOptions } from './shared/connection-types.js';
+import type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, WorkerCallOptions } from './shared/connection-types.js';
 import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, JsonObject, LogLevel, Progress, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from './shared/wire.js';
 
 export class Connection implements ConnectionApi {
@@ -24,41 +25,38 @@ export class Connection implements ConnectionApi {
   /** The live session (after a drop, the dropped one until a reconnect replaces it). */
   #current?: OpenedSession;
   #renewing?: Promise<unknown>;
-  #onEvent: (event: ConnectionEvent) => void = () => {};
-  #problems = 0;
-  #status: ConnectionStatus | undefined;
+  readonly #events = new PageEvents();
   readonly #calls = new Map<string, AbortController>();
   readonly #link = new LinkGate();
   #reconnectAbort?: AbortController;
   #closing = false;
-  /** The last tool list the page saw, to tell whether a reconnect changed it and which tools are idempotent. */
-  #knownTools?: Tool[];
+  readonly #known = new KnownTools();
 
   async connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void, onElicit?: ElicitationHandler, onAuthorize?: AuthorizeHandler): Promise<ConnectionInfo> {
-    if (this.#status) throw new TgError(ErrorCode.INVALID_CONFIG, 'connect() was already called on this connection');
+    if (this.#events.status) throw new TgError(ErrorCode.INVALID_CONFIG, 'connect() was already called on this connection');
     if (typeof onEvent !== 'function') throw invalidArgument('onEvent', 'a function');
-    this.#onEvent = onEvent;
-    this.#setStatus('connecting');
+    this.#events.listen(onEvent);
+    this.#events.setStatus('connecting');
     try {
       this.#settings = checkConfig(config);
       const hooks = {
-        emit: (event: ConnectionEvent) => void this.#emit(event),
-        problem: (error: TgError) => this.#problem(error),
+        emit: (event: ConnectionEvent) => void this.#events.emit(event),
+        problem: (error: TgError) => this.#events.problem(error),
         toolsChanged: (tools: Tool[]) => this.#toolsChanged(tools),
         linkClosed: (rpc: RpcEngine, reason: TgError | undefined) => this.#onLinkClosed(rpc, reason),
       };
       this.#opener = await SessionOpener.create(this.#settings, hooks, onElicit, onAuthorize);
       this.#current = await this.#opener.open();
-      await this.#setStatus('ready'); // lands on the page before connect() resolves
+      await this.#events.setStatus('ready'); // lands on the page before connect() resolves
       return this.#current.info;
     } catch (err) {
-      void this.#setStatus('failed', err); // the opener has closed the failed attempt
+      void this.#events.setStatus('failed', err); // the opener has closed the failed attempt
       throw err;
     }
   }
 
   async listTools(): Promise<Tool[]> {
-    return (this.#knownTools = await this.#withSession((session) => session.listTools()));
+    return (this.#known.list = await this.#withSession((session) => session.listTools()));
   }
 
   listResources(): Promise<Resource[]> {
@@ -87,7 +85,7 @@ export class Connection implements ConnectionApi {
   /** Needs the server's `completions` capability (`TG_UNSUPPORTED_FEATURE` otherwise, without asking the server). */
   complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): Promise<Completion> {
     checkCompletion(ref, argument, context);
-    this.#require('completions');
+    checkCapability(this.#current?.info, 'completions');
     return this.#withSession((session) => session.complete(ref, argument, context));
   }
 
@@ -105,7 +103,7 @@ export class Connection implements ConnectionApi {
   /** Server log messages at `level` and above, as `log` events (legacy: `logging/setLevel`; modern: per-request `_meta`). */
   setLogLevel(level: LogLevel): Promise<void> {
     checkLogLevel(level);
-    this.#require('logging');
+    checkCapability(this.#current?.info, 'logging');
     return this.#withSession((session) => session.setLogLevel(level));
   }
 
@@ -122,7 +120,7 @@ export class Connection implements ConnectionApi {
         signal: controller.signal,
         ...(timeoutMs !== undefined && { timeoutMs }),
         ...(task === true && { task }),
-        onTaskStatus: (state) => void this.#emit({ type: 'task-status', tool: name, task: state, ...(callId !== undefined && { callId }) }),
+        onTaskStatus: (state) => void this.#events.emit({ type: 'task-status', tool: name, task: state, ...(callId !== undefined && { callId }) }),
         ...(onProgress && { onProgress: (p: Progress) => void deliveries.push(Promise.resolve(onProgress(p))) }),
       }), timeoutMs);
     try {
@@ -152,6 +150,10 @@ export class Connection implements ConnectionApi {
     return { ...(this.#current?.rpc.stats ?? { invalidFrames: 0, unknownResponses: 0 }), inFlight: this.#calls.size };
   }
 
+  ping(): true {
+    return true;
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#opener?.auth?.stop(); // the goodbye (session DELETE) must not start an authorization
@@ -160,15 +162,7 @@ export class Connection implements ConnectionApi {
     for (const controller of this.#calls.values()) controller.abort('connection closing');
     this.#current?.session.stop();
     await this.#current?.rpc.close();
-    await this.#setStatus('closed');
-  }
-
-  /** Refuses a feature the server did not declare, without asking it. */
-  #require(capability: 'completions' | 'logging'): void {
-    const capabilities = this.#current?.info.capabilities;
-    if (capabilities && !capabilities[capability]) {
-      throw new TgError(ErrorCode.UNSUPPORTED_FEATURE, `The server does not offer ${capability} (no ${capability} capability)`);
-    }
+    await this.#events.setStatus('closed');
   }
 
   /**
@@ -194,9 +188,9 @@ export class Connection implements ConnectionApi {
   /** The RPC engine's transport closed: a requested close, a failure, or a drop worth reconnecting. */
   #onLinkClosed(rpc: RpcEngine, reason: TgError | undefined): void {
     if (this.#reconnectAbort || (this.#current && rpc !== this.#current.rpc)) return; // an attempt the loop handles, or an old engine
-    if (!reason || this.#closing) return void this.#setStatus('closed');
+    if (!reason || this.#closing) return void this.#events.setStatus('closed');
     const policy = this.#settings?.reconnect;
-    if (this.#status !== 'ready' || !policy || this.#current?.session.era !== 'legacy') return void this.#setStatus('failed', reason);
+    if (this.#events.status !== 'ready' || !policy || this.#current?.session.era !== 'legacy') return void this.#events.setStatus('failed', reason);
     void this.#reconnect(reason, policy);
   }
 
@@ -210,64 +204,33 @@ export class Connection implements ConnectionApi {
       signal: abort.signal,
       cause,
       origin: new URL(this.#settings!.url).origin,
-      onAttempt: (attempt, delayMs, last) => this.#setStatus('reconnecting', last, { attempt, delayMs }),
-      attempt: () => opener.reopen(dropped, abort.signal, (next) => this.#relistAfterReconnect(next)),
+      onAttempt: (attempt, delayMs, last) => this.#events.setStatus('reconnecting', last, { attempt, delayMs }),
+      attempt: () => opener.reopen(dropped, abort.signal, async (next) => {
+        const tools = await this.#known.relist(next, (error) => this.#events.problem(error));
+        if (tools) this.#toolsChanged(tools);
+      }),
       discard: (next) => opener.discard(next),
     }).then((next) => ({ next }), (error: unknown) => ({ error }));
     this.#reconnectAbort = undefined;
     if ('error' in outcome) {
       this.#link.markGone(outcome.error);
-      return this.#setStatus('failed', outcome.error);
+      return this.#events.setStatus('failed', outcome.error);
     }
     if (!outcome.next) return; // close() ended it
     this.#current = outcome.next;
     this.#link.markUp();
-    await this.#setStatus('ready');
-  }
-
-  /** After a reconnect the server may offer other tools: tell the page only if the list changed. */
-  async #relistAfterReconnect(next: OpenedSession): Promise<void> {
-    const before = this.#knownTools;
-    if (!before) return;
-    const tools = await next.session.listTools().catch((cause: unknown) => {
-      if (next.rpc.closed) throw cause;
-      this.#problem(new TgError(ErrorCode.PROTOCOL_ERROR, 'Re-listing tools after reconnecting failed', { cause }));
-    });
-    if (next.rpc.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'The link dropped again while reconnecting');
-    if (tools && JSON.stringify(tools) !== JSON.stringify(before)) this.#toolsChanged(tools);
+    await this.#events.setStatus('ready');
   }
 
   /** A `tools/call` cut off by a drop is sent again only for a trusted server (`retryIdempotentTools`) and an `idempotentHint: true` tool. */
   #mayResend(name: string, err: unknown, signal: AbortSignal): boolean {
     if (this.#settings?.retryIdempotentTools !== true || signal.aborted) return false;
     if (errorCode(err) !== ErrorCode.CONNECTION_CLOSED || !this.#link.down) return false;
-    return this.#knownTools?.find((tool) => tool.name === name)?.annotations?.idempotentHint === true;
-  }
-
-  #setStatus(status: ConnectionStatus, error?: unknown, retry?: { attempt: number; delayMs: number }): Promise<void> {
-    const repeat = this.#status === status && status !== 'reconnecting'; // each attempt is news
-    if (repeat || this.#status === 'failed' || (this.#status === 'closed' && status !== 'connecting')) return Promise.resolve();
-    this.#status = status;
-    return this.#emit({ type: 'status', status, ...(error !== undefined && { error: serializeError(error) }), ...retry });
+    return this.#known.isIdempotent(name);
   }
 
   #toolsChanged(tools: Tool[]): void {
-    this.#knownTools = tools;
-    void this.#emit({ type: 'tools-changed', tools });
-  }
-
-  #problem(error: TgError): void {
-    void this.#emit({ type: 'problem', error: serializeError(error), count: ++this.#problems });
-  }
-
-  /** Settles when the page has taken the event (or is gone); never rejects. */
-  #emit(event: ConnectionEvent): Promise<void> {
-    try {
-      return Promise.resolve(this.#onEvent(event)).then(ignore, ignore);
-    } catch {
-      return Promise.resolve(); // the page went away; the worker will be terminated
-    }
+    this.#known.list = tools;
+    void this.#events.emit({ type: 'tools-changed', tools });
   }
 }
-
-const ignore = (): void => {};

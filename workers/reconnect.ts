@@ -2,46 +2,14 @@
  * Reconnection: bounded exponential backoff with full jitter (delay drawn uniformly from
  * [0, min(cap, base · 2^(attempt-1))]), so many clients dropped by one server restart spread their
  * reconnects instead of arriving together, and a dead server gets a fixed number of attempts, never a
- * loop. `reconnect()` runs the attempts; `LinkGate` holds requests made meanwhile.
+ * loop (the policy lives in shared/backoff.ts: the page restarts a lost worker with it too).
+ * `reconnect()` runs the attempts; `LinkGate` holds requests made meanwhile.
  */
 import { ErrorCode, TgError } from './shared/errors.js';
-import type { ReconnectOptions } from './shared/connection-types.js';
 
-export type ReconnectPolicy = Required<ReconnectOptions>;
+import { fullJitterDelay, type ReconnectPolicy } from './shared/backoff.js';
 
-export const DEFAULT_RECONNECT: ReconnectPolicy = Object.freeze({ baseDelayMs: 500, maxDelayMs: 30_000, maxAttempts: 6 });
-
-const MAX_DELAY_LIMIT_MS = 10 * 60 * 1000;
-const MAX_ATTEMPTS_LIMIT = 100;
-
-/** The policy a config asks for: `false` disables, `undefined`/`true` is the default. Throws `TG_INVALID_CONFIG`. */
-export function reconnectPolicy(option: boolean | ReconnectOptions | undefined): ReconnectPolicy | undefined {
-  if (option === false) return undefined;
-  if (option === undefined || option === true) return DEFAULT_RECONNECT;
-  if (typeof option !== 'object' || option === null) {
-    throw new TgError(ErrorCode.INVALID_CONFIG, 'reconnect must be true, false or { baseDelayMs, maxDelayMs, maxAttempts }');
-  }
-  const policy = { ...DEFAULT_RECONNECT, ...option };
-  const check = (key: keyof ReconnectPolicy, min: number, max: number) => {
-    const value = policy[key];
-    if (!(Number.isInteger(value) && value >= min && value <= max)) {
-      throw new TgError(ErrorCode.INVALID_CONFIG, `reconnect.${key} must be an integer from ${min} to ${max} (got ${String(value)})`);
-    }
-  };
-  check('baseDelayMs', 1, MAX_DELAY_LIMIT_MS);
-  check('maxDelayMs', 1, MAX_DELAY_LIMIT_MS);
-  check('maxAttempts', 1, MAX_ATTEMPTS_LIMIT);
-  if (policy.maxDelayMs < policy.baseDelayMs) {
-    throw new TgError(ErrorCode.INVALID_CONFIG, 'reconnect.maxDelayMs must not be below reconnect.baseDelayMs');
-  }
-  return policy;
-}
-
-/** Full jitter for attempt n ≥ 1; `random` is injectable for tests. */
-export function fullJitterDelay(attempt: number, policy: ReconnectPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
-  return Math.floor(random() * ceiling);
-}
+export { DEFAULT_RECONNECT, fullJitterDelay, reconnectPolicy, type ReconnectPolicy } from './shared/backoff.js';
 
 /** Sleeps `ms`, or less if `signal` aborts (then resolves false). */
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {

@@ -108,3 +108,31 @@ export async function readJsonBody(req, maxBytes) {
     throw new BodyError(400, 'Body is not JSON');
   }
 }
+
+/**
+ * A JSON-RPC error object with no request id (the request could not be read).
+ * @param {number} code
+ * @param {string} message
+ */
+export function rpcError(code, message) {
+  return { jsonrpc: '2.0', id: null, error: { code, message } };
+}
+
+/**
+ * Reads a POST's JSON-RPC body (other methods have none). A body that is too large or not JSON is
+ * answered here, with a JSON-RPC parse (-32700) or invalid-request (-32600) error, and gives `null`.
+ * @param {IncomingMessage} req
+ * @param {ServerResponse} res
+ * @param {number} maxBytes
+ * @returns {Promise<{ body: unknown } | null>}
+ */
+export async function readRpcBody(req, res, maxBytes) {
+  if (req.method !== 'POST') return { body: undefined };
+  try {
+    return { body: await readJsonBody(req, maxBytes) };
+  } catch (error) {
+    if (!(error instanceof BodyError)) throw error;
+    sendJson(res, error.status, rpcError(error.status === 400 ? -32700 : -32600, error.message));
+    return null;
+  }
+}

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
-import { BodyError, readJsonBody, sendJson } from './http-util.mjs';
+import { readRpcBody, rpcError, sendJson } from './http-util.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -36,15 +36,9 @@ export function createStreamableHttpEndpoint({ createServer, authorize }) {
    * @param {URL} url
    */
   async function handle(req, res, url) {
-    let body;
-    if (req.method === 'POST') {
-      try {
-        body = await readJsonBody(req, MAX_BODY_BYTES);
-      } catch (error) {
-        if (!(error instanceof BodyError)) throw error;
-        return sendJson(res, error.status, rpcError(error.status === 400 ? -32700 : -32600, error.message));
-      }
-    }
+    const read = await readRpcBody(req, res, MAX_BODY_BYTES);
+    if (!read) return;
+    const { body } = read;
     const refusal = await authorize?.(req, body);
     if (refusal) {
       res.writeHead(refusal.status, { 'content-type': 'application/json', ...refusal.headers }).end(JSON.stringify(refusal.body));
@@ -94,10 +88,3 @@ export function createStreamableHttpEndpoint({ createServer, authorize }) {
   return { handle, close, expire, openSessions: (/** @type {string} */ tag) => tagged(tag).length, get sessionCount() { return sessions.size; } };
 }
 
-/**
- * @param {number} code
- * @param {string} message
- */
-function rpcError(code, message) {
-  return { jsonrpc: '2.0', id: null, error: { code, message } };
-}

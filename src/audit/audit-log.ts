@@ -17,12 +17,22 @@
  *   `TG_STORAGE_QUOTA`, sets `health` to `failed` and fires `health`; every later append is
  *   refused. With `failMode: 'closed'` (default) `assertCallsAllowed()` throws, so the gate
  *   refuses tool calls; with `'open'` calls may go on unaudited (the host chose that).
+ * - Recovery: while failed, the log retries with a bounded, jittered backoff (and on `retry()`,
+ *   the banner's Retry): it reopens the database if it was closed or deleted and commits a
+ *   `storage-unavailable` record (from … to …). That commit is the proof it can write again; only
+ *   then is `health` `ok` and are calls allowed (the write-ahead rule holds throughout).
+ * - Nothing is left "sent": every committed `call-start` has an `inflight` entry (same
+ *   transaction) until its `call-end`. A page holds a Web Lock of its own while it has calls in
+ *   flight; when that lock is free but entries remain, their page is gone, and whichever page
+ *   notices — on open, or waiting on that lock while the other page lives — writes an
+ *   `outcome-unknown` record for each (why: reload, tab closed, log closed, …).
  * - Signatures: the last record of every committed batch is signed with the device key (its
  *   hash covers the whole chain before it), so every committed state ends in a signed record.
  *   `signing: 'every'` signs each record instead (≈ several times slower; see bench/).
  */
-import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import { openToolgateDb, toolgateDbName, type ToolgateDb } from '../storage/db.js';
+import { fullJitterDelay, type ReconnectOptions } from '../../workers/shared/backoff.js';
+import { ErrorCode, TgError } from '../../workers/shared/errors.js';
+import { openToolgateDb, toolgateDbName, type InflightCall, type ToolgateDb } from '../storage/db.js';
 import { loadOrCreateDeviceKey, publicKeys, type DeviceKey } from '../storage/keys.js';
 import { storageError } from '../storage/errors.js';
 import {
@@ -35,6 +45,7 @@ import {
   type AuditInput,
   type AuditRecord,
   type CheckpointBody,
+  type OutcomeUnknownReason,
   type UserIdentity,
 } from './record.js';
 import type { RedactOptions } from './redact.js';
@@ -80,6 +91,11 @@ export interface AuditLogOptions {
   signing?: 'batch' | 'every';
   /** At most this many records per transaction. Default 1000. */
   maxBatch?: number;
+  /**
+   * After a storage failure, retry with this backoff (full jitter) until the log can write again.
+   * Default `{ baseDelayMs: 1000, maxDelayMs: 60000, maxAttempts: 100 }`; `false`: only `retry()`.
+   */
+  recovery?: ReconnectOptions | false;
 }
 
 /** Fired after records were committed (by this page, or by another page of the same database). */
@@ -135,8 +151,54 @@ const HOLD_MS = 200;
  */
 const DEFER_MS = 25;
 
-/** BroadcastChannel messages between pages of one database. */
-type ChannelMessage = { type: 'append'; from: number; to: number } | { type: 'want-lock' };
+/** Retrying a failed storage: often at first, then once a minute, for a bounded number of attempts. */
+const DEFAULT_RECOVERY = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 100 };
+
+/** How long a page keeps its alive lock after its last call ended (a next call needs no round trip). */
+const ALIVE_HOLD_MS = 2000;
+
+/**
+ * BroadcastChannel messages between pages of one database. `starts`: the batch has call-starts of
+ * `instance`, which other pages then watch (they reconcile them if that page goes away).
+ */
+type ChannelMessage =
+  | { type: 'append'; from: number; to: number; instance?: string; starts?: boolean }
+  | { type: 'want-lock' }
+  | { type: 'closed'; instance: string };
+
+/** Audit-log instances closed in this page (their calls left without an end are `log-closed`). */
+const closedInstances = new Set<string>();
+
+/** The Web Lock a page holds while it has calls in flight: free with entries left means it is gone. */
+const aliveLockName = (dbName: string, instance: string) => `toolgate-audit-alive:${dbName}:${instance}`;
+
+/** This tab's id, kept in sessionStorage (a reload keeps it, another tab has its own); none outside a window. */
+function tabId(): string | undefined {
+  try {
+    const storage = globalThis.sessionStorage;
+    if (!storage) return undefined;
+    let id = storage.getItem('toolgate-tab');
+    if (!id) {
+      id = randomId();
+      storage.setItem('toolgate-tab', id);
+    }
+    return id;
+  } catch {
+    return undefined; // storage blocked (sandboxed frame, privacy settings)
+  }
+}
+
+/** Whether this document was loaded by a reload. */
+function reloaded(): boolean {
+  try {
+    const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    return navigation?.type === 'reload';
+  } catch {
+    return false;
+  }
+}
+
+const ENDS = new Set(['call-end', 'outcome-unknown']);
 
 /** Runs `fn` holding the exclusive Web Lock `name`; an in-page queue where Web Locks are missing. */
 const localLocks = new Map<string, Promise<unknown>>();
@@ -161,33 +223,58 @@ export class AuditLog extends EventTarget {
    */
   static async open(options: AuditLogOptions = {}): Promise<AuditLog> {
     const name = options.dbName ?? toolgateDbName(options.tenant);
-    let log: AuditLog | undefined;
+    const holder: { log?: AuditLog } = {};
     let db: ToolgateDb;
-    let key: DeviceKey;
     try {
-      db = await openToolgateDb(name, {
-        onVersionChange: () =>
-          log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The audit database was deleted or upgraded by another connection and is closed')),
-        onTerminated: () => log?.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database (storage cleared or broken)')),
-      });
-      [key] = await Promise.all([loadOrCreateDeviceKey(db), loadSecretRules()]);
+      db = await AuditLog.#openDb(name, holder);
     } catch (err) {
       throw storageError(err, 'open');
     }
-    log = new AuditLog(name, db, key, options);
+    // The database opened but the key cannot be stored (e.g. the quota is used up): a failed log
+    // that recovers when storage does, rather than no log at all.
+    let key: DeviceKey | undefined;
+    let keyError: TgError | undefined;
+    // The secret detector's rules load alongside (records are redacted with them before hashing).
+    const rules = loadSecretRules();
+    try {
+      key = await loadOrCreateDeviceKey(db);
+    } catch (err) {
+      keyError = storageError(err, 'open');
+    }
+    await rules;
+    const log = new AuditLog(name, db, key, options);
+    holder.log = log;
+    if (keyError) {
+      log.fail(keyError);
+      return log;
+    }
+    await log.#reconcile('open');
     if (options.retention) await log.prune();
     return log;
   }
 
+  /** Opens the database with this log's handlers: another connection deleting or upgrading it, or the browser closing it, fails the log. */
+  static async #openDb(name: string, holder: { log?: AuditLog }): Promise<ToolgateDb> {
+    const lost = (message: string) => {
+      if (holder.log) holder.log.#lostDb(db, new TgError(ErrorCode.STORAGE_FAILED, message));
+    };
+    const db: ToolgateDb = await openToolgateDb(name, {
+      onVersionChange: () => lost('The audit database was deleted or upgraded by another connection and is closed'),
+      onTerminated: () => lost('The browser closed the audit database (storage cleared or broken)'),
+    });
+    db.addEventListener('close', () => lost('The browser closed the audit database'));
+    return db;
+  }
+
   /** The IndexedDB database name (`toolgate` or `toolgate:<tenant>`). */
   readonly dbName: string;
-  /** RFC 7638 thumbprint of this device's key: the `device` of every record written here. */
-  readonly device: string;
   /** What a storage failure means for tool calls. */
   failMode: FailMode;
 
-  readonly #db: ToolgateDb;
-  readonly #key: DeviceKey;
+  #db: ToolgateDb;
+  /** False once the browser or another connection closed `#db`: recovery opens it again. */
+  #dbOpen = true;
+  #key: DeviceKey | undefined;
   readonly #lockName: string;
   readonly #options: AuditLogOptions;
   readonly #channel: BroadcastChannel | undefined;
@@ -208,26 +295,56 @@ export class AuditLog extends EventTarget {
   /** True while this page has held the lock since a checked write: `#head` is then the head. */
   #headTrusted = false;
   #sincePrune = 0;
+  /** This log instance (one per page and open): the owner of the `inflight` entries it writes. */
+  readonly #instance = randomId();
+  readonly #tab = tabId();
+  /** Calls this instance started and has not ended (committed records). */
+  readonly #own = new Set<string>();
+  /** Ends of own calls refused while storage failed: those calls get `outcome-unknown` on recovery. */
+  readonly #refusedEnds = new Set<string>();
+  /** Held while `#own` is not empty (and a little after): `release` lets go. */
+  #alive: { release: () => void } | undefined;
+  #aliveRequest: Promise<void> | undefined;
+  #aliveIdle: ReturnType<typeof setTimeout> | undefined;
+  /** Other instances with calls in flight, whose alive lock this page waits for. */
+  readonly #watching = new Set<string>();
+  /** Instances that said they closed their log (over the channel). */
+  readonly #closedPeers = new Set<string>();
+  /** Ends lock requests (watches) when the log closes. */
+  readonly #closing = new AbortController();
+  /** The scheduled or running recovery attempt while storage is failed. */
+  #recovery: { attempt: number; timer?: ReturnType<typeof setTimeout>; running?: Promise<boolean> } | undefined;
 
-  private constructor(name: string, db: ToolgateDb, key: DeviceKey, options: AuditLogOptions) {
+  private constructor(name: string, db: ToolgateDb, key: DeviceKey | undefined, options: AuditLogOptions) {
     super();
     this.dbName = name;
     this.#db = db;
     this.#key = key;
-    this.device = key.thumbprint;
     this.#options = options;
     this.failMode = options.failMode ?? 'closed';
     this.#user = { ...options.user };
     this.#agent = options.agent ?? { id: randomId() };
     this.#lockName = `toolgate-audit:${name}`;
-    db.addEventListener('close', () => this.fail(new TgError(ErrorCode.STORAGE_FAILED, 'The browser closed the audit database')));
     if (typeof BroadcastChannel !== 'undefined') {
       this.#channel = new BroadcastChannel(this.#lockName);
       this.#channel.onmessage = (event: MessageEvent<ChannelMessage>) => {
-        if (event.data?.type === 'want-lock') this.#releaseLock();
-        else if (event.data?.type === 'append') void this.#onRemoteAppend(event.data);
+        const message = event.data;
+        if (message?.type === 'want-lock') this.#releaseLock();
+        else if (message?.type === 'append') {
+          if (message.starts && message.instance) this.#watch(message.instance);
+          void this.#onRemoteAppend(message);
+        } else if (message?.type === 'closed') this.#closedPeers.add(message.instance);
       };
     }
+  }
+
+  /**
+   * RFC 7638 thumbprint of this device's key: the `device` of every record written here. Empty
+   * while the key could not be created (storage failed at open); a new key after the database
+   * was deleted and recovered.
+   */
+  get device(): string {
+    return this.#key?.thumbprint ?? '';
   }
 
   override addEventListener<K extends keyof AuditLogEventMap>(
@@ -249,7 +366,7 @@ export class AuditLog extends EventTarget {
     super.removeEventListener(type, listener, options);
   }
 
-  /** `ok`, `failed` (with the coded reason; stays failed until the log is reopened) or `closed`. */
+  /** `ok`, `failed` (with the coded reason, until recovery writes again) or `closed`. */
   get health(): AuditHealth {
     return this.#health;
   }
@@ -295,12 +412,10 @@ export class AuditLog extends EventTarget {
       this.assertWritable();
       validateInput(input);
     } catch (err) {
+      this.#noteRefused(input);
       return Promise.reject(err);
     }
-    // Redacted before the record is built, so what is hashed and signed is what is stored.
-    const redacted = redactAuditInput(input, this.#options.redaction === false ? 'raw' : (this.#options.redaction ?? {}));
-    const { user, agent, ...rest } = redacted;
-    const body: Record<string, unknown> = { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
+    const body = this.#body(input);
     const appended = new Promise<AuditRecord>((resolve, reject) => {
       this.#queue.push({ body, deferred: options.defer === true, resolve, reject });
       if (!this.#draining) {
@@ -312,6 +427,14 @@ export class AuditLog extends EventTarget {
     });
     this.#tail = appended.catch(() => undefined);
     return appended;
+  }
+
+  /** What is hashed and stored of an input: the log's default user and agent, secrets redacted. */
+  #body(input: AuditInput): Record<string, unknown> {
+    // Redacted before the record is built, so what is hashed and signed is what is stored.
+    const redacted = redactAuditInput(input, this.#options.redaction === false ? 'raw' : (this.#options.redaction ?? {}));
+    const { user, agent, ...rest } = redacted;
+    return { ...rest, user: user ? { ...user } : { ...this.#user }, agent: agent ? { ...agent } : { ...this.#agent } };
   }
 
   /** Resolves once every append made so far is committed (or rejected). */
@@ -345,7 +468,7 @@ export class AuditLog extends EventTarget {
     for (;;) {
       while (this.#queue.length > 0) {
         if (this.#failure || this.#health.state !== 'ok') {
-          for (const pending of this.#queue.splice(0)) pending.reject(this.#failure ? this.#refusal() : new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+          for (const pending of this.#queue.splice(0)) this.#reject(pending, this.#failure ? this.#refusal() : new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
           return;
         }
         // Only deferred records: give the next append a moment to join this transaction.
@@ -379,19 +502,22 @@ export class AuditLog extends EventTarget {
 
   async #commit(batch: Pending[]): Promise<void> {
     let committed: { record: AuditRecord; pending: Pending }[];
+    const starts = batch.some((p) => p.body['kind'] === 'call-start');
     try {
+      // Before a call-start is committed, this page holds its alive lock (see the header).
+      if (starts) await this.#holdAlive();
       committed = await this.#writeLocked(batch);
     } catch (err) {
       const error = storageError(err, 'append');
       this.fail(error);
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch) this.#reject(pending, error);
       return;
     }
     for (const { record, pending } of committed) pending.resolve(record);
     if (committed.length > 0) {
       const records = committed.map((c) => c.record);
-      this.dispatchEvent(new AuditAppendEvent(records));
-      this.#channel?.postMessage({ type: 'append', from: records[0]!.seq, to: records[records.length - 1]!.seq } satisfies ChannelMessage);
+      this.#trackOwn(records);
+      this.#announce(records, starts);
       this.#sincePrune += records.length;
       const retention = this.#options.retention;
       if (retention && this.#sincePrune >= (retention.every ?? 1000)) {
@@ -440,9 +566,11 @@ export class AuditLog extends EventTarget {
   }
 
   async #sign(records: AuditRecord[]): Promise<void> {
+    const key = this.#key;
+    if (!key) throw new TgError(ErrorCode.STORAGE_FAILED, 'The device key could not be stored');
     await Promise.all(
       records.map(async (record) => {
-        const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, this.#key.privateKey, encoder.encode(record.hash));
+        const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, encoder.encode(record.hash));
         record.sig = toBase64Url(new Uint8Array(sig));
       }),
     );
@@ -453,11 +581,13 @@ export class AuditLog extends EventTarget {
    * `deleteThrough`, for retention) and resolve `true`; otherwise abort and resolve the real head.
    */
   async #addIfHead(expected: Head | null, records: AuditRecord[], deleteThrough?: number, check = true): Promise<true | Head | null> {
-    const tx = this.#db.transaction('audit', 'readwrite');
+    const tx = this.#db.transaction(['audit', 'inflight'], 'readwrite');
+    const audit = tx.objectStore('audit');
+    const inflight = tx.objectStore('inflight');
     const done = tx.done;
     done.catch(() => undefined);
     if (check) {
-      const cursor = await tx.store.openCursor(null, 'prev');
+      const cursor = await audit.openCursor(null, 'prev');
       const actual: Head | null = cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
       if (actual?.seq !== expected?.seq || actual?.hash !== expected?.hash) {
         tx.abort();
@@ -465,11 +595,32 @@ export class AuditLog extends EventTarget {
       }
     }
     const requests: Promise<unknown>[] = [];
-    if (deleteThrough !== undefined) requests.push(tx.store.delete(IDBKeyRange.upperBound(deleteThrough)));
-    // `add`, not `put`: a seq that exists already fails the transaction instead of overwriting.
-    for (const record of records) requests.push(tx.store.add(record));
-    await Promise.all([...requests, done]);
+    if (deleteThrough !== undefined) requests.push(audit.delete(IDBKeyRange.upperBound(deleteThrough)));
+    for (const record of records) {
+      // `add`, not `put`: a seq that exists already fails the transaction instead of overwriting.
+      requests.push(audit.add(record));
+      // The calls without an end, kept with the records that start and end them.
+      if (record.kind === 'call-start') requests.push(inflight.put(this.#inflightEntry(record)));
+      else if (record.callId !== undefined && ENDS.has(record.kind)) requests.push(inflight.delete(record.callId));
+    }
+    try {
+      await Promise.all([...requests, done]);
+    } catch (err) {
+      // One request failed (or the commit did): none of the others may stand alone.
+      try {
+        tx.abort();
+      } catch {
+        /* already aborted */
+      }
+      throw err;
+    }
     return true;
+  }
+
+  #inflightEntry(record: Extract<AuditRecord, { kind: 'call-start' }>): InflightCall {
+    const entry: InflightCall = { callId: record.callId, instance: this.#instance, startSeq: record.seq, server: record.server, tool: record.tool, ts: record.ts };
+    if (this.#tab !== undefined) entry.tab = this.#tab;
+    return entry;
   }
 
   async #readHead(): Promise<Head | null> {
@@ -539,8 +690,7 @@ export class AuditLog extends EventTarget {
           const result = await this.#addIfHead(head, [checkpoint], through);
           if (result === true) {
             this.#head = { seq: checkpoint.seq, hash: checkpoint.hash };
-            this.dispatchEvent(new AuditAppendEvent([checkpoint]));
-            this.#channel?.postMessage({ type: 'append', from: checkpoint.seq, to: checkpoint.seq } satisfies ChannelMessage);
+            this.#announce([checkpoint], false);
             return body.removed;
           }
         }
@@ -603,26 +753,271 @@ export class AuditLog extends EventTarget {
 
   /**
    * Marks the log failed with `error` (a storage failure found by this log or reported by the
-   * host), rejects queued appends, and tells listeners. Idempotent: the first reason sticks.
+   * host), rejects queued appends, tells listeners, and starts retrying (see `retry`). The first
+   * reason sticks until the log recovers.
    */
   fail(error: TgError): void {
     if (this.#failure || this.#health.state === 'closed') return;
     this.#failure = error;
     this.#health = { state: 'failed', error: { code: error.code, message: error.message }, since: Date.now() };
-    for (const pending of this.#queue.splice(0)) pending.reject(this.#refusal());
+    for (const pending of this.#queue.splice(0)) this.#reject(pending, this.#refusal());
     this.#releaseLock();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
+    this.#scheduleRecovery();
+  }
+
+  /**
+   * Tries to write again now (the banner's Retry; also done automatically with a backoff): reopens
+   * the database if it was closed or deleted, and commits a `storage-unavailable` record saying
+   * from when to when nothing could be written. Resolves true when the log is `ok` again (calls
+   * are allowed from then on), false while storage still fails or the log is closed.
+   */
+  retry(): Promise<boolean> {
+    if (this.#health.state === 'ok') return Promise.resolve(true);
+    if (this.#health.state === 'closed') return Promise.resolve(false);
+    const recovery = (this.#recovery ??= { attempt: 0 });
+    clearTimeout(recovery.timer);
+    recovery.timer = undefined;
+    return (recovery.running ??= this.#recover().then((ok) => {
+      recovery.running = undefined;
+      if (!ok) this.#scheduleRecovery();
+      return ok;
+    }));
   }
 
   /** Closes the database connection; later appends reject with `TG_AUDIT_CLOSED`. */
   close(): void {
     if (this.#health.state === 'closed') return;
     this.#health = { state: 'closed' };
+    closedInstances.add(this.#instance);
+    this.#channel?.postMessage({ type: 'closed', instance: this.#instance } satisfies ChannelMessage);
     this.#channel?.close();
-    for (const pending of this.#queue.splice(0)) pending.reject(new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
+    for (const pending of this.#queue.splice(0)) this.#reject(pending, new TgError(ErrorCode.AUDIT_CLOSED, 'The audit log is closed'));
     this.#releaseLock();
+    clearTimeout(this.#recovery?.timer);
+    this.#closing.abort();
+    this.#releaseAlive();
     this.#db.close();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Storage recovery
+
+  /** The browser or another connection closed `db`: it cannot be used again, recovery reopens it. */
+  #lostDb(db: ToolgateDb, error: TgError): void {
+    if (db !== this.#db) return; // an older connection, already replaced
+    this.#dbOpen = false;
+    this.fail(error);
+  }
+
+  #scheduleRecovery(): void {
+    const policy = this.#options.recovery === false ? undefined : { ...DEFAULT_RECOVERY, ...this.#options.recovery };
+    if (this.#health.state !== 'failed') return;
+    const recovery = (this.#recovery ??= { attempt: 0 });
+    if (!policy || recovery.running || recovery.timer || recovery.attempt >= policy.maxAttempts) return;
+    // A floor: storage that just failed does not come back within microseconds.
+    const delayMs = Math.max(policy.baseDelayMs / 4, fullJitterDelay(recovery.attempt + 1, policy));
+    recovery.timer = setTimeout(() => {
+      recovery.timer = undefined;
+      void this.retry();
+    }, delayMs);
+  }
+
+  async #recover(): Promise<boolean> {
+    const recovery = this.#recovery!;
+    recovery.attempt++;
+    const failure = this.#failure;
+    const from = this.#health.state === 'failed' ? this.#health.since : Date.now();
+    try {
+      if (!this.#dbOpen) {
+        const holder = { log: this as AuditLog };
+        const db = await AuditLog.#openDb(this.dbName, holder);
+        if (this.#health.state === 'closed') {
+          db.close();
+          return false;
+        }
+        this.#db = db;
+        this.#dbOpen = true;
+        // A deleted database comes back empty: a new chain, under a new device key.
+        this.#key = undefined;
+      }
+      this.#key ??= await loadOrCreateDeviceKey(this.#db);
+      // The proof that the log can write again is the record that says it could not — and, in the
+      // same transaction, the calls of this page whose end it had to refuse meanwhile.
+      const inputs: AuditInput[] = [
+        { kind: 'storage-unavailable', from, to: Date.now(), error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' } },
+      ];
+      const stranded = (await this.#db.getAll('inflight')).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
+      for (const call of stranded) inputs.push(await this.#unknownInput(call, 'storage-failed'));
+      const pending = inputs.map((input): Pending => ({ body: this.#body(input), deferred: false, resolve: () => {}, reject: () => {} }));
+      const built = await withLock(this.#lockName, () => {
+        this.#head = undefined;
+        this.#headTrusted = false;
+        return this.#writeLocked(pending);
+      });
+      if (this.#health.state === 'closed') return false;
+      this.#refusedEnds.clear();
+      this.#failure = undefined;
+      this.#recovery = undefined;
+      this.#health = { state: 'ok' };
+      this.dispatchEvent(new AuditHealthEvent(this.#health));
+      const records = built.map((b) => b.record);
+      if (records.length > 0) {
+        this.#trackOwn(records);
+        this.#announce(records, false);
+      }
+      await this.#reconcile('recovered');
+      return true;
+    } catch (err) {
+      if (this.#health.state !== 'failed') return false;
+      // Still failing: keep the first reason's time (`since`), show the latest reason.
+      const error = storageError(err, 'recover');
+      this.#health = { state: 'failed', error: { code: error.code, message: error.message }, since: from };
+      this.dispatchEvent(new AuditHealthEvent(this.#health));
+      return false;
+    }
+  }
+
+  /** Rejects a queued record, remembering refused ends of this page's own calls. */
+  #reject(pending: Pending, error: unknown): void {
+    this.#noteRefused(pending.body as unknown as AuditInput);
+    pending.reject(error);
+  }
+
+  #noteRefused(input: AuditInput): void {
+    if (input && ENDS.has(input.kind) && 'callId' in input && input.callId !== undefined && this.#own.has(input.callId)) this.#refusedEnds.add(input.callId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls without an end (reconciliation)
+
+  /** Tells this page's listeners and the other pages about committed records. */
+  #announce(records: AuditRecord[], starts: boolean): void {
+    this.dispatchEvent(new AuditAppendEvent(records));
+    this.#channel?.postMessage({
+      type: 'append',
+      from: records[0]!.seq,
+      to: records[records.length - 1]!.seq,
+      instance: this.#instance,
+      starts,
+    } satisfies ChannelMessage);
+  }
+
+  /** Keeps `#own` (this page's calls in flight) in step with committed records; lets the alive lock go when none are left. */
+  #trackOwn(records: AuditRecord[]): void {
+    for (const record of records) {
+      if (record.kind === 'call-start') this.#own.add(record.callId);
+      else if (record.callId !== undefined && ENDS.has(record.kind)) this.#own.delete(record.callId);
+    }
+    if (this.#own.size === 0 && this.#alive) {
+      clearTimeout(this.#aliveIdle);
+      this.#aliveIdle = setTimeout(() => {
+        // A call-start may be on its way to a commit: only an idle page lets go.
+        if (this.#own.size === 0 && !this.#draining) this.#releaseAlive();
+      }, ALIVE_HOLD_MS);
+    }
+  }
+
+  /** Takes this page's alive lock (before a call-start is committed); a no-op without Web Locks. */
+  async #holdAlive(): Promise<void> {
+    clearTimeout(this.#aliveIdle);
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (this.#alive || !locks) return;
+    this.#aliveRequest ??= new Promise<void>((granted, failed) => {
+      locks
+        .request(aliveLockName(this.dbName, this.#instance), () => new Promise<void>((release) => {
+          this.#alive = { release };
+          granted();
+        }))
+        .catch(failed);
+    }).finally(() => {
+      this.#aliveRequest = undefined;
+    });
+    await this.#aliveRequest;
+  }
+
+  #releaseAlive(): void {
+    clearTimeout(this.#aliveIdle);
+    this.#alive?.release();
+    this.#alive = undefined;
+  }
+
+  /**
+   * Finds calls without an end whose page is gone and writes `outcome-unknown` for each; waits
+   * (in the background) on the pages still alive. On open, and after storage recovered.
+   */
+  async #reconcile(context: 'open' | 'recovered'): Promise<void> {
+    let calls: InflightCall[];
+    try {
+      calls = await this.#db.getAll('inflight');
+    } catch {
+      return; // a real storage failure shows on the next append
+    }
+    const instances = new Set(calls.map((call) => call.instance));
+    instances.delete(this.#instance);
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    await Promise.all(
+      [...instances].map(async (instance) => {
+        if (!locks) {
+          // Without Web Locks a live page cannot be told from a gone one: only calls of no page are settled.
+          if (instance === '') await this.#reconcileInstance(instance, context);
+          return;
+        }
+        await locks.request(aliveLockName(this.dbName, instance), { ifAvailable: true }, async (lock) => {
+          if (lock) await this.#reconcileInstance(instance, context);
+          else this.#watch(instance);
+        });
+      }),
+    ).catch(() => undefined);
+  }
+
+  /** Waits for `instance`'s alive lock (its page has calls in flight): granted when it has none left, or is gone. */
+  #watch(instance: string): void {
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (!locks || instance === this.#instance || this.#watching.has(instance) || this.#health.state === 'closed') return;
+    this.#watching.add(instance);
+    locks
+      .request(aliveLockName(this.dbName, instance), { signal: this.#closing.signal }, async () => {
+        this.#watching.delete(instance);
+        await this.#reconcileInstance(instance, 'watch');
+      })
+      .catch(() => this.#watching.delete(instance));
+  }
+
+  /**
+   * Holding `instance`'s alive lock: its page has no call in flight, so any entry left is a call
+   * that will never end. Waits for the records to commit before the lock goes to the next page.
+   */
+  async #reconcileInstance(instance: string, context: 'open' | 'recovered' | 'watch'): Promise<void> {
+    if (!this.writable) return; // recovery reconciles later
+    let calls: InflightCall[];
+    try {
+      calls = await this.#db.getAllFromIndex('inflight', 'instance', instance);
+    } catch {
+      return;
+    }
+    await this.#writeUnknown(calls, (call) => this.#reasonFor(call, context));
+  }
+
+  async #writeUnknown(calls: InflightCall[], reason: (call: InflightCall) => OutcomeUnknownReason): Promise<void> {
+    await Promise.all(calls.map(async (call) => this.append(await this.#unknownInput(call, reason(call))))).catch(
+      () => undefined, // a storage failure is reported through health; the entries stay for later
+    );
+  }
+
+  /** The `outcome-unknown` record of a call, in the name of the call's own user and agent (from its call-start, unless retention removed it). */
+  async #unknownInput(call: InflightCall, reason: OutcomeUnknownReason): Promise<AuditInput> {
+    const start = await this.#db.get('audit', call.startSeq).catch(() => undefined);
+    const owner = start?.callId === call.callId ? { user: start.user, agent: start.agent } : {};
+    return { kind: 'outcome-unknown', callId: call.callId, server: call.server, tool: call.tool, reason, startSeq: call.startSeq, ...owner };
+  }
+
+  #reasonFor(call: InflightCall, context: 'open' | 'recovered' | 'watch'): OutcomeUnknownReason {
+    if (call.instance === '') return 'earlier-session';
+    if (closedInstances.has(call.instance) || this.#closedPeers.has(call.instance)) return 'log-closed';
+    if (context === 'open' && call.tab !== undefined && call.tab === this.#tab && reloaded()) return 'reload';
+    return 'tab-closed';
   }
 
   #refusal(): TgError {

@@ -1,14 +1,20 @@
 /**
- * OpenTelemetry export: audit records as OTLP/HTTP JSON log records, POSTed to a collector URL
- * the host configures (`…/v1/logs`), so an organisation's log pipeline receives every decision.
+ * OpenTelemetry export: audit records as OTLP/HTTP JSON log records (the `ExportLogsServiceRequest`
+ * of opentelemetry-proto, in OTLP's JSON encoding: lowerCamelCase keys, integer enums, 64-bit
+ * integers as decimal strings, `traceId`/`spanId` as hex), POSTed to a collector's `…/v1/logs`.
  *
- * `toOtlpLogs` is a pure mapper; `sendOtlpLogs` is the one request; `forwardToOtlp` subscribes
- * to a log and ships each committed batch. The collector is trusted by the host; arguments are
- * already redacted in the records.
+ * `toOtlpLogs` is the pure mapper; `postOtlpLogs` is one request, its answer classified the way
+ * OTLP/HTTP says a client must treat it; `forwardToOtlp` (otlp-shipper.ts) ships a log durably.
+ * The collector is trusted by the host; arguments are already redacted in the records.
+ *
+ * Each record carries `log.record.uid` (its hash: stable, unique, so a collector can drop the
+ * duplicate a crash between "acknowledged" and "cursor saved" can cause), and the records of one
+ * tool call share a `traceId` and `spanId` derived from its `callId` (W3C trace-context sizes).
  */
+import { parseRetryAfter } from '../../workers/shared/http.js';
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import type { AuditAppendEvent, AuditLog } from './audit-log.js';
 import { recordDecision, recordServer, recordTool, type AuditRecord } from './record.js';
+import { sha256Hex } from './sha256.js';
 
 type AnyValue = { stringValue: string } | { intValue: string } | { boolValue: boolean } | { doubleValue: number };
 export interface KeyValue {
@@ -21,6 +27,10 @@ export interface OtlpLogRecord {
   severityNumber: number;
   severityText: string;
   eventName: string;
+  /** 16 bytes, hex: the tool call's trace (records without a call have none). */
+  traceId?: string;
+  /** 8 bytes, hex: the tool call's span. */
+  spanId?: string;
   body: { stringValue: string };
   attributes: KeyValue[];
 }
@@ -38,11 +48,19 @@ const attr = (key: string, value: string | number | boolean | undefined): KeyVal
   return { key, value: { stringValue: value } };
 };
 
-/** OTLP severity: INFO (9) normally, WARN (13) for denials and tool errors, ERROR (17) for failures. */
+/**
+ * OTLP severity: INFO (9) normally; WARN (13) for denials, tool errors and calls whose outcome is
+ * unknown; ERROR (17) for failures and storage outages.
+ */
 function severity(record: AuditRecord): [number, string] {
-  if (record.kind === 'error' || (record.kind === 'call-end' && record.status === 'failed')) return [17, 'ERROR'];
-  if (recordDecision(record) === 'deny' || (record.kind === 'call-end' && record.status === 'tool-error')) return [13, 'WARN'];
+  if (record.kind === 'error' || record.kind === 'storage-unavailable' || (record.kind === 'call-end' && record.status === 'failed')) return [17, 'ERROR'];
+  if (recordDecision(record) === 'deny' || record.kind === 'outcome-unknown' || (record.kind === 'call-end' && record.status === 'tool-error')) return [13, 'WARN'];
   return [9, 'INFO'];
+}
+
+/** The trace and span of a tool call, from its id: the same for every record of the call, on every device. */
+export function callTraceContext(callId: string): { traceId: string; spanId: string } {
+  return { traceId: sha256Hex(`toolgate.trace:${callId}`).slice(0, 32), spanId: sha256Hex(`toolgate.span:${callId}`).slice(0, 16) };
 }
 
 /** Maps records to one OTLP/HTTP JSON logs request. `resource` adds attributes (e.g. `service.name`). */
@@ -51,6 +69,7 @@ export function toOtlpLogs(records: readonly AuditRecord[], resource: Record<str
     const [severityNumber, severityText] = severity(record);
     const nanos = `${BigInt(record.ts) * 1_000_000n}`;
     const attributes = [
+      attr('log.record.uid', record.hash),
       attr('toolgate.audit.seq', record.seq),
       attr('toolgate.audit.kind', record.kind),
       attr('toolgate.audit.hash', record.hash),
@@ -69,7 +88,8 @@ export function toOtlpLogs(records: readonly AuditRecord[], resource: Record<str
       attr('toolgate.decision', recordDecision(record)),
       attr('toolgate.decision.by', record.kind === 'decision' ? record.decision.by : undefined),
       attr('toolgate.decision.rule', record.kind === 'decision' ? record.decision.rule : undefined),
-      attr('toolgate.call.status', record.kind === 'call-end' ? record.status : undefined),
+      attr('toolgate.call.status', record.kind === 'call-end' ? record.status : record.kind === 'outcome-unknown' ? 'unknown' : undefined),
+      attr('toolgate.call.unknown_reason', record.kind === 'outcome-unknown' ? record.reason : undefined),
       attr('toolgate.call.duration_ms', record.kind === 'call-end' ? record.durationMs : undefined),
       attr('toolgate.result.sha256', record.kind === 'call-end' ? record.result?.sha256 : undefined),
       attr('toolgate.result.size', record.kind === 'call-end' ? record.result?.size : undefined),
@@ -81,6 +101,7 @@ export function toOtlpLogs(records: readonly AuditRecord[], resource: Record<str
       severityNumber,
       severityText,
       eventName: `toolgate.audit.${record.kind}`,
+      ...(record.callId !== undefined && callTraceContext(record.callId)),
       // The whole record, so the collector keeps everything needed to re-verify the chain.
       body: { stringValue: JSON.stringify(record) },
       attributes,
@@ -99,40 +120,83 @@ export function toOtlpLogs(records: readonly AuditRecord[], resource: Record<str
 export interface OtlpOptions {
   /** The collector's OTLP/HTTP logs endpoint, e.g. `https://otel.example/v1/logs`. */
   url: string;
-  headers?: Record<string, string>;
+  /** Sent with every request (e.g. `authorization`); a function is asked again for each request, so a token can be refreshed. */
+  headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** Resource attributes (`service.name` defaults to `toolgate`). */
   resource?: Record<string, string>;
   fetch?: typeof fetch;
+  /** One request may take this long. Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
-/** POSTs records to the collector. Rejects with `TG_AUDIT_EXPORT_FAILED` (network or HTTP error). */
-export async function sendOtlpLogs(records: readonly AuditRecord[], options: OtlpOptions): Promise<void> {
+/** What a collector's answer means for the records sent (OTLP/HTTP "Failures" and "Throttling"). */
+export type OtlpAnswer =
+  /** 2xx: accepted; `rejected` of them were refused for good by a partial success. */
+  | { kind: 'accepted'; rejected: number; message?: string }
+  /** Network error, 429, 502, 503 or 504: send the same records again later (after `retryAfterMs` when given). */
+  | { kind: 'retry'; error: TgError; retryAfterMs?: number }
+  /** 413: too large; smaller batches may pass. */
+  | { kind: 'too-large'; error: TgError }
+  /** 400: bad data, never to be resent. */
+  | { kind: 'rejected'; error: TgError }
+  /** Any other status: OTLP forbids retrying it. */
+  | { kind: 'stop'; error: TgError };
+
+/** Responses read at most this much (OTLP's recommended limit). */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+/** POSTs records as one request and classifies the answer. Never rejects. */
+export async function postOtlpLogs(records: readonly AuditRecord[], options: OtlpOptions, signal?: AbortSignal): Promise<OtlpAnswer> {
   const doFetch = options.fetch ?? fetch;
   let response: Response;
   try {
+    const headers = typeof options.headers === 'function' ? await options.headers() : options.headers;
+    const timeout = AbortSignal.timeout(options.requestTimeoutMs ?? 30_000);
     response = await doFetch(options.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...options.headers },
+      headers: { ...headers, 'content-type': 'application/json' },
       body: JSON.stringify(toOtlpLogs(records, options.resource)),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (err) {
-    throw new TgError(ErrorCode.AUDIT_EXPORT_FAILED, 'Could not reach the OpenTelemetry collector', { cause: err });
+    return { kind: 'retry', error: new TgError(ErrorCode.AUDIT_EXPORT_FAILED, 'Could not reach the OpenTelemetry collector', { cause: err }) };
   }
-  if (!response.ok) {
-    throw new TgError(ErrorCode.AUDIT_EXPORT_FAILED, `The OpenTelemetry collector answered ${response.status}`, { data: { status: response.status } });
+  const status = response.status;
+  if (response.ok) {
+    const partial = (await boundedJson(response)) as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } } | undefined;
+    const rejected = Number(partial?.partialSuccess?.rejectedLogRecords ?? 0);
+    const message = partial?.partialSuccess?.errorMessage;
+    return { kind: 'accepted', rejected: Number.isFinite(rejected) ? rejected : 0, ...(message && { message }) };
+  }
+  void response.body?.cancel().catch(() => {});
+  const error = new TgError(ErrorCode.AUDIT_EXPORT_FAILED, `The OpenTelemetry collector answered ${status}`, { data: { status } });
+  if (RETRYABLE.has(status)) {
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    return { kind: 'retry', error, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  }
+  if (status === 413) return { kind: 'too-large', error };
+  if (status === 400) return { kind: 'rejected', error: new TgError(ErrorCode.AUDIT_EXPORT_REJECTED, 'The OpenTelemetry collector rejected the records as bad data (400)', { data: { status } }) };
+  return { kind: 'stop', error };
+}
+
+/** The response body as JSON, read up to the limit; undefined when empty, too large or not JSON. */
+async function boundedJson(response: Response): Promise<unknown> {
+  const length = Number(response.headers.get('content-length') ?? 0);
+  if (length > MAX_RESPONSE_BYTES) {
+    void response.body?.cancel().catch(() => {});
+    return undefined;
+  }
+  try {
+    const text = await response.text();
+    return text.length > 0 && text.length <= MAX_RESPONSE_BYTES ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-/**
- * Ships every batch the log commits (in this page) to the collector, in order. Failures go to
- * `onError` (the records stay in the log and in later exports). Returns a function that stops.
- */
-export function forwardToOtlp(log: AuditLog, options: OtlpOptions & { onError?: (error: unknown) => void }): () => void {
-  let chain = Promise.resolve();
-  const listener = (event: AuditAppendEvent) => {
-    if (event.remote) return; // the page that wrote them ships them
-    const records = event.records;
-    chain = chain.then(() => sendOtlpLogs(records, options)).catch((err) => options.onError?.(err));
-  };
-  log.addEventListener('append', listener);
-  return () => log.removeEventListener('append', listener);
+/** POSTs records once. Rejects with `TG_AUDIT_EXPORT_FAILED` (or `…_REJECTED` for a 400). */
+export async function sendOtlpLogs(records: readonly AuditRecord[], options: OtlpOptions): Promise<void> {
+  const answer = await postOtlpLogs(records, options);
+  if (answer.kind !== 'accepted') throw answer.error;
 }

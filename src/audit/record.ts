@@ -35,10 +35,12 @@ export const AUDIT_KINDS = [
   'decision',
   'call-start',
   'call-end',
+  'outcome-unknown',
   'policy-change',
   'pin-change',
   'view-request',
   'error',
+  'storage-unavailable',
   'checkpoint',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
@@ -116,6 +118,19 @@ export interface ErrorInfo {
   message: string;
 }
 
+/**
+ * Why a started call has no `call-end`, in an `outcome-unknown` record. The call was sent, so it
+ * may have run on the server:
+ * - `reload`: the page that started it was reloaded (found by the reloaded page);
+ * - `tab-closed`: the page that started it went away — closed, navigated, or reloaded while
+ *   another page of the same log noticed first;
+ * - `log-closed`: the page closed its audit log (e.g. removed `<tg-agent>`) while the call ran;
+ * - `worker-lost`: the connection worker ended while the call was pending (`TG_WORKER_FAILED`);
+ * - `storage-failed`: the call ended while the log could not write, so its end was refused;
+ * - `earlier-session`: left without an end by a version of Toolgate that did not reconcile.
+ */
+export type OutcomeUnknownReason = 'reload' | 'tab-closed' | 'log-closed' | 'worker-lost' | 'storage-failed' | 'earlier-session';
+
 interface Common {
   /** Correlates `tool-request`, `decision`, `call-start` and `call-end` of one call. */
   callId?: string;
@@ -146,6 +161,8 @@ export type AuditInput =
       durationMs: number;
       error?: ErrorInfo;
     })
+  /** A started call whose end will never be known: it may have run. `startSeq` is its `call-start`. */
+  | (Common & { kind: 'outcome-unknown'; callId: string; server: ServerRef; tool: ToolRef; reason: OutcomeUnknownReason; startSeq?: number; error?: ErrorInfo })
   | (Common & { kind: 'policy-change'; change: JsonValue })
   | (Common & { kind: 'pin-change'; server: ServerRef; tool: ToolRef; change: 'pinned' | 'changed' | 'quarantined' | 'approved' | 'removed' })
   /**
@@ -154,7 +171,12 @@ export type AuditInput =
    * the tool whose view asked; `detail.view` its `ui://` URI.
    */
   | (Common & { kind: 'view-request'; server: ServerRef; tool: ToolRef; method: string; outcome: 'allowed' | 'denied' | 'refused' | 'failed'; error?: ErrorInfo })
-  | (Common & { kind: 'error'; error: ErrorInfo; server?: ServerRef; tool?: ToolRef });
+  | (Common & { kind: 'error'; error: ErrorInfo; server?: ServerRef; tool?: ToolRef })
+  /**
+   * The log could not write from `from` to `to` (ms since the epoch), for `error`; written when it
+   * can again. Nothing was recorded — and no tool call ran (fail closed) — in between.
+   */
+  | (Common & { kind: 'storage-unavailable'; from: number; to: number; error: ErrorInfo });
 
 /** A checkpoint: retention removed records `1…prunedThrough`; the next record continues from `anchorHash`. */
 export interface CheckpointBody {
@@ -226,6 +248,8 @@ export function validateInput(input: AuditInput): void {
     decision: ['callId', 'server', 'tool', 'decision'],
     'call-start': ['callId', 'server', 'tool'],
     'call-end': ['callId', 'server', 'tool', 'status', 'durationMs'],
+    'outcome-unknown': ['callId', 'server', 'tool', 'reason'],
+    'storage-unavailable': ['from', 'to', 'error'],
     'policy-change': ['change'],
     'pin-change': ['server', 'tool', 'change'],
     'view-request': ['server', 'tool', 'method', 'outcome'],

@@ -1,12 +1,14 @@
 /**
  * Main-thread handle of one MCP connection: starts its worker, wraps it with comlink, turns the
  * worker's pushed events into DOM-free EventTarget events, and settles every call if the worker
- * dies (comlink alone would leave them pending forever).
+ * dies (comlink alone would leave them pending forever) — whether it says so (`error`,
+ * `messageerror`) or goes silent (the liveness pings of liveness.ts stop being answered).
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import '../../workers/shared/transfer-handlers.js';
 import { deserializeError } from '../../workers/shared/transfer-handlers.js';
 import { ErrorCode, TgError, invalidArgument } from '../../workers/shared/errors.js';
+import { LivenessMonitor, type LivenessOptions } from './liveness.js';
 import { takeRedirectCallback } from './oauth-redirect.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from '../../workers/connection-api.js';
 import type { AuthorizeHandler } from '../../workers/shared/auth.js';
@@ -17,6 +19,7 @@ import type {
   ConnectionInfo,
   ConnectionStatus,
 } from '../../workers/shared/connection-types.js';
+export type { LivenessOptions } from './liveness.js';
 
 export interface OpenOptions {
   /** Starts the worker; the default bundles `workers/connection.worker.ts` as its own chunk. */
@@ -30,6 +33,13 @@ export interface OpenOptions {
    * OAuth fails with `TG_AUTH_REQUIRED`.
    */
   onAuthorize?: AuthorizeHandler;
+  /**
+   * How the page checks that the worker is still there (a ping while calls are pending, a slower
+   * one when idle). A worker that stops answering fails the connection with `TG_WORKER_FAILED`, as
+   * a crash does. `false` turns the check off. Default: `{ busyIntervalMs: 1000, idleIntervalMs:
+   * 15000, timeoutMs: 2000 }` (gone after two unanswered pings).
+   */
+  liveness?: LivenessOptions | false;
 }
 
 export interface CallOptions {
@@ -93,6 +103,7 @@ export class McpConnection extends EventTarget {
   readonly #api: Remote<ConnectionApi>;
   readonly #dead: Promise<never>;
   #markDead!: (error: TgError) => void;
+  #liveness: LivenessMonitor | undefined;
   #status: ConnectionStatus = 'connecting';
   #info?: ConnectionInfo;
   #tools: Tool[] = [];
@@ -107,7 +118,8 @@ export class McpConnection extends EventTarget {
     // Back from a full-page OAuth redirect for this server: the new worker finishes that flow.
     const returned = config.oauth && config.oauth.callbackUrl === undefined ? takeRedirectCallback(config.url) : undefined;
     if (returned !== undefined) config = { ...config, oauth: { ...config.oauth, callbackUrl: returned } };
-    const connection = new McpConnection(config, (options.createWorker ?? createConnectionWorker)());
+    const liveness = checkLiveness(options.liveness);
+    const connection = new McpConnection(config, (options.createWorker ?? createConnectionWorker)(), liveness);
     try {
       await connection.#start(options.onElicit, options.onAuthorize);
     } catch (err) {
@@ -117,7 +129,7 @@ export class McpConnection extends EventTarget {
     return connection;
   }
 
-  private constructor(config: ConnectionConfig, worker: Worker) {
+  private constructor(config: ConnectionConfig, worker: Worker, liveness: LivenessOptions | false) {
     super();
     this.config = Object.freeze({ ...config });
     this.#worker = worker;
@@ -130,6 +142,22 @@ export class McpConnection extends EventTarget {
       event.preventDefault();
       this.#fail(new TgError(ErrorCode.WORKER_FAILED, `Connection worker failed: ${event.message || 'script error'}`));
     });
+    // A message that cannot be deserialized is lost, and with it the answer some call waits for.
+    worker.addEventListener('messageerror', () => {
+      this.#fail(new TgError(ErrorCode.WORKER_FAILED, 'A message from the connection worker could not be read'));
+    });
+    if (liveness !== false) {
+      this.#liveness = new LivenessMonitor(
+        () => this.#api.ping(),
+        (silentMs) =>
+          this.#fail(
+            new TgError(ErrorCode.WORKER_FAILED, `Connection worker stopped answering (silent for ${silentMs} ms): it ended without an error`, {
+              data: { silentMs },
+            }),
+          ),
+        liveness,
+      );
+    }
   }
 
   get status(): ConnectionStatus {
@@ -151,7 +179,7 @@ export class McpConnection extends EventTarget {
   }
 
   async listTools(): Promise<Tool[]> {
-    this.#tools = await this.#guard(this.#api.listTools());
+    this.#tools = await this.#guard(() => this.#api.listTools());
     return this.#tools;
   }
 
@@ -160,11 +188,13 @@ export class McpConnection extends EventTarget {
     const { signal, timeoutMs, onProgress, task, onTaskStatus } = options;
     if (signal?.aborted) throw new TgError(ErrorCode.CANCELLED, 'Call cancelled before it started', { cause: signal.reason });
     const callId = crypto.randomUUID();
-    const onAbort = () => void this.#api.cancel(callId, abortReason(signal?.reason)).catch(() => {});
+    const onAbort = () => {
+      if (!this.#ended) void this.#api.cancel(callId, abortReason(signal?.reason)).catch(() => {});
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
     if (onTaskStatus) this.#taskListeners.set(callId, onTaskStatus);
     try {
-      return await this.#guard(
+      return await this.#guard(() =>
         this.#api.callTool(
           name,
           args,
@@ -179,26 +209,26 @@ export class McpConnection extends EventTarget {
   }
 
   listResources(): Promise<Resource[]> {
-    return this.#guard(this.#api.listResources());
+    return this.#guard(() => this.#api.listResources());
   }
 
   /** Every resource template (`resources/templates/list`): RFC 6570 `uriTemplate`s whose variables complete (`complete` with `ref/resource`). */
   listResourceTemplates(): Promise<ResourceTemplate[]> {
-    return this.#guard(this.#api.listResourceTemplates());
+    return this.#guard(() => this.#api.listResourceTemplates());
   }
 
   readResource(uri: string): Promise<ReadResourceResult> {
     if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
-    return this.#guard(this.#api.readResource(uri));
+    return this.#guard(() => this.#api.readResource(uri));
   }
 
   listPrompts(): Promise<Prompt[]> {
-    return this.#guard(this.#api.listPrompts());
+    return this.#guard(() => this.#api.listPrompts());
   }
 
   getPrompt(name: string, args?: Record<string, string>): Promise<GetPromptResult> {
     if (typeof name !== 'string' || name.length === 0) throw invalidArgument('name', 'a non-empty string');
-    return this.#guard(this.#api.getPrompt(name, args));
+    return this.#guard(() => this.#api.getPrompt(name, args));
   }
 
   /**
@@ -206,23 +236,23 @@ export class McpConnection extends EventTarget {
    * For as-you-type use, `Completer` (completion.ts) debounces and drops stale answers.
    */
   complete(ref: CompletionRef, argument: CompletionArgument, context?: CompletionContext): Promise<Completion> {
-    return this.#guard(this.#api.complete(ref, argument, context));
+    return this.#guard(() => this.#api.complete(ref, argument, context));
   }
 
   /** Subscribes to changes of a resource (legacy servers with `resources.subscribe`): `resource-updated` events. */
   subscribeResource(uri: string): Promise<void> {
     if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
-    return this.#guard(this.#api.subscribeResource(uri));
+    return this.#guard(() => this.#api.subscribeResource(uri));
   }
 
   unsubscribeResource(uri: string): Promise<void> {
     if (typeof uri !== 'string' || uri.length === 0) throw invalidArgument('uri', 'a non-empty string');
-    return this.#guard(this.#api.unsubscribeResource(uri));
+    return this.#guard(() => this.#api.unsubscribeResource(uri));
   }
 
   /** Asks the server for log messages at `level` and above; they arrive as `log` events. */
   setLogLevel(level: LogLevel): Promise<void> {
-    return this.#guard(this.#api.setLogLevel(level));
+    return this.#guard(() => this.#api.setLogLevel(level));
   }
 
   /**
@@ -230,18 +260,18 @@ export class McpConnection extends EventTarget {
    * them at the authorization server when it can (`revoked`). The next call needs a new authorization.
    */
   signOut(): Promise<{ revoked: boolean }> {
-    return this.#guard(this.#api.signOut());
+    return this.#guard(() => this.#api.signOut());
   }
 
   diagnostics(): Promise<ConnectionDiagnostics> {
-    return this.#guard(this.#api.diagnostics());
+    return this.#guard(() => this.#api.diagnostics());
   }
 
   /** Closes the MCP session cleanly, then the worker. */
   async close(): Promise<void> {
     if (this.#ended) return;
     try {
-      await this.#guard(this.#api.close());
+      await this.#guard(() => this.#api.close());
     } catch {
       /* closing anyway */
     }
@@ -256,7 +286,7 @@ export class McpConnection extends EventTarget {
 
   async #start(onElicit: ElicitationHandler | undefined, onAuthorize: AuthorizeHandler | undefined): Promise<void> {
     const onEvent = proxy((event: ConnectionEvent) => this.#onWorkerEvent(event));
-    this.#info = await this.#guard(
+    this.#info = await this.#guard(() =>
       this.#api.connect(this.config as ConnectionConfig, onEvent, onElicit && proxy(onElicit), onAuthorize && proxy(onAuthorize)),
     );
   }
@@ -318,8 +348,17 @@ export class McpConnection extends EventTarget {
     this.dispatchEvent(new CustomEvent('status', { detail: { status, ...(error && { error }), ...retry } }));
   }
 
-  #guard<T>(call: Promise<T>): Promise<T> {
-    return Promise.race([call, this.#dead]);
+  /**
+   * Settles with the call, or with the worker's death; while it is pending the worker is pinged
+   * often. Once the connection ended, the call is not made (the proxy is released): it gets the
+   * reason it ended (`TG_WORKER_FAILED`, `TG_CONNECTION_CLOSED`).
+   */
+  #guard<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#ended) return this.#dead;
+    const done = this.#liveness?.busy();
+    const guarded = Promise.race([call(), this.#dead]);
+    if (done) guarded.then(done, done);
+    return guarded;
   }
 
   #fail(error: TgError): void {
@@ -332,10 +371,21 @@ export class McpConnection extends EventTarget {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#liveness?.stop();
     this.#markDead(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
     this.#api[releaseProxy]();
     this.#worker.terminate();
   }
+}
+
+function checkLiveness(option: LivenessOptions | false | undefined): LivenessOptions | false {
+  if (option === false || option === undefined) return option ?? {};
+  if (typeof option !== 'object' || option === null) throw invalidArgument('options.liveness', 'an object or false');
+  for (const key of ['busyIntervalMs', 'idleIntervalMs', 'timeoutMs'] as const) {
+    const value = option[key];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw invalidArgument(`options.liveness.${key}`, 'a positive integer');
+  }
+  return option;
 }
 
 function abortReason(reason: unknown): string {

@@ -696,10 +696,12 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === ErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      void this.#recordQuietly(
-        redactAuditInput({ kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } }, redaction),
-        { defer: true },
-      );
+      // The worker vanished with the call: the server may have run it, so its end is unknown, not "failed".
+      const end: AuditInput =
+        code === ErrorCode.WORKER_FAILED
+          ? { kind: 'outcome-unknown', callId, server, tool, reason: 'worker-lost', error: { code, message } }
+          : { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } };
+      void this.#recordQuietly(redactAuditInput(end, redaction), { defer: true });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
     }

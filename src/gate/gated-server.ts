@@ -24,6 +24,8 @@ export interface GatedServerState {
   readonly status: ConnectionStatus;
   /** The reconnect attempt under way (from 1), while `reconnecting`. */
   readonly attempt: number | undefined;
+  /** The worker was lost (`failed`) and a new one is scheduled: calls wait for it as for a reconnect. */
+  readonly restarting?: boolean;
   readonly connection: CallableConnection | undefined;
   readonly tools: readonly Tool[];
 }
@@ -69,7 +71,7 @@ export class GatedServer extends EventTarget implements GateConnection {
       if (state.connection && state.status === 'ready') return state.connection;
       const waited = Date.now() - started;
       const left = this.#waitMs - waited;
-      if ((state.status !== 'reconnecting' && state.status !== 'connecting') || left <= 0) throw notConnected(state, waited);
+      if ((state.status !== 'reconnecting' && state.status !== 'connecting' && !state.restarting) || left <= 0) throw notConnected(state, waited);
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
@@ -93,6 +95,8 @@ function notConnected(state: GatedServerState, waitedMs: number): TgError {
       ? `${state.label} is reconnecting${state.attempt !== undefined ? ` (attempt ${state.attempt})` : ''}${after}; the call was not sent. Try again in a moment.`
       : state.status === 'connecting'
         ? `${state.label} is still connecting${after}; the call was not sent. Try again in a moment.`
-        : `${state.label} is not connected (${state.status}); the call was not sent.`;
+        : state.restarting
+          ? `${state.label} lost its connection worker and a new one is starting${after}; the call was not sent. Try again in a moment.`
+          : `${state.label} is not connected (${state.status}); the call was not sent.`;
   return new TgError(ErrorCode.NOT_CONNECTED, message, { data });
 }

@@ -14,6 +14,11 @@
  * publishes the gated ones there. What the person attaches — resources, a prompt's messages — waits
  * in `composer` and goes with the next `send()`, labelled with its server for the data-flow rules.
  *
+ * Nothing lost under faults: a server whose worker is lost gets a new one (with its reconnect
+ * backoff); when the audit log's storage comes back (`audit.health`, `audit.retry()`), servers the
+ * gate refused for want of it go behind it; with `otlp`, the log is shipped to the organisation's
+ * collector durably (`runtime.otlp.status`).
+ *
  * Plain TypeScript, no DOM: it runs in a page or a worker-free test without any element.
  *
  * @example
@@ -38,6 +43,7 @@ import { Agent, type AgentCallRequest, type AgentEventMap, type TurnSummary } fr
 import type { ConversationEntry } from '../agent/conversation.js';
 import { Emitter } from '../agent/emitter.js';
 import { AuditLog, type AuditLogOptions } from '../audit/audit-log.js';
+import type { OtlpShipper, OtlpShippingOptions } from '../audit/otlp-shipper.js';
 import type { AgentIdentity } from '../audit/record.js';
 import { ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { HostHook } from '../gate/approvals.js';
@@ -52,6 +58,7 @@ import { ComposerContext, type ComposerContextOptions } from '../context/compose
 import type { ContextServer } from '../context/context-server.js';
 import { PageTools, type PageToolDefinition, type PageToolsOptions, type RegisterToolOptions } from '../page/page-tools.js';
 import { findModelContext, publishGatedTools, WebMcpTools, type ModelContextLike } from '../page/webmcp.js';
+import { isStorageFailure } from '../storage/errors.js';
 import { ServerRegistry, type ConnectionOpener, type ServerRegistryEventMap } from './servers.js';
 import type { ServerDeclaration, ServerSpec } from './server-spec.js';
 
@@ -78,8 +85,14 @@ export interface RuntimeOptions {
   approvalTimeoutMs?: number;
   /** How long a call to a reconnecting server waits for it (ms) before `TG_NOT_CONNECTED`. Default 10 000. */
   reconnectWaitMs?: number;
-  /** More options of the audit log (fail mode, retention, redaction, signing). */
+  /** More options of the audit log (fail mode, retention, redaction, signing, storage recovery). */
   audit?: Omit<AuditLogOptions, 'tenant' | 'agent'>;
+  /**
+   * Ships the audit log to the organisation's OpenTelemetry collector (OTLP/HTTP JSON), durably:
+   * `{ url: 'https://otel.example/v1/logs', headers?: () => ({ authorization: … }) }` and the other
+   * `forwardToOtlp` options. Follow it with `runtime.otlp`; change it with `runtime.ship()`.
+   */
+  otlp?: OtlpShippingOptions;
   /** Opens one connection; default `McpConnection.open` (one worker each). */
   open?: ConnectionOpener;
   /**
@@ -125,10 +138,15 @@ export interface RuntimeEventMap extends AgentEventMap {
   /** A server asks the person something: answer with `respond()`, or show it (see `servers.elicitations`). */
   elicitation: ServerRegistryEventMap['elicitation'];
   /** Something a view shows changed: the servers, the gate's tools/policy/roles/pins, the approvals, the audit log's health. */
-  change: { what: 'servers' | 'tools' | 'policy' | 'roles' | 'pins' | 'approvals' | 'audit' | 'composer' };
+  change: { what: 'servers' | 'tools' | 'policy' | 'roles' | 'pins' | 'approvals' | 'audit' | 'export' | 'composer' };
 }
 
 let runtimes = 0;
+
+interface Shipping {
+  options: OtlpShippingOptions | undefined;
+  started: Promise<OtlpShipper | undefined>;
+}
 
 /** Opens a runtime (see the module doc). Rejects with the coded error of the first part that failed to open. */
 export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
@@ -168,6 +186,14 @@ export class Runtime {
       ...(options.apps !== undefined && { apps: options.apps }),
     });
     const runtime = new Runtime(audit, gate, agent, servers, options);
+    if (options.otlp) {
+      try {
+        await runtime.ship(options.otlp);
+      } catch (err) {
+        await runtime.close();
+        throw err;
+      }
+    }
     if (options.servers) servers.set(options.servers);
     return runtime;
   }
@@ -187,6 +213,9 @@ export class Runtime {
   readonly #events = new Emitter<RuntimeEventMap>();
   readonly #cleanup: (() => void)[] = [];
   #closed: Promise<void> | undefined;
+  #shipper: OtlpShipper | undefined;
+  /** The collector asked for last, and its shipper once started (the one `ship()` promise per change). */
+  #shipping: Shipping = { options: undefined, started: Promise.resolve(undefined) };
 
   private constructor(audit: AuditLog, gate: Gate, agent: Agent, servers: ServerRegistry, options: RuntimeOptions) {
     this.audit = audit;
@@ -208,7 +237,11 @@ export class Runtime {
     );
     const onGate = (event: Event) => this.#changed((event as GateChangeEvent).what);
     const onApprovals = () => this.#changed('approvals');
-    const onHealth = () => this.#changed('audit');
+    const onHealth = () => {
+      // Storage came back: servers the gate could not add for want of it (pins, audit) go behind it now.
+      if (audit.health.state === 'ok') servers.retryRefused(isStorageFailure);
+      this.#changed('audit');
+    };
     gate.addEventListener('change', onGate);
     gate.approvals.addEventListener('change', onApprovals);
     audit.addEventListener('health', onHealth);
@@ -330,11 +363,46 @@ export class Runtime {
    * An unknown server: no.
    */
   mayReachModel(serverId: string): boolean {
-    const provider = this.agent.provider;
-    if (isManualProvider(provider)) return true;
+    // An unknown server has nothing to send, whatever the model.
     const url = this.servers.get(serverId)?.spec.url;
     if (url === undefined) return false;
+    const provider = this.agent.provider;
+    if (isManualProvider(provider)) return true;
     return outputAllowed({ kind: 'llm', providerLabel: provider.label }, serverStanding(this.gate.policy, url).entry);
+  }
+
+  /**
+   * The audit log's shipping to the collector (`otlp`), while it runs: `status` (state, backlog,
+   * `lagging`, the coded error; `change` with `what: 'export'` when it changes) and `resume()`.
+   */
+  get otlp(): OtlpShipper | undefined {
+    return this.#shipper;
+  }
+
+  /**
+   * Ships the audit log to this collector from now on (`undefined`: stops shipping). The shipper is
+   * loaded on first use, so a runtime without a collector never pays for it. Resolves with the
+   * shipper (undefined if stopped, or replaced or closed meanwhile).
+   */
+  ship(options: OtlpShippingOptions | undefined): Promise<OtlpShipper | undefined> {
+    if (options === this.#shipping.options) return this.#shipping.started;
+    this.#shipper?.stop();
+    this.#shipper = undefined;
+    const shipping: Shipping = { options, started: Promise.resolve(undefined) };
+    this.#shipping = shipping;
+    if (options && !this.#closed) shipping.started = this.#startShipping(shipping);
+    this.#changed('export');
+    return shipping.started;
+  }
+
+  async #startShipping(shipping: Shipping): Promise<OtlpShipper | undefined> {
+    const { forwardToOtlp } = await import('../audit/otlp-shipper.js');
+    if (this.#shipping !== shipping || !shipping.options || this.#closed) return undefined; // changed or closed meanwhile
+    const shipper = forwardToOtlp(this.audit, shipping.options);
+    this.#shipper = shipper;
+    shipper.addEventListener('status', () => this.#changed('export'));
+    this.#changed('export');
+    return shipper;
   }
 
   /** Stops the running turn and every call in flight. */
@@ -351,6 +419,8 @@ export class Runtime {
     if (!this.#closed) {
       this.agent.stop('The runtime was closed');
       this.#closed = this.servers.close();
+      this.#shipper?.stop();
+      this.#shipper = undefined;
       for (const off of this.#cleanup.splice(0)) off();
       this.gate.close();
       this.audit.close();

@@ -11,6 +11,11 @@
  * connection to come back, else fails with `TG_NOT_CONNECTED`. The server leaves the gate when it
  * closes, fails, is disconnected or removed.
  *
+ * A lost worker (`TG_WORKER_FAILED`: it crashed, was ended, or went silent) leaves no worker to
+ * reconnect anything: the server is `failed` with that code, and the registry opens a new
+ * connection after the server's own reconnect backoff (`reconnect` in its spec; `false`: never).
+ * Meanwhile the server stays behind the gate, as for a reconnect: its calls wait for the new worker.
+ *
  * Local servers (`addLocal`): tool providers the runtime hosts itself — the page's own tools, the
  * WebMCP bridge. No connection and no worker: they are listed like any server (status `ready`)
  * and put behind the gate at once, under an id of their own, and leave it when removed.
@@ -37,6 +42,7 @@ import { contextServer, type ContextConnection, type ContextServer } from '../co
 import { toCodedError, type CodedError } from './coded-error.js';
 import { GatedServer } from '../gate/gated-server.js';
 import { createPendingElicitation, refusesSensitive, type PendingElicitation } from './pending-elicitation.js';
+import { isWorkerLoss, WorkerRestarts } from '../connections/worker-restarts.js';
 import { assignServerIds } from './server-ids.js';
 import { declareServer, serverKey, serverLabel, type ServerDeclaration, type ServerSpec } from './server-spec.js';
 
@@ -150,6 +156,8 @@ interface Entry {
   snapshot: ServerState | undefined;
   /** The context facade of the current connection. */
   context: { connection: ConnectionLike; server: ContextServer | undefined } | undefined;
+  /** A lost worker is replaced after the server's reconnect backoff. */
+  restarts: WorkerRestarts;
 }
 
 interface LocalEntry {
@@ -409,6 +417,18 @@ export class ServerRegistry {
     this.#changed(entry);
   }
 
+  /**
+   * Puts the servers the gate refused for a reason that has gone away (`refused(error)` says which)
+   * behind it again: the runtime does so for storage failures once the audit log can write again.
+   */
+  retryRefused(refused: (error: CodedError | undefined) => boolean): void {
+    for (const entry of this.#entries) {
+      if (entry.registration?.state !== 'failed' || !refused(entry.registration.error)) continue;
+      this.#unregister(entry);
+      this.#register(entry);
+    }
+  }
+
   /** Closes every connection for good (the runtime is closing). */
   async close(): Promise<void> {
     this.#closed = true;
@@ -485,10 +505,19 @@ export class ServerRegistry {
       snapshot: undefined,
       context: undefined,
       gated: undefined as unknown as GatedServer,
+      restarts: new WorkerRestarts(declaration.spec.reconnect),
     };
     entry.gated = new GatedServer(
       entry.spec.url,
-      () => ({ id: entry.id, label: serverLabel(entry.spec), status: entry.status, attempt: entry.attempt, connection: entry.connection, tools: entry.tools }),
+      () => ({
+        id: entry.id,
+        label: serverLabel(entry.spec),
+        status: entry.status,
+        attempt: entry.attempt,
+        restarting: entry.restarts.scheduled,
+        connection: entry.connection,
+        tools: entry.tools,
+      }),
       this.#waitMs,
     );
     return entry;
@@ -496,6 +525,7 @@ export class ServerRegistry {
 
   async #connectEntry(entry: Entry): Promise<void> {
     const generation = ++entry.generation;
+    entry.restarts.cancel();
     entry.error = undefined;
     entry.tools = [];
     this.#setStatus(entry, 'connecting');
@@ -505,7 +535,10 @@ export class ServerRegistry {
       const config = this.apps ? { ...spec, apps: true } : spec;
       connection = await this.#open(config, entry.authorize, (request) => this.#elicit(entry, generation, request));
     } catch (err) {
-      if (this.#isCurrent(entry, generation)) this.#setStatus(entry, 'failed', toCodedError(err));
+      if (this.#isCurrent(entry, generation)) {
+        if (!(isWorkerLoss(err) && this.#restartLater(entry))) this.#unregister(entry);
+        this.#setStatus(entry, 'failed', toCodedError(err));
+      }
       return;
     }
     if (!this.#isCurrent(entry, generation)) {
@@ -523,10 +556,13 @@ export class ServerRegistry {
       if (!this.#isCurrent(entry, generation)) return;
       entry.tools = tools;
       this.#changed(entry);
-      this.#register(entry);
+      // Still behind the gate after a lost worker: the gate checks the new worker's tools like a re-list.
+      if (entry.registration) entry.gated.changed('tools');
+      else this.#register(entry);
     } catch (err) {
       if (!this.#isCurrent(entry, generation)) return;
       entry.error = toCodedError(err);
+      this.#unregister(entry);
       this.#changed(entry);
     }
   }
@@ -590,11 +626,15 @@ export class ServerRegistry {
       const { status, error, attempt } = event.detail;
       entry.attempt = status === 'reconnecting' ? attempt : undefined;
       if (status === 'closed' || status === 'failed') {
+        // The worker itself is gone (crashed, ended, silent): a new one after a backoff delay, and
+        // meanwhile the server stays behind the gate.
+        const restarting = status === 'failed' && isWorkerLoss(error) && this.#restartLater(entry);
         // The session is over; close() also ends the worker (a no-op if it already ended).
-        this.#release(entry);
+        this.#release(entry, restarting);
         void connection.close().catch(() => {});
       }
       this.#setStatus(entry, status, error && toCodedError(error));
+      if (status === 'ready') entry.restarts.ready();
     };
     const onTools = (event: ConnectionEventMap['tools-changed']) => {
       entry.tools = event.detail.tools;
@@ -622,8 +662,23 @@ export class ServerRegistry {
     };
   }
 
+  /**
+   * Opens a new connection for a server whose worker was lost, unless it is held, removed or out of
+   * restarts. Returns whether one is scheduled.
+   */
+  #restartLater(entry: Entry): boolean {
+    if (!this.#active || this.#closed || entry.held || !this.#entries.includes(entry)) return false;
+    const generation = entry.generation;
+    const scheduled = entry.restarts.schedule(() => {
+      if (this.#isCurrent(entry, generation) && !entry.held && !entry.connection) void this.#connectEntry(entry);
+      else this.#unregister(entry);
+    });
+    return scheduled !== undefined;
+  }
+
   async #close(entry: Entry): Promise<void> {
     entry.generation++;
+    entry.restarts.cancel();
     const connection = entry.connection;
     this.#release(entry);
     if (connection) {
@@ -636,8 +691,11 @@ export class ServerRegistry {
     if (entry.status === 'connecting' || entry.status === 'ready' || entry.status === 'reconnecting') this.#setStatus(entry, 'closed');
   }
 
-  /** Forgets the connection (it is closed or failed) and takes the server out of the gate. */
-  #release(entry: Entry): void {
+  /**
+   * Forgets the connection (it is closed or failed) and takes the server out of the gate — unless
+   * `restarting` (a new worker is on its way) and the gate had taken it.
+   */
+  #release(entry: Entry, restarting = false): void {
     // The server is gone: its questions can no longer be answered.
     for (const pending of this.#elicitations.filter((p) => p.serverId === entry.id)) {
       if (pending.refused) pending.dismiss();
@@ -647,7 +705,7 @@ export class ServerRegistry {
     entry.detach = undefined;
     entry.connection = undefined;
     entry.attempt = undefined;
-    this.#unregister(entry);
+    if (!restarting || entry.registration?.state === 'failed') this.#unregister(entry);
   }
 
   #isCurrent(entry: Entry, generation: number): boolean {

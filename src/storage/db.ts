@@ -8,11 +8,14 @@
  * transaction (no network, no WebCrypto) — the transaction commits as soon as it has nothing
  * pending, and a later request would throw `TransactionInactiveError`.
  */
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { AuditRecord } from '../audit/record.js';
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { AuditRecord, ServerRef, ToolRef } from '../audit/record.js';
 
-/** Bump when a store or index is added, and add a `case` to `upgrade`. */
-export const TOOLGATE_DB_VERSION = 1;
+/**
+ * Bump when a store or index is added, and add a `case` to `upgrade`.
+ * 1: audit, keys, policy, pins. 2: inflight (calls without an end), otlp (collector cursors).
+ */
+export const TOOLGATE_DB_VERSION = 2;
 
 /** A key kept in the `keys` store: the device key pair (`id: 'device'`) or a retired public key. */
 export interface StoredKey {
@@ -25,6 +28,33 @@ export interface StoredKey {
   privateKey?: CryptoKey;
   publicKey?: CryptoKey;
   createdAt: number;
+}
+
+/**
+ * A call whose `call-start` is committed and whose end is not yet: written and removed in the same
+ * transaction as those records, so it is exactly the set of calls that may be left without an end.
+ */
+export interface InflightCall {
+  callId: string;
+  /** The audit-log instance (one page's log) that started it; `''` for calls found when upgrading from version 1. */
+  instance: string;
+  /** That page's tab (a reload keeps it), when the page had one. */
+  tab?: string;
+  /** The `seq` of the `call-start`. */
+  startSeq: number;
+  server: ServerRef;
+  tool: ToolRef;
+  ts: number;
+}
+
+/** How far an OpenTelemetry collector has acknowledged the chain (src/audit/otlp-shipper.ts). */
+export interface OtlpCursor {
+  /** The collector's key (its URL unless the host names it). */
+  id: string;
+  /** The last record the collector acknowledged: its seq and hash (a rebuilt chain does not match). */
+  ackedSeq: number;
+  ackedHash: string;
+  updatedAt: number;
 }
 
 export interface ToolgateDB extends DBSchema {
@@ -40,6 +70,10 @@ export interface ToolgateDB extends DBSchema {
   policy: { key: string; value: unknown };
   /** Tool definition pins (owned by src/gate/). */
   pins: { key: string; value: unknown };
+  /** Calls started and not ended, by `callId` (maintained by the audit log with its records). */
+  inflight: { key: string; value: InflightCall; indexes: { instance: string } };
+  /** Collector cursors, by collector id. */
+  otlp: { key: string; value: OtlpCursor };
 }
 
 export type ToolgateDb = IDBPDatabase<ToolgateDB>;
@@ -63,20 +97,23 @@ export interface OpenDbOptions {
 export async function openToolgateDb(name: string, options: OpenDbOptions = {}): Promise<ToolgateDb> {
   let db: ToolgateDb | undefined;
   db = await openDB<ToolgateDB>(name, TOOLGATE_DB_VERSION, {
-    upgrade(database, oldVersion) {
-      // Fall through on purpose: each case brings the schema one version forward.
-      switch (oldVersion) {
-        case 0: {
-          const audit = database.createObjectStore('audit', { keyPath: 'seq' });
-          audit.createIndex('ts', 'ts');
-          audit.createIndex('kind', 'kind');
-          audit.createIndex('server', 'server.url');
-          audit.createIndex('tool', 'tool.name');
-          audit.createIndex('callId', 'callId');
-          database.createObjectStore('keys', { keyPath: 'id' });
-          database.createObjectStore('policy');
-          database.createObjectStore('pins');
-        }
+    async upgrade(database, oldVersion, _newVersion, transaction) {
+      // Each step brings the schema one version forward, so any older database reaches the current one.
+      if (oldVersion < 1) {
+        const audit = database.createObjectStore('audit', { keyPath: 'seq' });
+        audit.createIndex('ts', 'ts');
+        audit.createIndex('kind', 'kind');
+        audit.createIndex('server', 'server.url');
+        audit.createIndex('tool', 'tool.name');
+        audit.createIndex('callId', 'callId');
+        database.createObjectStore('keys', { keyPath: 'id' });
+        database.createObjectStore('policy');
+        database.createObjectStore('pins');
+      }
+      if (oldVersion < 2) {
+        database.createObjectStore('inflight', { keyPath: 'callId' }).createIndex('instance', 'instance');
+        database.createObjectStore('otlp', { keyPath: 'id' });
+        if (oldVersion === 1) await findUnendedCalls(transaction);
       }
     },
     blocking() {
@@ -91,6 +128,26 @@ export async function openToolgateDb(name: string, options: OpenDbOptions = {}):
     },
   });
   return db;
+}
+
+/**
+ * Upgrading from version 1: every `call-start` without a `call-end` becomes an `inflight` entry
+ * of no live page, so the log reconciles it (`outcome-unknown`, `earlier-session`) on open.
+ * Reads through the `kind` index only, inside the upgrade transaction.
+ */
+async function findUnendedCalls(transaction: IDBPTransaction<ToolgateDB, StoreNames<ToolgateDB>[], 'versionchange'>): Promise<void> {
+  const byKind = transaction.objectStore('audit').index('kind');
+  const open = new Map<string, InflightCall>();
+  for (let cursor = await byKind.openCursor('call-start'); cursor; cursor = await cursor.continue()) {
+    const record = cursor.value;
+    if (record.kind !== 'call-start') continue;
+    open.set(record.callId, { callId: record.callId, instance: '', startSeq: record.seq, server: record.server, tool: record.tool, ts: record.ts });
+  }
+  for (let cursor = await byKind.openCursor('call-end'); cursor; cursor = await cursor.continue()) {
+    if (cursor.value.callId) open.delete(cursor.value.callId);
+  }
+  const inflight = transaction.objectStore('inflight');
+  await Promise.all([...open.values()].map((call) => inflight.put(call)));
 }
 
 /** Deletes a Toolgate database (tests, "forget everything"). Resolves once it is gone. */

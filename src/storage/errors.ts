@@ -15,3 +15,8 @@ export function storageError(err: unknown, doing: string, store = 'Audit'): TgEr
   }
   return new TgError(ErrorCode.STORAGE_FAILED, `${store} storage failed (${doing}): ${name ? `${name}: ` : ''}${message}`, { cause: err });
 }
+
+/** Whether a coded error is a storage failure (full or broken), which goes away when storage returns. */
+export function isStorageFailure(error: { code?: string } | undefined): boolean {
+  return error?.code === ErrorCode.STORAGE_FAILED || error?.code === ErrorCode.STORAGE_QUOTA;
+}

@@ -9,6 +9,10 @@ export interface TestEnv {
   httpUrl: string;
   /** `http://127.0.0.1:<port>` — base of the `/__test/*` control endpoints. */
   serverOrigin: string;
+  /** The OTLP/HTTP receiver: a test's collector endpoint is `${otlpUrl}/t/<tag>/v1/logs`. */
+  otlpUrl: string;
+  /** Its control endpoints (`/__otlp/…`), on a port of their own (they stay up while the collector is down). */
+  otlpControlUrl: string;
 }
 
 declare global {

@@ -164,8 +164,23 @@ export const ErrorCode = {
   AUDIT_BROKEN_CHAIN: 'TG_AUDIT_BROKEN_CHAIN',
   /** An append input is not a valid record (unknown kind, missing field, value not JSON). */
   AUDIT_INVALID_RECORD: 'TG_AUDIT_INVALID_RECORD',
-  /** Shipping records to an OpenTelemetry collector failed; `data.status` when it answered. */
+  /**
+   * Shipping records to an OpenTelemetry collector failed; `data.status` when it answered. The
+   * records stay in the log and are sent again (429/502/503/504 and network errors, with backoff), or
+   * shipping stops until `resume()` (any other status: OTLP forbids retrying those).
+   */
   AUDIT_EXPORT_FAILED: 'TG_AUDIT_EXPORT_FAILED',
+  /**
+   * The collector refused records for good (HTTP 400, or a partial success): they are skipped
+   * (OTLP forbids resending them) but stay in the local log and its exports. `data.from`/`data.to`: their seqs.
+   */
+  AUDIT_EXPORT_REJECTED: 'TG_AUDIT_EXPORT_REJECTED',
+  /**
+   * The collector has been unreachable for long, or more records wait than the bound: nothing is
+   * lost (they wait in the log), but the organisation's copy lags. `data.backlog`, `data.since`; also
+   * records retention removed before they were shipped (`data.gap`).
+   */
+  AUDIT_EXPORT_BACKLOG: 'TG_AUDIT_EXPORT_BACKLOG',
 
   // ── LLM: the model providers (messages and `data` never contain an API key) ──
   /** The provider answered with an HTTP error status. `data.status`; `data.body` is a short snippet. */

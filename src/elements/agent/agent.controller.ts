@@ -9,13 +9,15 @@
  *   into `requestUpdate()`;
  * - keeps what the element renders as snapshots whose identity changes only with their data (the
  *   servers, the person's tools, the pins), so child elements re-render only when they must;
- * - applies the element's later changes (provider, policy, roles, servers).
+ * - applies the element's later changes (provider, policy, roles, servers, the collector);
+ * - forwards the audit banners' Retry and Resume to the runtime's log and shipper.
  *
  * No rendering, no behaviour of its own beyond that.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConversationEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
+import type { OtlpShippingOptions } from '../../audit/otlp-shipper.js';
 import { authorizeInPopup } from '../../connections/oauth-popup.js';
 import { authorizeWithFallback } from '../../connections/oauth-redirect.js';
 import { ErrorCode, TgError, type ErrorCodeValue } from '../../../workers/shared/errors.js';
@@ -41,6 +43,7 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime/
 import { serverLabel, type ServerDeclaration } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
 import type { PanelCaller } from '../connections/tool-call.controller.js';
+import type { AuditBannersView } from './audit-banners.template.js';
 import type { ConversationView } from './conversation.template.js';
 import type { SavedServersController } from './saved-servers.controller.js';
 
@@ -56,10 +59,12 @@ export interface AgentConfig {
   reconnectWaitMs?: number | undefined;
   /** MCP App views can be rendered (a usable sandbox origin): connections advertise the extension. */
   apps?: boolean | undefined;
+  /** The collector the audit log is shipped to. */
+  otlp?: OtlpShippingOptions | undefined;
 }
 
 /** The settings the element holds under the same names. */
-const ELEMENT_SETTINGS = ['tenant', 'name', 'policy', 'roles', 'system', 'maxSteps', 'reconnectWaitMs'] as const;
+const ELEMENT_SETTINGS = ['tenant', 'name', 'policy', 'roles', 'system', 'maxSteps', 'reconnectWaitMs', 'otlp'] as const;
 
 /** The element's own settings, read by name (its reactive properties). */
 export function elementSettings(element: Pick<AgentConfig, (typeof ELEMENT_SETTINGS)[number]>): AgentConfig {
@@ -98,6 +103,7 @@ export class AgentController implements ReactiveController {
   #held = false;
   #personTools: readonly GatedTool[] = [];
   #pins: readonly PinRecord[] = [];
+  #retryingAudit = false;
 
   constructor(host: ReactiveControllerHost, options: AgentControllerOptions) {
     this.#host = host;
@@ -179,6 +185,18 @@ export class AgentController implements ReactiveController {
     const server = this.servers.find((s) => s.id === gated.serverId);
     return { title: gated.tool.title || gated.tool.annotations?.title || gated.tool.name, ...(server && { server: serverLabel(server.spec) }) };
   };
+
+  /** What the audit banners show (storage, shipping) and where their buttons go. */
+  get auditBanners(): AuditBannersView {
+    const runtime = this.#runtime;
+    return {
+      health: runtime?.audit.health,
+      retrying: this.#retryingAudit,
+      retry: () => void this.#retryAudit(),
+      shipping: runtime?.otlp?.status,
+      resume: () => runtime?.otlp?.resume(),
+    };
+  }
 
   /** The gate's pins (a new array only when they changed). */
   get pins(): readonly PinRecord[] {
@@ -293,6 +311,7 @@ export class AgentController implements ReactiveController {
     const config = this.#options.config();
     runtime.agent.provider = this.#provider();
     runtime.servers.apps = config.apps === true;
+    void runtime.ship(config.otlp).catch((err: unknown) => this.#fail(err));
     const roles = config.roles ?? [];
     if (roles.join('\n') !== runtime.gate.roles.join('\n')) runtime.gate.roles = roles;
     if (config.policy !== undefined && config.policy !== this.#appliedPolicy) {
@@ -304,6 +323,20 @@ export class AgentController implements ReactiveController {
         },
         (err: unknown) => this.#fail(err),
       );
+    }
+  }
+
+  /** The banner's Retry: the log tries to write again now (it also does by itself, with a backoff). */
+  async #retryAudit(): Promise<void> {
+    const audit = this.#runtime?.audit;
+    if (!audit || this.#retryingAudit) return;
+    this.#retryingAudit = true;
+    this.#host.requestUpdate();
+    try {
+      await audit.retry();
+    } finally {
+      this.#retryingAudit = false;
+      this.#host.requestUpdate();
     }
   }
 
@@ -343,6 +376,7 @@ export class AgentController implements ReactiveController {
         ...(config.maxSteps !== undefined && { maxSteps: config.maxSteps }),
         ...(config.reconnectWaitMs !== undefined && { reconnectWaitMs: config.reconnectWaitMs }),
         apps: config.apps === true,
+        ...(config.otlp && { otlp: config.otlp }),
         hostHook: toolRequestHook(this.#options.target),
       });
     } catch (err) {

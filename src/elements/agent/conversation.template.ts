@@ -6,6 +6,8 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import '../approval/tg-approval.js';
+import '../elicitation/tg-elicitation.js';
 import type { AssistantEntry, ConversationEntry, ToolCallEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { TgManualSubmitEvent } from '../../events/tg-manual-submit.js';
@@ -92,6 +94,8 @@ const callKey = (toolId: string, args: JsonObject) => `${toolId}\n${JSON.stringi
 /** The top of `<tg-agent>`: why it cannot work (if so), the toolbar, and the audit log when open. */
 export interface TopView {
   errors: readonly CodedError[];
+  /** The audit log's banners (storage, shipping). */
+  banners: TemplateResult | typeof nothing;
   audit: AuditLog | undefined;
   /** The model picker, when there is a choice. */
   picker: TemplateResult | typeof nothing;
@@ -102,12 +106,11 @@ export interface TopView {
 }
 
 /**
- * Errors and the failed-audit banner, then a toolbar — the model picker and the audit log's
+ * Errors and the audit log's banners, then a toolbar — the model picker and the audit log's
  * toggle, so the log is one click away without scrolling — and the log itself, opened right
  * under the toolbar.
  */
 export function renderTop(view: TopView): TemplateResult {
-  const health = view.audit?.health;
   const open = view.auditShown && view.auditOpen;
   const onClick = () => {
     // The viewer (virtualizer, verify, export) loads when first opened, not with the first paint.
@@ -115,11 +118,7 @@ export function renderTop(view: TopView): TemplateResult {
     view.toggleAudit();
   };
   return html`${view.errors.map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
-    ${health?.state === 'failed'
-      ? html`<p part="audit-banner" class="error banner" role="alert">
-          <code class="code">${health.error.code}</code>The audit log cannot be written, so tool calls are refused: ${health.error.message}
-        </p>`
-      : nothing}
+    ${view.banners}
     ${view.picker !== nothing || view.auditShown
       ? html`<div part="toolbar" class="toolbar" role="toolbar" aria-label="Agent">
           ${view.picker}

@@ -8,18 +8,17 @@ import type { ManualProvider } from '../../llm/manual-provider.js';
 import type { PageToolDefinition, RegisterToolOptions } from '../../page/page-tools.js';
 import type { LlmProvider } from '../../llm/types.js';
 import type { CodedError } from '../../runtime/coded-error.js';
-import type { Runtime } from '../../runtime/runtime.js';
+import type { Runtime, RuntimeOptions } from '../../runtime/runtime.js';
 import type { ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
-import '../approval/tg-approval.js';
 import '../connections/tg-connections.js';
 import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
-import '../elicitation/tg-elicitation.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
-import { wordsConverter } from '../shared/words-converter.js';
+import { listConverter } from '../shared/list-attribute.js';
 import { AgentController, elementSettings, type AgentStatus } from './agent.controller.js';
 import { AppViewsController } from './app-views.controller.js';
+import { renderAuditBanners } from './audit-banners.template.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
 import { renderConversation, renderTop } from './conversation.template.js';
 import { MarkdownView } from './markdown-view.js';
@@ -72,7 +71,10 @@ import { styles } from './tg-agent.styles.js';
  * @csspart base - The wrapper around everything.
  * @csspart provider-picker - The model picker (`no-provider-picker` hides it).
  * @csspart agent-error - Why the agent could not start (e.g. `TG_POLICY_INVALID`, `TG_STORAGE_FAILED`).
- * @csspart audit-banner - Shown when the audit log failed (calls are refused).
+ * @csspart audit-banner - Shown while the audit log cannot be written (calls are refused); it clears when the log writes again.
+ * @csspart audit-retry - The audit banner's Retry button (the log also retries by itself, with a backoff).
+ * @csspart export-banner - Shown while shipping the audit log to the collector (`otlp`) lags or stopped.
+ * @csspart export-resume - The export banner's Resume button, when shipping stopped.
  * @csspart connections - The `<tg-connections>` manager. Its parts (`server-card`, `status-badge`, `tool-button`,
  *   `call-form`, `result`, …, listed on `<tg-connections>`) are exported through `<tg-agent>`: `tg-agent::part(server-card)`.
  * @csspart conversation - The conversation section.
@@ -125,7 +127,8 @@ export class TgAgent extends LitElement {
     servers: { attribute: false },
     provider: { attribute: false },
     policy: { attribute: false },
-    roles: { converter: wordsConverter },
+    otlp: { attribute: false },
+    roles: { converter: listConverter },
     tenant: { type: String },
     name: { type: String },
     system: { type: String },
@@ -133,10 +136,10 @@ export class TgAgent extends LitElement {
     reconnectWaitMs: { type: Number, attribute: 'reconnect-wait-ms' },
     noAudit: { type: Boolean, attribute: 'no-audit', reflect: true },
     noProviderPicker: { type: Boolean, attribute: 'no-provider-picker', reflect: true },
-    allowedOrigins: { converter: wordsConverter, attribute: 'allowed-origins' },
+    allowedOrigins: { converter: listConverter, attribute: 'allowed-origins' },
     appsSandboxOrigin: { attribute: 'apps-sandbox-origin' },
     toolForms: { type: Boolean, attribute: 'tool-forms' },
-    webmcp: { converter: wordsConverter },
+    webmcp: { converter: listConverter },
     _auditOpen: { state: true, attribute: false },
   };
 
@@ -146,6 +149,8 @@ export class TgAgent extends LitElement {
   declare provider: LlmProvider | ManualProvider | undefined;
   /** The gate's policy (a later change is audited); unset, the tenant's stored one, else the default. */
   declare policy: Policy | undefined;
+  /** Ships the audit log to the organisation's OpenTelemetry collector, durably (`createRuntime({ otlp })`; `export-banner` when it lags). Property only. */
+  declare otlp: RuntimeOptions['otlp'];
   /** The person's roles (attribute: space- or comma-separated). */
   declare roles: string[] | undefined;
   /** Partitions the audit log, the policy, the pins and the server ids (database `toolgate:<tenant>`). Read on insertion. */
@@ -184,10 +189,8 @@ export class TgAgent extends LitElement {
   readonly #composer = new ComposerController(this, () => this.#agent.runtime);
   readonly #markdown = new MarkdownView(this, () => this.allowedOrigins ?? []);
   /** Children are read from attributes, so markup and (reflected) property changes both show up here. */
-  readonly #observer = new MutationObserver(() => {
-    this.#syncServers();
-    this.#providers.sync();
-  });
+  readonly #syncServers = (): void => this.#agent.setServers(declaredServers(this, this.servers));
+  readonly #observer = new MutationObserver(() => (this.#syncServers(), this.#providers.sync()));
   /** The lazy `<tg-manual-form>` definition, once manual mode has rendered. */
   #manualForm: Promise<unknown> | undefined;
 
@@ -250,22 +253,18 @@ export class TgAgent extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('servers') && this.isConnected) this.#syncServers();
-    if (changed.has('provider') || changed.has('policy') || changed.has('roles') || changed.has('appsSandboxOrigin')) this.#agent.applyConfig();
+    if (changed.has('provider') || changed.has('policy') || changed.has('roles') || changed.has('appsSandboxOrigin') || changed.has('otlp')) this.#agent.applyConfig();
     if (changed.has('toolForms') || changed.has('webmcp')) this.#pageTools.apply();
-  }
-
-  #syncServers(): void {
-    this.#agent.setServers(declaredServers(this, this.servers));
   }
 
   protected override render(): TemplateResult {
     const agent = this.#agent;
-    const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
     // Defined on first use, so a page with a model never loads the form and its schema validator.
     if (agent.manual) this.#manualForm ??= import('../manual-form/tg-manual-form.js');
     return html`<div part="base" class="base">
       ${renderTop({
-        errors: [...(agent.error ? [agent.error] : []), ...configErrors],
+        errors: [...(agent.error ? [agent.error] : []), ...(this.provider ? [] : this.#providers.configErrors)],
+        banners: renderAuditBanners(agent.auditBanners),
         audit: agent.auditLog,
         picker: this.provider || this.noProviderPicker ? nothing : renderProviderPicker(this.#providers, agent.busy),
         auditShown: !this.noAudit,

@@ -92,7 +92,10 @@ export class AuditRecordsController implements ReactiveController {
   };
 
   readonly #onHealth = (event: AuditHealthEvent) => {
+    const recovered = this.health.state === 'failed' && event.health.state === 'ok';
     this.health = event.health;
+    // Storage came back, perhaps as a new database (deleted meanwhile): read what is there now.
+    if (recovered && this.#log) this.#reload(this.#log);
     this.host.requestUpdate();
   };
 
@@ -100,6 +103,10 @@ export class AuditRecordsController implements ReactiveController {
     if (log === this.#log) return;
     this.#detach();
     this.#log = log;
+    this.#reload(log);
+  }
+
+  #reload(log: AuditSource | undefined): void {
     this.#all = [];
     this.view = [];
     this.servers = new Set();
@@ -108,6 +115,7 @@ export class AuditRecordsController implements ReactiveController {
     this.#resetPromises();
     if (log) {
       this.health = log.health;
+      this.#detach(); // attach once, also when reloading
       this.#attach();
       void this.#load(log, ++this.#generation);
     } else {

@@ -14,6 +14,16 @@ import { styles } from './tg-audit-log.styles.js';
 /** `YYYY-MM-DD HH:MM:SS` in UTC: sortable, unambiguous, the same for every reviewer. */
 const formatTime = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 19);
 
+/** Why a call's outcome is unknown, in words (record.ts `OutcomeUnknownReason`). */
+const OUTCOME_UNKNOWN_WHY: Record<string, string> = {
+  reload: 'the page was reloaded',
+  'tab-closed': 'the page that sent it went away',
+  'log-closed': 'the audit log was closed',
+  'worker-lost': 'the connection worker was lost',
+  'storage-failed': 'its end could not be stored',
+  'earlier-session': 'left open by an earlier version',
+};
+
 function summary(record: AuditRecord): string {
   switch (record.kind) {
     case 'connect':
@@ -28,6 +38,8 @@ function summary(record: AuditRecord): string {
       return 'sent';
     case 'call-end':
       return `${record.status}, ${record.durationMs} ms${record.error ? `, ${record.error.code}` : ''}`;
+    case 'outcome-unknown':
+      return `outcome unknown — may have run (${OUTCOME_UNKNOWN_WHY[record.reason] ?? record.reason})`;
     case 'policy-change':
       return 'policy changed';
     case 'pin-change':
@@ -36,6 +48,8 @@ function summary(record: AuditRecord): string {
       return `${record.method} from the view: ${record.outcome}${record.error ? `, ${record.error.code}` : ''}`;
     case 'error':
       return `${record.error.code}: ${record.error.message}`;
+    case 'storage-unavailable':
+      return `storage unavailable from ${formatTime(record.from)} to ${formatTime(record.to)} (${record.error.code}); nothing ran meanwhile`;
     case 'checkpoint':
       return `retention removed ${record.removed} (through ${record.prunedThrough})`;
   }

@@ -204,9 +204,9 @@ describe('<tg-audit-log>', () => {
     expect(await verifyJsonl(text)).to.deep.include({ ok: true, count: 12 });
   });
 
-  it('shows a banner when storage fails', async () => {
+  it('shows a banner when storage fails, and clears it when the log recovers', async () => {
     const dbName = freshDbName('banner');
-    const log = await scope.open({ dbName });
+    const log = await scope.open({ dbName, recovery: false });
     await log.append(callStart(1));
     const el = await render(log);
     expect(el.shadowRoot!.querySelector('[part="banner"]')).to.equal(null);
@@ -216,6 +216,34 @@ describe('<tg-audit-log>', () => {
     expect(banner.getAttribute('role')).to.equal('alert');
     expect(banner.textContent).to.contain('TG_STORAGE_FAILED');
     expect(banner.textContent).to.contain('Tool calls are stopped');
+
+    expect(await log.retry()).to.equal(true);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part="banner"]')).to.equal(null);
+    await waitUntil(() => rows(el).some((r) => r.textContent?.includes('storage unavailable from')), 'the outage record shown');
+  });
+
+  it('shows a call whose end is unknown as "outcome unknown — may have run", and exports it verifiably', async () => {
+    const dbName = freshDbName('unknown');
+    const first = await scope.open({ dbName });
+    await first.append(callStart(1));
+    first.close(); // the call never ended
+    const log = await scope.open({ dbName });
+    const el = await render(log);
+    const row = rows(el).find((r) => r.textContent?.includes('outcome-unknown'));
+    expect(row?.textContent).to.contain('outcome unknown — may have run (the audit log was closed)');
+    const start = rows(el).find((r) => r.textContent?.includes('call-start'));
+    expect(start?.textContent).to.contain('sent');
+
+    let text = '';
+    el.addEventListener('tg-audit-export', (e) => {
+      e.preventDefault();
+      void e.detail.blob.text().then((t) => (text = t));
+    });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="export-button"]')!.click();
+    await waitUntil(() => text !== '', 'export');
+    expect(text).to.contain('"kind":"outcome-unknown"');
+    expect(await verifyJsonl(text)).to.deep.include({ ok: true, count: 2 });
   });
 
   it('is accessible', async function () {

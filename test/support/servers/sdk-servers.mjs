@@ -22,7 +22,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+import { readRpcBody, rpcError, sendJson, setCors } from '../../../demo/server/http-util.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -74,7 +74,6 @@ export async function loadEverything() {
 }
 
 /** @param {number} code @param {string} message */
-const rpcError = (code, message) => ({ jsonrpc: '2.0', id: null, error: { code, message } });
 
 /**
  * Stateful Streamable HTTP: `initialize` opens a session with its own transport and server.
@@ -187,16 +186,8 @@ export async function startSdkServers() {
       const endpoint =
         url.pathname === '/json/mcp' ? json : url.pathname === '/sse-mode/mcp' ? sse : url.pathname === '/everything/mcp' ? everything : undefined;
       if (!endpoint) return sendJson(res, 404, { error: 'not found' });
-      let body;
-      if (req.method === 'POST') {
-        try {
-          body = await readJsonBody(req, MAX_BODY_BYTES);
-        } catch (error) {
-          if (!(error instanceof BodyError)) throw error;
-          return sendJson(res, error.status, rpcError(-32700, error.message));
-        }
-      }
-      return await endpoint.handle(req, res, body);
+      const read = await readRpcBody(req, res, MAX_BODY_BYTES);
+      return read && (await endpoint.handle(req, res, read.body));
     } catch (err) {
       if (!res.headersSent) sendJson(res, 500, rpcError(-32603, err instanceof Error ? err.message : String(err)));
       else res.destroy();
