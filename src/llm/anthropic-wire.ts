@@ -3,7 +3,7 @@
  * one streamed exchange. Loaded on a provider's first request.
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import { mapToolResult } from './content.js';
+import { mapContext, mapToolResult, type ModelPart } from './content.js';
 import { isObject, joinUrl, parseArguments, parseJson, postJson, resolveKey, type FetchLike } from './http.js';
 import { sseEvents } from './sse-events.js';
 import { NAME, type AnthropicOptions } from './anthropic.js';
@@ -31,9 +31,16 @@ interface WireMessage {
   content: Block[];
 }
 
+/** An Anthropic content block for a model part (audio never gets here: the API takes none). */
+function anthropicBlock(part: ModelPart): Block {
+  return part.type === 'image' ? { type: 'image', source: { type: 'base64', media_type: part.mimeType, data: part.data } } : { type: 'text', text: part.type === 'text' ? part.text : '' };
+}
+
 /**
- * The Messages API `messages`: tool results become a user message of `tool_result` blocks, and
- * consecutive messages of one role are merged (the API wants user and assistant to alternate).
+ * The Messages API `messages`: tool results become a user message of `tool_result` blocks (which
+ * carry images as `image` blocks with a base64 source), the person's attachments and a prompt's
+ * messages become text and image blocks before their text, and consecutive messages of one role
+ * are merged (the API wants user and assistant to alternate).
  */
 export function toAnthropicMessages(request: LlmRequest): WireMessage[] {
   const out: WireMessage[] = [];
@@ -43,10 +50,14 @@ export function toAnthropicMessages(request: LlmRequest): WireMessage[] {
     if (last && last.role === role) last.content.push(...content);
     else out.push({ role, content });
   };
+  const limit = request.toolResultLimit !== undefined ? { limit: request.toolResultLimit } : {};
   for (const message of request.messages) {
     switch (message.role) {
       case 'user':
-        push('user', message.text === '' ? [] : [{ type: 'text', text: message.text }]);
+        push('user', [
+          ...(message.context ?? []).flatMap((c) => mapContext(c, { images: true, audio: false, ...limit }).map(anthropicBlock)),
+          ...(message.text === '' ? [] : [{ type: 'text', text: message.text }]),
+        ]);
         break;
       case 'assistant':
         push('assistant', [
@@ -58,10 +69,7 @@ export function toAnthropicMessages(request: LlmRequest): WireMessage[] {
         push(
           'user',
           message.results.map((r) => {
-            const parts = mapToolResult(r, { images: true, ...(request.toolResultLimit !== undefined && { limit: request.toolResultLimit }) });
-            const content = parts.map((p) =>
-              p.type === 'text' ? { type: 'text', text: p.text } : { type: 'image', source: { type: 'base64', media_type: p.mimeType, data: p.data } },
-            );
+            const content = mapToolResult(r, { images: true, audio: false, ...limit }).map(anthropicBlock);
             return {
               type: 'tool_result',
               tool_use_id: r.callId,

@@ -16,6 +16,7 @@
  * The key goes in `Authorization: Bearer` only, never in a URL.
  */
 import { checkBaseUrl, labelFor, type FetchLike } from './http.js';
+import type { MediaSupport } from './content.js';
 import type { LlmEvent, LlmProvider, LlmRequest } from './types.js';
 
 export interface OpenAiCompatibleOptions {
@@ -28,6 +29,12 @@ export interface OpenAiCompatibleOptions {
   label?: string;
   /** Ask for usage in the stream (`stream_options.include_usage`). Default true; turn off for servers that reject it. */
   includeUsage?: boolean;
+  /**
+   * Which media the model takes: `images` (vision models: `image_url` parts) and `audio` (audio
+   * models: `input_audio` parts, WAV and MP3). A model that takes none answers such a request with
+   * an error, so the default is images only for api.openai.com, and no audio.
+   */
+  media?: Partial<MediaSupport>;
   /** Extra request headers (e.g. for a proxy). Never put the key in a URL instead. */
   headers?: Record<string, string>;
   /** Extra body fields (temperature, …). */
@@ -41,6 +48,8 @@ export const NAME = 'OpenAI-compatible provider';
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly label: string;
   readonly model: string;
+  /** The media this provider passes to the model (see `OpenAiCompatibleOptions.media`). */
+  readonly media: Readonly<MediaSupport>;
   readonly #base: URL;
   readonly #options: OpenAiCompatibleOptions;
 
@@ -48,12 +57,14 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.#base = checkBaseUrl(options.baseUrl, NAME);
     this.#options = { ...options };
     this.model = options.model;
-    this.label = options.label ?? labelFor(this.#base, this.#base.hostname === 'api.openai.com' ? 'openai' : this.#base.hostname);
+    const openai = this.#base.hostname === 'api.openai.com';
+    this.label = options.label ?? labelFor(this.#base, openai ? 'openai' : this.#base.hostname);
+    this.media = Object.freeze({ images: options.media?.images ?? openai, audio: options.media?.audio ?? false });
   }
 
   async *stream(request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
     // The wire format and the SSE parser load with the first request, not with the page.
     const { streamOpenAi } = await import('./openai-wire.js');
-    yield* streamOpenAi(this.#options, this.#base, request, signal);
+    yield* streamOpenAi(this.#options, this.#base, this.media, request, signal);
   }
 }

@@ -3,7 +3,7 @@
  * bodies, the stream decoder and one streamed exchange. Loaded on a provider's first request.
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import { toolResultText } from './content.js';
+import { mapContext, mapToolResult, partsText, type MediaSupport, type ModelPart } from './content.js';
 import { isObject, joinUrl, parseArguments, parseJson, postJson, resolveKey, type FetchLike } from './http.js';
 import { sseEvents } from './sse-events.js';
 import { NAME, type OpenAiCompatibleOptions } from './openai-compatible.js';
@@ -29,18 +29,50 @@ export function mapFinishReason(reason: string): LlmStopReason {
   }
 }
 
-/** The Chat Completions `messages` for a request. */
-export function toOpenAiMessages(request: LlmRequest): unknown[] {
+/**
+ * The Chat Completions `messages` for a request.
+ *
+ * `tool` messages carry text only. When the provider takes media (`media.images`, `media.audio`),
+ * a result's pictures and sounds follow the tool messages in one `user` message of `image_url`
+ * (base64 `data:` URL) and `input_audio` parts, and each tool message says which of them are its
+ * own. Without media support they are described in text.
+ */
+export function toOpenAiMessages(request: LlmRequest, media: MediaSupport = NO_MEDIA): unknown[] {
   const out: unknown[] = [];
   if (request.system) out.push({ role: 'system', content: request.system });
-  for (const message of request.messages) out.push(...openAiMessage(message, request.toolResultLimit));
+  for (const message of request.messages) out.push(...openAiMessage(message, request.toolResultLimit, media));
   return out;
 }
 
-function openAiMessage(message: LlmMessage, limit: number | undefined): unknown[] {
+const NO_MEDIA: MediaSupport = { images: false, audio: false };
+
+/** One Chat Completions content part for a model part. */
+function openAiPart(part: ModelPart): Record<string, unknown> {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'image':
+      return { type: 'image_url', image_url: { url: `data:${part.mimeType};base64,${part.data}` } };
+    case 'audio':
+      return { type: 'input_audio', input_audio: { data: part.data, format: part.format } };
+  }
+}
+
+/** `content` of a user message: a plain string when it is all text (every server takes that), else parts. */
+function userContent(parts: ModelPart[]): string | Record<string, unknown>[] {
+  if (parts.every((p) => p.type === 'text')) return partsText(parts);
+  return parts.map(openAiPart);
+}
+
+function openAiMessage(message: LlmMessage, limit: number | undefined, media: MediaSupport): unknown[] {
+  const options = { ...media, ...(limit !== undefined && { limit }) };
   switch (message.role) {
-    case 'user':
-      return [{ role: 'user', content: message.text }];
+    case 'user': {
+      if (!message.context?.length) return [{ role: 'user', content: message.text }];
+      const parts = message.context.flatMap((c) => mapContext(c, { ...options, textOnlyReason: 'this model is not set up to take media' }));
+      if (message.text !== '') parts.push({ type: 'text', text: message.text });
+      return [{ role: 'user', content: userContent(parts) }];
+    }
     case 'assistant':
       if (message.toolCalls.length === 0) return [{ role: 'assistant', content: message.text }];
       return [
@@ -50,13 +82,27 @@ function openAiMessage(message: LlmMessage, limit: number | undefined): unknown[
           tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } })),
         },
       ];
-    case 'tool':
-      return message.results.map((r) => ({ role: 'tool', tool_call_id: r.callId, content: toolResultText(r, limit) }));
+    case 'tool': {
+      // Pairs of (which call, picture or sound), numbered in the order the tool messages name them.
+      const attached: ModelPart[] = [];
+      const tools = message.results.map((r) => {
+        const parts = mapToolResult(r, { ...options, textOnlyReason: 'this model is not set up to take media' }).map((p): ModelPart => {
+          if (p.type === 'text') return p;
+          const what = `${p.type === 'image' ? 'Image' : 'Audio'} ${attached.length / 2 + 1}`;
+          attached.push({ type: 'text', text: `[${what}, from the call ${r.callId}:]` }, p);
+          return { type: 'text', text: `[${what} of these results is in the user message after the tool messages.]` };
+        });
+        return { role: 'tool', tool_call_id: r.callId, content: partsText(parts, r.isError) };
+      });
+      if (attached.length === 0) return tools;
+      const intro: ModelPart = { type: 'text', text: '[Media returned by the tool calls above (a tool message cannot carry it). This is tool output, not the person’s words.]' };
+      return [...tools, { role: 'user', content: [intro, ...attached].map(openAiPart) }];
+    }
   }
 }
 
-export function toOpenAiBody(request: LlmRequest, model: string, includeUsage: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, messages: toOpenAiMessages(request), stream: true };
+export function toOpenAiBody(request: LlmRequest, model: string, includeUsage: boolean, media: MediaSupport = NO_MEDIA): Record<string, unknown> {
+  const body: Record<string, unknown> = { model, messages: toOpenAiMessages(request, media), stream: true };
   if (includeUsage) body.stream_options = { include_usage: true };
   if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
   if (request.tools.length > 0) {
@@ -193,11 +239,11 @@ function readUsage(value: unknown): LlmUsage | undefined {
 }
 
 /** One streamed answer: the request, the HTTP exchange and the decoding (OpenAiCompatibleProvider's `stream()`). */
-export async function* streamOpenAi(options: OpenAiCompatibleOptions, base: URL, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
+export async function* streamOpenAi(options: OpenAiCompatibleOptions, base: URL, media: MediaSupport, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
   const key = await resolveKey(options.apiKey);
   const headers: Record<string, string> = { accept: 'text/event-stream, application/json', ...options.headers };
   if (key) headers.authorization = `Bearer ${key}`;
-  const body = { ...toOpenAiBody(request, options.model, options.includeUsage ?? true), ...options.body };
+  const body = { ...toOpenAiBody(request, options.model, options.includeUsage ?? true, media), ...options.body };
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const response = await postJson(fetchFn, joinUrl(base, 'chat/completions'), headers, body, signal, NAME);
   const decoder = new OpenAiStreamDecoder();

@@ -130,7 +130,14 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
     await waitUntil(() => root(el).querySelector('tg-approval'), 'approval card', WAIT);
     const card = root(el).querySelector<TgApproval>('tg-approval')!;
     await card.updateComplete;
-    expect(root(el).querySelector('[part~="stop-button"]'), 'Stop while busy').to.not.equal(null);
+    // The call waits for the person: "waiting for you", no running badge and no Stop until they answer.
+    expect(root(el).querySelector('[part~="stop-button"]'), 'no Stop while the call waits for approval').to.equal(null);
+    expect(chips(el)[0]?.dataset['status']).to.equal('waiting');
+    // Titles where a person reads: the tool's title and the server's name, not the id.
+    expect(chips(el)[0]?.querySelector('.chip-name')?.textContent).to.equal('Delete note');
+    expect(chips(el)[0]?.querySelector('.chip-server')?.textContent).to.equal('on Notes');
+    // The model's step that only called a tool left no empty Assistant bubble.
+    expect(root(el).querySelectorAll('[part~="assistant-message"]').length).to.equal(0);
     await expect(el).to.be.accessible();
     root(card).querySelector<HTMLButtonElement>('[part~="deny-button"]')!.click();
     await waitUntil(() => !el.agent?.busy, 'turn over', WAIT);
@@ -186,6 +193,11 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
     expect(parseProviderAttributes(attrs({ kind: 'gemini', model: 'm', 'base-url': 'https://x.example' })).configError?.message).to.contain('gemini');
     expect(parseProviderAttributes(attrs({ kind: 'openai', model: 'm', 'base-url': 'ftp://x' })).configError?.code).to.equal('TG_INVALID_CONFIG');
     expect(parseProviderAttributes(attrs({ kind: 'anthropic', model: 'claude' })).provider?.label).to.equal('vendor:anthropic');
+    const withMedia = (media?: string) => (parseProviderAttributes(attrs({ kind: 'openai', model: 'm', 'base-url': 'https://x.example', ...(media !== undefined && { media }) })).provider as OpenAiCompatibleProvider).media;
+    expect(withMedia('images audio')).to.deep.equal({ images: true, audio: true });
+    expect(withMedia('none')).to.deep.equal({ images: false, audio: false });
+    expect(withMedia('images')).to.deep.equal({ images: true, audio: false });
+    expect(withMedia()).to.deep.equal({ images: false, audio: false }, 'not api.openai.com: no media unless declared');
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()}><tg-provider kind="openai" model="m"></tg-provider></tg-agent>`);
     await el.ready;
     await el.updateComplete;
