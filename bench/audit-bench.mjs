@@ -15,16 +15,10 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import puppeteer from 'puppeteer-core';
+import { browserBundle } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = await build({
-  entryPoints: [`${root}bench/audit-bench-page.ts`],
-  bundle: true,
-  format: 'esm',
-  target: 'es2022',
-  write: false,
-  minify: true,
-});
+const bundle = await build({ ...browserBundle(root), entryPoints: [`${root}bench/audit-bench-page.ts`] });
 const js = bundle.outputFiles[0]?.text ?? '';
 const server = createServer((req, res) => {
   if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);

@@ -16,6 +16,7 @@ import type { Codec } from '../workers/codecs/codec.js';
 import type { JsonRpcMessage } from '../workers/shared/wire.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
 import type { FloorApi } from './floor.worker.js';
 import type { InnerApi } from './inner.worker.js';
 
@@ -175,7 +176,7 @@ export interface ToolCallWorkload {
   latency: LoopOptions;
   throughput?: ThroughputOptions;
   /** Other payloads at one in flight (MessagePack vs JSON end to end). */
-  extra?: { name: string; tool: string; args: Record<string, unknown>; loop: LoopOptions }[];
+  extra?: { name: string; tool: string; args: Record<string, unknown>; loop: LoopOptions; throughput?: ThroughputOptions }[];
 }
 
 async function toolCall(w: ToolCallWorkload) {
@@ -185,11 +186,97 @@ async function toolCall(w: ToolCallWorkload) {
     const lat = await latency(echo, w.latency);
     const tp = w.throughput ? await throughput(echo, w.throughput) : undefined;
     const extra: Record<string, number[]> = {};
-    for (const e of w.extra ?? []) extra[e.name] = await latency(() => client.call(e.tool, e.args), e.loop);
-    return { codec: client.codec, latency: lat, throughput: tp, extra };
+    const extraThroughput: Record<string, ThroughputResult> = {};
+    for (const e of w.extra ?? []) {
+      const call = () => client.call(e.tool, e.args);
+      extra[e.name] = await latency(call, e.loop);
+      if (e.throughput) extraThroughput[e.name] = await throughput(call, e.throughput);
+    }
+    return { codec: client.codec, latency: lat, throughput: tp, extra, extraThroughput };
   } finally {
     await client.close();
   }
+}
+
+/**
+ * Connect → tools listed, cold: each sample starts a new connection worker (ours) or a new SDK
+ * Client, from `connect()` to the first `tools/list` result; closing is not timed. The SDK speaks
+ * WebSocket through its WebSocketClientTransport (subprotocol `mcp`), HTTP through Streamable HTTP.
+ */
+async function connectList(o: { client: ClientSpec; loop: LoopOptions }): Promise<number[]> {
+  const samples: number[] = [];
+  const deadline = now() + o.loop.maxMs;
+  for (let i = 0; i < o.loop.warmup + o.loop.count && now() < deadline; i++) {
+    const t0 = now();
+    let close: () => Promise<void>;
+    if (o.client.kind === 'toolgate') {
+      const connection = await McpConnection.open(
+        { url: o.client.url, msgpack: o.client.msgpack === true, clientInfo: { name: 'toolgate-bench', version: '0' } },
+        { createWorker: () => new Worker(toolgateWorkerUrl, { type: 'module', name: 'tg-connection' }) },
+      );
+      const tools = await connection.listTools();
+      if (tools.length === 0) throw new Error('no tools listed');
+      close = () => connection.close();
+    } else {
+      const client = new Client({ name: 'sdk-bench', version: '0' });
+      const url = new URL(o.client.url);
+      const ws = url.protocol === 'ws:' || url.protocol === 'wss:';
+      const transport = ws ? new WebSocketClientTransport(url) : new StreamableHTTPClientTransport(url);
+      await client.connect(transport);
+      const { tools } = await client.listTools();
+      if (tools.length === 0) throw new Error('no tools listed');
+      close = async () => {
+        if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => {});
+        await client.close();
+      };
+    }
+    const t1 = now();
+    await close();
+    if (i >= o.loop.warmup) samples.push(t1 - t0);
+  }
+  return samples;
+}
+
+/**
+ * What a cold connect spends its time on (info, for the closing note): an empty module worker's first
+ * answer (the platform's floor), a new connection worker up to
+ * its first comlink answer (`diagnostics()`: script fetch, parse, evaluation), then the whole
+ * `McpConnection.open()`, then the first `tools/list`.
+ */
+async function connectPhases(o: { url: string; loop: LoopOptions }): Promise<{ bareBoot: number[]; boot: number[]; open: number[]; list: number[] }> {
+  const out = { bareBoot: [] as number[], boot: [] as number[], open: [] as number[], list: [] as number[] };
+  const bareUrl = blobUrl('onmessage = (e) => postMessage(e.data);');
+  const deadline = now() + o.loop.maxMs;
+  for (let i = 0; i < o.loop.warmup + o.loop.count && now() < deadline; i++) {
+    const b0 = now();
+    const bare = new Worker(bareUrl, { type: 'module' });
+    await new Promise((resolve) => {
+      bare.onmessage = resolve;
+      bare.postMessage(0);
+    });
+    const b1 = now();
+    bare.terminate();
+    const t0 = now();
+    const worker = new Worker(toolgateWorkerUrl, { type: 'module', name: 'tg-connection' });
+    await wrap<{ diagnostics(): unknown }>(worker).diagnostics();
+    const t1 = now();
+    worker.terminate();
+    const t2 = now();
+    const connection = await McpConnection.open(
+      { url: o.url, clientInfo: { name: 'toolgate-bench', version: '0' } },
+      { createWorker: () => new Worker(toolgateWorkerUrl, { type: 'module', name: 'tg-connection' }) },
+    );
+    const t3 = now();
+    await connection.listTools();
+    const t4 = now();
+    await connection.close();
+    if (i < o.loop.warmup) continue;
+    out.bareBoot.push(b1 - b0);
+    out.boot.push(t1 - t0);
+    out.open.push(t3 - t2);
+    out.list.push(t4 - t3);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,7 +521,7 @@ function closeBare(): void {
   for (const worker of bare.splice(0)) worker.terminate();
 }
 
-const bench = { floorPostMessage, floorWs, toolCall, inner, codec, openIdle, closeIdle, openBare, closeBare, measureMemory };
+const bench = { floorPostMessage, floorWs, toolCall, connectList, connectPhases, inner, codec, openIdle, closeIdle, openBare, closeBare, measureMemory };
 export type Bench = typeof bench;
 (globalThis as unknown as { bench: Bench }).bench = bench;
 document.title = 'ready';

@@ -12,7 +12,7 @@
  */
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { gzipSync, constants as zlib } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -21,10 +21,13 @@ import { WebSocketServer } from 'ws';
 import { startDemoServer } from '../demo/server/server.mjs';
 import { chromiumArgs } from '../web-test-runner.config.mjs';
 import { startJsonResponseServer } from './json-http-server.mjs';
+import { browserBundle } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE = process.argv.includes('--profile');
-const HARD_LIMIT_MS = PROFILE ? 240_000 : 480_000;
+/** `--only <prefix>`: only the timing workloads whose name starts with it (no codec, memory, audit); while working on one. */
+const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : undefined;
+const HARD_LIMIT_MS = PROFILE ? 240_000 : 600_000;
 
 // ---------------------------------------------------------------------------------------------
 // Workload sizes: bounded in count and in time.
@@ -34,6 +37,8 @@ const LAT_INNER = { warmup: 60, count: 450, maxMs: 1800 };
 const LAT_FLOOR = { warmup: 200, count: 1500, maxMs: 2100 };
 const TP = { concurrency: 16, warmupMs: 250, windowMs: 600, windows: 3 };
 const E2E = { warmup: 15, count: 90, maxMs: 1500 };
+/** Connect → tools listed: every sample a new worker (ours) or a new SDK Client; per run. */
+const CONNECT = { warmup: 1, count: 8, maxMs: 8000 };
 const ECHO_TEXT = 'hello from the bench';
 const ROUNDS = 3;
 
@@ -44,7 +49,7 @@ const ROUNDS = 3;
 function quantile(xs, q) {
   if (xs.length === 0) return NaN;
   const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 }
 /** @param {number[]} xs */
 const stats = (xs) => ({ median: quantile(xs, 0.5), p95: quantile(xs, 0.95), n: xs.length });
@@ -52,7 +57,7 @@ const stats = (xs) => ({ median: quantile(xs, 0.5), p95: quantile(xs, 0.95), n: 
 // ---------------------------------------------------------------------------------------------
 // Bundles
 
-const common = /** @type {const} */ ({ bundle: true, format: 'esm', target: 'es2022', platform: 'browser', minify: true, logLevel: 'silent', write: false, absWorkingDir: root });
+const common = browserBundle(root);
 
 /** @param {string} entry */
 async function bundleText(entry) {
@@ -82,6 +87,8 @@ async function buildPage() {
 
 /** @param {string} text */
 const gz = (text) => gzipSync(Buffer.from(text), { level: zlib.Z_BEST_COMPRESSION }).byteLength;
+/** @param {{ text: string }[]} files */
+const gzSum = (files) => files.reduce((sum, f) => sum + gz(f.text), 0);
 
 /**
  * Minified + gzip (level 9) sizes, all bundled the same way (esbuild, ES2022, every dependency
@@ -109,7 +116,8 @@ async function measureSizes() {
     const meta = core.metafile;
     const base = (/** @type {string} */ p) => p.replace(/^.*\//, '');
     const byBase = new Map(Object.keys(meta.outputs).map((o) => [base(o), o]));
-    const entry = Object.keys(meta.outputs).find((o) => meta.outputs[o]?.entryPoint);
+    // Dynamically imported chunks have an entryPoint too: the core is the one built from core-entry.ts.
+    const entry = Object.keys(meta.outputs).find((o) => meta.outputs[o]?.entryPoint === 'bench/core-entry.ts');
     const reachable = new Set(entry ? [entry] : []);
     for (const o of reachable) {
       for (const i of meta.outputs[o]?.imports ?? []) {
@@ -153,7 +161,23 @@ async function measureSizes() {
     };
     /** @type {import('esbuild').OutputFile[]} */
     const js = (split.outputFiles ?? []).filter((/** @type {import('esbuild').OutputFile} */ f) => f.path.endsWith('.js'));
-    await measure('worker chunk (JSON)', async () => js.filter((f) => featureOf(f.path) === undefined).map((f) => f.text));
+    // What one connection loads: the entry's static graph plus the modules its kind imports on demand
+    // (and their static graphs). The larger of WebSocket and Streamable HTTP is the figure judged.
+    const base = (/** @type {string} */ p) => p.replace(/^.*\//, '');
+    const outputOf = new Map(Object.keys(meta.outputs).map((o) => [base(o), o]));
+    /** @param {string[]} entryPoints source modules: the worker entry and what the kind imports */
+    const loadedBy = (entryPoints) => {
+      const seen = new Set(Object.keys(meta.outputs).filter((o) => entryPoints.includes(meta.outputs[o]?.entryPoint ?? '')));
+      for (const o of seen) for (const i of meta.outputs[o]?.imports ?? []) if (i.kind === 'import-statement') seen.add(outputOf.get(base(i.path)) ?? i.path);
+      return js.filter((f) => seen.has(outputOf.get(base(f.path)) ?? ''));
+    };
+    const wsLoads = loadedBy(['workers/connection.worker.ts', 'workers/transports/websocket.ts']);
+    // Without `oauth` in its config, an HTTP connection loads the authorizer only once its server answers 401.
+    const httpLoads = loadedBy(['workers/connection.worker.ts', 'workers/transports/streamable-http.ts', 'workers/protocol/era.ts']);
+    await measure('worker, a WebSocket (JSON) connection loads', async () => wsLoads.map((f) => f.text));
+    await measure('worker, a Streamable HTTP connection loads (era probe; no 401)', async () => httpLoads.map((f) => f.text));
+    await measure('worker chunk (JSON)', async () => (gzSum(wsLoads) >= gzSum(httpLoads) ? wsLoads : httpLoads).map((f) => f.text));
+    await measure('worker, every chunk but the three features (previous measure, info)', async () => js.filter((f) => featureOf(f.path) === undefined).map((f) => f.text));
     for (const [feature] of FEATURES.slice(1)) {
       await measure(`  lazy worker chunks: ${feature}`, async () => js.filter((f) => featureOf(f.path) === feature).map((f) => f.text));
     }
@@ -208,7 +232,9 @@ async function startPageServer(scripts) {
       const src = req.url === '/audit.html' ? '/audit.js' : '/bench.js';
       res.end(`<!doctype html><meta charset="utf-8"><title>loading</title><body><script type="module" src="${src}"></script></body>`);
     } else if (req.url && Object.hasOwn(scripts, req.url)) {
-      res.writeHead(200, { 'content-type': 'text/javascript', ...isolation });
+      // As a site serves hashed build chunks: cacheable, so a new worker reuses the HTTP cache and V8's
+      // code cache instead of fetching and compiling again (a "cold worker" is a new worker, not a new visit).
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=31536000, immutable', ...isolation });
       res.end(scripts[/** @type {keyof typeof scripts} */ (req.url)]);
     } else res.writeHead(404).end();
   });
@@ -251,6 +277,11 @@ function topSelf(profile, limit = 15) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** @param {number} x */
+const round2 = (x) => Math.round(x * 100) / 100;
+/** The 1, 5 and 15 minute load averages at the start and end of a run. @param {{ loadavg: { before: number[], after: number[] } }} run */
+const showLoad = (run) => `${run.loadavg.before.map((x) => x.toFixed(2)).join(' / ')} → ${run.loadavg.after.map((x) => x.toFixed(2)).join(' / ')}`;
+
 /** @param {number} x @param {number} [digits] */
 const fmt = (x, digits = 2) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(digits)) : '—');
 
@@ -264,10 +295,12 @@ async function main() {
   }
   /** @type {Record<string, any>} */
   const figures = {};
-  /** @type {{ name: string, value: number | string, target: string, met: boolean | null }[]} */
+  /** @type {{ name: string, value: number | string, target: string, met: boolean | null, status: string, runs?: number[] }[]} */
   const targets = [];
   /** @type {string[]} */
   const failures = [];
+  /** @type {{ run: number, seconds: number, loadavg: { before: number[], after: number[] } }[]} */
+  const runs = [];
   const cleanups = /** @type {(() => Promise<unknown>)[]} */ ([]);
 
   const timer = setTimeout(() => {
@@ -362,7 +395,13 @@ async function main() {
     const tpShare = { ...TP, windows: Math.ceil(TP.windows / ROUNDS) };
     /** @type {Record<string, number[]>} */
     const pool = {};
-    const add = (/** @type {string} */ key, /** @type {number[]} */ xs) => void (pool[key] ??= []).push(...xs);
+    /** The same samples, per run: a timing target is computed within each run, then its median taken. */
+    const pools = Array.from({ length: ROUNDS }, () => /** @type {Record<string, number[]>} */ ({}));
+    let thisRun = 0;
+    const add = (/** @type {string} */ key, /** @type {number[]} */ xs) => {
+      (pool[key] ??= []).push(...xs);
+      (pools[thisRun]?.[key] ?? (/** @type {Record<string, number[]>} */ (pools[thisRun])[key] = [])).push(...xs);
+    };
     /** @type {Record<string, string>} */
     const codecs = {};
     /** @type {[string, any][]} */
@@ -399,10 +438,12 @@ async function main() {
         name,
         go: async (/** @type {number} */ round) => {
           const isWs = name.includes('.ws-');
+          // MessagePack against JSON on other payloads, at 1 and at 16 in flight (the gated run: at 1 only).
+          const tp = name.includes('+gate') ? {} : { throughput: tpShare };
           const extra = isWs
             ? [
-                { name: 'render_chart', tool: 'render_chart', args: {}, loop: share(round, E2E) },
-                { name: 'echo-16KiB', tool: 'echo', args: { text: bigText }, loop: share(round, E2E) },
+                { name: 'render_chart', tool: 'render_chart', args: {}, loop: share(round, E2E), ...tp },
+                { name: 'echo-16KiB', tool: 'echo', args: { text: bigText }, loop: share(round, E2E), ...tp },
               ]
             : [];
           /** @type {any} */
@@ -413,6 +454,40 @@ async function main() {
           add(`${name}.echo.x16`, r.throughput.rates);
           add(`${name}.echo.x16:latency`, r.throughput.latencies);
           for (const [e, samples] of Object.entries(r.extra)) add(`${name}.${e}.x1`, /** @type {number[]} */ (samples));
+          for (const [e, t] of Object.entries(r.extraThroughput ?? {})) {
+            add(`${name}.${e}.x16`, /** @type {any} */ (t).rates);
+            add(`${name}.${e}.x16:latency`, /** @type {any} */ (t).latencies);
+          }
+        },
+      })),
+      // Connect → tools listed, cold worker: ours and the SDK's, over WebSocket and Streamable HTTP.
+      ...[
+        ['ws', demo.wsUrl],
+        ['http', demo.httpUrl],
+      ].flatMap(([transport, url]) =>
+        ['toolgate', 'sdk'].map((kind) => ({
+          name: `connect.${kind}.${transport}`,
+          go: async (/** @type {number} */ round) => {
+            /** @type {any} */
+            const r = await run(`connect → tools listed, ${kind} ${transport} [${round + 1}/${ROUNDS}]`, 'connectList', { client: { kind, url }, loop: CONNECT }, 60_000);
+            if (r) add(`connect.${kind}.${transport}.tools-listed`, r);
+          },
+        })),
+      ),
+      // Where a cold connect's time goes (info): worker boot, open(), first tools/list.
+      ...[
+        ['ws', demo.wsUrl],
+        ['http', demo.httpUrl],
+      ].map(([transport, url]) => ({
+        name: `connect-phases.${transport}`,
+        go: async (/** @type {number} */ round) => {
+          /** @type {any} */
+          const r = await run(`connect phases, toolgate ${transport} [${round + 1}/${ROUNDS}]`, 'connectPhases', { url, loop: { ...CONNECT, count: 4 } }, 60_000);
+          if (!r) return;
+          add(`breakdown.connect.${transport}.empty-worker-boot`, r.bareBoot);
+          add(`breakdown.connect.${transport}.worker-boot`, r.boot);
+          add(`breakdown.connect.${transport}.open`, r.open);
+          add(`breakdown.connect.${transport}.first-list`, r.list);
         },
       })),
       // Breakdown: the worker-side stack alone, driven inside a worker (no page hop).
@@ -431,19 +506,27 @@ async function main() {
       })),
     ];
     for (let round = 0; round < ROUNDS; round++) {
+      thisRun = round;
+      const t0 = Date.now();
+      const before = loadavg();
       // Rotate the order, so that no workload always runs right after the same one.
-      for (let i = 0; i < items.length; i++) await items[(i + round) % items.length]?.go(round);
+      const chosen = ONLY === undefined ? items : items.filter((item) => item.name.startsWith(ONLY));
+      for (let i = 0; i < chosen.length; i++) await chosen[(i + round) % chosen.length]?.go(round);
+      const run = { run: round + 1, seconds: (Date.now() - t0) / 1000, loadavg: { before: before.map(round2), after: loadavg().map(round2) } };
+      runs.push(run);
+      process.stderr.write(`run ${run.run}/${ROUNDS}: ${run.seconds.toFixed(0)} s, load average ${showLoad(run)}\n`);
     }
     for (const [key, xs] of Object.entries(pool)) {
       if (key.endsWith(':latency')) continue;
       const lat = pool[`${key}:latency`];
-      figures[key] = { unit: key.endsWith('.x16') ? 'calls/s' : 'ms', ...stats(xs), ...(lat && { latency: stats(lat) }) };
+      const perRun = pools.map((p) => (p[key]?.length ? quantile(/** @type {number[]} */ (p[key]), 0.5) : NaN));
+      figures[key] = { unit: key.endsWith('.x16') ? 'calls/s' : 'ms', ...stats(xs), runs: perRun, ...(lat && { latency: stats(lat) }) };
     }
     for (const [name, codec] of Object.entries(codecs)) {
       if (name.includes('.ws-') && codec !== (name.endsWith('msgpack') ? 'msgpack' : 'json')) failures.push(`${name}: negotiated codec ${codec}`);
     }
 
-    for (const payload of ['tools-list-200', 'text-1mib', 'binary-4x96kib']) {
+    for (const payload of ONLY === undefined ? ['tools-list-200', 'text-1mib', 'binary-4x96kib'] : []) {
       const loop = payload === 'tools-list-200' ? { warmup: 20, count: 200, maxMs: 2500 } : { warmup: 3, count: 30, maxMs: 2500 };
       /** @type {any} */
       const r = await run(`codec ${payload}`, 'codec', { payload, loop });
@@ -460,58 +543,60 @@ async function main() {
       }
     }
 
-    // Memory: a fresh page, so nothing of the workloads above is left in it.
-    await page.close();
-    page = await context.newPage();
-    await page.goto(pageServer.url);
-    await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
     const memory = /** @type {Record<string, any>} */ ({});
-    const measure = async (/** @type {string} */ label) => {
-      // Collect garbage in every worker and the page first, so the figure is what is retained.
-      for (const w of page.workers()) await w.evaluate(() => /** @type {any} */ (globalThis).gc?.()).catch(() => {});
+    // Memory: a fresh page, so nothing of the workloads above is left in it.
+    if (ONLY === undefined) {
+      await page.close();
+      page = await context.newPage();
+      await page.goto(pageServer.url);
+      await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
+      const measure = async (/** @type {string} */ label) => {
+        // Collect garbage in every worker and the page first, so the figure is what is retained.
+        for (const w of page.workers()) await w.evaluate(() => /** @type {any} */ (globalThis).gc?.()).catch(() => {});
+        /** @type {any} */
+        const m = await run(`memory ${label}`, 'measureMemory', undefined);
+        if (m) memory[label] = { workers: m.workers.length, workerBytes: m.workers.reduce((/** @type {number} */ s, /** @type {number} */ b) => s + b, 0), perWorker: m.workers, windowBytes: m.window, totalBytes: m.total };
+      };
+      await measure('0 idle');
+      await run('open 1 idle connection (ws-json)', 'openIdle', { url: demo.wsUrl, n: 1 });
+      await measure('1 idle');
+      await run('open 9 more idle connections', 'openIdle', { url: demo.wsUrl, n: 9 });
+      await measure('10 idle');
+      await run('close idle connections', 'closeIdle', undefined);
+      await run('open 1 bare worker (platform baseline)', 'openBare', undefined);
+      await measure('1 bare worker (baseline)');
+      await run('close bare worker', 'closeBare', undefined);
+      // Audit (bench/audit-bench-page.ts, also run in Firefox by `npm run bench:audit`): a fresh page.
+      await page.close();
+      page = await context.newPage();
+      await page.setViewportSize({ width: 1200, height: 900 });
+      await page.goto(new URL('/audit.html', pageServer.url).href);
+      await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
+      /** @param {string} label @param {string} expr @param {number} timeoutMs */
+      const inAuditPage = async (label, expr, timeoutMs) => {
+        const t0 = Date.now();
+        process.stderr.write(`  ${label} … `);
+        try {
+          const result = await Promise.race([
+            page.evaluate(expr),
+            new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
+          ]);
+          process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+          return result;
+        } catch (err) {
+          const message = String(/** @type {Error} */ (err).message ?? err).split('\n')[0];
+          process.stderr.write(`FAILED: ${message}\n`);
+          failures.push(`${label}: ${message}`);
+          return undefined;
+        }
+      };
       /** @type {any} */
-      const m = await run(`memory ${label}`, 'measureMemory', undefined);
-      if (m) memory[label] = { workers: m.workers.length, workerBytes: m.workers.reduce((/** @type {number} */ s, /** @type {number} */ b) => s + b, 0), perWorker: m.workers, windowBytes: m.window, totalBytes: m.total };
-    };
-    await measure('0 idle');
-    await run('open 1 idle connection (ws-json)', 'openIdle', { url: demo.wsUrl, n: 1 });
-    await measure('1 idle');
-    await run('open 9 more idle connections', 'openIdle', { url: demo.wsUrl, n: 9 });
-    await measure('10 idle');
-    await run('close idle connections', 'closeIdle', undefined);
-    await run('open 1 bare worker (platform baseline)', 'openBare', undefined);
-    await measure('1 bare worker (baseline)');
-    await run('close bare worker', 'closeBare', undefined);
-    // Audit (bench/audit-bench-page.ts, also run in Firefox by `npm run bench:audit`): a fresh page.
-    await page.close();
-    page = await context.newPage();
-    await page.setViewportSize({ width: 1200, height: 900 });
-    await page.goto(new URL('/audit.html', pageServer.url).href);
-    await page.waitForFunction(() => document.title === 'ready', null, { timeout: 15_000 });
-    /** @param {string} label @param {string} expr @param {number} timeoutMs */
-    const inAuditPage = async (label, expr, timeoutMs) => {
-      const t0 = Date.now();
-      process.stderr.write(`  ${label} … `);
-      try {
-        const result = await Promise.race([
-          page.evaluate(expr),
-          new Promise((_, reject) => setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref()),
-        ]);
-        process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-        return result;
-      } catch (err) {
-        const message = String(/** @type {Error} */ (err).message ?? err).split('\n')[0];
-        process.stderr.write(`FAILED: ${message}\n`);
-        failures.push(`${label}: ${message}`);
-        return undefined;
-      }
-    };
-    /** @type {any} */
-    const appends = await inAuditPage('audit appends (batched, write-ahead, 64 concurrent calls)', 'auditBench()', 60_000);
-    if (appends) figures.audit = { unit: 'records/s', ...appends };
-    /** @type {any} */
-    const viewer = await inAuditPage('audit: 100,000 records, newest-100 read, <tg-audit-log> open', 'viewerOpen(100000)', 200_000);
-    if (viewer) figures.auditViewer = { unit: 'ms', fill100k: viewer.fill, newest100: stats(viewer.newest100), firstPaint: viewer.firstPaint, allLoaded: viewer.allLoaded, rows: viewer.rows };
+      const appends = await inAuditPage('audit appends (batched, write-ahead, 64 concurrent calls)', 'auditBench()', 60_000);
+      if (appends) figures.audit = { unit: 'records/s', ...appends };
+      /** @type {any} */
+      const viewer = await inAuditPage('audit: 100,000 records, newest-100 read, <tg-audit-log> open', 'viewerOpen(100000)', 200_000);
+      if (viewer) figures.auditViewer = { unit: 'ms', fill100k: viewer.fill, newest100: stats(viewer.newest100), firstPaint: viewer.firstPaint, allLoaded: viewer.allLoaded, rows: viewer.rows };
+    }
 
     figures.memory = { method: 'performance.measureUserAgentSpecificMemory() in a cross-origin-isolated page (Chromium --enable-blink-features=ForceEagerMeasureMemory), after gc() in page and each worker (--js-flags=--expose-gc); DedicatedWorkerGlobalScope entries summed', ...memory };
 
@@ -519,31 +604,52 @@ async function main() {
     // Targets: ratios within this run.
     const f = figures;
     const p50 = (/** @type {string} */ k) => f[k]?.median ?? NaN;
-    /** @param {string} name @param {number} value @param {string} target @param {(v: number) => boolean} ok @param {string} [shown] */
-    const target = (name, value, target, ok, shown) =>
-      targets.push({ name, value: shown ?? +value.toFixed(3), target, met: Number.isFinite(value) ? ok(value) : null });
+    /** @param {string} name @param {number} value @param {string} wanted @param {(v: number) => boolean} ok @param {string} [shown] @param {number[]} [runValues] */
+    const target = (name, value, wanted, ok, shown, runValues) => {
+      const met = Number.isFinite(value) ? ok(value) : null;
+      targets.push({ name, value: shown ?? +value.toFixed(3), target: wanted, met, status: met === null ? 'not measured' : met ? 'met' : 'missed', ...(runValues && { runs: runValues }) });
+    };
 
-    // The product path: gate (allow rule) and write-ahead audit included, as the issue defines it.
-    const ws = p50('toolgate+gate.ws-json.echo.x1');
-    target('WS+gate+audit p50 / floor page→comlink→worker→WS p50', ws / p50('floor.page-comlink-worker-ws.rtt'), '≤ 3', (v) => v <= 3);
-    target('WS+gate+audit p50 / SDK HTTP p50', ws / p50('sdk.http-sse.echo.x1'), '≤ 0.6', (v) => v <= 0.6);
-    target('HTTP (SSE) p50 / SDK HTTP (SSE) p50', p50('toolgate.http-sse.echo.x1') / p50('sdk.http-sse.echo.x1'), '≤ 1.1', (v) => v <= 1.1);
-    target('HTTP (JSON) p50 / SDK HTTP (JSON) p50', p50('toolgate.http-json.echo.x1') / p50('sdk.http-json.echo.x1'), '≤ 1.1', (v) => v <= 1.1);
-    target('WS+gate+audit calls/s ×16 / SDK HTTP calls/s ×16', p50('toolgate+gate.ws-json.echo.x16') / p50('sdk.http-sse.echo.x16'), '≥ 2', (v) => v >= 2);
-    target('HTTP (SSE) calls/s ×16 / SDK', p50('toolgate.http-sse.echo.x16') / p50('sdk.http-sse.echo.x16'), '≥ 1', (v) => v >= 1);
-    target('HTTP (JSON) calls/s ×16 / SDK', p50('toolgate.http-json.echo.x16') / p50('sdk.http-json.echo.x16'), '≥ 1', (v) => v >= 1);
-    // MessagePack never slower end to end: p50 ratios on the same payloads, 5 % noise allowance.
-    for (const w of ['echo', 'render_chart', 'echo-16KiB']) {
-      target(`MessagePack / JSON p50, ${w} ×1`, p50(`toolgate.ws-msgpack.${w}.x1`) / p50(`toolgate.ws-json.${w}.x1`), '≤ 1.05', (v) => v <= 1.05);
+    // Timing targets (issue #16), each a ratio within one run: computed in each of the runs, the
+    // median of the runs is the value judged; the runs are printed beside it with their load.
+    /** @param {(k: string) => number} m the median of a figure @returns {[string, number, string, (v: number) => boolean][]} */
+    const timingTargets = (m) => {
+      const gated = m('toolgate+gate.ws-json.echo.x1');
+      /** @type {[string, number, string, (v: number) => boolean][]} */
+      const list = [
+        ['WS+gate+audit p50 / floor page→comlink→worker→WS p50', gated / m('floor.page-comlink-worker-ws.rtt'), '≤ 3', (v) => v <= 3],
+        ['WS+gate+audit p50 / SDK HTTP (SSE) p50', gated / m('sdk.http-sse.echo.x1'), '≤ 0.5', (v) => v <= 0.5],
+        ['WS+gate+audit calls/s ×16 / SDK HTTP (SSE) calls/s ×16', m('toolgate+gate.ws-json.echo.x16') / m('sdk.http-sse.echo.x16'), '≥ 3', (v) => v >= 3],
+        ['WS+gate+audit calls/s ×16 / our ungated WS calls/s ×16', m('toolgate+gate.ws-json.echo.x16') / m('toolgate.ws-json.echo.x16'), '≥ 0.5', (v) => v >= 0.5],
+        ['HTTP (SSE) p50 / SDK HTTP (SSE) p50', m('toolgate.http-sse.echo.x1') / m('sdk.http-sse.echo.x1'), '≤ 1', (v) => v <= 1],
+        ['HTTP (JSON) p50 / SDK HTTP (JSON) p50', m('toolgate.http-json.echo.x1') / m('sdk.http-json.echo.x1'), '≤ 1', (v) => v <= 1],
+        ['HTTP (SSE) calls/s ×16 / SDK', m('toolgate.http-sse.echo.x16') / m('sdk.http-sse.echo.x16'), '≥ 1', (v) => v >= 1],
+        ['HTTP (JSON) calls/s ×16 / SDK', m('toolgate.http-json.echo.x16') / m('sdk.http-json.echo.x16'), '≥ 1', (v) => v >= 1],
+      ];
+      // MessagePack never slower than JSON end to end: text, 16 KiB and binary payloads, at 1 and 16 in flight.
+      for (const w of ['echo', 'echo-16KiB', 'render_chart']) {
+        list.push([`MessagePack / JSON p50, ${w} ×1`, m(`toolgate.ws-msgpack.${w}.x1`) / m(`toolgate.ws-json.${w}.x1`), '≤ 1', (v) => v <= 1]);
+        list.push([`MessagePack / JSON calls/s, ${w} ×16`, m(`toolgate.ws-msgpack.${w}.x16`) / m(`toolgate.ws-json.${w}.x16`), '≥ 1', (v) => v >= 1]);
+      }
+      for (const t of ['ws', 'http']) {
+        list.push([`connect → tools listed (cold worker), ${t}, / SDK's`, m(`connect.toolgate.${t}.tools-listed`) / m(`connect.sdk.${t}.tools-listed`), '≤ 1', (v) => v <= 1]);
+      }
+      return list;
+    };
+    const perRun = pools.map((p) => timingTargets((k) => (p[k]?.length ? quantile(/** @type {number[]} */ (p[k]), 0.5) : NaN)));
+    for (const [i, [name, , wanted, ok]] of timingTargets(p50).entries()) {
+      const values = perRun.map((list) => list[i]?.[1] ?? NaN);
+      const measured = values.filter(Number.isFinite);
+      const value = measured.length ? quantile(measured, 0.5) : NaN;
+      target(name, value, wanted, ok, undefined, values.map((v) => +v.toFixed(3)));
     }
-    target('MessagePack / JSON calls/s ×16', p50('toolgate.ws-msgpack.echo.x16') / p50('toolgate.ws-json.echo.x16'), '≥ 0.95', (v) => v >= 0.95);
     const bin = (/** @type {string} */ c) => f[`codec.binary-4x96kib.${c}`]?.bytes ?? NaN;
     const saved = 1 - bin('msgpack') / bin('json');
     // The issue asked ≥ 25 %; base64 is exactly 4/3 of the bytes, so 25 % is the ceiling for a result
     // that is nothing but binary (the JSON framing around it is never saved): 24 % is the honest bar.
     target('MessagePack bytes saved, binary-heavy result (25 % = base64 ceiling)', saved, '≥ 24 %', (v) => v >= 0.24, `${(saved * 100).toFixed(3)} %`);
     const listSaved = 1 - (f['codec.tools-list-200.msgpack']?.bytes ?? NaN) / (f['codec.tools-list-200.json']?.bytes ?? NaN);
-    targets.push({ name: 'MessagePack bytes saved, 200-tool list (info)', value: `${(listSaved * 100).toFixed(1)} %`, target: '—', met: null });
+    targets.push({ name: 'MessagePack bytes saved, 200-tool list (info)', value: `${(listSaved * 100).toFixed(1)} %`, target: '—', met: null, status: 'info' });
     const gzip = (/** @type {string} */ k) => {
       const s = sizes[k];
       return s && 'gzip' in s ? s.gzip : NaN;
@@ -552,24 +658,25 @@ async function main() {
     const worker = gzip('worker chunk (JSON)');
     const sdk = gzip('SDK client (Client + StreamableHTTPClientTransport)');
     target('core bundle, gzip kB', core / 1000, '≤ 45', (v) => v <= 45);
-    target('worker chunk, gzip kB', worker / 1000, '≤ 35', (v) => v <= 35);
-    target('(core + worker) / SDK client, gzip', (core + worker) / sdk, '< 1', (v) => v < 1);
+    target('worker chunk (what a connection loads, the larger of WS and HTTP), gzip kB', worker / 1000, '≤ 35', (v) => v <= 35);
+    target('(core + worker) / SDK client, gzip', (core + worker) / sdk, '≤ 0.8', (v) => v <= 0.8);
     const mem = figures.memory;
     const perIdle = mem['1 idle'] ? mem['1 idle'].workerBytes / 1024 : NaN;
     target('heap per idle worker, KiB', perIdle, '≤ 512', (v) => v <= 512);
     const ten = mem['10 idle'] ? mem['10 idle'].workerBytes / 1024 / 1024 : NaN;
     target('heap of 10 idle workers, MiB', ten, '≤ 5', (v) => v <= 5);
     target('audit records/s, batched', f.audit?.batchedSignBatch ?? NaN, '≥ 10000', (v) => v >= 10000);
-    targets.push({ name: 'audit records/s, write-ahead one at a time (info)', value: +(f.audit?.sequentialWriteAhead ?? NaN).toFixed(0), target: '—', met: null });
-    targets.push({ name: 'audit records/s, 64 concurrent calls (info)', value: +(f.audit?.concurrentCalls64 ?? NaN).toFixed(0), target: '—', met: null });
+    targets.push({ name: 'audit records/s, write-ahead one at a time (info)', value: +(f.audit?.sequentialWriteAhead ?? NaN).toFixed(0), target: '—', met: null, status: 'info' });
+    targets.push({ name: 'audit records/s, 64 concurrent calls (info)', value: +(f.audit?.concurrentCalls64 ?? NaN).toFixed(0), target: '—', met: null, status: 'info' });
     target('audit newest 100 records read, ms p50', f.auditViewer?.newest100?.median ?? NaN, '≤ 10', (v) => v <= 10);
-    target('<tg-audit-log> first screen on 100,000 records, ms', f.auditViewer?.firstPaint ?? NaN, '< 300', (v) => v < 300);
+    target('<tg-audit-log> first screen on 100,000 records, ms', f.auditViewer?.firstPaint ?? NaN, '< 100', (v) => v < 100);
 
     // -------------------------------------------------------------------------------------------
     const results = {
       date: new Date().toISOString(),
+      runs,
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', chromium: chromiumVersion, node: process.version, crossOriginIsolated: isolated },
-      workloads: { rounds: ROUNDS, latency: LAT, floorLatency: LAT_FLOOR, inWorker: LAT_INNER, throughput: TP, e2e: E2E, echoText: ECHO_TEXT },
+      workloads: { rounds: ROUNDS, connect: CONNECT, latency: LAT, floorLatency: LAT_FLOOR, inWorker: LAT_INNER, throughput: TP, e2e: E2E, echoText: ECHO_TEXT },
       figures,
       targets,
       failures,
@@ -633,8 +740,17 @@ function printTables(results) {
     ]);
   }
 
-  console.log('\ntargets (ratios within this run):');
-  printRows([['target', 'value', 'wanted', 'status'], ...targets.map((/** @type {any} */ t) => [t.name, String(t.value), t.target, t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET'])]);
+  console.log(`\nruns (every timing workload runs once per run, interleaved; load average 1 / 5 / 15 min, at start → end; ${machine.cpus} cores):`);
+  for (const r of results.runs) console.log(`  run ${r.run}: ${r.seconds.toFixed(0)} s, load average ${showLoad(r)}`);
+  console.log('\ntargets (timing: a ratio within each run, the median of the runs judged; sizes, memory, audit: measured once):');
+  const runCols = results.runs.map((/** @type {any} */ r) => `run ${r.run} (load ${r.loadavg.before[0].toFixed(1)})`);
+  printRows([
+    ['target', 'value', ...runCols, 'wanted', 'status'],
+    ...targets.map((/** @type {any} */ t) => [t.name, String(t.value), ...runCols.map((/** @type {string} */ _, /** @type {number} */ i) => (t.runs ? fmt(t.runs[i], 3) : '')), t.target, t.status === 'missed' ? 'MISSED' : t.status]),
+  ]);
+  const missed = targets.filter((/** @type {any} */ t) => t.status === 'missed').length;
+  const met = targets.filter((/** @type {any} */ t) => t.status === 'met').length;
+  console.log(`\n${met} met, ${missed} missed, ${targets.filter((/** @type {any} */ t) => t.status === 'not measured').length} not measured`);
   if (results.failures.length) console.log(`\nfailures:\n  ${results.failures.join('\n  ')}`);
   if (results.todo.length) console.log(`\nTODO when they land: ${results.todo.join('; ')}.`);
   console.log(`\n${results.seconds.toFixed(0)} s; written to bench/results.json`);

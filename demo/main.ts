@@ -23,7 +23,6 @@ const DEMO_ROLES = ['reader'];
  *   call asks, and its output may only go to a model labelled `local` — the person's own calls
  *   there are withheld from any model (data-flow control);
  * - `delete_note` always asks, whoever proposes it;
- * - `simulate_tool_change` (the demo's control for the quarantine scene) is allowed outright;
  * - `create_note` is visible only to `editor`s;
  * - the OAuth-protected server is trusted once the person has signed in to it;
  * - the MCP App server is listed but not trusted: its view's calls (the counter's +2) ask first.
@@ -38,7 +37,6 @@ const policy: Policy = {
   ],
   tools: [
     { id: 'ask-before-delete', server: '*', tool: 'delete_note', action: 'ask' },
-    { id: 'demo-control', server: '*', tool: 'simulate_tool_change', action: 'allow' },
     { id: 'demo-app', server: '*', tool: 'show_counter', action: 'allow' },
   ],
   roles: { editor: ['*/create_note'] },
@@ -64,6 +62,23 @@ agent.servers = [
   { name: 'Counter (MCP App)', url: config.apps.httpUrl, transport: 'http' },
 ];
 
+// The page's own tool: server "This page", behind the same gate as the MCP servers (it asks, and is audited).
+agent.registerTool({
+  name: 'show_banner',
+  title: 'Show a banner on this page',
+  description: 'Shows a short message in a banner at the top of the demo page.',
+  inputSchema: { type: 'object', properties: { text: { type: 'string', maxLength: 200 } }, required: ['text'], additionalProperties: false },
+  annotations: { readOnlyHint: false, destructiveHint: false, openWorldHint: false },
+  execute: ({ text }) => {
+    const banner = document.querySelector<HTMLElement>('#page-banner');
+    if (banner) {
+      banner.textContent = String(text);
+      banner.hidden = false;
+    }
+    return `The banner now says: ${String(text)}`;
+  },
+});
+
 // Show the real URLs in the explanatory text.
 for (const element of document.querySelectorAll<HTMLElement>('[data-demo-url]')) {
   const which = element.dataset.demoUrl;
@@ -85,10 +100,12 @@ if (llm) {
 
 // The scenes of the page (index.html): quarantine, role-hidden tools, data-flow withholding.
 
-/** Runs the demo control on the trusted JSON connection: daily_tip gets a new description. */
+/**
+ * The demo server's control (out of band, not an MCP call, so it is no tool call in the
+ * conversation): daily_tip gets a new description on every open connection.
+ */
 document.querySelector('#simulate-change')?.addEventListener('click', () => {
-  const control = agent.gate?.tools({ kind: 'person' }).find((t) => t.serverUrl === config.mcp.wsUrl && t.tool.name === 'simulate_tool_change');
-  if (control) void agent.runTool(control.id, { changed: true });
+  void fetch(new URL('/__demo/change-tool', config.mcp.httpUrl), { method: 'POST' });
 });
 
 /** Tools the servers offer that the gate hides from this person (roles). */

@@ -77,6 +77,16 @@ export { DEFAULT_TOOL_RESULT_LIMIT } from './llm/content.js';
 export type { HostLlmResponse } from './llm/host-function.js';
 export type { LlmRequest, LlmEvent, LlmMessage, LlmUsage, LlmStopReason, LlmToolChoice } from './llm/types.js';
 
+// The page's tools, the WebMCP bridge and the person's context (what the runtime composes)
+export { PageTools, type PageToolsOptions } from './page/page-tools.js';
+export { watchToolForms, formTool, schemaFromForm } from './page/form-tools.js';
+export { WebMcpTools, publishGatedTools, findModelContext, type ModelContextLike, type PublishSource, type PublishOptions } from './page/webmcp.js';
+export { ComposerContext, type PendingContext, type ComposerContextOptions } from './context/composer-context.js';
+export { ArgumentForm, type ArgumentField } from './context/argument-form.js';
+export { listResources, listPrompts, type ResourceEntry, type PromptEntry } from './context/catalog.js';
+export type { ContextServer } from './context/context-server.js';
+export { expandTemplate } from './context/uri-template.js';
+
 // Element helpers: declarations read from attributes, the person's saved servers, URL checks, Markdown, event factories
 export { SERVER_ATTRIBUTES, parseServerAttributes, type AttributeSource } from './elements/server/server-config.js';
 export { PROVIDER_ATTRIBUTES, parseProviderAttributes, type ProviderDeclaration, type ProviderKind } from './elements/provider/provider-config.js';

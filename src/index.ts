@@ -28,7 +28,9 @@ export type {
 } from './framework-types.js';
 
 // The runtime: audit log → gate → agent → servers, without any element
-export { createRuntime, Runtime, type RuntimeOptions, type RuntimeCallRequest, type RuntimeEventMap } from './runtime/runtime.js';
+export { createRuntime, Runtime, type RuntimeOptions, type RuntimeCallRequest, type RuntimeEventMap, type WebMcpBridgeOptions } from './runtime/runtime.js';
+// The page's own tools (runtime.registerTool, <tg-agent>.registerTool): WebMCP's shape
+export type { PageToolDefinition, PageToolContext, RegisterToolOptions } from './page/page-tools.js';
 export type { ServerRegistry, ServerState } from './runtime/servers.js';
 export type { ServerSpec, ServerDeclaration } from './runtime/server-spec.js';
 export type { Agent } from './agent/agent.js';

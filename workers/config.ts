@@ -6,7 +6,7 @@
  */
 import { ErrorCode, TgError, invalidArgument } from './shared/errors.js';
 import { isLoopback } from './auth/safe-fetch.js';
-import { HTTP_SSE_VERSION, decisionForVersion, type EraDecision } from './protocol/era.js';
+import { HTTP_SSE_VERSION, decisionForVersion, type EraDecision } from './protocol/era-decision.js';
 import { reconnectPolicy, type ReconnectPolicy } from './reconnect.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './transports/transport.js';
 import { MODERN_PROTOCOL_VERSIONS, SUPPORTED_PROTOCOL_VERSIONS, type Implementation } from './shared/wire.js';

@@ -14,7 +14,7 @@ import type {
   TransportKind,
   WorkerCallOptions,
 } from './shared/connection-types.js';
-import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Implementation, JsonObject, LogLevel, LogMessage, Progress, Prompt, ReadResourceResult, Resource, TaskState, Tool } from './shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Implementation, JsonObject, LogLevel, LogMessage, Progress, Prompt, ReadResourceResult, Resource, ResourceTemplate, TaskState, Tool } from './shared/wire.js';
 
 export interface ConnectionConfig {
   /** `wss://` or `https://` (plain `ws://`/`http://` only to a loopback host, or with `allowInsecure`). */
@@ -114,6 +114,8 @@ export interface ConnectionApi {
   ): Promise<CallToolResult>;
   /** Every resource, across all pages. */
   listResources(): Promise<Resource[]>;
+  /** Every resource template (`resources/templates/list`), across all pages. */
+  listResourceTemplates(): Promise<ResourceTemplate[]>;
   readResource(uri: string): Promise<ReadResourceResult>;
   /** Every prompt, across all pages. */
   listPrompts(): Promise<Prompt[]>;

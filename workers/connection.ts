@@ -17,7 +17,7 @@ import { SessionOpener, type OpenedSession } from './session-opener.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from './connection-api.js';
 import type { AuthorizeHandler } from './shared/auth.js';
 import type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, WorkerCallOptions } from './shared/connection-types.js';
-import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, JsonObject, LogLevel, Progress, Prompt, ReadResourceResult, Resource, Tool } from './shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, JsonObject, LogLevel, Progress, Prompt, ReadResourceResult, Resource, ResourceTemplate, Tool } from './shared/wire.js';
 
 export class Connection implements ConnectionApi {
   #settings?: Settings;
@@ -61,6 +61,10 @@ export class Connection implements ConnectionApi {
 
   listResources(): Promise<Resource[]> {
     return this.#withSession((session) => session.listResources());
+  }
+
+  listResourceTemplates(): Promise<ResourceTemplate[]> {
+    return this.#withSession((session) => session.listResourceTemplates());
   }
 
   readResource(uri: string): Promise<ReadResourceResult> {

@@ -7,21 +7,13 @@
  */
 import { appsExtension } from './shared/apps.js';
 import { ErrorCode, TgError, errorCode } from './shared/errors.js';
-import type { Authorizer } from './auth/authorizer.js';
+import { OnDemandAuthorizer, type ConnectionAuth } from './auth/on-demand.js';
 import { httpFormOf, ticketSubprotocol } from './auth/ws-ticket.js';
 import type { Settings, TransportChoice } from './config.js';
 import type { ConnectionEvent } from './connection-api.js';
 import { McpClient } from './protocol/client.js';
 import { elicit, PendingUrlElicitations } from './protocol/elicitation.js';
-import {
-  DEFAULT_PROBE_TIMEOUT_MS,
-  HTTP_SSE_VERSION,
-  detectEra,
-  forgetEra,
-  rememberEra,
-  rememberedEra,
-  type EraDecision,
-} from './protocol/era.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, HTTP_SSE_VERSION, forgetEra, rememberEra, rememberedEra, type EraDecision } from './protocol/era-decision.js';
 import { whileBusy } from './protocol/busy.js';
 import { RpcEngine } from './protocol/rpc.js';
 import type { SessionClient } from './protocol/session-client.js';
@@ -29,8 +21,8 @@ import type { Transport } from './transports/transport.js';
 import type { AuthorizeHandler } from './shared/auth.js';
 import type { ConnectionInfo, ElicitationHandler } from './shared/connection-types.js';
 import { Method, SUPPORTED_PROTOCOL_VERSIONS, type DiscoverResult, type InputRequest, type JsonObject, type Tool } from './shared/wire.js';
-// Transports, OAuth and the 2026 client load on demand (dynamic imports below): a WebSocket
-// connection never pays for HTTP code, or the other way round, which keeps an idle worker small.
+// Transports, OAuth, the era probe and the 2026 client load on demand (dynamic imports below): a
+// WebSocket connection never pays for HTTP code, or the other way round, which keeps an idle worker small.
 
 /** One open session: what the connection talks through. */
 export interface OpenedSession {
@@ -69,10 +61,13 @@ export class SessionOpener {
   readonly #onElicit?: ElicitationHandler;
   /** Accepted URL elicitations awaiting `notifications/elicitation/complete`. */
   readonly #urlElicitations = new PendingUrlElicitations();
-  /** OAuth for this connection (HTTP always; WebSocket when `config.oauth` is set: the ticket binding). */
-  readonly auth?: Authorizer;
+  /**
+   * OAuth for this connection (HTTP always; WebSocket when `config.oauth` is set: the ticket binding).
+   * HTTP without `config.oauth` loads the Authorizer only when a server first asks for authorization.
+   */
+  readonly auth?: ConnectionAuth;
 
-  private constructor(settings: Settings, hooks: SessionHooks, onElicit?: ElicitationHandler, auth?: Authorizer) {
+  private constructor(settings: Settings, hooks: SessionHooks, onElicit?: ElicitationHandler, auth?: ConnectionAuth) {
     this.#settings = settings;
     this.#hooks = hooks;
     if (onElicit) this.#onElicit = onElicit;
@@ -84,18 +79,22 @@ export class SessionOpener {
     if (transport !== 'http' && !(transport === 'websocket' && oauth)) return new SessionOpener(settings, hooks, onElicit);
     const options = oauth ?? {};
     const persist = oauth !== undefined && options.persist !== false && options.grant !== 'client_credentials';
-    // Loaded on demand: an idle WebSocket worker without OAuth never holds oauth4webapi.
-    const { Authorizer } = await import('./auth/authorizer.js');
-    const auth = new Authorizer({
-      // A WebSocket server's OAuth resource is its http(s) form (auth/ws-ticket.ts).
-      serverUrl: transport === 'websocket' ? httpFormOf(settings.url) : settings.url,
-      oauth: options,
-      ...(onAuthorize && { onAuthorize }),
-      onAuthorized: (detail) => hooks.emit({ type: 'authorized', ...detail }),
-      onAuthRequired: (detail) => hooks.emit({ type: 'auth-required', ...detail }),
-      onProblem: (error) => hooks.problem(error),
-      ...(persist && { store: import('./auth/token-store.js').then((m) => m.openTokenStore(options.database)) }),
-    });
+    // Loaded on demand: an idle WebSocket worker without OAuth never holds oauth4webapi, nor does an
+    // HTTP connection without `oauth` until its server answers 401.
+    const createAuthorizer = async () => {
+      const { Authorizer } = await import('./auth/authorizer.js');
+      return new Authorizer({
+        // A WebSocket server's OAuth resource is its http(s) form (auth/ws-ticket.ts).
+        serverUrl: transport === 'websocket' ? httpFormOf(settings.url) : settings.url,
+        oauth: options,
+        ...(onAuthorize && { onAuthorize }),
+        onAuthorized: (detail) => hooks.emit({ type: 'authorized', ...detail }),
+        onAuthRequired: (detail) => hooks.emit({ type: 'auth-required', ...detail }),
+        onProblem: (error) => hooks.problem(error),
+        ...(persist && { store: import('./auth/token-store.js').then((m) => m.openTokenStore(options.database)) }),
+      });
+    };
+    const auth = oauth === undefined ? new OnDemandAuthorizer(createAuthorizer) : await createAuthorizer();
     return new SessionOpener(settings, hooks, onElicit, auth);
   }
 
@@ -145,9 +144,10 @@ export class SessionOpener {
       }
     }
     const { requestTimeoutMs, maxFrameBytes } = this.#settings;
+    // The probe (and the 2026 client it draws on) loads only when the era is still unknown.
     const decision =
       pinned ??
-      (await detectEra({
+      (await (await import('./protocol/era.js')).detectEra({
         url,
         ...(this.auth && { fetch: this.auth.fetch }),
         clientInfo: this.#settings.clientInfo,

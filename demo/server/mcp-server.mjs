@@ -7,11 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { assertToolsPaginated, paginateToolsList } from './paginate-tools.mjs';
 import { renderChartPng } from './png.mjs';
+import { renderChimeWav } from './wav.mjs';
 
 /** @typedef {import('@modelcontextprotocol/sdk/types.js').CallToolResult} CallToolResult */
 /** @typedef {import('@modelcontextprotocol/sdk/types.js').RequestId} RequestId */
@@ -207,6 +208,44 @@ export function createDemoMcpServer({ onCancel } = {}) {
   );
 
   mcpServer.registerTool(
+    'play_chime',
+    {
+      title: 'Play a chime',
+      description: 'Returns a short chime as a WAV sound.',
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () => {
+      const wav = renderChimeWav();
+      return {
+        content: [
+          { type: 'audio', mimeType: 'audio/wav', data: wav.toString('base64') },
+          { type: 'text', text: `A 250 ms chime at 880 Hz (${wav.length} bytes of WAV).` },
+        ],
+      };
+    },
+  );
+
+  mcpServer.registerTool(
+    'link_note',
+    {
+      title: 'Link to a note',
+      description: 'Returns a link to a note as a resource (resource_link), without its text.',
+      inputSchema: { id: z.string().describe('Note id, e.g. note-1') },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ id }) => {
+      const note = notes.find((n) => n.id === id);
+      if (!note) return toolError(`No note with id ${id}.`);
+      return {
+        content: [
+          { type: 'text', text: `Here is ${id}.` },
+          { type: 'resource_link', uri: `notes://note/${id}`, name: id, title: note.title, mimeType: 'text/plain', description: 'The note as text' },
+        ],
+      };
+    },
+  );
+
+  mcpServer.registerTool(
     'echo',
     {
       title: 'Echo',
@@ -394,6 +433,27 @@ export function createDemoMcpServer({ onCancel } = {}) {
     'notes://index',
     { title: 'Notes index', description: 'The id and title of every note.', mimeType: 'text/plain' },
     (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: notes.map((n) => `${n.id}: ${n.title}`).join('\n') }] }),
+  );
+  // One note per URI, with completion of the id (resources/templates/list, completion/complete on ref/resource).
+  mcpServer.registerResource(
+    'note',
+    new ResourceTemplate('notes://note/{id}', {
+      list: undefined,
+      complete: { id: (value) => notes.map((n) => n.id).filter((id) => id.startsWith(value ?? '')) },
+    }),
+    { title: 'A note', description: 'One note as text, by id.', mimeType: 'text/plain' },
+    (uri, { id }) => {
+      const note = notes.find((n) => n.id === String(id));
+      if (!note) throw new Error(`No note with id ${String(id)}`);
+      return { contents: [{ uri: uri.href, mimeType: 'text/plain', text: formatNote(note) }] };
+    },
+  );
+  // A picture as a resource (a blob), for attachments that are images.
+  mcpServer.registerResource(
+    'chart',
+    'notes://chart.png',
+    { title: 'Notes chart', description: 'A small bar chart of the notes, as PNG.', mimeType: 'image/png' },
+    (uri) => ({ contents: [{ uri: uri.href, mimeType: 'image/png', blob: renderChartPng(64).toString('base64') }] }),
   );
   mcpServer.registerPrompt(
     'summarize_note',

@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { readJsonBody, sendJson, setCors } from './http-util.mjs';
 import { createResourceGuard } from './oauth/resource-guard.mjs';
-import { registerChangingTool } from './changing-tool.mjs';
+import { ChangingTools } from './changing-tool.mjs';
 import { createDemoMcpServer } from './mcp-server.mjs';
 import { createStreamableHttpEndpoint } from './streamable-http.mjs';
 import { handleTestHook, TaggedConnections } from './test-hooks.mjs';
@@ -28,7 +28,7 @@ import { CLOSE_SERVER_ERROR, DEFAULT_MAX_FRAME_BYTES, selectSubprotocol, WebSock
  * @property {boolean} [msgpack] accept the `mcp.msgpack` subprotocol; default true
  * @property {number} [maxFrameBytes] largest accepted WebSocket message; default 4 MiB
  * @property {DemoOAuthOptions} [oauth] protect `/mcp` with OAuth (see oauth/resource-guard.mjs)
- * @property {boolean} [changingTool] add `daily_tip` and `simulate_tool_change` (changing-tool.mjs),
+ * @property {boolean} [changingTool] add `daily_tip` and its control `POST /__demo/change-tool` (changing-tool.mjs),
  *   the demo page's quarantine scene; default false
  * @property {(error: Error, context: { tag: string | undefined }) => void} [onError] errors of
  *   connections (bad frames, send failures), e.g. for logging; they never close the server
@@ -55,13 +55,14 @@ function calledTools(body) {
  */
 export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks = false, msgpack = true, maxFrameBytes = DEFAULT_MAX_FRAME_BYTES, oauth, changingTool = false, onError } = {}) {
   const connections = new TaggedConnections();
+  const changing = changingTool ? new ChangingTools() : undefined;
   /** Set once listening (the resource URL names the port). @type {import('./oauth/resource-guard.mjs').ResourceGuard | undefined} */
   let guard;
 
   /** @param {string | undefined} tag */
   const newMcpServer = (tag) => {
     const server = createDemoMcpServer({ onCancel: (record) => connections.recordCancellation(tag, record) });
-    if (changingTool) registerChangingTool(server);
+    changing?.register(server);
     server.server.onerror = (error) => {
       connections.recordError(tag, error);
       onError?.(error, { tag });
@@ -94,7 +95,8 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const isHook = testHooks && url.pathname.startsWith('/__test/');
     const isAuth = guard !== undefined && (url.pathname === guard.metadataPath || url.pathname === guard.ticketPath || (isHook && url.pathname.startsWith('/__test/auth/')));
-    if (url.pathname !== '/mcp' && !isHook && !isAuth) return void res.writeHead(404).end();
+    const isControl = changing !== undefined && url.pathname === '/__demo/change-tool';
+    if (url.pathname !== '/mcp' && !isHook && !isAuth && !isControl) return void res.writeHead(404).end();
     setCors(res, req);
     if (guard) {
       // DPoP (RFC 9449): the proof header, and the nonce a server may ask for.
@@ -102,6 +104,11 @@ export async function startDemoServer({ host = '127.0.0.1', port = 0, testHooks 
       res.setHeader('access-control-expose-headers', `${res.getHeader('access-control-expose-headers')}, dpop-nonce`);
     }
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    if (isControl) {
+      if (req.method !== 'POST') return void res.writeHead(405, { allow: 'POST' }).end();
+      // ?changed=false puts the original description back.
+      return sendJson(res, 200, { sessions: changing?.set(url.searchParams.get('changed') !== 'false') });
+    }
     const handled = isAuth && guard ? handleAuth(req, res, url, guard) : isHook ? handleTestHook(req, res, url, connections, http) : http.handle(req, res, url);
     handled.catch((error) => {
       onError?.(error, { tag: url.searchParams.get('tag') ?? undefined });

@@ -26,7 +26,10 @@ export class TaggedConnections {
   #cancellations = new Map();
   /** @type {Map<string, ErrorRecord[]>} */
   #errors = new Map();
-  /** `tools/call` requests received per tag, by tool name (counted across reconnections). */
+  /**
+   * `tools/call` requests received per tag, by tool name, and `completion/complete` requests under
+   * that method's name (counted across reconnections).
+   */
   /** @type {Map<string, Map<string, number>>} */
   #calls = new Map();
   /** Tags whose next call of a tool cuts the socket right after the server received it. */
@@ -51,7 +54,7 @@ export class TaggedConnections {
     // Registered before the MCP transport's listener, so a drop armed for this call happens after the
     // server has the request (it runs it) and before its answer can leave.
     socket.on('message', (data, isBinary) => {
-      const name = toolCallName(data, isBinary);
+      const name = countedName(data, isBinary);
       if (name === undefined) return;
       const counts = this.#calls.get(tag) ?? new Map();
       counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -213,12 +216,13 @@ export function rawFrame(body) {
 }
 
 /**
- * The tool name of a `tools/call` frame (JSON text or MessagePack), else undefined.
+ * What a frame (JSON text or MessagePack) counts as: a `tools/call`'s tool name, or
+ * `completion/complete`; else undefined.
  * @param {WebSocket.RawData} data
  * @param {boolean} isBinary
  * @returns {string | undefined}
  */
-function toolCallName(data, isBinary) {
+function countedName(data, isBinary) {
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
   let message;
   try {
@@ -227,6 +231,7 @@ function toolCallName(data, isBinary) {
     return undefined;
   }
   const m = /** @type {{ method?: unknown, params?: { name?: unknown } }} */ (message);
+  if (m?.method === 'completion/complete') return m.method;
   return m?.method === 'tools/call' && typeof m.params?.name === 'string' ? m.params.name : undefined;
 }
 

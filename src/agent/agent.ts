@@ -16,7 +16,7 @@ import { TgError, ErrorCode, errorCode, invalidArgument } from '../../workers/sh
 import { ManualProvider, isManualProvider } from '../llm/manual-provider.js';
 import type { LlmProvider, LlmRequest, LlmToolCall, LlmToolChoice, LlmToolSpec, LlmUsage } from '../llm/types.js';
 import type { JsonObject, Progress } from '../../workers/shared/wire.js';
-import { toLlmMessages, type AssistantEntry, type ConversationEntry, type ErrorEntry, type ToolCallEntry, type UserEntry } from './conversation.js';
+import { toLlmMessages, type AssistantEntry, type ContextItem, type ConversationEntry, type ErrorEntry, type ToolCallEntry, type UserEntry } from './conversation.js';
 import { Emitter } from './emitter.js';
 
 export type TurnEndReason = 'done' | 'stopped' | 'error' | 'max-steps';
@@ -54,6 +54,11 @@ export interface AgentOptions {
   maxTokens?: number;
   /** Id generator (tests); default `crypto.randomUUID`. */
   newId?: () => string;
+}
+
+export interface SendOptions {
+  /** Server content for this turn, before the text: attached resources, a prompt's messages. */
+  context?: readonly Omit<ContextItem, 'forModel' | 'withheld'>[];
 }
 
 /** One call that is not the model's: see `Agent.call`. */
@@ -174,14 +179,24 @@ export class Agent {
   /**
    * Sends the person's text and runs the turn to its end. Never rejects: a failure is a coded
    * error entry and `reason: 'error'`. In manual mode the text is kept and `TG_NO_MODEL` reported.
+   *
+   * `options.context`: resources the person attached and a prompt's messages, each labelled by
+   * its server; the gate decides what of each this turn's model may see (`contentForModel`).
    */
-  async send(text: string): Promise<TurnSummary> {
+  async send(text: string, options: SendOptions = {}): Promise<TurnSummary> {
     if (typeof text !== 'string') throw invalidArgument('text', 'a string');
+    if (!Array.isArray(options.context ?? [])) throw invalidArgument('options.context', 'an array');
     if (this.busy) return this.#busySummary();
     const turnId = this.#newId();
     const controller = (this.#controller = new AbortController());
     this.#events.emit('turn-start', { turnId, kind: 'model', text });
     const user: UserEntry = { kind: 'user', id: this.#newId(), turnId, text };
+    const proposer = this.#proposer();
+    const context = (options.context ?? []).map((item): ContextItem => ({
+      ...item,
+      ...this.#gate.contentForModel(item.server.id, item.content, proposer, { conversationId: this.#conversationId, source: `${item.kind} ${item.name}` }),
+    }));
+    if (context.length > 0) user.context = context;
     this.#entries.push(user);
     this.#events.emit('message', { turnId, entry: { ...user } });
     let summary: TurnSummary;
@@ -342,7 +357,7 @@ export class Agent {
     });
     const limit = o.toolResultLimit ?? DEFAULT_TOOL_RESULT_LIMIT;
     return {
-      messages: toLlmMessages(this.#entries, limit),
+      messages: toLlmMessages(this.#entries),
       tools: specs,
       toolResultLimit: limit,
       ...(o.system !== undefined && { system: o.system }),

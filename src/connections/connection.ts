@@ -13,7 +13,7 @@ import { takeRedirectCallback } from './oauth-redirect.js';
 import { startConnectionWorker, workerFailure } from './worker-start.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from '../../workers/connection-api.js';
 import type { AuthorizeHandler } from '../../workers/shared/auth.js';
-import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Prompt, ReadResourceResult, Resource, JsonObject, LogLevel, LogMessage, Progress, TaskState, Tool } from '../../workers/shared/wire.js';
+import type { CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate, JsonObject, LogLevel, LogMessage, Progress, TaskState, Tool } from '../../workers/shared/wire.js';
 import type {
   ElicitationHandler,
   ConnectionDiagnostics,
@@ -220,6 +220,11 @@ export class McpConnection extends EventTarget {
 
   listResources(): Promise<Resource[]> {
     return this.#guard(() => this.#api.listResources());
+  }
+
+  /** Every resource template (`resources/templates/list`): RFC 6570 `uriTemplate`s whose variables complete (`complete` with `ref/resource`). */
+  listResourceTemplates(): Promise<ResourceTemplate[]> {
+    return this.#guard(() => this.#api.listResourceTemplates());
   }
 
   readResource(uri: string): Promise<ReadResourceResult> {

@@ -22,7 +22,7 @@
 import type { Tool, ToolAnnotations } from '../../workers/shared/wire.js';
 import { proposerName, type Proposer } from './tool-gate.js';
 import { outputAllowed } from './data-flow.js';
-import { matchGlob, matchServer, serverStanding, type Policy, type ToolRule } from './policy.js';
+import { matchGlob, matchServer, serverStanding, type HostProvided, type Policy, type ToolRule } from './policy.js';
 import { ErrorCode, type ErrorCodeValue } from '../../workers/shared/errors.js';
 
 export type GateDecision = 'allow' | 'ask' | 'deny';
@@ -60,6 +60,8 @@ export interface DecideInput {
     url: string;
     /** The person consented to this server although it is not on the allow-list. */
     consented?: boolean;
+    /** The host page provides these tools itself (see `GateConnection.host`). */
+    host?: HostProvided;
     /** The URL this id was first given to, when that is not `url` (see `Gate.addServer`). */
     reboundFrom?: string;
   };
@@ -125,7 +127,7 @@ export function matchingRule(input: DecideInput): { rule: ToolRule; index: numbe
 
 export function decide(input: DecideInput): DecideResult {
   const { policy, server, tool, proposer } = input;
-  const standing = serverStanding(policy, server.url);
+  const standing = serverStanding(policy, server.url, server.host);
   const trusted = standing.trusted;
   const annotations = effectiveAnnotations(tool.annotations);
   const review = standing.entry?.reviewResults ?? 'default';

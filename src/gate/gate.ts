@@ -33,20 +33,20 @@ import type { AuditSink } from '../audit/sink.js';
 import type { AuditInput, DecisionInfo, JsonValue } from '../audit/record.js';
 import { auditResult, redactAuditInput, type AuditRedaction } from '../audit/redact-record.js';
 import { loadSecretRules } from '../audit/secrets.js';
-import type { CallToolResult, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
+import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
-import { REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, viewForModel } from './data-flow.js';
+import { REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
 import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
 import { toolForModel, type ModelTool } from './model-text.js';
-import { DEFAULT_POLICY, redactionOptions, serverStanding, validatePolicy, type Policy } from './policy.js';
+import { DEFAULT_POLICY, redactionOptions, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
 import { callableBy } from '../apps/visibility.js';
 import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
 import { TaintTracker, type TaintFinding } from './taint.js';
-import { proposerName, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
+import { proposerName, type ContentForModelOptions, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
 /** Listens for `tools-changed` (a `CustomEvent<{ tools }>`); typed as a plain listener, so any `EventTarget` fits `GateConnection`. */
 type ToolsChangedListener = (event: Event) => void;
@@ -58,6 +58,12 @@ type ToolsChangedListener = (event: Event) => void;
  */
 export interface GateConnection {
   readonly config: { readonly url: string };
+  /**
+   * Set when the host page provides these tools itself (the page's `registerTool`s): no allow-list
+   * entry needed, annotations believed, the host's output labels, and a changed definition is
+   * the host's own doing, so it is not quarantined (see `HostProvided`).
+   */
+  readonly host?: HostProvided;
   readonly tools: readonly Tool[];
   listTools(): Promise<Tool[]>;
   callTool(name: string, args?: JsonObject, options?: { signal?: AbortSignal; onProgress?: (progress: Progress) => void }): Promise<CallToolResult>;
@@ -273,7 +279,7 @@ export class Gate extends EventTarget implements ToolGate {
   async addServer(serverId: string, connection: GateConnection, options: AddServerOptions = {}): Promise<GatedTool[]> {
     if (typeof serverId !== 'string' || serverId === '') throw invalidArgument('serverId', 'a non-empty string');
     const url = connection.config.url;
-    if (!serverStanding(this.#policy, url).listed && !options.consented) {
+    if (!serverStanding(this.#policy, url, connection.host).listed && !options.consented) {
       throw new TgError(ErrorCode.SERVER_NOT_ALLOWED, `${url} is not on the server allow-list; the person must consent before it is used`, { data: { url } });
     }
     this.removeServer(serverId);
@@ -450,6 +456,12 @@ export class Gate extends EventTarget implements ToolGate {
         const fresh: PinRecord = { key, serverUrl: server.url, toolName: tool.name, known: { hash, definition: tool, since: now } };
         this.#pins.set(key, fresh);
         pinWork.push(() => this.#store?.savePin(fresh) ?? Promise.resolve());
+      } else if (record.known.hash !== hash && server.connection.host) {
+        // The host's own tool changed with the host's code: nothing to quarantine.
+        const next: PinRecord = { ...record, known: { hash, definition: tool, since: now } };
+        delete next.pending;
+        this.#pins.set(key, next);
+        pinWork.push(() => this.#store?.savePin(next) ?? Promise.resolve());
       } else if (record.known.hash !== hash && record.pending?.hash !== hash) {
         // A rug pull, or an honest update: either way the person looks before it is used again.
         const next: PinRecord = { ...record, pending: { hash, definition: tool, since: now } };
@@ -518,7 +530,7 @@ export class Gate extends EventTarget implements ToolGate {
   #decide(entry: ToolEntry, proposer: Proposer): DecideResult {
     return decide({
       policy: this.#policy,
-      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented, ...(entry.server.reboundFrom !== undefined && { reboundFrom: entry.server.reboundFrom }) },
+      server: { id: entry.server.id, url: entry.server.url, consented: entry.server.consented, ...(entry.server.connection.host && { host: entry.server.connection.host }), ...(entry.server.reboundFrom !== undefined && { reboundFrom: entry.server.reboundFrom }) },
       tool: entry.tool,
       definitionHash: entry.hash,
       roles: this.#roles,
@@ -526,6 +538,23 @@ export class Gate extends EventTarget implements ToolGate {
       flags: entry.flags.length,
       proposer,
     });
+  }
+
+  /**
+   * What a proposer's model may see of a server's content that is not a tool result (an attached
+   * resource, a prompt's messages): the server's data-flow labels, the audience annotations and
+   * redaction, as for its results. Content of a server not behind the gate is withheld.
+   */
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): { forModel: ContentBlock[]; withheld: boolean } {
+    const server = this.#servers.get(serverId);
+    const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
+    const allowed = standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
+    const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy) });
+    if (allowed && server) {
+      // Like a result: data the model read here and copies into a call to another server is found.
+      this.#taint.record(options.conversationId ?? 'default', { serverId, serverUrl: server.url, tool: options.source ?? 'attached content' }, { content: view.forModel });
+    }
+    return { forModel: view.forModel, withheld: view.withheld };
   }
 
   // -------------------------------------------------------------------------------------------

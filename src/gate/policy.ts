@@ -236,10 +236,25 @@ export function serverEntry(policy: Policy, url: string): ServerPolicy | undefin
   return policy.servers?.find((s) => matchUrlPattern(s.url, url));
 }
 
+/**
+ * Tools the host page provides itself (its `registerTool`s), not a remote server: the host is
+ * trusted (DESIGN.md, threat model), so they need no allow-list entry and their annotations are
+ * believed, and `labels` — set by the host — are the provider labels that may receive their
+ * output (default: every label). A policy entry matching their URL still wins where it speaks.
+ */
+export interface HostProvided {
+  readonly labels?: readonly string[] | undefined;
+}
+
 /** How the policy sees a server: listed (or no allow-list at all) and trusted. */
-export function serverStanding(policy: Policy, url: string): { listed: boolean; trusted: boolean; entry?: ServerPolicy } {
-  if (!policy.servers) return { listed: true, trusted: false };
+export function serverStanding(policy: Policy, url: string, host?: HostProvided): { listed: boolean; trusted: boolean; entry?: ServerPolicy } {
   const entry = serverEntry(policy, url);
+  if (host) {
+    const labels = entry?.labels ?? host.labels;
+    const own: ServerPolicy = { url, trusted: entry?.trusted ?? true, reviewResults: entry?.reviewResults ?? 'never', ...(labels && { labels: [...labels] }) };
+    return { listed: true, trusted: own.trusted === true, entry: own };
+  }
+  if (!policy.servers) return { listed: true, trusted: false };
   return entry ? { listed: true, trusted: entry.trusted === true, entry } : { listed: false, trusted: false };
 }
 

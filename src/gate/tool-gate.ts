@@ -46,7 +46,10 @@ export interface GatedTool {
  * - `llm`: a model, with its provider's data-flow label;
  * - `person`: the person (the manual form, a server card's panel);
  * - `app`: an MCP App view — the view of `tool` on server `serverId` (`resourceUri` is its `ui://`
- *   URI): untrusted content acting in the page.
+ *   URI): untrusted content acting in the page;
+ * - `webmcp`: an agent outside Toolgate — a browser's own agent — calling a tool Toolgate
+ *   published on `document.modelContext` (WebMCP). It has no data-flow label of ours, so it
+ *   receives only output every provider may have.
  *
  * A view may call only tools of its own server whose `_meta.ui.visibility` includes `app`; a
  * model or the person only tools whose visibility includes `model` (src/apps/visibility.ts).
@@ -54,17 +57,19 @@ export interface GatedTool {
 export type Proposer =
   | { kind: 'llm'; providerLabel: string }
   | { kind: 'person' }
-  | { kind: 'app'; serverId: string; tool: string; resourceUri: string };
+  | { kind: 'app'; serverId: string; tool: string; resourceUri: string }
+  | { kind: 'webmcp' };
 
 /**
- * The proposer as policy rules' `proposers` patterns name it — `person`, `app:<serverId>`, or the
- * provider's label (`local`, `vendor:openai`, …) — and, `forAudit`, as the audit log does:
- * `person`, `app:<serverId>/<tool>`, `llm:<label>`.
+ * The proposer as policy rules' `proposers` patterns name it — `person`, `webmcp`, `app:<server
+ * id>`, or the provider's label (`local`, `vendor:openai`, …) — and, with `forAudit`, as the audit
+ * log does: `llm:<label>`, `app:<server id>/<tool>`.
  */
 export function proposerName(proposer: Proposer, forAudit = false): string {
   switch (proposer.kind) {
     case 'person':
-      return 'person';
+    case 'webmcp':
+      return proposer.kind;
     case 'app':
       return forAudit ? `app:${proposer.serverId}/${proposer.tool}` : `app:${proposer.serverId}`;
     case 'llm':
@@ -100,9 +105,24 @@ export type ToolCallOutcome =
   | { status: 'ok' | 'tool-error'; result: CallToolResult; forModel: ContentBlock[]; structuredForModel?: unknown; withheld: boolean }
   | { status: 'refused' | 'failed' | 'cancelled'; error: { code: string; message: string }; forModel: ContentBlock[] };
 
+export interface ContentForModelOptions {
+  /** The conversation it goes into (taint tracking). Default `default`. */
+  conversationId?: string;
+  /** What it is, in taint findings: `resource <uri>`, `prompt <name>`. */
+  source?: string;
+}
+
 export interface ToolGate {
   /** Tools visible to this proposer under the policy (roles, quarantine), namespaced. */
   tools(proposer: Proposer): GatedTool[];
   /** Decides, audits, calls and filters. Never rejects: every ending is an outcome. */
   call(request: ToolCallRequest): Promise<ToolCallOutcome>;
+  /**
+   * What a proposer's model may see of server content that is not a tool result — a resource the
+   * person attached, a prompt's messages — under the same rules as that server's results: its
+   * data-flow labels, the audience annotations, redaction and the model-text sanitiser. An unknown
+   * server's content is withheld. What the model may see is remembered for taint tracking in
+   * `options.conversationId`, under `options.source` (e.g. `resource notes://index`).
+   */
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options?: ContentForModelOptions): { forModel: ContentBlock[]; withheld: boolean };
 }

@@ -15,10 +15,9 @@
  *
  * The key goes in `Authorization: Bearer` only, never in a URL.
  */
-import { TgError, ErrorCode } from '../../workers/shared/errors.js';
-import { toolResultText } from './content.js';
-import { checkBaseUrl, isObject, joinUrl, labelFor, parseArguments, parseJson, postJson, resolveKey, sseEvents, type FetchLike } from './http.js';
-import type { LlmEvent, LlmMessage, LlmProvider, LlmRequest, LlmStopReason, LlmUsage } from './types.js';
+import { checkBaseUrl, labelFor, type FetchLike } from './http.js';
+import type { MediaSupport } from './content.js';
+import type { LlmEvent, LlmProvider, LlmRequest } from './types.js';
 
 export interface OpenAiCompatibleOptions {
   /** e.g. `https://api.openai.com/v1`, `http://localhost:11434/v1` (Ollama), `http://localhost:8080/v1` (llama.cpp). */
@@ -30,6 +29,12 @@ export interface OpenAiCompatibleOptions {
   label?: string;
   /** Ask for usage in the stream (`stream_options.include_usage`). Default true; turn off for servers that reject it. */
   includeUsage?: boolean;
+  /**
+   * Which media the model takes: `images` (vision models: `image_url` parts) and `audio` (audio
+   * models: `input_audio` parts, WAV and MP3). A model that takes none answers such a request with
+   * an error, so the default is images only for api.openai.com, and no audio.
+   */
+  media?: Partial<MediaSupport>;
   /** Extra request headers (e.g. for a proxy). Never put the key in a URL instead. */
   headers?: Record<string, string>;
   /** Extra body fields (temperature, …). */
@@ -37,194 +42,14 @@ export interface OpenAiCompatibleOptions {
   fetch?: FetchLike;
 }
 
-const NAME = 'OpenAI-compatible provider';
-
-export function mapFinishReason(reason: string): LlmStopReason {
-  switch (reason) {
-    case 'stop':
-    case 'eos':
-    case 'end_turn':
-      return 'end';
-    case 'tool_calls':
-    case 'function_call':
-    case 'tool_use':
-      return 'tool-calls';
-    case 'length':
-    case 'max_tokens':
-      return 'max-tokens';
-    case 'content_filter':
-      return 'content-filter';
-    default:
-      return 'other';
-  }
-}
-
-/** The Chat Completions `messages` for a request. */
-export function toOpenAiMessages(request: LlmRequest): unknown[] {
-  const out: unknown[] = [];
-  if (request.system) out.push({ role: 'system', content: request.system });
-  for (const message of request.messages) out.push(...openAiMessage(message, request.toolResultLimit));
-  return out;
-}
-
-function openAiMessage(message: LlmMessage, limit: number | undefined): unknown[] {
-  switch (message.role) {
-    case 'user':
-      return [{ role: 'user', content: message.text }];
-    case 'assistant':
-      if (message.toolCalls.length === 0) return [{ role: 'assistant', content: message.text }];
-      return [
-        {
-          role: 'assistant',
-          content: message.text === '' ? null : message.text,
-          tool_calls: message.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: JSON.stringify(c.args) } })),
-        },
-      ];
-    case 'tool':
-      return message.results.map((r) => ({ role: 'tool', tool_call_id: r.callId, content: toolResultText(r, limit) }));
-  }
-}
-
-export function toOpenAiBody(request: LlmRequest, model: string, includeUsage: boolean): Record<string, unknown> {
-  const body: Record<string, unknown> = { model, messages: toOpenAiMessages(request), stream: true };
-  if (includeUsage) body.stream_options = { include_usage: true };
-  if (request.maxTokens !== undefined) body.max_tokens = request.maxTokens;
-  if (request.tools.length > 0) {
-    body.tools = request.tools.map((t) => ({
-      type: 'function',
-      function: { name: t.name, ...(t.description && { description: t.description }), parameters: t.inputSchema },
-    }));
-    const choice = request.toolChoice;
-    if (choice !== undefined) body.tool_choice = typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
-  }
-  return body;
-}
-
-interface PendingCall {
-  id?: string;
-  name: string;
-  args: string;
-}
-
-/**
- * Turns Chat Completions stream chunks (parsed `data:` payloads, and `[DONE]`) into normalized
- * events. Separate from HTTP so every vendor's shape can be unit-tested.
- */
-export class OpenAiStreamDecoder {
-  #calls: PendingCall[] = [];
-  #byIndex = new Map<number, PendingCall>();
-  #finish: string | undefined;
-  #usage: LlmUsage | undefined;
-  #done = false;
-  #generatedIds = 0;
-
-  get done(): boolean {
-    return this.#done;
-  }
-
-  /** Feeds one `data:` payload. Returns the events it completes (text deltas at once). */
-  push(data: string): LlmEvent[] {
-    if (this.#done) return [];
-    if (data.trim() === '[DONE]') return this.finish();
-    const chunk = parseJson(data, NAME);
-    if (!isObject(chunk)) throw new TgError(ErrorCode.LLM_BAD_RESPONSE, `${NAME}: stream chunk is not an object`);
-    if (chunk.error !== undefined) {
-      const e = chunk.error;
-      const message = isObject(e) && typeof e.message === 'string' ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
-      throw new TgError(ErrorCode.LLM_PROVIDER_ERROR, `${NAME} reported an error in the stream: ${message.slice(0, 300)}`, { data: { error: e } });
-    }
-    const events: LlmEvent[] = [];
-    const usage = readUsage(chunk.usage);
-    if (usage) this.#usage = usage;
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    for (const choice of choices) {
-      if (!isObject(choice)) continue;
-      if (typeof choice.index === 'number' && choice.index !== 0) continue; // n > 1 is not used
-      // `delta` in streams; `message` when a server answers a stream request in one chunk.
-      const delta = isObject(choice.delta) ? choice.delta : isObject(choice.message) ? choice.message : undefined;
-      if (delta) {
-        if (typeof delta.content === 'string' && delta.content !== '') events.push({ type: 'text', delta: delta.content });
-        if (Array.isArray(delta.tool_calls)) delta.tool_calls.forEach((f, position) => this.#fragment(f, position));
-        if (isObject(delta.function_call)) this.#fragment({ index: 0, function: delta.function_call }, 0);
-      }
-      if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') this.#finish = choice.finish_reason;
-    }
-    return events;
-  }
-
-  #fragment(fragment: unknown, position: number): void {
-    if (!isObject(fragment)) return;
-    const fn = isObject(fragment.function) ? fragment.function : {};
-    const id = typeof fragment.id === 'string' && fragment.id !== '' ? fragment.id : undefined;
-    let call: PendingCall | undefined;
-    if (typeof fragment.index === 'number') {
-      call = this.#byIndex.get(fragment.index);
-      if (!call) {
-        call = { name: '', args: '' };
-        this.#byIndex.set(fragment.index, call);
-        this.#calls.push(call);
-      }
-    } else if (id !== undefined) {
-      // No index (older Ollama): a new id is a new call; a known id continues it.
-      call = this.#calls.find((c) => c.id === id);
-      if (!call) this.#calls.push((call = { name: '', args: '' }));
-    } else {
-      // Neither: a fragment without a name continues the call at its position (or the last one).
-      call = typeof fn.name === 'string' && fn.name !== '' ? undefined : this.#calls[position] ?? this.#calls.at(-1);
-      if (!call) this.#calls.push((call = { name: '', args: '' }));
-    }
-    if (id !== undefined && call.id === undefined) call.id = id;
-    if (typeof fn.name === 'string' && fn.name !== '' && fn.name !== call.name) call.name = call.name === '' ? fn.name : call.name + fn.name;
-    const args = fn.arguments;
-    if (typeof args === 'string') call.args += args;
-    else if (isObject(args)) call.args = JSON.stringify(args); // Ollama-style whole object
-  }
-
-  /** Ends the stream: tool calls, usage and `done`. Called on `[DONE]` or at the end of the body. */
-  finish(): LlmEvent[] {
-    if (this.#done) return [];
-    this.#done = true;
-    const events: LlmEvent[] = [];
-    for (const call of this.#calls) {
-      if (call.name === '') continue;
-      const parsed = parseArguments(call.args);
-      const id = call.id ?? `call_${++this.#generatedIds}`;
-      events.push({
-        type: 'tool-call',
-        id,
-        name: call.name,
-        argumentsText: call.args,
-        ...(parsed.args && { args: parsed.args }),
-        ...(parsed.invalid !== undefined && { invalid: parsed.invalid }),
-      });
-    }
-    if (this.#usage) events.push({ type: 'usage', usage: this.#usage });
-    const raw = this.#finish ?? 'stop';
-    let stopReason = mapFinishReason(raw);
-    if (events.some((e) => e.type === 'tool-call') && (stopReason === 'end' || stopReason === 'other')) stopReason = 'tool-calls';
-    events.push({ type: 'done', stopReason, raw });
-    return events;
-  }
-
-  /** Whether the body may end here without `[DONE]` and still be a complete answer. */
-  get sawFinish(): boolean {
-    return this.#finish !== undefined;
-  }
-}
-
-function readUsage(value: unknown): LlmUsage | undefined {
-  if (!isObject(value)) return undefined;
-  const usage: LlmUsage = {};
-  if (typeof value.prompt_tokens === 'number') usage.inputTokens = value.prompt_tokens;
-  if (typeof value.completion_tokens === 'number') usage.outputTokens = value.completion_tokens;
-  const details = value.prompt_tokens_details;
-  if (isObject(details) && typeof details.cached_tokens === 'number') usage.cacheReadTokens = details.cached_tokens;
-  return Object.keys(usage).length > 0 ? usage : undefined;
-}
+/** How errors name this provider. */
+export const NAME = 'OpenAI-compatible provider';
 
 export class OpenAiCompatibleProvider implements LlmProvider {
   readonly label: string;
   readonly model: string;
+  /** The media this provider passes to the model (see `OpenAiCompatibleOptions.media`). */
+  readonly media: Readonly<MediaSupport>;
   readonly #base: URL;
   readonly #options: OpenAiCompatibleOptions;
 
@@ -232,30 +57,14 @@ export class OpenAiCompatibleProvider implements LlmProvider {
     this.#base = checkBaseUrl(options.baseUrl, NAME);
     this.#options = { ...options };
     this.model = options.model;
-    this.label = options.label ?? labelFor(this.#base, this.#base.hostname === 'api.openai.com' ? 'openai' : this.#base.hostname);
+    const openai = this.#base.hostname === 'api.openai.com';
+    this.label = options.label ?? labelFor(this.#base, openai ? 'openai' : this.#base.hostname);
+    this.media = Object.freeze({ images: options.media?.images ?? openai, audio: options.media?.audio ?? false });
   }
 
   async *stream(request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmEvent> {
-    const options = this.#options;
-    const key = await resolveKey(options.apiKey);
-    const headers: Record<string, string> = { accept: 'text/event-stream, application/json', ...options.headers };
-    if (key) headers.authorization = `Bearer ${key}`;
-    const body = { ...toOpenAiBody(request, options.model, options.includeUsage ?? true), ...options.body };
-    const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
-    const response = await postJson(fetchFn, joinUrl(this.#base, 'chat/completions'), headers, body, signal, NAME);
-    const decoder = new OpenAiStreamDecoder();
-    const type = response.headers.get('content-type') ?? '';
-    if (type.includes('application/json')) {
-      // The server ignored `stream: true` and answered in one piece.
-      yield* decoder.push(await response.text());
-      yield* decoder.finish();
-      return;
-    }
-    for await (const event of sseEvents(response, signal, NAME)) {
-      yield* decoder.push(event.data);
-      if (decoder.done) return;
-    }
-    if (!decoder.sawFinish) throw new TgError(ErrorCode.LLM_STREAM_BROKEN, `${NAME}: the stream ended before the answer was complete`);
-    yield* decoder.finish();
+    // The wire format and the SSE parser load with the first request, not with the page.
+    const { streamOpenAi } = await import('./openai-wire.js');
+    yield* streamOpenAi(this.#options, this.#base, this.media, request, signal);
   }
 }

@@ -31,8 +31,19 @@ export interface LlmToolResult {
   isError: boolean;
 }
 
+/**
+ * Server content the person put in their turn: an attached resource, or a prompt's message. Its
+ * `label` says whose content it is (server, resource or prompt) and is sent with it; the content
+ * is the gate's view for the model (data-flow rules, audience, redaction), never the raw one.
+ */
+export interface LlmContext {
+  label: string;
+  content: ContentBlock[];
+}
+
 export type LlmMessage =
-  | { role: 'user'; text: string }
+  /** The person's turn: `context` (attachments, a prompt's messages) comes before their `text`. */
+  | { role: 'user'; text: string; context?: LlmContext[] }
   | { role: 'assistant'; text: string; toolCalls: LlmToolCall[] }
   /** The results of one assistant message's tool calls, in call order. */
   | { role: 'tool'; results: LlmToolResult[] };

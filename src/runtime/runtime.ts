@@ -9,6 +9,11 @@
  * the person's, an MCP App view's — through `runtime.call()`, which also records it in the
  * conversation. Nothing here hands out a connection that could call a tool past the gate.
  *
+ * The page's own tools (`registerTool`, WebMCP's shape) are one more server, "This page" (id
+ * `page`), behind the same gate; `bridgeWebMcp()` offers the tools of `document.modelContext` and
+ * publishes the gated ones there. What the person attaches — resources, a prompt's messages — waits
+ * in `composer` and goes with the next `send()`, labelled with its server for the data-flow rules.
+ *
  * Nothing lost under faults: a server whose worker is lost gets a new one (with its reconnect
  * backoff); when the audit log's storage comes back (`audit.health`, `audit.retry()`), servers the
  * gate refused for want of it go behind it; with `otlp`, the log is shipped to the organisation's
@@ -49,6 +54,10 @@ import type { Proposer, ToolCallOutcome } from '../gate/tool-gate.js';
 import { isManualProvider, type ManualProvider } from '../llm/manual-provider.js';
 import type { LlmProvider } from '../llm/types.js';
 import type { JsonObject, Progress } from '../../workers/shared/wire.js';
+import { ComposerContext, type ComposerContextOptions } from '../context/composer-context.js';
+import type { ContextServer } from '../context/context-server.js';
+import { PageTools, type PageToolDefinition, type PageToolsOptions, type RegisterToolOptions } from '../page/page-tools.js';
+import { findModelContext, publishGatedTools, WebMcpTools, type ModelContextLike } from '../page/webmcp.js';
 import { isStorageFailure } from '../storage/errors.js';
 import { ServerRegistry, type ConnectionOpener, type ServerRegistryEventMap } from './servers.js';
 import type { ServerDeclaration, ServerSpec } from './server-spec.js';
@@ -93,6 +102,24 @@ export interface RuntimeOptions {
   apps?: boolean;
   /** Where the default opener loads connection workers from (`OpenOptions.workerUrl`); change it with `servers.workerUrl`. */
   workerUrl?: string;
+  /** The page's own tools: their server's URL, label ("This page"), output labels, timeout. */
+  pageTools?: PageToolsOptions;
+  /** Bounds of what the person attaches to a message. */
+  composer?: ComposerContextOptions;
+}
+
+/** See `Runtime.bridgeWebMcp`. */
+export interface WebMcpBridgeOptions {
+  /** Offer the tools the page registered on `document.modelContext` to the agent (as the server `webmcp`). */
+  offer?: boolean;
+  /** Publish the gated tools there for a browser's own agent (the page's own tools and WebMCP's are left out). */
+  publish?: boolean;
+  /** WebMCP's `exposedTo` for published tools: https origins of other documents in the page's tree. */
+  exposedTo?: readonly string[];
+  /** Default `document.modelContext` (feature-detected). */
+  context?: ModelContextLike;
+  /** A tool the browser refused to publish (permissions policy, a taken name). */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -113,7 +140,7 @@ export interface RuntimeEventMap extends AgentEventMap {
   /** A server asks the person something: answer with `respond()`, or show it (see `servers.elicitations`). */
   elicitation: ServerRegistryEventMap['elicitation'];
   /** Something a view shows changed: the servers, the gate's tools/policy/roles/pins, the approvals, the audit log's health. */
-  change: { what: 'servers' | 'tools' | 'policy' | 'roles' | 'pins' | 'approvals' | 'audit' | 'export' };
+  change: { what: 'servers' | 'tools' | 'policy' | 'roles' | 'pins' | 'approvals' | 'audit' | 'export' | 'composer' };
 }
 
 let runtimes = 0;
@@ -161,7 +188,7 @@ export class Runtime {
       ...(options.apps !== undefined && { apps: options.apps }),
       ...(options.workerUrl !== undefined && { workerUrl: options.workerUrl }),
     });
-    const runtime = new Runtime(audit, gate, agent, servers);
+    const runtime = new Runtime(audit, gate, agent, servers, options);
     if (options.otlp) {
       try {
         await runtime.ship(options.otlp);
@@ -182,6 +209,10 @@ export class Runtime {
   readonly agent: Agent;
   /** The servers, their connection state and their ids. */
   readonly servers: ServerRegistry;
+  /** What the person attached for the next message (resources, prompts' messages): `send()` takes it. */
+  readonly composer: ComposerContext;
+  readonly #pageToolsOptions: PageToolsOptions | undefined;
+  #pageTools: PageTools | undefined;
   readonly #events = new Emitter<RuntimeEventMap>();
   readonly #cleanup: (() => void)[] = [];
   #closed: Promise<void> | undefined;
@@ -189,11 +220,16 @@ export class Runtime {
   /** The collector asked for last, and its shipper once started (the one `ship()` promise per change). */
   #shipping: Shipping = { options: undefined, started: Promise.resolve(undefined) };
 
-  private constructor(audit: AuditLog, gate: Gate, agent: Agent, servers: ServerRegistry) {
+  private constructor(audit: AuditLog, gate: Gate, agent: Agent, servers: ServerRegistry, options: RuntimeOptions) {
     this.audit = audit;
     this.gate = gate;
     this.agent = agent;
     this.servers = servers;
+    this.composer = new ComposerContext(options.composer);
+    this.#pageToolsOptions = options.pageTools;
+    const onComposer = () => this.#changed('composer');
+    this.composer.addEventListener('change', onComposer);
+    this.#cleanup.push(() => this.composer.removeEventListener('change', onComposer));
     for (const type of ['turn-start', 'message', 'tool-call', 'turn-end', 'error'] as const) {
       this.#cleanup.push(agent.on(type, (detail) => this.#events.emit(type, detail as never)));
     }
@@ -229,9 +265,70 @@ export class Runtime {
     return this.#events.on(type, listener);
   }
 
-  /** Sends the person's text to the model and runs the turn to its end. Never rejects. */
+  /**
+   * Sends the person's text to the model, with what waits in `composer` (taken, so it goes once),
+   * and runs the turn to its end. Never rejects.
+   */
   send(text: string): Promise<TurnSummary> {
-    return this.agent.send(text);
+    const context = this.agent.busy ? [] : this.composer.take();
+    return this.agent.send(text, context.length > 0 ? { context } : {});
+  }
+
+  /** The ready servers' resources, templates, prompts and completion, for what the person attaches. */
+  contextServers(): readonly ContextServer[] {
+    return this.servers.contextServers();
+  }
+
+  /** The page's own tools (the server "This page"), created on first use. */
+  get pageTools(): PageTools {
+    if (!this.#pageTools) {
+      const tools = (this.#pageTools = new PageTools(this.#pageToolsOptions));
+      this.#cleanup.push(this.servers.addLocal('page', tools));
+    }
+    return this.#pageTools;
+  }
+
+  /**
+   * Registers one of the page's own tools (WebMCP's `registerTool` shape, plus MCP annotations):
+   * it joins the server "This page" behind the gate — policy, approval, rate limits, data flow,
+   * audit — and its arguments are checked against `inputSchema` before `execute` runs. Returns
+   * the function that unregisters it (so does aborting `options.signal`). Throws
+   * `TG_PAGE_TOOL_INVALID` for a bad definition or a name already registered.
+   */
+  registerTool(definition: PageToolDefinition, options?: RegisterToolOptions): () => void {
+    return this.pageTools.registerTool(definition, options);
+  }
+
+  /**
+   * The WebMCP bridge (experimental): with `offer`, the tools the page registered on
+   * `document.modelContext` are offered to the agent as the server `webmcp` (untrusted: pinned,
+   * its claims not believed); with `publish`, the gated tools are registered there for a browser's
+   * own agent, whose calls enter through `call()` (proposer `webmcp`). Feature-detected: without a
+   * model context it does nothing. `close()` undoes it.
+   */
+  bridgeWebMcp(options: WebMcpBridgeOptions = {}): { close(): void } {
+    const context = options.context ?? findModelContext();
+    const undo: (() => void)[] = [];
+    if (context && options.offer) {
+      const offered = new WebMcpTools(context);
+      const remove = this.servers.addLocal('webmcp', offered, { consented: true });
+      undo.push(remove, () => offered.close());
+    }
+    if (context && options.publish) {
+      const own = (serverId: string) => this.servers.get(serverId)?.local === true;
+      const publication = publishGatedTools(
+        context,
+        {
+          tools: () => this.gate.tools({ kind: 'webmcp' }),
+          call: ({ toolId, args, proposer, signal }) => this.call({ toolId, args, proposer, ...(signal && { signal }) }),
+          onChange: (listener) => this.on('change', ({ what }) => what === 'tools' && listener()),
+        },
+        { exclude: (tool) => own(tool.serverId), ...(options.exposedTo && { exposedTo: options.exposedTo }), ...(options.onError && { onError: options.onError }) },
+      );
+      undo.push(() => publication.close());
+    }
+    this.#cleanup.push(...undo);
+    return { close: () => undo.splice(0).forEach((off) => off()) };
   }
 
   /**

@@ -16,6 +16,13 @@
  * connection after the server's own reconnect backoff (`reconnect` in its spec; `false`: never).
  * Meanwhile the server stays behind the gate, as for a reconnect: its calls wait for the new worker.
  *
+ * Local servers (`addLocal`): tool providers the runtime hosts itself — the page's own tools, the
+ * WebMCP bridge. No connection and no worker: they are listed like any server (status `ready`)
+ * and put behind the gate at once, under an id of their own, and leave it when removed.
+ *
+ * The person's context (`contextServers()`): each ready server's resources, templates, prompts and
+ * completion, through a facade that has none of the connection's tool methods.
+ *
  * MCP Apps: with `apps` on, every connection opened from then on advertises the extension (the
  * host can render views), and `readResource()` is the one way to a server's resources — a view's
  * `ui://` HTML and its own `resources/read` — without handing out the connection itself.
@@ -29,7 +36,9 @@ import type { AuthorizeHandler } from '../../workers/shared/auth.js';
 import type { ConnectionStatus, ElicitationHandler } from '../../workers/shared/connection-types.js';
 import type { ElicitationRequest, ReadResourceResult, Tool } from '../../workers/shared/wire.js';
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
-import type { Gate } from '../gate/gate.js';
+import type { Gate, GateConnection } from '../gate/gate.js';
+import type { HostProvided } from '../gate/policy.js';
+import { contextServer, type ContextConnection, type ContextServer } from '../context/context-server.js';
 import { toCodedError, type CodedError } from './coded-error.js';
 import { GatedServer } from '../gate/gated-server.js';
 import { createPendingElicitation, refusesSensitive, type PendingElicitation } from './pending-elicitation.js';
@@ -41,7 +50,16 @@ import { declareServer, serverKey, serverLabel, type ServerDeclaration, type Ser
 export type ConnectionLike = Pick<
   McpConnection,
   'config' | 'status' | 'tools' | 'listTools' | 'callTool' | 'close' | 'addEventListener' | 'removeEventListener'
-> & { readonly authorized?: McpConnection['authorized']; signOut?: McpConnection['signOut']; readResource?: McpConnection['readResource'] };
+> & { readonly authorized?: McpConnection['authorized']; signOut?: McpConnection['signOut']; readResource?: McpConnection['readResource'] } & Partial<ContextConnection>;
+
+/** A tool provider the runtime hosts itself (the page's tools, the WebMCP bridge): see `addLocal`. */
+export interface LocalServer extends GateConnection {
+  /** Its name as the person reads it ("This page"). */
+  readonly label: string;
+}
+
+/** What makes a connection a context server: every method of `ContextConnection`. */
+const CONTEXT_METHODS = ['listResources', 'listResourceTemplates', 'readResource', 'listPrompts', 'getPrompt', 'complete', 'subscribeResource', 'unsubscribeResource', 'addEventListener', 'removeEventListener'] as const;
 
 /**
  * Opens one connection; the default is `McpConnection.open` (one worker per server). `authorize`
@@ -79,6 +97,10 @@ export interface ServerState {
   readonly consented: boolean;
   /** Who listed it: the host, or the person (added in the page). */
   readonly origin: 'host' | 'person';
+  /** A server the runtime hosts itself (`addLocal`): always ready, nothing to connect or sign in to. */
+  readonly local: boolean;
+  /** Set when the host page provides these tools itself (the page's tools): the policy's standing of the host's own (see `serverStanding`). */
+  readonly host?: HostProvided;
   /** Its place behind the gate, once its connection was ready. */
   readonly gate: GateRegistration | undefined;
 }
@@ -134,8 +156,21 @@ interface Entry {
   gated: GatedServer;
   registration: { state: GateRegistration['state']; error?: CodedError; done: Promise<void> } | undefined;
   snapshot: ServerState | undefined;
+  /** The context facade of the current connection. */
+  context: { connection: ConnectionLike; server: ContextServer | undefined } | undefined;
   /** A lost worker is replaced after the server's reconnect backoff. */
   restarts: WorkerRestarts;
+}
+
+interface LocalEntry {
+  id: string;
+  /** The id it prefers (`page`, `webmcp`). */
+  base: string;
+  server: LocalServer;
+  /** The host switched it on itself (the WebMCP offer): no allow-list entry needed. */
+  consented: boolean;
+  registration: { state: GateRegistration['state']; error?: CodedError } | undefined;
+  snapshot: ServerState | undefined;
 }
 
 export class ServerRegistry {
@@ -144,6 +179,7 @@ export class ServerRegistry {
   readonly #waitMs: number;
   readonly #events = new Emitter<ServerRegistryEventMap>();
   #entries: Entry[] = [];
+  #locals: LocalEntry[] = [];
   #list: readonly ServerState[] | undefined;
   #elicitations: readonly PendingElicitation[] = [];
   /** Whether servers should be connected (not `disconnect()`ed, not closed). */
@@ -176,7 +212,10 @@ export class ServerRegistry {
 
   /** Every server, in declaration order (a new array, of new objects, after every change). */
   get list(): readonly ServerState[] {
-    return (this.#list ??= Object.freeze(this.#entries.map((entry) => (entry.snapshot ??= snapshot(entry)))));
+    return (this.#list ??= Object.freeze([
+      ...this.#entries.map((entry) => (entry.snapshot ??= snapshot(entry))),
+      ...this.#locals.map((local) => (local.snapshot ??= localSnapshot(local))),
+    ]));
   }
 
   /** Elicitations waiting for the person, oldest first. */
@@ -226,8 +265,61 @@ export class ServerRegistry {
     }
     this.#entries = next;
     for (const removed of previous.values()) void this.#close(removed);
-    const ids = assignServerIds(next.map((entry) => entry.spec), this.#gate.serverIds());
-    next.forEach((entry, index) => {
+    this.#assignIds();
+    for (const entry of consented) this.#consent(entry);
+    for (const entry of added) {
+      if (entry.configError) this.#setStatus(entry, 'failed', entry.configError);
+      else if (this.#active) void this.#connectEntry(entry);
+    }
+    this.#changed();
+  }
+
+  /**
+   * Hosts `server` (the page's tools, the WebMCP bridge) as one more server: listed (after the
+   * declared ones), ready, and behind the gate under an id based on `base` — no worker, no
+   * connection; `consented` stands for the allow-list, as the person's consent does. Returns the
+   * function that takes it out again.
+   */
+  addLocal(base: string, server: LocalServer, options: { consented?: boolean } = {}): () => void {
+    if (this.#closed) return () => {};
+    const local: LocalEntry = { id: '', base, server, consented: options.consented === true, registration: undefined, snapshot: undefined };
+    const onTools = () => {
+      local.snapshot = undefined;
+      this.#changed();
+    };
+    server.addEventListener('tools-changed', onTools);
+    this.#locals = [...this.#locals, local];
+    this.#assignIds();
+    this.#changed();
+    return () => {
+      if (!this.#locals.includes(local)) return;
+      server.removeEventListener('tools-changed', onTools);
+      this.#locals = this.#locals.filter((l) => l !== local);
+      this.#gate.removeServer(local.id);
+      this.#changed();
+    };
+  }
+
+  /**
+   * The ready servers' resources, templates, prompts and completion, for the person's context
+   * (the resource picker, the `/` menu): one `ContextServer` per connection, the same object
+   * while the connection lasts. Its connection is a facade without the tool methods.
+   */
+  contextServers(): readonly ContextServer[] {
+    const out: ContextServer[] = [];
+    for (const entry of this.#entries) {
+      const connection = entry.connection;
+      if (!connection || entry.status !== 'ready') continue;
+      if (entry.context?.connection !== connection || entry.context.server?.id !== entry.id) entry.context = { connection, server: facade(entry, connection) };
+      if (entry.context.server) out.push(entry.context.server);
+    }
+    return out;
+  }
+
+  /** Gives every server, declared and local, its id; one whose id changed is put behind the gate again under the new one. */
+  #assignIds(): void {
+    const ids = assignServerIds([...this.#entries.map((entry) => entry.spec), ...this.#locals.map((l) => ({ url: l.server.config.url, name: l.base }))], this.#gate.serverIds());
+    this.#entries.forEach((entry, index) => {
       const id = ids[index]!;
       if (entry.id === id) return;
       // Renamed (its name changed, or a server it shared its id with left): take it out under the old id.
@@ -235,11 +327,29 @@ export class ServerRegistry {
       entry.id = id;
       this.#register(entry);
     });
-    for (const entry of consented) this.#consent(entry);
-    for (const entry of added) {
-      if (entry.configError) this.#setStatus(entry, 'failed', entry.configError);
-      else if (this.#active) void this.#connectEntry(entry);
-    }
+    this.#locals.forEach((local, index) => {
+      const id = ids[this.#entries.length + index]!;
+      if (local.id === id) return;
+      if (local.id) this.#gate.removeServer(local.id);
+      local.id = id;
+      const registration: NonNullable<LocalEntry['registration']> = { state: 'adding' };
+      local.registration = registration;
+      local.snapshot = undefined;
+      this.#gate.addServer(id, local.server, { consented: local.consented }).then(
+        () => {
+          registration.state = 'added';
+          if (local.registration === registration) this.#changedLocal(local);
+        },
+        (err: unknown) => {
+          Object.assign(registration, { state: 'failed', error: toCodedError(err) });
+          if (local.registration === registration) this.#changedLocal(local);
+        },
+      );
+    });
+  }
+
+  #changedLocal(local: LocalEntry): void {
+    local.snapshot = undefined;
     this.#changed();
   }
 
@@ -332,6 +442,8 @@ export class ServerRegistry {
   /** Closes every connection for good (the runtime is closing). */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const local of this.#locals) this.#gate.removeServer(local.id);
+    this.#locals = [];
     await this.disconnect();
   }
 
@@ -401,6 +513,7 @@ export class ServerRegistry {
       detach: undefined,
       registration: undefined,
       snapshot: undefined,
+      context: undefined,
       gated: undefined as unknown as GatedServer,
       restarts: new WorkerRestarts(declaration.spec.reconnect),
     };
@@ -626,7 +739,7 @@ export class ServerRegistry {
   /** Something changed: a new list (and a new state for `entry`) on the next read. */
   #changed(entry?: Entry): void {
     if (entry) entry.snapshot = undefined;
-    else for (const e of this.#entries) e.snapshot = undefined;
+    else for (const e of [...this.#entries, ...this.#locals]) e.snapshot = undefined;
     this.#list = undefined;
     this.#events.emit('change', { servers: this.list });
   }
@@ -646,6 +759,50 @@ function snapshot(entry: Entry): ServerState {
     authorizedBy: entry.authorizedBy,
     consented: entry.consented,
     origin: entry.origin,
+    local: false,
     gate: entry.registration && Object.freeze({ state: entry.registration.state, ...(entry.registration.error && { error: entry.registration.error }) }),
   });
+}
+
+function localSnapshot(local: LocalEntry): ServerState {
+  const registration = local.registration;
+  return Object.freeze({
+    id: local.id,
+    spec: Object.freeze({ url: local.server.config.url, name: local.server.label }),
+    status: 'ready',
+    attempt: undefined,
+    error: undefined,
+    tools: local.server.tools,
+    problems: 0,
+    lastProblem: undefined,
+    held: false,
+    authorizedBy: undefined,
+    consented: local.consented,
+    origin: 'host',
+    local: true,
+    ...(local.server.host && { host: local.server.host }),
+    gate: registration && Object.freeze({ state: registration.state, ...(registration.error && { error: registration.error }) }),
+  });
+}
+
+/** The context side of a connection (no `callTool`: tools go through the gate only), or undefined when it has none. */
+function facade(entry: Entry, connection: ConnectionLike): ContextServer | undefined {
+  if (CONTEXT_METHODS.some((m) => typeof connection[m] !== 'function')) return undefined;
+  const c = connection as ConnectionLike & ContextConnection;
+  const bound: ContextConnection = {
+    get info() {
+      return c.info;
+    },
+    listResources: (...a) => c.listResources(...a),
+    listResourceTemplates: (...a) => c.listResourceTemplates(...a),
+    readResource: (...a) => c.readResource(...a),
+    listPrompts: (...a) => c.listPrompts(...a),
+    getPrompt: (...a) => c.getPrompt(...a),
+    complete: (...a) => c.complete(...a),
+    subscribeResource: (...a) => c.subscribeResource(...a),
+    unsubscribeResource: (...a) => c.unsubscribeResource(...a),
+    addEventListener: c.addEventListener.bind(c),
+    removeEventListener: c.removeEventListener.bind(c),
+  };
+  return contextServer(entry.id, serverLabel(entry.spec), entry.spec.url, bound);
 }

@@ -1,8 +1,8 @@
 // @ts-check
-/** The demo's quarantine scene on the server side: daily_tip changes under the client, announced. */
+/** The demo's quarantine scene on the server side: daily_tip changes under the client, announced, by an out-of-band control. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CHANGED_TIP_DESCRIPTION } from '../../demo/server/changing-tool.mjs';
+import { CHANGED_TIP_DESCRIPTION, TIP_DESCRIPTION } from '../../demo/server/changing-tool.mjs';
 import { startDemoServer } from '../../demo/server/server.mjs';
 import { connectRaw } from './raw-client.mjs';
 
@@ -19,26 +19,32 @@ describe('changingTool', () => {
   });
   after(() => demo.close());
 
-  it('rewrites daily_tip on this connection only, with tools/list_changed, and can put it back', async () => {
+  const control = (changed = true) => fetch(new URL(`/__demo/change-tool?changed=${changed}`, demo.httpUrl), { method: 'POST' });
+
+  it('rewrites daily_tip on the open sessions with tools/list_changed, out of band, and can put it back; new sessions get the current one', async () => {
     const client = await connectRaw(demo.wsUrl, ['mcp']);
-    const other = await connectRaw(demo.wsUrl, ['mcp']);
     try {
       await client.initialize();
-      await other.initialize();
-      const tip = (await tools(client)).find((t) => t.name === 'daily_tip');
-      assert.equal(tip?.description, 'Returns a tip for using the notebook.');
+      const names = (await tools(client)).map((t) => t.name);
+      assert.ok(names.includes('daily_tip') && !names.includes('simulate_tool_change'), 'the control is not a tool');
+      assert.equal((await tools(client)).find((t) => t.name === 'daily_tip')?.description, TIP_DESCRIPTION);
 
-      const response = await client.request('tools/call', { name: 'simulate_tool_change', arguments: {} });
-      assert.match(JSON.stringify(response.result), /new description/);
+      const response = await control();
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { sessions: 1 });
       await client.waitFor((r) => r.message.method === 'notifications/tools/list_changed');
       assert.equal((await tools(client)).find((t) => t.name === 'daily_tip')?.description, CHANGED_TIP_DESCRIPTION);
-      assert.equal((await tools(other)).find((t) => t.name === 'daily_tip')?.description, 'Returns a tip for using the notebook.', 'other connections keep theirs');
 
-      await client.request('tools/call', { name: 'simulate_tool_change', arguments: { changed: false } });
-      assert.equal((await tools(client)).find((t) => t.name === 'daily_tip')?.description, 'Returns a tip for using the notebook.');
+      const later = await connectRaw(demo.wsUrl, ['mcp']);
+      await later.initialize();
+      assert.equal((await tools(later)).find((t) => t.name === 'daily_tip')?.description, CHANGED_TIP_DESCRIPTION);
+      await later.close();
+
+      await control(false);
+      assert.equal((await tools(client)).find((t) => t.name === 'daily_tip')?.description, TIP_DESCRIPTION);
+      assert.equal((await fetch(new URL('/__demo/change-tool', demo.httpUrl))).status, 405);
     } finally {
       await client.close();
-      await other.close();
     }
   });
 
@@ -47,8 +53,8 @@ describe('changingTool', () => {
     const client = await connectRaw(plain.wsUrl, ['mcp']);
     try {
       await client.initialize();
-      const names = (await tools(client)).map((t) => t.name);
-      assert.ok(!names.includes('daily_tip') && !names.includes('simulate_tool_change'));
+      assert.ok(!(await tools(client)).some((t) => t.name === 'daily_tip'));
+      assert.equal((await fetch(new URL('/__demo/change-tool', plain.httpUrl), { method: 'POST' })).status, 404);
     } finally {
       await client.close();
       await plain.close();

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { start as startScriptedLlm } from '../support/services/llm.mjs';
 import { launchChromium, OUTPUT_DIR, screenshot, startDemo, verifyWithCli } from './harness.mjs';
@@ -109,7 +110,35 @@ async function runTool(page, tool, field, value) {
  * @param {import('playwright-core').Page} page
  * @param {string} toolId
  */
-const chips = (page, toolId) => page.getByRole('log', { name: 'Conversation' }).getByRole('listitem').filter({ hasText: toolId });
+const chips = (page, toolId) => page.getByRole('log', { name: 'Conversation' }).locator(`[part~="tool-chip"][data-tool="${toolId}"]`);
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core on the whole page (shadow roots included): no violations.
+ * @param {import('playwright-core').Page} page
+ * @param {string} where
+ */
+async function assertAccessible(page, where) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await /** @type {{ axe: { run(c: unknown, o: unknown): Promise<{ violations: { id: string, nodes: { target: unknown }[] }[] }> } }} */ (/** @type {unknown} */ (window)).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `axe (${where})`);
+}
+
+/**
+ * The page's height now, printed; at most `screens` times the window's height.
+ * @param {import('playwright-core').Page} page
+ * @param {string} when
+ * @param {number} screens
+ */
+async function assertHeight(page, when, screens) {
+  const { height, inner } = await page.evaluate(() => ({ height: document.documentElement.scrollHeight, inner: window.innerHeight }));
+  console.log(`demo page height ${when}: ${height} px (${(height / inner).toFixed(2)} screens of ${inner} px)`);
+  assert.ok(height < screens * inner, `the demo page is ${height} px tall ${when}: more than ${screens} screens of ${inner} px`);
+}
 
 /** No horizontal scroll at this width. @param {import('playwright-core').Page} page */
 async function assertNoHorizontalScroll(page) {
@@ -207,6 +236,9 @@ async function approvalFlow(page, prefix, check) {
     last = Date.now();
   };
   await waitForServers(page);
+  // The first screen: compact server cards, the toolbar with the audit log.
+  await page.screenshot({ path: `${OUTPUT_DIR}${prefix}-00-first-screen.png` });
+  await assertAccessible(page, `${prefix}: first screen`);
   await shot('01-connected', toolForm(page));
   await addHttpServer(page, shot);
 
@@ -225,6 +257,9 @@ async function approvalFlow(page, prefix, check) {
   const card = approvalCard(page);
   await card.waitFor();
   assert.match((await card.getByRole('heading', { level: 2 }).textContent()) ?? '', /delete_note/);
+  // Until the person answers, the call waits for them: no "running", no Stop.
+  await chips(page, deleteId).last().getByRole('status').filter({ hasText: 'waiting for you' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Stop' }).count(), 0, 'no Stop while the call waits for approval');
   await shot('03-approval-card', card);
   await card.getByRole('button', { name: 'Deny' }).click();
   const denied = chips(page, deleteId).last();
@@ -269,9 +304,12 @@ async function approvalFlow(page, prefix, check) {
 
 describe('the demo, end to end (Chromium)', { timeout: 600_000 }, () => {
   test('desktop: add a server, read-only call, deny, allow, audit verify and export', async () => {
-    const { context, page, errors } = await openDemo({ width: 1280, height: 900 });
+    const { context, page, errors } = await openDemo({ width: 1280, height: 800 });
     try {
       await approvalFlow(page, 'desktop', async () => {});
+      await assertAccessible(page, 'desktop: after the walk-through');
+      await page.screenshot({ path: `${OUTPUT_DIR}desktop-08-full-page.png`, fullPage: true });
+      await assertHeight(page, 'after the walk-through at 1280×800', 3);
       assert.deepEqual(errors, []);
     } catch (error) {
       await screenshot(page, 'desktop-failure').catch(() => {});
@@ -454,7 +492,24 @@ describe('the demo with a model (TG_LLM_BASE_URL, scripted OpenAI-compatible ser
     try {
       await page.goto(modelDemo.url);
       await waitForServers(page, false);
+      // The host's features: the page's own tools as a server, Attach (resources), / (prompts).
+      const pageCard = page.getByRole('region', { name: 'This page', exact: true });
+      await pageCard.getByText('1 tool', { exact: true }).waitFor();
+      await screenshot(page, 'host-01-page-tools', pageCard);
+      await page.getByRole('button', { name: 'Attach', exact: true }).click();
+      const picker = page.locator('tg-resource-picker');
+      await picker.locator('[part="resource-option"]').first().waitFor();
+      await screenshot(page, 'host-02-resource-picker', picker);
+      await assertAccessible(page, 'the resource picker');
+      await page.keyboard.press('Escape');
+      await picker.waitFor({ state: 'detached' });
+      await page.getByRole('textbox', { name: 'Message' }).fill('/');
+      const menu = page.locator('tg-prompt-menu');
+      await menu.locator('[part="prompt-option"]').first().waitFor();
+      await screenshot(page, 'host-03-prompt-menu', menu);
+      await assertAccessible(page, 'the / menu');
       await page.getByRole('textbox', { name: 'Message' }).fill('When is my trip?');
+      await menu.waitFor({ state: 'detached' });
       await page.keyboard.press('Enter');
       const chip = chips(page, 'demo-json__search_notes').last();
       await chip.getByRole('status').filter({ hasText: 'done' }).waitFor();

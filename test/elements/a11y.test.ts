@@ -133,6 +133,8 @@ describe('accessibility', function () {
       await waitUntil(() => root(el).querySelector('.markdown'), 'markdown', WAIT);
       const connections = root(el).querySelector('tg-connections')!;
       await connections.updateComplete;
+      connections.shadowRoot!.querySelector<HTMLButtonElement>('[part~="expand-button"]')!.click(); // the card's tools
+      await connections.updateComplete;
       connections.shadowRoot!.querySelector<HTMLButtonElement>('button[data-tool="echo"]')!.click();
       await connections.updateComplete;
       root(el).querySelector<HTMLButtonElement>('[part~="audit-toggle"]')!.click();

@@ -1,6 +1,7 @@
 /** The Anthropic provider: stream events → normalized events, and the Messages request shape. */
 import { expect } from '@esm-bundle/chai';
-import { AnthropicProvider, AnthropicStreamDecoder, toAnthropicBody } from '../../src/llm/anthropic.js';
+import { AnthropicProvider } from '../../src/llm/anthropic.js';
+import { AnthropicStreamDecoder, toAnthropicBody } from '../../src/llm/anthropic-wire.js';
 import type { LlmEvent, LlmRequest } from '../../src/llm/types.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 

@@ -3,7 +3,8 @@
  * vLLM and LM Studio (chunks as those servers send them), and its request mapping.
  */
 import { expect } from '@esm-bundle/chai';
-import { OpenAiCompatibleProvider, OpenAiStreamDecoder, toOpenAiBody } from '../../src/llm/openai-compatible.js';
+import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
+import { OpenAiStreamDecoder, toOpenAiBody } from '../../src/llm/openai-wire.js';
 import type { LlmEvent, LlmRequest } from '../../src/llm/types.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 

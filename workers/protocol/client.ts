@@ -9,9 +9,13 @@ import { urlElicitationRequired } from './elicitation.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
 import type { CallToolOptions } from './session.js';
 import { SessionClient, type SessionClientOptions } from './session-client.js';
-import { followTask, parseCreateTaskResult, parseTask, TASK_TTL_MS, type TaskWatch } from './tasks.js';
+import type { TaskWatch } from './tasks.js';
 import { parseInitializeResult } from './validate.js';
 import { Method, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult, type Implementation, type InitializeResult, type JsonObject, type LogLevel, type ResourceUpdate, type Tool } from '../shared/wire.js';
+
+/** Task support loads with the first task-augmented call: most servers never start one. */
+let tasks: typeof import('./tasks.js') | undefined;
+const loadTasks = async () => (tasks ??= await import('./tasks.js'));
 
 /** Resource subscriptions one connection may hold (each is server-side state). */
 export const MAX_SUBSCRIPTIONS = 256;
@@ -51,7 +55,9 @@ export class McpClient extends SessionClient {
       this.#options.onResourceUpdated?.(typeof title === 'string' ? { uri, title: title.slice(0, 1000) } : { uri });
     });
     rpc.setNotificationHandler(Method.TASKS_STATUS, (params) => {
-      const task = parseTask(params);
+      // Only a watched task's status matters, and watching one loaded task support first.
+      if (!tasks || this.#tasks.size === 0) return;
+      const task = tasks.parseTask(params);
       if (typeof task !== 'string') this.#tasks.get(task.taskId)?.notify(task);
     });
   }
@@ -159,6 +165,7 @@ export class McpClient extends SessionClient {
   }
 
   async #callAsTask(name: string, args: JsonObject, options: RequestOptions, onStatus?: CallToolOptions['onTaskStatus']): Promise<JsonObject> {
+    const { followTask, parseCreateTaskResult, parseTask, TASK_TTL_MS } = await loadTasks();
     const created = parseCreateTaskResult(
       await this.rpc.request(Method.TOOLS_CALL, { name, arguments: args, task: { ttl: TASK_TTL_MS } }, options),
     );

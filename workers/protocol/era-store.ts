@@ -7,7 +7,7 @@
  * fails is forgotten here too (connection.ts). Storage failures never fail a connection.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { forgetEra, HTTP_SSE_VERSION, rememberEra, rememberedEra, type RememberedEra } from './era.js';
+import { forgetEra, HTTP_SSE_VERSION, rememberEra, rememberedEra, type RememberedEra } from './era-decision.js';
 import { eraOfVersion } from '../shared/wire.js';
 
 export const DEFAULT_ERA_DATABASE = 'toolgate-eras';

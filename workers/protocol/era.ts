@@ -11,8 +11,8 @@ import { postRequest, type Exchange } from '../transports/stateless-http.js';
 import { busyDelay } from './busy.js';
 import { pickModernVersion, requestMeta } from './modern-client.js';
 import { parseDiscoverResult } from './validate.js';
+import { DEFAULT_PROBE_TIMEOUT_MS, type EraDecision } from './era-decision.js';
 import {
-  eraOfVersion,
   Method,
   MODERN_PROTOCOL_VERSIONS,
   RpcErrorCode,
@@ -20,19 +20,7 @@ import {
   type DiscoverResult,
   type Implementation,
   type JsonObject,
-  type ProtocolEra,
 } from '../shared/wire.js';
-
-export type EraDecision =
-  | { era: 'modern'; version: string; discover?: DiscoverResult }
-  /** `transport: 'sse'`: the 2024-11-05 HTTP+SSE transport instead of Streamable HTTP. */
-  | { era: 'legacy'; reason: string; version?: string; transport?: 'sse' };
-
-/**
- * The version of the HTTP+SSE transport (2024-11-05). This client speaks it only over that transport,
- * where a server that old will answer `initialize` with it.
- */
-export const HTTP_SSE_VERSION = '2024-11-05';
 
 /** How one probe answer reads: a result, a modern error, or a sign of a legacy server. */
 export type ProbeReading =
@@ -46,9 +34,6 @@ const MODERN_ERROR_CODES: ReadonlySet<number> = new Set([
   RpcErrorCode.MISSING_REQUIRED_CLIENT_CAPABILITY,
   RpcErrorCode.UNSUPPORTED_PROTOCOL_VERSION,
 ]);
-
-/** A legacy server may never answer an unknown method; don't wait long for one. */
-export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 
 export function readProbe(exchange: Exchange): ProbeReading {
   const answer = exchange.answer as { result?: unknown; error?: { code?: unknown; data?: unknown } } | undefined;
@@ -64,28 +49,6 @@ export function readProbe(exchange: Exchange): ProbeReading {
   }
   if (exchange.interrupted) return { kind: 'legacy', reason: `HTTP ${exchange.status}: the stream ended without an answer` };
   return { kind: 'legacy', reason: `HTTP ${exchange.status} without a modern answer` };
-}
-
-/** What was learnt about an origin; `transport: 'sse'` when only HTTP+SSE worked there. */
-export interface RememberedEra {
-  era: ProtocolEra;
-  version: string;
-  transport?: 'sse';
-}
-
-const eraByOrigin = new Map<string, RememberedEra>();
-
-/** The remembered era of an origin (spec: cache per origin, re-probe if the assumption fails). */
-export function rememberedEra(url: string): RememberedEra | undefined {
-  return eraByOrigin.get(new URL(url).origin);
-}
-
-export function rememberEra(url: string, era: ProtocolEra, version: string, transport?: 'sse'): void {
-  eraByOrigin.set(new URL(url).origin, transport ? { era, version, transport } : { era, version });
-}
-
-export function forgetEra(url: string): void {
-  eraByOrigin.delete(new URL(url).origin);
 }
 
 export interface DetectOptions {
@@ -180,11 +143,3 @@ function fromDiscover(result: JsonObject, probed: string): EraDecision {
   });
 }
 
-/** The decision a configured version implies, without probing. */
-export function decisionForVersion(version: string): EraDecision | undefined {
-  if (version === HTTP_SSE_VERSION) return { era: 'legacy', reason: 'configured', version, transport: 'sse' };
-  const era = eraOfVersion(version);
-  if (era === 'modern') return { era, version };
-  if (era === 'legacy') return { era, reason: 'configured', version };
-  return undefined;
-}

@@ -21,9 +21,10 @@ import {
   parseToolPage,
   promptProblem,
   resourceProblem,
+  resourceTemplateProblem,
   type Page,
 } from './validate.js';
-import { Method, type CallToolResult, type Completion, type CompletionArgument, type CompletionContext, type CompletionRef, type GetPromptResult, type JsonObject, type LogLevel, type LogMessage, type Prompt, type ProtocolEra, type ReadResourceResult, type Resource, type Tool } from '../shared/wire.js';
+import { Method, type CallToolResult, type Completion, type CompletionArgument, type CompletionContext, type CompletionRef, type GetPromptResult, type JsonObject, type LogLevel, type LogMessage, type Prompt, type ProtocolEra, type ReadResourceResult, type Resource, type ResourceTemplate, type Tool } from '../shared/wire.js';
 
 export interface SessionClientOptions {
   /** The full, re-listed tool set after a change notification. */
@@ -85,6 +86,15 @@ export abstract class SessionClient implements McpSession {
 
   listResources(options: RequestOptions = {}): Promise<Resource[]> {
     return this.#list(Method.RESOURCES_LIST, options, (r) => parsePage<Resource>(Method.RESOURCES_LIST, r, 'resources', resourceProblem), (x) => x.uri);
+  }
+
+  listResourceTemplates(options: RequestOptions = {}): Promise<ResourceTemplate[]> {
+    return this.#list(
+      Method.RESOURCE_TEMPLATES_LIST,
+      options,
+      (r) => parsePage<ResourceTemplate>(Method.RESOURCE_TEMPLATES_LIST, r, 'resourceTemplates', resourceTemplateProblem),
+      (x) => x.uriTemplate,
+    );
   }
 
   async readResource(uri: string, options: RequestOptions = {}): Promise<ReadResourceResult> {

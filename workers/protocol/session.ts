@@ -4,7 +4,7 @@
  * implement it, so the connection and the page API do not branch on the era.
  */
 import type { RequestOptions } from './rpc.js';
-import type { TaskState, CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, JsonObject, LogLevel, Prompt, ProtocolEra, ReadResourceResult, Resource, Tool } from '../shared/wire.js';
+import type { TaskState, CallToolResult, Completion, CompletionArgument, CompletionContext, CompletionRef, GetPromptResult, JsonObject, LogLevel, Prompt, ProtocolEra, ReadResourceResult, Resource, ResourceTemplate, Tool } from '../shared/wire.js';
 
 /** A tool call's options: the RPC ones, plus task augmentation where the server and tool support it. */
 export interface CallToolOptions extends RequestOptions {
@@ -19,6 +19,8 @@ export interface McpSession {
   listTools(options?: RequestOptions): Promise<Tool[]>;
   callTool(name: string, args: JsonObject, options?: CallToolOptions): Promise<CallToolResult>;
   listResources(options?: RequestOptions): Promise<Resource[]>;
+  /** `resources/templates/list`: every page. */
+  listResourceTemplates(options?: RequestOptions): Promise<ResourceTemplate[]>;
   readResource(uri: string, options?: RequestOptions): Promise<ReadResourceResult>;
   listPrompts(options?: RequestOptions): Promise<Prompt[]>;
   getPrompt(name: string, args?: Record<string, string>, options?: RequestOptions): Promise<GetPromptResult>;

@@ -138,6 +138,12 @@ export function resourceProblem(resource: unknown): string | undefined {
   return undefined;
 }
 
+export function resourceTemplateProblem(template: unknown): string | undefined {
+  if (!isObject(template)) return 'resource template is not an object';
+  if (typeof template.uriTemplate !== 'string' || template.uriTemplate.length === 0 || typeof template.name !== 'string') return 'resource template lacks uriTemplate/name';
+  return undefined;
+}
+
 export function promptProblem(prompt: unknown): string | undefined {
   if (!isObject(prompt)) return 'prompt is not an object';
   if (typeof prompt.name !== 'string' || prompt.name.length === 0) return 'prompt name is not a non-empty string';

@@ -214,6 +214,14 @@ export const ErrorCode = {
   /** Manual-mode form values do not satisfy the tool's `inputSchema`; `data.errors` lists `{ path, message }`. */
   FORM_INVALID: 'TG_FORM_INVALID',
 
+  // ── Host: the page's own tools and what the person puts in their turn ─────
+  /** A tool the page registered (`registerTool`, a tool form) is invalid: its name, description, schema or a taken name; `data.problem` says which. */
+  PAGE_TOOL_INVALID: 'TG_PAGE_TOOL_INVALID',
+  /** A page tool's result could not be used: not JSON, or larger than the bound; `data.limit` when too large. */
+  PAGE_TOOL_RESULT_INVALID: 'TG_PAGE_TOOL_RESULT_INVALID',
+  /** An attachment (a resource's contents, a prompt's messages) is larger than the bound, or too many are attached; `data.limit`. */
+  CONTEXT_TOO_LARGE: 'TG_CONTEXT_TOO_LARGE',
+
   // ── Element: what the elements themselves refuse ──────────────────────────
   /** The tool-argument text is not a JSON object; nothing was sent to the server. */
   INVALID_ARGUMENTS: 'TG_INVALID_ARGUMENTS',

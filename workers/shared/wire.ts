@@ -119,6 +119,7 @@ export const Method = {
   SUBSCRIPTIONS_ACKNOWLEDGED: 'notifications/subscriptions/acknowledged',
   RESOURCES_LIST: 'resources/list',
   RESOURCES_READ: 'resources/read',
+  RESOURCE_TEMPLATES_LIST: 'resources/templates/list',
   PROMPTS_LIST: 'prompts/list',
   PROMPTS_GET: 'prompts/get',
   COMPLETE: 'completion/complete',
@@ -230,6 +231,17 @@ export interface ResourceDescription {
 
 /** A resource a server lists. */
 export interface Resource extends ResourceDescription {
+  _meta?: JsonObject;
+}
+
+/** A parameterized resource a server lists (`resources/templates/list`): `uriTemplate` is an RFC 6570 template. */
+export interface ResourceTemplate {
+  uriTemplate: string;
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  annotations?: ContentAnnotations;
   _meta?: JsonObject;
 }
 

@@ -19,6 +19,7 @@
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { memoryAdapter } from './memory-adapter.mjs';
 
 /** The fixed account the test interaction signs in. */
 export const TEST_ACCOUNT = 'tg-test-user';
@@ -106,6 +107,8 @@ export async function startAuthorizationServer({ host = '127.0.0.1', port = 0, r
   const cookieKey = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
 
   const provider = new Provider(issuer, {
+    // Its own store (oidc-provider's fallback is shared by every provider in the process, and warns).
+    adapter: memoryAdapter(),
     jwks: { keys: [signingKey] },
     cookies: { keys: [cookieKey] },
     findAccount: async (/** @type {unknown} */ _ctx, /** @type {string} */ sub) => ({ accountId: sub, claims: async () => ({ sub, name: 'Test User' }) }),

@@ -40,7 +40,7 @@ import type { LlmProvider } from '../../llm/types.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
 import { toCodedError, type CodedError } from '../../runtime/coded-error.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../runtime/runtime.js';
-import type { ServerDeclaration } from '../../runtime/server-spec.js';
+import { serverLabel, type ServerDeclaration } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
 import type { PanelCaller } from '../connections/tool-call.controller.js';
 import type { AuditBannersView } from './audit-banners.template.js';
@@ -65,12 +65,22 @@ export interface AgentConfig {
   otlp?: OtlpShippingOptions | undefined;
 }
 
+/** The settings the element holds under the same names. */
+const ELEMENT_SETTINGS = ['tenant', 'name', 'policy', 'roles', 'system', 'maxSteps', 'reconnectWaitMs', 'workerUrl', 'otlp'] as const;
+
+/** The element's own settings, read by name (its reactive properties). */
+export function elementSettings(element: Pick<AgentConfig, (typeof ELEMENT_SETTINGS)[number]>): AgentConfig {
+  return Object.fromEntries(ELEMENT_SETTINGS.map((key) => [key, element[key]]));
+}
+
 export interface AgentControllerOptions {
   /** Where DOM events are dispatched (the element). */
   target: EventTarget;
   config: () => AgentConfig;
   /** The servers the person added, and their consents: they follow the element's own servers. */
   saved: SavedServersController;
+  /** Called with each runtime once it is open (the page tools join it). */
+  opened?: (runtime: Runtime) => void;
   /** Opens the runtime; default `createRuntime`. */
   open?: (options: RuntimeOptions) => Promise<Runtime>;
 }
@@ -169,6 +179,14 @@ export class AgentController implements ReactiveController {
       tools: this.#personTools,
     };
   }
+
+  /** A tool's title (else its name) and its server's name, for the person; the id itself when the person cannot see the tool. */
+  readonly describeTool = (toolId: string): { title: string; server?: string } => {
+    const gated = this.#personTools.find((t) => t.id === toolId);
+    if (!gated) return { title: toolId };
+    const server = this.servers.find((s) => s.id === gated.serverId);
+    return { title: gated.tool.title || gated.tool.annotations?.title || gated.tool.name, ...(server && { server: serverLabel(server.spec) }) };
+  };
 
   /** What the audit banners show (storage, shipping) and where their buttons go. */
   get auditBanners(): AuditBannersView {
@@ -379,6 +397,7 @@ export class AgentController implements ReactiveController {
     }
     this.#runtime = runtime;
     this.#listen(runtime);
+    this.#options.opened?.(runtime);
     this.#snapshot();
     if (this.#held) void runtime.servers.disconnect();
     runtime.servers.set(this.#declared);

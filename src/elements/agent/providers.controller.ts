@@ -5,6 +5,7 @@
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { LlmProvider } from '../../llm/types.js';
+import type { CodedError } from '../../runtime/coded-error.js';
 import { parseProviderAttributes, type ProviderDeclaration } from '../provider/provider-config.js';
 import { TgProvider } from '../provider/tg-provider.component.js';
 
@@ -28,6 +29,11 @@ export class ProvidersController implements ReactiveController {
   /** The `<tg-provider>` children as last read. */
   get declared(): readonly ProviderDeclaration[] {
     return this.#declared;
+  }
+
+  /** Why `<tg-provider>` children cannot be used (`TG_INVALID_CONFIG`), shown unless the host set a provider. */
+  get configErrors(): CodedError[] {
+    return this.#declared.flatMap((d) => (d.configError ? [d.configError] : []));
   }
 
   get choice(): number {

@@ -5,26 +5,26 @@ import type { TgServerActionEvent } from '../../events/tg-server-action.js';
 import type { Gate } from '../../gate/gate.js';
 import type { Policy } from '../../gate/policy.js';
 import type { ManualProvider } from '../../llm/manual-provider.js';
+import type { PageToolDefinition, RegisterToolOptions } from '../../page/page-tools.js';
 import type { LlmProvider } from '../../llm/types.js';
 import type { CodedError } from '../../runtime/coded-error.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/runtime.js';
-import { declareServer, type ServerSpec } from '../../runtime/server-spec.js';
+import type { ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
-import '../approval/tg-approval.js';
 import '../connections/tg-connections.js';
 import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
-import '../elicitation/tg-elicitation.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
-import { parseServerAttributes, SERVER_ATTRIBUTES } from '../server/server-config.js';
-import { TgServer } from '../server/tg-server.component.js';
+import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
+import { LazyElements } from '../shared/lazy-elements.js';
 import { listConverter } from '../shared/list-attribute.js';
-import { renderError } from '../shared/result.template.js';
-import { AgentController, type AgentStatus } from './agent.controller.js';
+import { AgentController, elementSettings, type AgentStatus } from './agent.controller.js';
 import { AppViewsController } from './app-views.controller.js';
 import { renderAuditBanners } from './audit-banners.template.js';
 import type { JsonObject } from '../../../workers/shared/wire.js';
-import { renderAuditSection, renderConversation } from './conversation.template.js';
+import { renderConversation, renderTop } from './conversation.template.js';
 import { MarkdownView } from './markdown-view.js';
+import { ComposerController } from './composer.js';
+import { PageToolsController } from './page-tools.controller.js';
 import { ProvidersController, renderProviderPicker } from './providers.controller.js';
 import { SavedServersController } from './saved-servers.controller.js';
 import { styles } from './tg-agent.styles.js';
@@ -44,7 +44,10 @@ import { styles } from './tg-agent.styles.js';
  *   only from `allowedOrigins`), a chip per tool call — the model's, the person's (form or a
  *   card's panel), an app view's: every call passes the gate and shows here — and coded errors.
  *   A call the policy asks about shows an inline `<tg-approval>` card (the host may decide first:
- *   `tg-tool-request`). The audit log is behind a toggle (`no-audit` hides it).
+ *   `tg-tool-request`). The audit log opens from the toolbar (`no-audit` hides it).
+ * - The page's own tools: `registerTool()` (WebMCP's shape), `<form toolname>` with `tool-forms`,
+ *   and the WebMCP bridge with `webmcp="offer publish"` — server "This page", behind the same gate.
+ * - Attach (resources) and `/` (prompts) add server content to the next message, as chips.
  *
  * Everything a server sends is untrusted and rendered as text (images only as raster `data:` URLs;
  * links are never fetched).
@@ -93,7 +96,10 @@ import { styles } from './tg-agent.styles.js';
  * @csspart input - The message textarea.
  * @csspart send-button - The Send button.
  * @csspart audit - The audit section.
+ * @csspart toolbar - The model picker and the audit log's toggle.
  * @csspart audit-toggle - The button that shows or hides the audit log.
+ * @csspart context-chip - Something attached to the next message (a resource, a prompt's message).
+ * @csspart attach-button - Opens the resource picker.
  * @csspart audit-log - The `<tg-audit-log>`.
  *
  * @cssproperty --tg-font-family - Text font.
@@ -134,6 +140,8 @@ export class TgAgent extends LitElement {
     allowedOrigins: { converter: listConverter, attribute: 'allowed-origins' },
     workerUrl: { type: String, attribute: 'worker-url' },
     appsSandboxOrigin: { attribute: 'apps-sandbox-origin' },
+    toolForms: { type: Boolean, attribute: 'tool-forms' },
+    webmcp: { converter: listConverter },
     _auditOpen: { state: true, attribute: false },
   };
 
@@ -171,44 +179,34 @@ export class TgAgent extends LitElement {
   declare workerUrl: string | undefined;
   /** Where MCP App views run: the origin or URL serving `public/mcp-app-sandbox.html`, on ANOTHER HOST than this page (README, "MCP Apps"); unset, views are not shown (their text is). */
   declare appsSandboxOrigin: string | undefined;
+  /** The page's `<form toolname>` elements are page tools (WebMCP's declarative form). */
+  declare toolForms: boolean;
+  /** The WebMCP bridge (experimental): `offer` the tools on `document.modelContext` to the agent, `publish` the gated tools there. */
+  declare webmcp: string[] | undefined;
   declare _auditOpen: boolean;
 
-  readonly #providers = new ProvidersController(this, () => {
-    this.#agent?.applyConfig();
-    this.requestUpdate();
-  });
+  readonly #providers = new ProvidersController(this, () => (this.#agent?.applyConfig(), this.requestUpdate()));
   readonly #agent: AgentController = new AgentController(this, {
     target: this,
     saved: new SavedServersController(this, { tenant: () => this.tenant, changed: () => this.#syncServers() }),
-    config: () => ({
-      tenant: this.tenant,
-      name: this.name,
-      policy: this.policy,
-      roles: this.roles,
-      provider: this.provider ?? this.#providers.provider,
-      system: this.system,
-      maxSteps: this.maxSteps,
-      reconnectWaitMs: this.reconnectWaitMs,
-      apps: this.#apps.enabled,
-      workerUrl: this.workerUrl || undefined,
-      otlp: this.otlp,
-    }),
+    opened: (runtime) => this.#pageTools.opened(runtime),
+    config: () => ({ ...elementSettings(this), provider: this.provider ?? this.#providers.provider, apps: this.#apps.enabled }),
   });
   readonly #apps: AppViewsController = new AppViewsController(this, { agent: this.#agent, sandbox: () => this.appsSandboxOrigin, send: (text) => this.send(text) });
+  readonly #pageTools = new PageToolsController(this, () => ({ toolForms: this.toolForms, webmcp: this.webmcp ?? [] }));
+  readonly #composer = new ComposerController(this, () => this.#agent.runtime);
   readonly #markdown = new MarkdownView(this, () => this.allowedOrigins ?? []);
   /** Children are read from attributes, so markup and (reflected) property changes both show up here. */
-  readonly #observer = new MutationObserver(() => {
-    this.#syncServers();
-    this.#providers.sync();
-  });
-  /** The lazy `<tg-manual-form>` definition, once manual mode has rendered. */
-  #manualForm: Promise<unknown> | undefined;
+  readonly #syncServers = (): void => this.#agent.setServers(declaredServers(this, this.servers));
+  readonly #observer = new MutationObserver(() => (this.#syncServers(), this.#providers.sync()));
+  readonly #lazy = new LazyElements(this);
 
   constructor() {
     super();
     this.noAudit = false;
     this.noProviderPicker = false;
     this._auditOpen = false;
+    this.toolForms = false;
   }
 
   /** Every server and its state (status, error, tools, id), in order. */
@@ -237,13 +235,15 @@ export class TgAgent extends LitElement {
   send(text: string): Promise<void> { return this.#agent.send(this.#apps.withNotes(text)); }
   /** Runs one tool the person picked (its gate id, e.g. `notes__search_notes`) through the gate. */
   runTool(toolId: string, args: JsonObject = {}): Promise<void> { return this.#agent.runTool(toolId, args); }
+  /** Registers one of the page's own tools (WebMCP's shape): server "This page", behind the gate; also before the runtime is open. Returns the disposer. */
+  registerTool(definition: PageToolDefinition, options?: RegisterToolOptions): () => void { return this.#pageTools.registerTool(definition, options); }
   /** Stops the running turn: the model stream and every call in flight (the servers are told). */
   stop(): void { this.#agent.stop(); }
-  /** `updateComplete` also waits for `<tg-manual-form>` to be defined (and so upgraded) once it is shown. */
+  /** `updateComplete` also waits for the cards shown so far to be defined (and so upgraded). */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    await this.#manualForm;
-    return done;
+    // A card whose module was loading renders in the update its arrival requests: wait for that too.
+    return this.#lazy.asked ? this.#lazy.settled().then(() => super.getUpdateComplete()) : done;
   }
 
   override connectedCallback(): void {
@@ -261,30 +261,33 @@ export class TgAgent extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('servers') && this.isConnected) this.#syncServers();
     if (changed.has('provider') || changed.has('policy') || changed.has('roles') || changed.has('appsSandboxOrigin') || changed.has('workerUrl') || changed.has('otlp')) this.#agent.applyConfig();
-  }
-
-  #syncServers(): void {
-    const declared = this.servers
-      ? this.servers.map((spec) => declareServer(spec))
-      : Array.from(this.querySelectorAll(':scope > tg-server'), (element) => (element instanceof TgServer ? element.declaration : parseServerAttributes(element)));
-    this.#agent.setServers(declared);
+    if (changed.has('toolForms') || changed.has('webmcp')) this.#pageTools.apply();
   }
 
   protected override render(): TemplateResult {
     const agent = this.#agent;
-    const configErrors = this.provider ? [] : this.#providers.declared.flatMap((d) => (d.configError ? [d.configError] : []));
-    // Defined on first use, so a page with a model never loads the form and its schema validator.
-    if (agent.manual) this.#manualForm ??= import('../manual-form/tg-manual-form.js');
+    // On first use: a page with a model never loads the form; the cards load with their first request.
+    if (agent.manual) this.#lazy.defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
     return html`<div part="base" class="base">
-      ${[...(agent.error ? [agent.error] : []), ...configErrors].map((error) => html`<div role="alert">${renderError(error, 'agent-error')}</div>`)}
-      ${renderAuditBanners(agent.auditBanners)}
+      ${renderTop({
+        errors: [...(agent.error ? [agent.error] : []), ...(this.provider ? [] : this.#providers.configErrors)],
+        banners: renderAuditBanners(agent.auditBanners),
+        audit: agent.auditLog,
+        picker: this.provider || this.noProviderPicker ? nothing : renderProviderPicker(this.#providers, agent.busy),
+        auditShown: !this.noAudit,
+        auditOpen: this._auditOpen,
+        toggleAudit: () => (this._auditOpen = !this._auditOpen),
+      })}
       ${renderConversation({
         ...agent.conversation,
+        approvals: this.#lazy.shown(agent.conversation.approvals, 'tg-approval', () => import('../approval/tg-approval.js')),
+        elicitations: this.#lazy.shown(agent.conversation.elicitations, 'tg-elicitation', () => import('../elicitation/tg-elicitation.js')),
         markdown: this.#markdown,
-        picker: this.provider || this.noProviderPicker ? nothing : renderProviderPicker(this.#providers, agent.busy),
         appView: (entry) => this.#apps.render(entry),
         viewNotes: this.#apps.renderNotes(),
-        send: (text) => void this.send(text),
+        composer: this.#composer.render({ busy: agent.busy, ready: agent.status === 'ready', send: (text) => void this.send(text) }),
+        describeTool: agent.describeTool,
+        attachLink: (entry, uri, title) => this.#composer.attachLink(entry.toolId, uri, title),
         runTool: (toolId, args) => void agent.runTool(toolId, args),
         stop: () => this.stop(),
       })}
@@ -298,7 +301,6 @@ export class TgAgent extends LitElement {
         .call=${agent.call}
         @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
       ></tg-connections>
-      ${this.noAudit ? nothing : renderAuditSection(this._auditOpen, agent.auditLog, () => (this._auditOpen = !this._auditOpen))}
     </div>`;
   }
 }

@@ -179,6 +179,32 @@ export const styles = [
     color: var(--_error);
     background: var(--_error-bg);
   }
+  .chip.status-waiting .chip-status {
+    color: var(--_accent-fg);
+    background: var(--_accent);
+  }
+  .chip-server {
+    font-size: 0.85em;
+  }
+  .context-chips {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_gap) / 2);
+    list-style: none;
+    margin: 0 0 calc(var(--_gap) / 2);
+    padding: 0;
+  }
+  .context-chip {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.4em;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    padding: 0.1em 0.5em;
+    max-width: 100%;
+    overflow-wrap: anywhere;
+  }
   .chip.status-cancelled .chip-status {
     color: var(--_muted);
     background: var(--_bg);
@@ -222,14 +248,19 @@ export const styles = [
     background: var(--_error-bg);
   }
 
-  .audit {
-    display: grid;
-    gap: 0.5rem;
-    justify-items: start;
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem 0.75rem;
   }
 
-  .audit > div {
-    justify-self: stretch;
+  .audit {
+    display: grid;
+    min-width: 0;
+  }
+
+  .audit > * {
     min-width: 0;
   }
 

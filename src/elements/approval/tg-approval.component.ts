@@ -68,6 +68,7 @@ const yesNo = (v: boolean) => (v ? 'yes' : 'no');
 function proposedBy(p: ApprovalRequest['proposer']): string {
   if (p.kind === 'person') return 'proposed by you';
   if (p.kind === 'app') return `requested by the view of ${escapeName(p.tool)} on ${p.serverId}`;
+  if (p.kind === 'webmcp') return 'requested by the browser’s own agent (WebMCP)';
   return `proposed by the model (${p.providerLabel})`;
 }
 
@@ -215,7 +216,7 @@ export class TgApproval extends LitElement {
           <span class="badge ${r.server.trusted ? 'trusted' : 'untrusted'}">${r.server.trusted ? 'trusted by your policy' : 'not trusted'}</span>
           · ${proposedBy(r.proposer)}
         </p>
-        <p id="reason" class="reason">${r.reason}${r.rule ? html` <span class="meta">(rule: ${r.rule})</span>` : nothing}</p>
+        <p id="reason" class="reason">${r.reason}${r.rule && !r.reason.includes(`"${r.rule}"`) ? html` <span class="meta">(rule: ${r.rule})</span>` : nothing}</p>
         ${r.flags.length > 0
           ? html`<ul part="flags" class="flags" aria-label="Warnings about this tool">
               ${r.flags.map((f) => html`<li>${f.field}: ${f.detail}</li>`)}

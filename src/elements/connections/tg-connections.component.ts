@@ -19,7 +19,7 @@ export const CONNECTIONS_PARTS = [
   'empty', 'progress', 'call-error', 'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
   'status-badge', 'trust-badge', 'error', 'gate-error', 'rebound', 'rebind-button', 'connect-button', 'disconnect-button', 'sign-in-button',
   'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
-  'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result',
+  'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result', 'tool-search', 'expand-button',
 ].join(', ');
 
 /**
@@ -29,6 +29,11 @@ export const CONNECTIONS_PARTS = [
  * name, connect/disconnect, sign in (OAuth popup) when a server asks for it, status and last
  * error, and each server's tools with their trust and pin state: a tool whose definition changed
  * is quarantined, and "Review change" shows the diff with a "Re-approve" button.
+ *
+ * Compact by default: a card shows the server's name, status (`sign in needed` while a server
+ * waits for the person's sign-in) and tool count; its tools, URL and transport open with the
+ * count's button, and open by themselves when a tool is quarantined. Searching the tools shows
+ * the matching tools of every server.
  *
  * Data down, requests up: `<tg-agent>` sets `servers` (its runtime's server states), `tools` (the
  * gate's tools for the person), `pins`, `policy` and `call` (how a panel's call reaches the gate:
@@ -75,6 +80,8 @@ export const CONNECTIONS_PARTS = [
  * @csspart call-button - Calls the tool (through the gate, as the person's call).
  * @csspart cancel-button - Cancels the running call.
  * @csspart result - The call's progress, error or result.
+ * @csspart tool-search - Searches the tools of every server (name, title, description).
+ * @csspart expand-button - Shows or hides a server's tools and details (`aria-expanded`).
  */
 export class TgConnections extends LitElement {
   static override styles = styles;
@@ -91,6 +98,8 @@ export class TgConnections extends LitElement {
     _urlIsWs: { state: true, attribute: false },
     _consent: { state: true, attribute: false },
     _reviewing: { state: true, attribute: false },
+    _expanded: { state: true, attribute: false },
+    _query: { state: true, attribute: false },
   };
 
   /** The servers, in order (each a snapshot: replace the array when anything changes). */
@@ -110,6 +119,10 @@ export class TgConnections extends LitElement {
   declare _consent: { url: string; server?: SavedServer; id?: string } | undefined;
   /** The quarantined tool whose change is shown: server id + tool name. */
   declare _reviewing: string | undefined;
+  /** The servers (ids) whose tools and details are shown. */
+  declare _expanded: ReadonlySet<string>;
+  /** What the tool search holds (lower case, trimmed). */
+  declare _query: string;
 
   readonly #panels = new ToolCallController(this, {
     call: () => this.call,
@@ -123,6 +136,8 @@ export class TgConnections extends LitElement {
     this.pins = [];
     this._transport = 'auto';
     this._urlIsWs = false;
+    this._expanded = new Set();
+    this._query = '';
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -135,6 +150,10 @@ export class TgConnections extends LitElement {
       <h2 id="connections-title">Servers</h2>
       ${this.#renderAddForm()} ${this._consent ? this.#renderConsent(this._consent) : nothing}
       ${servers.length === 0 ? html`<p part="empty" class="muted">No MCP server yet. Add one above.</p>` : nothing}
+      ${servers.some((s) => s.tools.length > 0)
+        ? html`<input part="tool-search" class="tool-search" type="search" aria-label="Search the servers’ tools" placeholder="Search tools"
+            .value=${this._query} @input=${(e: InputEvent) => (this._query = (e.target as HTMLInputElement).value.trim().toLowerCase())} />`
+        : nothing}
       ${repeat(
         servers,
         (server) => server.id,
@@ -147,8 +166,8 @@ export class TgConnections extends LitElement {
     this.dispatchEvent(new TgServerActionEvent(detail));
   }
 
-  #standing(url: string): { listed: boolean; trusted: boolean } | undefined {
-    return this.policy && serverStanding(this.policy, url);
+  #standing(url: string, host?: ServerState['host']): { listed: boolean; trusted: boolean } | undefined {
+    return this.policy && serverStanding(this.policy, url, host);
   }
 
   #renderAddForm(): TemplateResult {
@@ -286,30 +305,94 @@ export class TgConnections extends LitElement {
     const serverId = server.id;
     const label = serverLabel(server.spec);
     const registration = server.gate;
-    const standing = this.#standing(server.spec.url);
+    const standing = this.#standing(server.spec.url, server.host);
     const open = server.status === 'ready' || server.status === 'connecting' || server.status === 'reconnecting';
     const needsAuth = server.error?.code === ErrorCode.AUTH_REQUIRED && !open;
     const notAllowed = registration?.state === 'failed' && registration.error?.code === ErrorCode.SERVER_NOT_ALLOWED;
     const reboundFrom = this.tools.find((t) => t.serverId === serverId)?.reboundFrom;
-    return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url}>
-      <h3 id="${id}-title" class="server-title">${label}</h3>
-      ${server.spec.name ? html`<p class="url">${server.spec.url}</p>` : nothing}
-      <p class="muted transport">
-        ${server.spec.transport ?? 'auto'}${server.spec.msgpack ? ' · MessagePack offered' : ''}${server.authorizedBy
-          ? html` · signed in at <code>${server.authorizedBy}</code>`
+    const quarantined = this.tools.some((t) => t.serverId === serverId && t.quarantined);
+    const expanded = this._expanded.has(serverId) || quarantined || this._query !== '';
+    const status = needsAuth ? 'sign-in' : server.status;
+    const toggle = () => {
+      const next = new Set(this._expanded);
+      if (!next.delete(serverId)) next.add(serverId);
+      this._expanded = next;
+    };
+    return html`<section part="server-card" class="card" aria-labelledby="${id}-title" data-url=${server.spec.url} data-expanded=${expanded ? 'true' : 'false'}>
+      <div class="card-head status-line">
+        <h3 id="${id}-title" class="server-title">${label}</h3>
+        <span aria-live="polite" part="status-badge" class="badge status-${status}" data-status=${status}>${needsAuth ? 'sign in needed' : server.status}</span>
+        ${server.tools.length > 0 || server.status === 'ready'
+          ? html`<button part="expand-button" class="secondary" type="button" aria-expanded=${expanded ? 'true' : 'false'} aria-controls="${id}-details"
+              ?disabled=${quarantined || this._query !== ''} @click=${toggle}>${server.tools.length === 1 ? '1 tool' : `${server.tools.length} tools`}</button>`
           : nothing}
-      </p>
-      <div class="status-line" aria-live="polite">
-        <span class="muted">Status</span>
-        <span part="status-badge" class="badge status-${server.status}" data-status=${server.status}>${server.status}</span>
         ${standing
           ? html`<span part="trust-badge" class="badge ${standing.trusted ? 'trusted' : 'untrusted'}" data-trust=${standing.trusted ? 'trusted' : 'untrusted'}
               title=${standing.trusted ? 'The policy trusts this server: its annotations count' : 'Untrusted: its annotations are only claims'}
               >${standing.trusted ? 'trusted' : 'untrusted'}</span
             >`
           : nothing}
+        <div class="actions card-actions">
+          ${server.local || needsAuth
+            ? nothing
+            : open
+            ? html`<button part="disconnect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'disconnect', serverId })} aria-describedby="${id}-title">
+                Disconnect
+              </button>`
+            : html`<button part="connect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'connect', serverId })} aria-describedby="${id}-title">
+                ${server.status === 'failed' ? 'Retry' : 'Connect'}
+              </button>`}
+          ${needsAuth
+            ? html`<button
+                part="sign-in-button"
+                class="primary"
+                type="button"
+                aria-describedby="${id}-title"
+                @click=${() => {
+                  // Opened in the click itself: a popup opened after an await is blocked.
+                  const popup = window.open('about:blank', '_blank', 'popup,width=500,height=700');
+                  this.#ask({ action: 'sign-in', serverId, popup });
+                }}
+              >
+                Sign in
+              </button>`
+            : nothing}
+          ${server.authorizedBy
+            ? html`<button part="sign-out-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'sign-out', serverId })}>
+                Sign out
+              </button>`
+            : nothing}
+          ${notAllowed
+            ? html`<button
+                part="allow-button"
+                class="primary"
+                type="button"
+                aria-describedby="${id}-title"
+                @click=${() => (this._consent = { url: server.spec.url, id: serverId })}
+              >
+                Allow this server…
+              </button>`
+            : nothing}
+          ${server.origin === 'person'
+            ? html`<button part="remove-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'remove', serverId })}>
+                Remove
+              </button>`
+            : nothing}
+        </div>
       </div>
-      ${server.error ? renderError(server.error, 'error') : nothing}
+      ${expanded
+        ? html`${server.spec.name ? html`<p class="url">${server.spec.url}</p>` : nothing}
+            <p class="muted transport">
+              ${server.local ? 'Provided by this page' : html`${server.spec.transport ?? 'auto'}${server.spec.msgpack ? ' · MessagePack offered' : ''}`}${server.authorizedBy
+                ? html` · signed in at <code>${server.authorizedBy}</code>`
+                : nothing}
+            </p>`
+        : nothing}
+      ${needsAuth
+        ? html`<p part="error" class="muted" data-code=${server.error!.code}>${label} asks you to sign in before it can be used.</p>`
+        : server.error
+          ? renderError(server.error, 'error')
+          : nothing}
       ${registration?.state === 'failed' && registration.error
         ? html`<div class="gate-state"><span class="muted">Gate</span>${renderError(registration.error, 'gate-error')}</div>`
         : nothing}
@@ -327,52 +410,7 @@ export class TgConnections extends LitElement {
               : nothing}
           </p>`
         : nothing}
-      <div class="actions">
-        ${open
-          ? html`<button part="disconnect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'disconnect', serverId })} aria-describedby="${id}-title">
-              Disconnect
-            </button>`
-          : html`<button part="connect-button" class="secondary" type="button" @click=${() => this.#ask({ action: 'connect', serverId })} aria-describedby="${id}-title">
-              ${server.status === 'failed' ? 'Retry' : 'Connect'}
-            </button>`}
-        ${needsAuth
-          ? html`<button
-              part="sign-in-button"
-              class="primary"
-              type="button"
-              aria-describedby="${id}-title"
-              @click=${() => {
-                // Opened in the click itself: a popup opened after an await is blocked.
-                const popup = window.open('about:blank', '_blank', 'popup,width=500,height=700');
-                this.#ask({ action: 'sign-in', serverId, popup });
-              }}
-            >
-              Sign in
-            </button>`
-          : nothing}
-        ${server.authorizedBy
-          ? html`<button part="sign-out-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'sign-out', serverId })}>
-              Sign out
-            </button>`
-          : nothing}
-        ${notAllowed
-          ? html`<button
-              part="allow-button"
-              class="primary"
-              type="button"
-              aria-describedby="${id}-title"
-              @click=${() => (this._consent = { url: server.spec.url, id: serverId })}
-            >
-              Allow this server…
-            </button>`
-          : nothing}
-        ${server.origin === 'person'
-          ? html`<button part="remove-button" class="secondary" type="button" aria-describedby="${id}-title" @click=${() => this.#ask({ action: 'remove', serverId })}>
-              Remove
-            </button>`
-          : nothing}
-      </div>
-      ${server.status === 'ready' || server.tools.length > 0 ? this.#renderTools(server, id) : nothing}
+      <div id="${id}-details" ?hidden=${!expanded}>${expanded && (server.status === 'ready' || server.tools.length > 0) ? this.#renderTools(server, id) : nothing}</div>
     </section>`;
   }
 
@@ -385,11 +423,13 @@ export class TgConnections extends LitElement {
     }
     const pins = new Map<string, PinRecord>(this.pins.map((p) => [p.key, p]));
     let panelShown = false;
-    return html`<h4 id="${id}-tools">Tools (${server.tools.length})</h4>
-      ${server.tools.length === 0
-        ? html`<p class="muted">This server offers no tools.</p>`
+    const query = this._query;
+    const shown = query ? server.tools.filter((t) => [t.name, toolTitle(t), t.description ?? ''].some((text) => text.toLowerCase().includes(query))) : server.tools;
+    return html`<h4 id="${id}-tools" class="visually-hidden">Tools of ${serverLabel(server.spec)}</h4>
+      ${shown.length === 0
+        ? html`<p class="muted">${query ? 'No tool of this server matches.' : 'This server offers no tools.'}</p>`
         : html`<ul part="tool-list" class="tools" aria-labelledby="${id}-tools">
-            ${server.tools.map((tool, toolIndex) => {
+            ${shown.map((tool, toolIndex) => {
               // Plain map, not repeat() keyed by name: an untrusted server may repeat a name.
               const isSelected = selected?.toolName === tool.name;
               const showPanel = isSelected && !panelShown;
@@ -458,6 +498,8 @@ export class TgConnections extends LitElement {
           @click=${() => {
             this.#ask({ action: 'accept-definition', toolId: tool.id });
             this._reviewing = undefined;
+            // The card opened for the quarantine; it stays open while the person looks at it.
+            this._expanded = new Set([...this._expanded, tool.serverId]);
           }}
         >
           Re-approve

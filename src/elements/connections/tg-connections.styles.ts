@@ -16,6 +16,30 @@ export const styles = [
       font-size: 0.95em;
     }
 
+    .card-head {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.4rem 0.6rem;
+    }
+
+    .card-head .card-actions {
+      margin-left: auto;
+    }
+
+    .card-head .server-title {
+      margin: 0;
+      flex: 0 1 auto;
+      min-width: 0;
+      overflow-wrap: anywhere;
+    }
+
+
+    .badge.status-sign-in {
+      color: var(--_warn);
+      background: var(--_warn-bg);
+    }
+
     .add-form {
       display: flex;
       flex-wrap: wrap;
@@ -47,6 +71,7 @@ export const styles = [
     }
 
     input[type='url'],
+    input[type='search'],
     select {
       font: inherit;
       min-height: 2rem;

@@ -12,7 +12,7 @@ import type { AttributeSource } from '../server/server-config.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
 
 /** The attributes of `<tg-provider>` that make up its configuration. */
-export const PROVIDER_ATTRIBUTES = ['kind', 'base-url', 'model', 'api-key', 'label'] as const;
+export const PROVIDER_ATTRIBUTES = ['kind', 'base-url', 'model', 'api-key', 'label', 'media'] as const;
 
 export type ProviderKind = 'openai' | 'anthropic';
 
@@ -49,14 +49,17 @@ export function parseProviderAttributes(source: AttributeSource): ProviderDeclar
   const model = get('model');
   const apiKey = get('api-key');
   const label = get('label');
+  // `media="images audio"` (or `none`): what an OpenAI-compatible model takes; absent, its default.
+  const mediaWords = get('media')?.toLowerCase().split(/[\s,]+/);
+  const media = mediaWords && { images: mediaWords.includes('images'), audio: mediaWords.includes('audio') };
   // The key is part of the identity (a new key means a new provider) but never shown or logged.
-  const key = JSON.stringify([kind, baseUrl ?? null, model ?? null, label ?? null, apiKey ?? null]);
+  const key = JSON.stringify([kind, baseUrl ?? null, model ?? null, label ?? null, apiKey ?? null, media ?? null]);
   const invalid = (message: string): ProviderDeclaration => ({ key, configError: { code: ErrorCode.INVALID_CONFIG, message: `Invalid <tg-provider>: ${message}` } });
   if (!model) return invalid('model is missing');
   try {
     if (kind === 'openai') {
       if (!baseUrl) return invalid('base-url is missing');
-      return { key, title: `${model} · ${hostOf(baseUrl)}`, provider: new OpenAiCompatibleProvider({ baseUrl, model, ...(apiKey && { apiKey }), ...(label && { label }) }) };
+      return { key, title: `${model} · ${hostOf(baseUrl)}`, provider: new OpenAiCompatibleProvider({ baseUrl, model, ...(apiKey && { apiKey }), ...(label && { label }), ...(media && { media }) }) };
     }
     if (kind === 'anthropic') {
       return { key, title: `${model} · ${baseUrl ? hostOf(baseUrl) : 'Anthropic'}`, provider: new AnthropicProvider({ model, ...(baseUrl && { baseUrl }), ...(apiKey && { apiKey }), ...(label && { label }) }) };

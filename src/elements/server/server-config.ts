@@ -4,7 +4,7 @@
  * (`ServerSpec`, `declareServer`, `serverKey`) is the runtime's: src/runtime/server-spec.ts.
  */
 import { ErrorCode } from '../../../workers/shared/errors.js';
-import type { ServerDeclaration, ServerSpec } from '../../runtime/server-spec.js';
+import { declareServer, type ServerDeclaration, type ServerSpec } from '../../runtime/server-spec.js';
 
 /** The attributes of `<tg-server>` that make up its configuration. */
 export const SERVER_ATTRIBUTES = ['url', 'transport', 'msgpack', 'name', 'max-frame-bytes', 'request-timeout-ms'] as const;
@@ -40,4 +40,11 @@ export function parseServerAttributes(source: AttributeSource): ServerDeclaratio
   }
   if (problems.length === 0) return { spec };
   return { spec, configError: { code: ErrorCode.INVALID_CONFIG, message: `Invalid <tg-server>: ${problems.join('; ')}` } };
+}
+
+/** The servers an element declares: its `servers` property while set, else its `<tg-server>` children. */
+export function declaredServers(host: Element, servers: readonly ServerSpec[] | undefined): ServerDeclaration[] {
+  // A defined <tg-server> reads properties a framework set before Lit reflected them (its `declaration`).
+  const read = (element: Element): ServerDeclaration => ('declaration' in element ? (element as { declaration: ServerDeclaration }).declaration : parseServerAttributes(element));
+  return servers ? servers.map((spec) => declareServer(spec)) : Array.from(host.querySelectorAll(':scope > tg-server'), read);
 }

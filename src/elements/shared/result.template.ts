@@ -24,10 +24,15 @@ export function renderProgress(toolName: string, progress: Progress | undefined)
   </div>`;
 }
 
-export function renderResult(view: ResultView): TemplateResult {
+/** What a result's links may do: attach the linked resource to the person's next message (read from the same server). */
+export interface ResultActions {
+  attachLink?: (link: Extract<ResultPart, { kind: 'link' }>) => void;
+}
+
+export function renderResult(view: ResultView, actions: ResultActions = {}): TemplateResult {
   return html`<div class="result-body ${view.isError ? 'is-error' : ''}" data-is-error=${view.isError ? 'true' : 'false'}>
     <p class="result-label">${view.isError ? 'The tool reported an error' : 'Result'}</p>
-    ${view.parts.length === 0 ? html`<p class="notice">(no content)</p>` : view.parts.map(renderPart)}
+    ${view.parts.length === 0 ? html`<p class="notice">(no content)</p>` : view.parts.map((part) => renderPart(part, actions))}
     ${view.structured !== undefined
       ? html`<details>
           <summary>Structured content</summary>
@@ -37,7 +42,7 @@ export function renderResult(view: ResultView): TemplateResult {
   </div>`;
 }
 
-function renderPart(part: ResultPart): TemplateResult {
+function renderPart(part: ResultPart, actions: ResultActions): TemplateResult {
   switch (part.kind) {
     case 'text':
       return html`<div class="text-block">${part.text}</div>`;
@@ -47,9 +52,13 @@ function renderPart(part: ResultPart): TemplateResult {
       return html`<audio controls preload="metadata" src=${part.src} aria-label=${part.label}></audio>`;
     case 'link':
       // Shown as text only: the URI is the server's, and following it could leak or fetch anything.
+      // Attaching reads it from the same server, through the person's context (labelled, bounded).
       return html`<p class="link">
         Link (not opened): ${part.name} <code>${part.uri}</code>${part.mimeType ? html` <span class="muted">(${part.mimeType})</span>` : nothing}${part.description
           ? html`<br /><span class="muted">${part.description}</span>`
+          : nothing}
+        ${actions.attachLink
+          ? html`<button type="button" part="attach-link" class="secondary" @click=${() => actions.attachLink!(part)}>Attach to message</button>`
           : nothing}
       </p>`;
     case 'resource':

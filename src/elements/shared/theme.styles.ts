@@ -383,6 +383,15 @@ export const controlStyles = css`
   [hidden] {
     display: none !important;
   }
+  /* Read by screen readers, not shown. */
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
 `;
 
 /** The inline card of `<tg-approval>` and `<tg-elicitation>`: focusable, accent-bordered. */

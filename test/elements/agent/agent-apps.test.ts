@@ -61,7 +61,7 @@ describe('<tg-agent> with MCP Apps', function () {
     await card.updateComplete;
     expect(card.shadowRoot!.textContent).to.contain('requested by the view of show_counter on counter');
     const viewChip = () => root(el).querySelector<HTMLElement>('[part~="tool-chip"][data-tool="counter__increment"]');
-    expect(viewChip()?.dataset['status']).to.equal('running');
+    expect(viewChip()?.dataset['status'], 'the view’s call waits for the person').to.equal('waiting');
     el.gate!.approvals.answer(card.request!.id, 'allow-once');
     await waitUntil(() => viewChip()?.dataset['status'] === 'ok', 'the view\'s call done, in the conversation', WAIT);
     expect(viewChip()!.textContent).to.contain('The view of show_counter called');

@@ -58,7 +58,7 @@ async function run(f: TgManualForm): Promise<void> {
 }
 
 async function chipSettled(el: TgAgent, count: number): Promise<HTMLElement> {
-  await waitUntil(() => chips(el).length === count && lastChip(el)?.dataset['status'] !== 'running', `tool call ${count} settled`, WAIT);
+  await waitUntil(() => chips(el).length === count && !['running', 'waiting'].includes(lastChip(el)?.dataset['status'] ?? ''), `tool call ${count} settled`, WAIT);
   await el.updateComplete;
   return lastChip(el)!;
 }
@@ -113,6 +113,10 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
     await run(f);
 
     let card = await approvalCard(el);
+    // Waiting for the person, not running: the chip says so and there is no Stop.
+    await waitUntil(() => lastChip(el)?.dataset['status'] === 'waiting', 'the chip waits for you', WAIT);
+    expect(lastChip(el)!.querySelector('[part~="chip-status"]')?.textContent).to.equal('waiting for you');
+    expect(root(el).querySelector('[part~="stop-button"]')).to.equal(null);
     // Focus moved to the card (keyboard users land on it).
     expect(root(el).activeElement).to.equal(card);
     expect(root(card).activeElement).to.equal(card.card);
@@ -197,6 +201,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
 
   it('the JSON panel of a server card goes through the gate too (delete_note asks)', async () => {
     const { el } = await agentWithNotes();
+    cx(el).querySelector<HTMLButtonElement>('[part~="expand-button"]')!.click(); // the card's tools
+    await waitUntil(() => cx(el).querySelector('button[data-tool="delete_note"]'), 'the tools shown', WAIT);
     cx(el).querySelector<HTMLButtonElement>('button[data-tool="delete_note"]')!.click();
     await el.updateComplete;
     const textarea = cx(el).querySelector<HTMLTextAreaElement>('textarea[part~="arguments"]')!;

@@ -24,6 +24,22 @@ async function ready(el: TgAgent): Promise<void> {
   await el.updateComplete;
 }
 
+/** A ready `<tg-agent>` whose scripted model will ask to delete note 1 (the policy asks the person), then answer. */
+async function agentAskedToDelete(tag: string): Promise<{ el: TgAgent; script: Awaited<ReturnType<typeof registerScript>> }> {
+  const script = await registerScript([
+    openAiTurn({ toolCalls: [{ id: `call_${tag}`, name: 'notes__delete_note', args: { id: 'note-1' } }] }),
+    openAiTurn({ text: ['Understood, not deleted.'] }),
+  ]);
+  const el = await fixture<TgAgent>(
+    html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
+      ><tg-provider kind="openai" base-url="${script.base}/v1" model="scripted"></tg-provider
+      ><tg-server name="Notes" url=${taggedWsUrl(uniqueTag(tag))}></tg-server
+    ></tg-agent>`,
+  );
+  await ready(el);
+  return { el, script };
+}
+
 function typeAndEnter(el: TgAgent, text: string, shift = false): HTMLTextAreaElement {
   const input = root(el).querySelector<HTMLTextAreaElement>('[part~="input"]')!;
   input.value = text;
@@ -35,6 +51,23 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   this.timeout(60000);
   afterEach(async () => {
     await cleanupAgents();
+  });
+
+  // First in this file: no earlier test has loaded the cards.
+  it('loads the approval card with the first call that needs it, and renders it upgraded', async () => {
+    const { el } = await agentAskedToDelete('lazy');
+    // First paint: the card's module is not part of it (this file never imports it).
+    expect(customElements.get('tg-approval'), 'tg-approval before any call').to.equal(undefined);
+    expect(customElements.get('tg-elicitation'), 'tg-elicitation before any request').to.equal(undefined);
+    void el.send('Delete note 1');
+    await waitUntil(() => root(el).querySelector('tg-approval'), 'approval card', WAIT);
+    // Never in the page before it is defined: the card found is already an upgraded element.
+    const card = root(el).querySelector<TgApproval>('tg-approval')!;
+    expect(customElements.get('tg-approval')).to.not.equal(undefined);
+    expect(card.shadowRoot, 'upgraded card').to.not.equal(null);
+    await card.updateComplete;
+    root(card).querySelector<HTMLButtonElement>('[part~="deny-button"]')!.click();
+    await waitUntil(() => !el.agent?.busy, 'turn over', WAIT);
   });
 
   it('sends on Enter, streams the text, and shows the echo tool chip with its result', async () => {
@@ -92,22 +125,19 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   });
 
   it('a model call to delete_note shows a card; Deny goes back to the model as a refusal', async () => {
-    const script = await registerScript([
-      openAiTurn({ toolCalls: [{ id: 'call_d', name: 'notes__delete_note', args: { id: 'note-1' } }] }),
-      openAiTurn({ text: ['Understood, not deleted.'] }),
-    ]);
-    const el = await fixture<TgAgent>(
-      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
-        ><tg-provider kind="openai" base-url="${script.base}/v1" model="scripted"></tg-provider
-        ><tg-server name="Notes" url=${taggedWsUrl(uniqueTag('model'))}></tg-server
-      ></tg-agent>`,
-    );
-    await ready(el);
+    const { el, script } = await agentAskedToDelete('model');
     void el.send('Delete note 1');
     await waitUntil(() => root(el).querySelector('tg-approval'), 'approval card', WAIT);
     const card = root(el).querySelector<TgApproval>('tg-approval')!;
     await card.updateComplete;
-    expect(root(el).querySelector('[part~="stop-button"]'), 'Stop while busy').to.not.equal(null);
+    // The call waits for the person: "waiting for you", no running badge and no Stop until they answer.
+    expect(root(el).querySelector('[part~="stop-button"]'), 'no Stop while the call waits for approval').to.equal(null);
+    expect(chips(el)[0]?.dataset['status']).to.equal('waiting');
+    // Titles where a person reads: the tool's title and the server's name, not the id.
+    expect(chips(el)[0]?.querySelector('.chip-name')?.textContent).to.equal('Delete note');
+    expect(chips(el)[0]?.querySelector('.chip-server')?.textContent).to.equal('on Notes');
+    // The model's step that only called a tool left no empty Assistant bubble.
+    expect(root(el).querySelectorAll('[part~="assistant-message"]').length).to.equal(0);
     await expect(el).to.be.accessible();
     root(card).querySelector<HTMLButtonElement>('[part~="deny-button"]')!.click();
     await waitUntil(() => !el.agent?.busy, 'turn over', WAIT);
@@ -163,6 +193,11 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
     expect(parseProviderAttributes(attrs({ kind: 'gemini', model: 'm', 'base-url': 'https://x.example' })).configError?.message).to.contain('gemini');
     expect(parseProviderAttributes(attrs({ kind: 'openai', model: 'm', 'base-url': 'ftp://x' })).configError?.code).to.equal('TG_INVALID_CONFIG');
     expect(parseProviderAttributes(attrs({ kind: 'anthropic', model: 'claude' })).provider?.label).to.equal('vendor:anthropic');
+    const withMedia = (media?: string) => (parseProviderAttributes(attrs({ kind: 'openai', model: 'm', 'base-url': 'https://x.example', ...(media !== undefined && { media }) })).provider as OpenAiCompatibleProvider).media;
+    expect(withMedia('images audio')).to.deep.equal({ images: true, audio: true });
+    expect(withMedia('none')).to.deep.equal({ images: false, audio: false });
+    expect(withMedia('images')).to.deep.equal({ images: true, audio: false });
+    expect(withMedia()).to.deep.equal({ images: false, audio: false }, 'not api.openai.com: no media unless declared');
     const el = await fixture<TgAgent>(html`<tg-agent tenant=${tenant()}><tg-provider kind="openai" model="m"></tg-provider></tg-agent>`);
     await el.ready;
     await el.updateComplete;

@@ -1,6 +1,6 @@
 /** DOM-free: what of a tool result (untrusted) is shown, and how. */
 import { expect } from '@esm-bundle/chai';
-import { describeResult, INLINE_IMAGE_TYPES } from '../../../src/elements/agent/result-view.js';
+import { describeContent, describeResult, INLINE_IMAGE_TYPES, MAX_MEDIA_BASE64 } from '../../../src/elements/agent/result-view.js';
 import type { CallToolResult } from '../../../workers/shared/wire.js';
 
 const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -85,5 +85,22 @@ describe('describeResult', () => {
   it('pretty-prints structuredContent', () => {
     const view = describeResult({ content: [], structuredContent: { total: 3 } });
     expect(view.structured).to.equal('{\n  "total": 3\n}');
+  });
+
+  it('bounds pictures and sounds, and shows a binary resource that is one from its own data', () => {
+    const big = 'A'.repeat(MAX_MEDIA_BASE64 + 4);
+    const parts = describeResult({
+      content: [
+        { type: 'image', mimeType: 'image/png', data: big },
+        { type: 'audio', mimeType: 'audio/wav', data: big },
+        { type: 'resource', resource: { uri: 'notes://chart.png', mimeType: 'image/png', blob: PNG_1PX } },
+        { type: 'resource', resource: { uri: 'notes://chime.wav', mimeType: 'audio/wav', blob: 'UklGRgAAAAA=' } },
+      ],
+    }).parts;
+    expect(parts[0]).to.deep.equal({ kind: 'notice', text: 'Image not shown: it is larger than 8 MB.' });
+    expect(parts[1]).to.deep.equal({ kind: 'notice', text: 'Audio not played: it is larger than 8 MB.' });
+    expect(parts[2]).to.deep.equal({ kind: 'image', mimeType: 'image/png', src: `data:image/png;base64,${PNG_1PX}`, alt: 'notes://chart.png from the tool' });
+    expect(parts[3]).to.deep.include({ kind: 'audio', src: 'data:audio/wav;base64,UklGRgAAAAA=' });
+    expect(describeContent([{ type: 'text', text: 'x' }], { source: 'the server demo' })).to.deep.equal({ isError: false, parts: [{ kind: 'text', text: 'x' }] });
   });
 });

@@ -38,6 +38,9 @@ async function allReady(el: TgAgent, count = 1): Promise<void> {
     WAIT,
   );
   await el.updateComplete;
+  // Cards are compact: open each one's tools.
+  for (const expand of cx(el).querySelectorAll<HTMLButtonElement>('[part~="expand-button"][aria-expanded="false"]')) expand.click();
+  await root(el).querySelector('tg-connections')?.updateComplete;
 }
 
 function toolButton(el: TgAgent, name: string): HTMLButtonElement {
@@ -336,7 +339,10 @@ describe('<tg-agent>', function () {
     );
     await waitUntil(() => el.connections[0]?.status === 'ready' && el.connections[0].tools.length > 0 && el.connections[1]?.status === 'failed', 'settled', WAIT);
     await el.updateComplete;
-    await expect(el).to.be.accessible();
+    await expect(el).to.be.accessible(); // compact cards
+    cx(el).querySelector<HTMLButtonElement>('[part~="expand-button"]')!.click();
+    await root(el).querySelector('tg-connections')?.updateComplete;
+    await expect(el).to.be.accessible(); // a card's tools listed
     await selectTool(el, 'render_chart');
     await clickCall(el);
     await waitUntil(() => resultRegion(el).querySelector('img'), 'result', WAIT);

@@ -71,6 +71,13 @@ describe('<tg-approval>', () => {
     expect((window as { __pwned?: boolean }).__pwned).to.equal(undefined);
   });
 
+  it('names the rule once: a policy rule the reason already names is not repeated', async () => {
+    const named = (await show({ reason: 'Policy rule "ask-before-delete" asks for approval.', rule: 'ask-before-delete' })).root;
+    expect(named.querySelector('#reason')!.textContent!.match(/ask-before-delete/g)).to.have.length(1);
+    const plain = (await show()).root;
+    expect(plain.querySelector('#reason')!.textContent!.replace(/\s+/g, ' ')).to.equal('Approval needed: the tool may be destructive. (rule: annotations)');
+  });
+
   it('shows origin, trust, title and name, annotations as the server’s claims, why it asked, and the full arguments', async () => {
     const { root } = await show();
     const text = root.textContent!.replace(/\s+/g, ' ');

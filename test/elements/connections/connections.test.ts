@@ -110,7 +110,20 @@ describe('<tg-connections>', function () {
     const [card] = cards(el);
     expect(status(card)).to.equal('ready');
     expect(card!.querySelector('[part~="trust-badge"]')?.getAttribute('data-trust')).to.equal('trusted');
-    expect(card!.querySelectorAll('[part~="tool"]').length).to.be.greaterThan(3);
+    // Compact: the tool count, and the tools once expanded; a search shows the matching tools.
+    expect(card!.querySelectorAll('[part~="tool"]').length).to.equal(0);
+    const expand = card!.querySelector<HTMLButtonElement>('[part~="expand-button"]')!;
+    expect(expand.getAttribute('aria-expanded')).to.equal('false');
+    expand.click();
+    await waitUntil(() => card!.querySelectorAll('[part~="tool"]').length > 3, 'tools shown', WAIT);
+    expect(expand.textContent?.trim()).to.equal(`${card!.querySelectorAll('[part~="tool"]').length} tools`);
+    const search = cx(el).querySelector<HTMLInputElement>('[part~="tool-search"]')!;
+    search.value = 'delete';
+    search.dispatchEvent(new InputEvent('input'));
+    await waitUntil(() => card!.querySelectorAll('[part~="tool"]').length === 1, 'one tool matches', WAIT);
+    expect(card!.querySelector('[part~="tool"]')?.getAttribute('data-tool')).to.equal('delete_note');
+    search.value = '';
+    search.dispatchEvent(new InputEvent('input'));
     expect(part<HTMLInputElement>(el, 'url-input')!.value, 'form cleared').to.equal('');
     await expect(el).to.be.accessible();
 

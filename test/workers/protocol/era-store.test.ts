@@ -6,7 +6,7 @@ import { expect } from '@esm-bundle/chai';
 import { deleteDB, openDB } from 'idb';
 import { McpConnection } from '../../../src/connections/connection.js';
 import { DEFAULT_ERA_DATABASE, dropEra, ERA_TTL_MS, hydrateEra, persistEra, storedEra, useEraDatabase } from '../../../workers/protocol/era-store.js';
-import { forgetEra, rememberedEra } from '../../../workers/protocol/era.js';
+import { forgetEra, rememberedEra } from '../../../workers/protocol/era-decision.js';
 import { testEnv } from '../../support/env.js';
 import { waitFor } from '../../support/async.js';
 

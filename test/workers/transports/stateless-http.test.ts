@@ -4,7 +4,8 @@
  */
 import { rejection } from '../../support/async.js';
 import { expect } from '@esm-bundle/chai';
-import { detectEra, forgetEra, readProbe } from '../../../workers/protocol/era.js';
+import { detectEra, readProbe } from '../../../workers/protocol/era.js';
+import { forgetEra } from '../../../workers/protocol/era-decision.js';
 import { RpcEngine } from '../../../workers/protocol/rpc.js';
 import { ErrorCode, type TgError } from '../../../workers/shared/errors.js';
 import { StatelessHttpTransport } from '../../../workers/transports/stateless-http.js';
