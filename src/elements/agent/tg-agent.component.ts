@@ -33,8 +33,7 @@ import { styles } from './tg-agent.styles.js';
  * The Toolgate agent element: an LLM agent (or, without a model, the person) using the tools of
  * remote MCP servers, every call passing the gate — policy, inline approval, audit log.
  *
- * - A view of one runtime (src/runtime/: audit log → gate → agent → servers, see `runtime`),
- *   opened on insertion and closed on removal.
+ * - A view of one runtime (audit log → gate → agent → servers, `runtime`), open while inserted.
  * - Servers: `<tg-server>` children, or the `servers` property (wins when set), then those the
  *   person added; one card each (status, tools: one Web Worker per connection).
  * - The model: the `provider` property, else the chosen `<tg-provider>` child (a picker offers
@@ -171,11 +170,7 @@ export class TgAgent extends LitElement {
   declare noProviderPicker: boolean;
   /** Origins whose images in the model's Markdown load and whose links are not flagged (attribute: space-separated). */
   declare allowedOrigins: string[] | undefined;
-  /**
-   * Where connection workers load from (attribute `worker-url`), for pages whose CSP allows neither
-   * the library's origin nor `blob:` in `worker-src`: a same-origin URL of `connection.worker.js`
-   * (with the chunks next to it), or of a one-line module that imports it. Read when a connection opens.
-   */
+  /** Where connection workers load from, for a CSP that allows neither the library's origin nor `blob:` (README, "Content-Security-Policy and Trusted Types"). Read when a connection opens. */
   declare workerUrl: string | undefined;
   /** Where MCP App views run: the origin or URL serving `public/mcp-app-sandbox.html`, on ANOTHER HOST than this page (README, "MCP Apps"); unset, views are not shown (their text is). */
   declare appsSandboxOrigin: string | undefined;
@@ -203,9 +198,7 @@ export class TgAgent extends LitElement {
 
   constructor() {
     super();
-    this.noAudit = false;
-    this.noProviderPicker = false;
-    this._auditOpen = false;
+    this.noAudit = this.noProviderPicker = this._auditOpen = false;
     this.toolForms = false;
   }
 
