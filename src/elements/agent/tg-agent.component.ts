@@ -232,10 +232,10 @@ export class TgAgent extends LitElement {
   registerTool(definition: PageToolDefinition, options?: RegisterToolOptions): () => void { return this.#pageTools.registerTool(definition, options); }
   /** Stops the running turn: the model stream and every call in flight (the servers are told). */
   stop(): void { this.#agent.stop(); }
-  /** `updateComplete` also waits for the cards shown so far to be defined (and so upgraded). */
+  /** `updateComplete` also waits for `<tg-manual-form>` to be defined (and so upgraded) once it is shown. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    // A card whose module was loading renders in the update its arrival requests: wait for that too.
+    // The form renders in the update its module's arrival requests: wait for that too.
     return this.#lazy.asked ? this.#lazy.settled().then(() => super.getUpdateComplete()) : done;
   }
 
@@ -259,7 +259,7 @@ export class TgAgent extends LitElement {
 
   protected override render(): TemplateResult {
     const agent = this.#agent;
-    // On first use: a page with a model never loads the form; the cards load with their first request.
+    // Defined on first use, so a page with a model never loads the form and its schema validator.
     if (agent.manual) this.#lazy.defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
     return html`<div part="base" class="base">
       ${renderTop({
@@ -273,8 +273,6 @@ export class TgAgent extends LitElement {
       })}
       ${renderConversation({
         ...agent.conversation,
-        approvals: this.#lazy.shown(agent.conversation.approvals, 'tg-approval', () => import('../approval/tg-approval.js')),
-        elicitations: this.#lazy.shown(agent.conversation.elicitations, 'tg-elicitation', () => import('../elicitation/tg-elicitation.js')),
         markdown: this.#markdown,
         appView: (entry) => this.#apps.render(entry),
         viewNotes: this.#apps.renderNotes(),

@@ -24,11 +24,6 @@ export class LazyElements {
     return false;
   }
 
-  /** `items` once `tag` is defined (loading it for the first item), none before. */
-  shown<T>(items: readonly T[], tag: string, load: () => Promise<unknown>): readonly T[] {
-    return items.length > 0 && this.defined(tag, load) ? items : [];
-  }
-
   /** Whether any module was asked for; settles when all have loaded (or failed). */
   get asked(): boolean {
     return this.#loading.size > 0;
