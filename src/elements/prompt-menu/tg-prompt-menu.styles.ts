@@ -1,10 +1,11 @@
 import { css } from 'lit';
-import { controlStyles, themeTokens } from '../shared/theme.styles.js';
+import { controlStyles, inputStyles, themeTokens } from '../shared/theme.styles.js';
 
 /** The shared theme and controls, then the menu: a bounded list above the message field. */
 export const styles = [
   themeTokens,
   controlStyles,
+  inputStyles,
   css`
     .menu {
       display: grid;
@@ -58,15 +59,6 @@ export const styles = [
     .field {
       display: grid;
       gap: 0.2rem;
-    }
-    input {
-      font: inherit;
-      padding: 0.35em 0.5em;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-      color: var(--_fg);
-      min-width: 0;
     }
     .suggestions {
       display: flex;

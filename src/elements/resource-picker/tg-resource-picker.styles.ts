@@ -1,10 +1,11 @@
 import { css } from 'lit';
-import { controlStyles, themeTokens } from '../shared/theme.styles.js';
+import { controlStyles, inputStyles, themeTokens } from '../shared/theme.styles.js';
 
 /** The shared theme and controls, then the picker's panel: a bounded, scrolling list. */
 export const styles = [
   themeTokens,
   controlStyles,
+  inputStyles,
   css`
     .panel {
       display: grid;
@@ -33,13 +34,6 @@ export const styles = [
       gap: 0.25rem;
     }
     input {
-      font: inherit;
-      padding: 0.35em 0.5em;
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      background: var(--_bg);
-      color: var(--_fg);
-      min-width: 0;
       width: 100%;
     }
     .option {

@@ -394,6 +394,19 @@ export const controlStyles = css`
   }
 `;
 
+/** Text inputs of the composer's pickers (`<tg-resource-picker>`, `<tg-prompt-menu>`), on the theme's tokens. */
+export const inputStyles = css`
+  input {
+    font: inherit;
+    padding: 0.35em 0.5em;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: var(--_fg);
+    min-width: 0;
+  }
+`;
+
 /** The inline card of `<tg-approval>` and `<tg-elicitation>`: focusable, accent-bordered. */
 export const cardStyles = css`
   :host {
