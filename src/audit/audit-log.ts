@@ -310,6 +310,12 @@ export class AuditLog extends EventTarget {
   readonly #watching = new Set<string>();
   /** Instances that said they closed their log (over the channel). */
   readonly #closedPeers = new Set<string>();
+  /**
+   * This tab's instances with calls in flight when this page opened after a reload: the documents
+   * the reload replaced. Firefox may release their locks only after this page has opened, so their
+   * calls can be settled by a watch, and are still `reload`.
+   */
+  readonly #replaced = new Set<string>();
   /** Ends lock requests (watches) when the log closes. */
   readonly #closing = new AbortController();
   /** The scheduled or running recovery attempt while storage is failed. */
@@ -336,7 +342,21 @@ export class AuditLog extends EventTarget {
         } else if (message?.type === 'closed') this.#closedPeers.add(message.instance);
       };
     }
+    globalThis.addEventListener?.('pagehide', this.#onPageHide, { signal: this.#closing.signal });
   }
+
+  /**
+   * A document that unloads (not into the back/forward cache) cannot know how its calls in flight
+   * end: its worker and sockets go down with it. From then on it writes no more ends: the next page
+   * writes them (`outcome-unknown`). The alive lock goes as soon as what was queued before is
+   * committed, rather than when the browser gets round to freeing it (Firefox can take seconds).
+   */
+  #unloading = false;
+  readonly #onPageHide = (event: Event): void => {
+    if ((event as PageTransitionEvent).persisted) return;
+    this.#unloading = true;
+    void this.flush().then(() => this.#releaseAlive());
+  };
 
   /**
    * RFC 7638 thumbprint of this device's key: the `device` of every record written here. Empty
@@ -411,6 +431,9 @@ export class AuditLog extends EventTarget {
     try {
       this.assertWritable();
       validateInput(input);
+      if (this.#unloading && ENDS.has(input.kind)) {
+        throw new TgError(ErrorCode.AUDIT_CLOSED, 'The page is unloading: the next page writes how the call ended (outcome-unknown)');
+      }
     } catch (err) {
       this.#noteRefused(input);
       return Promise.reject(err);
@@ -956,6 +979,7 @@ export class AuditLog extends EventTarget {
     }
     const instances = new Set(calls.map((call) => call.instance));
     instances.delete(this.#instance);
+    if (context === 'open' && reloaded()) for (const call of calls) if (call.tab !== undefined && call.tab === this.#tab) this.#replaced.add(call.instance);
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     await Promise.all(
       [...instances].map(async (instance) => {
@@ -1016,7 +1040,7 @@ export class AuditLog extends EventTarget {
   #reasonFor(call: InflightCall, context: 'open' | 'recovered' | 'watch'): OutcomeUnknownReason {
     if (call.instance === '') return 'earlier-session';
     if (closedInstances.has(call.instance) || this.#closedPeers.has(call.instance)) return 'log-closed';
-    if (context === 'open' && call.tab !== undefined && call.tab === this.#tab && reloaded()) return 'reload';
+    if (this.#replaced.has(call.instance)) return 'reload';
     return 'tab-closed';
   }
 

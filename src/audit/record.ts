@@ -126,10 +126,12 @@ export interface ErrorInfo {
  *   another page of the same log noticed first;
  * - `log-closed`: the page closed its audit log (e.g. removed `<tg-agent>`) while the call ran;
  * - `worker-lost`: the connection worker ended while the call was pending (`TG_WORKER_FAILED`);
+ * - `connection-lost`: the connection closed while the call was pending (`TG_CONNECTION_CLOSED`:
+ *   the server dropped, or the browser closed the page's sockets as it navigated away);
  * - `storage-failed`: the call ended while the log could not write, so its end was refused;
  * - `earlier-session`: left without an end by a version of Toolgate that did not reconcile.
  */
-export type OutcomeUnknownReason = 'reload' | 'tab-closed' | 'log-closed' | 'worker-lost' | 'storage-failed' | 'earlier-session';
+export type OutcomeUnknownReason = 'reload' | 'tab-closed' | 'log-closed' | 'worker-lost' | 'connection-lost' | 'storage-failed' | 'earlier-session';
 
 interface Common {
   /** Correlates `tool-request`, `decision`, `call-start` and `call-end` of one call. */

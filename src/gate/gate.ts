@@ -30,7 +30,7 @@
 import canonicalize from 'canonicalize';
 import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { AuditSink } from '../audit/sink.js';
-import type { AuditInput, DecisionInfo, JsonValue } from '../audit/record.js';
+import type { AuditInput, DecisionInfo, JsonValue, OutcomeUnknownReason } from '../audit/record.js';
 import { auditResult, redactAuditInput, type AuditRedaction } from '../audit/redact-record.js';
 import { loadSecretRules } from '../audit/secrets.js';
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
@@ -137,6 +137,12 @@ const originOf = (url: string) => {
   }
 };
 const text = (t: string) => [{ type: 'text' as const, text: t }];
+
+/** Errors that mean the call was handed on and its answer lost: the tool may have run. */
+const LOST_WITH_THE_CALL: Partial<Record<string, OutcomeUnknownReason>> = {
+  [ErrorCode.WORKER_FAILED]: 'worker-lost',
+  [ErrorCode.CONNECTION_CLOSED]: 'connection-lost',
+};
 
 /** One sentence naming where the tainted data came from, for the card and the audit. */
 function taintReason(findings: readonly TaintFinding[]): string {
@@ -696,11 +702,12 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === ErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      // The worker vanished with the call: the server may have run it, so its end is unknown, not "failed".
-      const end: AuditInput =
-        code === ErrorCode.WORKER_FAILED
-          ? { kind: 'outcome-unknown', callId, server, tool, reason: 'worker-lost', error: { code, message } }
-          : { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } };
+      // The worker or the connection went away with the call: the server may have run it, so its end
+      // is unknown, not "failed".
+      const lost = LOST_WITH_THE_CALL[code];
+      const end: AuditInput = lost
+        ? { kind: 'outcome-unknown', callId, server, tool, reason: lost, error: { code, message } }
+        : { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } };
       void this.#recordQuietly(redactAuditInput(end, redaction), { defer: true });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };

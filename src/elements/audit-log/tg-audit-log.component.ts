@@ -20,6 +20,7 @@ const OUTCOME_UNKNOWN_WHY: Record<string, string> = {
   'tab-closed': 'the page that sent it went away',
   'log-closed': 'the audit log was closed',
   'worker-lost': 'the connection worker was lost',
+  'connection-lost': 'the connection closed while it ran',
   'storage-failed': 'its end could not be stored',
   'earlier-session': 'left open by an earlier version',
 };
