@@ -64,7 +64,7 @@ describe('<tg-agent>: a prompt run with /, a withheld attachment', function () {
     );
     input(el).focus();
     await sendKeys({ type: '/' });
-    await waitUntil(() => root(el).querySelector<TgPromptMenu>('tg-prompt-menu')?.options.some((o) => o.prompt.name === 'define_word'), 'the / menu offers define_word', WAIT);
+    await waitUntil(() => root(el).querySelector<TgPromptMenu>('tg-prompt-menu')?.options?.some((o) => o.prompt.name === 'define_word'), 'the / menu offers define_word', WAIT);
     const menu = root(el).querySelector<TgPromptMenu>('tg-prompt-menu')!;
     expect(menu.options.map((o) => o.prompt.name)).to.deep.equal(['define_word']);
     // Enter in the message field chooses the active prompt; its argument field takes the focus.
@@ -93,7 +93,7 @@ describe('<tg-agent>: a prompt run with /, a withheld attachment', function () {
     expect(sent[2]!.text).to.equal('Short, please.');
     expect(HIDDEN.test(JSON.stringify(request!.body)), 'no hidden character reaches the model').to.equal(false);
     // The person's turn shows what was inserted, by role, with the prompt's title.
-    expect(turnChips(el).map((c) => c.textContent?.replace(/\s+/g, ' ').trim())).to.deep.equal(['/user Define a word', '/assistant Define a word']);
+    expect(turnChips(el).map((c) => [...c.children].map((part) => part.textContent).join(' '))).to.deep.equal(['/user Define a word', '/assistant Define a word']);
     expect(el.runtime!.composer.items, 'taken by the turn').to.deep.equal([]);
   });
 
