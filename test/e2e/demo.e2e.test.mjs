@@ -2,8 +2,11 @@
 /**
  * End to end: the demo as `npm start` serves it (Vite + the demo MCP server, on free ports),
  * driven in the system Chromium by Playwright through roles and labels. Each flow runs in a fresh
- * browser context (its own IndexedDB, so its own audit log). Screenshots of every step go to
- * test-output/e2e/. Run: `npm run test:e2e`.
+ * browser context (its own IndexedDB, so its own audit log). With a model (the scripted LLM
+ * server, given to the page as `?llm=…` the way a host sets `<tg-provider>`): an image result in
+ * each API's shape, the page's own tool approved and audited, attachments reaching the model or
+ * withheld, a `/` prompt — each asserted on the request the model server got. Screenshots of every
+ * step go to test-output/e2e/. Run: `npm run test:e2e`.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -122,6 +125,27 @@ async function assertHeight(page, when, screens) {
 async function assertNoHorizontalScroll(page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   assert.ok(scrollWidth <= innerWidth, `the page scrolls sideways: ${scrollWidth}px content in a ${innerWidth}px window`);
+}
+
+/**
+ * Opens the audit log and finds the decision for a tool, as a person would: the list is
+ * virtualized, so through the filter, with the table on screen (only then do its rows render).
+ * @param {import('playwright-core').Page} page
+ * @param {string} tool
+ * @param {'allow' | 'deny'} decision
+ */
+async function auditDecision(page, tool, decision) {
+  await page.getByRole('button', { name: 'Show audit log' }).click();
+  await page.getByRole('search', { name: 'Filter audit records' }).getByRole('combobox', { name: /^Decision/ }).selectOption(decision);
+  const records = page.getByRole('table', { name: 'Audit records' });
+  await records.scrollIntoViewIfNeeded();
+  const row = records
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: tool, exact: true }) })
+    .filter({ has: page.getByRole('cell', { name: decision, exact: true }) })
+    .first();
+  await row.waitFor();
+  return { records, row };
 }
 
 /**
@@ -245,14 +269,7 @@ async function approvalFlow(page, prefix, check) {
   await card.waitFor({ state: 'detached' });
 
   // The audit log shows the denial.
-  await page.getByRole('button', { name: 'Show audit log' }).click();
-  // The list is virtualized, so look through the filter, as a person would.
-  await page.getByRole('search', { name: 'Filter audit records' }).getByRole('combobox', { name: /^Decision/ }).selectOption('deny');
-  const records = page.getByRole('table', { name: 'Audit records' });
-  // The virtualized rows render only when the table is on screen.
-  await records.scrollIntoViewIfNeeded();
-  const denialRow = records.getByRole('row').filter({ has: page.getByRole('cell', { name: 'delete_note', exact: true }) }).filter({ has: page.getByRole('cell', { name: 'deny', exact: true }) });
-  await denialRow.first().waitFor();
+  const { records } = await auditDecision(page, 'delete_note', 'deny');
   await shot('04-denial-in-audit-log', records);
 
   // Again; Allow once runs it and the result is shown.
@@ -520,13 +537,8 @@ describe('the demo with a model (the scripted LLM server)', { timeout: 600_000 }
       assert.match(JSON.stringify(requests[1]?.body.messages), /The banner now says: Hello from the model/);
 
       // The audit log has the person's decision for the page's tool.
-      await page.getByRole('button', { name: 'Show audit log' }).click();
-      await page.getByRole('search', { name: 'Filter audit records' }).getByRole('combobox', { name: /^Decision/ }).selectOption('allow');
-      const records = page.getByRole('table', { name: 'Audit records' });
-      await records.scrollIntoViewIfNeeded();
-      const row = records.getByRole('row').filter({ has: page.getByRole('cell', { name: 'show_banner', exact: true }) }).filter({ has: page.getByRole('cell', { name: 'allow', exact: true }) });
-      await row.first().waitFor();
-      assert.match(await row.first().innerText(), /person/);
+      const { records, row } = await auditDecision(page, 'show_banner', 'allow');
+      assert.match(await row.innerText(), /person/);
       await screenshot(page, 'model-05-page-tool-audited', records);
     });
   });
