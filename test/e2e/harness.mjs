@@ -30,7 +30,22 @@ export const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/e2e/', import
  * @param {{ llmBaseUrl?: string }} [options] an OpenAI-compatible endpoint (`TG_LLM_BASE_URL`); default none (manual mode)
  * @returns {Promise<RunningDemo>}
  */
-export async function startDemo({ llmBaseUrl } = {}) {
+export async function startDemo(options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemoOnce(options);
+    } catch (error) {
+      // The port was free when probed, but something else on this busy machine took it first.
+      if (attempt >= 3 || /** @type {{ code?: unknown }} */ (error)?.code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+
+/**
+ * @param {{ llmBaseUrl?: string }} options
+ * @returns {Promise<RunningDemo>}
+ */
+async function startDemoOnce({ llmBaseUrl }) {
   // Read by the plugin when the dev server starts. A free port, chosen here rather than 0 so that
   // the page's URLs stay right even if Vite restarted the server.
   process.env.TG_DEMO_MCP_PORT = String(await freePort());
