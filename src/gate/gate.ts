@@ -36,7 +36,7 @@ import { loadSecretRules } from '../audit/secrets.js';
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
-import { REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
+import { CONTENT_WITHHELD_NOTICE, REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
 import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
@@ -46,7 +46,7 @@ import { callableBy } from '../apps/visibility.js';
 import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
 import { TaintTracker, type TaintFinding } from './taint.js';
-import { proposerName, type ContentForModelOptions, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
+import { proposerName, type ContentForModelOptions, type ContentView, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
 /** Listens for `tools-changed` (a `CustomEvent<{ tools }>`); typed as a plain listener, so any `EventTarget` fits `GateConnection`. */
 type ToolsChangedListener = (event: Event) => void;
@@ -551,16 +551,17 @@ export class Gate extends EventTarget implements ToolGate {
    * resource, a prompt's messages): the server's data-flow labels, the audience annotations and
    * redaction, as for its results. Content of a server not behind the gate is withheld.
    */
-  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): { forModel: ContentBlock[]; withheld: boolean } {
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): ContentView {
     const server = this.#servers.get(serverId);
     const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
     const allowed = standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
-    const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy) });
+    const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy), notice: CONTENT_WITHHELD_NOTICE });
     if (allowed && server) {
       // Like a result: data the model read here and copies into a call to another server is found.
       this.#taint.record(options.conversationId ?? 'default', { serverId, serverUrl: server.url, tool: options.source ?? 'attached content' }, { content: view.forModel });
     }
-    return { forModel: view.forModel, withheld: view.withheld };
+    if (!allowed) return { forModel: view.forModel, withheld: true, withheldBy: 'data-flow' };
+    return { forModel: view.forModel, withheld: view.withheld, ...(view.withheld && { withheldBy: 'audience' as const }) };
   }
 
   // -------------------------------------------------------------------------------------------
