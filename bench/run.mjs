@@ -25,8 +25,11 @@ import { browserBundle } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE = process.argv.includes('--profile');
-/** `--only <prefix>`: only the timing workloads whose name starts with it (no codec, memory, audit); while working on one. */
-const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '') : undefined;
+/**
+ * `--only <prefix>[,<prefix>…]`: only the timing workloads whose name starts with one of them (no
+ * codec, memory, audit); while working on one, e.g. `--only floor,toolgate.ws-json,toolgate+gate,sdk.http-sse`.
+ */
+const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',') : undefined;
 const HARD_LIMIT_MS = PROFILE ? 240_000 : 600_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -510,7 +513,7 @@ async function main() {
       const t0 = Date.now();
       const before = loadavg();
       // Rotate the order, so that no workload always runs right after the same one.
-      const chosen = ONLY === undefined ? items : items.filter((item) => item.name.startsWith(ONLY));
+      const chosen = ONLY === undefined ? items : items.filter((item) => ONLY.some((prefix) => item.name.startsWith(prefix)));
       for (let i = 0; i < chosen.length; i++) await chosen[(i + round) % chosen.length]?.go(round);
       const run = { run: round + 1, seconds: (Date.now() - t0) / 1000, loadavg: { before: before.map(round2), after: loadavg().map(round2) } };
       runs.push(run);
