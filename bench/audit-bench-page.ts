@@ -29,7 +29,7 @@ async function fresh<T>(label: string, fn: (log: AuditLog, dbName: string) => Pr
 }
 
 /** records/s for a burst of `n` concurrent appends (group-committed). */
-async function batched(n: number, signing: 'batch' | 'every'): Promise<number> {
+async function batched(n: number, signing: 'seal' | 'batch' | 'every'): Promise<number> {
   return fresh(`batched-${signing}`, async (log) => {
     await log.append(input(0));
     const t0 = performance.now();
@@ -136,6 +136,7 @@ async function fixture(): Promise<string> {
 
 Object.assign(window, {
   auditBench: async () => ({
+    batchedSeal: await batched(10000, 'seal'),
     batchedSignBatch: await batched(10000, 'batch'),
     batchedSignEvery: await batched(2000, 'every'),
     sequentialWriteAhead: await sequential(300),

@@ -127,7 +127,7 @@ export async function openToolgateDb(name: string, options: OpenDbOptions = {}):
       if (oldVersion < 3) {
         database.createObjectStore('seals', { keyPath: 'seq' });
         const audit = transaction.objectStore('audit');
-        for (const index of V1_AUDIT_INDEXES) if (audit.indexNames.contains(index)) audit.deleteIndex(index as never);
+        for (const index of V1_AUDIT_INDEXES) if ((audit.indexNames as DOMStringList).contains(index)) audit.deleteIndex(index as never);
       }
     },
     blocking() {
