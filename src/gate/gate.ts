@@ -596,9 +596,8 @@ export class Gate extends EventTarget implements ToolGate {
     const conversation = request.conversationId ?? 'default';
     // Not awaited here: on the allow-by-rule path the request, the decision and the write-ahead
     // record are appended together and group-committed, instead of three commits in a row.
-    const requested = this.#record(
-      redactAuditInput({ kind: 'tool-request', callId, server, tool, args: args as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } }, redaction),
-    );
+    const requestRecord = redactAuditInput({ kind: 'tool-request' as const, callId, server, tool, args: args as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } }, redaction);
+    const requested = this.#record(requestRecord);
     requested.catch(() => {}); // awaited on every path below
     const decided = async (decision: DecisionInfo) => {
       await Promise.all([requested, this.#record({ kind: 'decision', callId, server, tool, decision })]);
@@ -690,7 +689,8 @@ export class Gate extends EventTarget implements ToolGate {
     await Promise.all([
       requested,
       allowedByRule,
-      this.#record(redactAuditInput({ kind: 'call-start', callId, server, tool, args: args as JsonValue }, redaction)),
+      // The request's arguments, redacted once for both records (an input with `redactions` is stored as it is).
+      this.#record({ kind: 'call-start', callId, server, tool, args: requestRecord.args, redactions: requestRecord.redactions }),
     ]);
     const started = performance.now();
     let result: CallToolResult;
@@ -714,14 +714,11 @@ export class Gate extends EventTarget implements ToolGate {
       return { status, error: { code, message }, forModel: text(note) };
     }
     const status = result.isError ? 'tool-error' : 'ok';
-    // Not awaited (see the header): the record is queued now, so it stays in order.
+    // Not awaited (see the header): the record is queued now, so it stays in order. Redacted once,
+    // by auditResult (its preview needs no second scan).
     const recorded = auditResult({ ...result, isError: result.isError === true }, redaction);
     void this.#recordQuietly(
-      redactAuditInput(
-        { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), result: recorded.info },
-        redaction,
-        recorded.redactions,
-      ),
+      { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), result: recorded.info, redactions: recorded.redactions },
       { defer: true },
     );
     this.#taint.record(conversation, { serverId: entry.server.id, serverUrl: entry.server.url, tool: entry.tool.name }, result);

@@ -9,7 +9,6 @@ import { openDB } from 'idb';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { GENESIS_HASH, recordHash, toBase64Url, type AuditRecord } from '../../src/audit/record.js';
 import { jwkThumbprint } from '../../src/storage/keys.js';
-import type { ToolgateDB } from '../../src/storage/db.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { waitFor } from '../support/async.js';
 import { callStart, freshDbName, Scope } from './helpers.js';
@@ -172,6 +171,11 @@ describe('Reconciliation: calls without an end', function () {
     expect(records.slice(0, 3).map((r) => r.seq)).to.deep.equal([1, 2, 3]);
     expect(Object.fromEntries(ends(records))).to.deep.equal({ 'old-1': ['end'], 'old-2': ['unknown:earlier-session'] });
     expect(await log.verify()).to.deep.include({ ok: true, count: 4 });
+    // Version 3: the seals store, and none of the audit store's five unused indexes.
+    const raw = await scope.raw(dbName);
+    expect([...raw.objectStoreNames]).to.include('seals');
+    expect([...raw.transaction('audit').store.indexNames]).to.deep.equal([]);
+    raw.close();
     // Once settled, a reopen writes nothing more.
     log.close();
     const again = await scope.open({ dbName });
@@ -198,7 +202,7 @@ async function writeVersion1Chain(dbName: string, bodies: Record<string, unknown
   }
   const last = records[records.length - 1]!;
   last.sig = toBase64Url(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, new TextEncoder().encode(last.hash))));
-  const db = await openDB<ToolgateDB>(dbName, 1, {
+  const db = await openDB(dbName, 1, {
     upgrade(database) {
       const audit = database.createObjectStore('audit', { keyPath: 'seq' });
       audit.createIndex('ts', 'ts');
