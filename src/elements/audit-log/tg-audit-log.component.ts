@@ -171,32 +171,21 @@ export class TgAuditLog extends LitElement {
   }
 
   /** Verifies the whole stored chain and shows the result (also returned and sent as `tg-audit-verify`). */
-  async verify(): Promise<VerifyResult | undefined> {
-    if (!this.log) return undefined;
-    this._verifying = true;
-    this._actionError = undefined;
-    try {
-      const result = await this.log.verify();
+  verify(): Promise<VerifyResult | undefined> {
+    return this.#act('_verifying', 'Verify', async (log) => {
+      const result = await log.verify();
       this._verifyResult = result;
       this.dispatchEvent(new TgAuditVerifyEvent(result));
       return result;
-    } catch (err) {
-      this._actionError = `Verify failed: ${err instanceof Error ? err.message : String(err)}`;
-      return undefined;
-    } finally {
-      this._verifying = false;
-    }
+    });
   }
 
   /** Exports the log as JSONL; downloads it unless a `tg-audit-export` listener prevents that. */
-  async export(): Promise<Blob | undefined> {
-    if (!this.log) return undefined;
-    this._exporting = true;
-    this._actionError = undefined;
-    try {
-      const blob = await new Response(exportJsonl(this.log)).blob();
+  export(): Promise<Blob | undefined> {
+    return this.#act('_exporting', 'Export', async (log) => {
+      const blob = await new Response(exportJsonl(log)).blob();
       const typed = new Blob([blob], { type: 'application/x-ndjson' });
-      const filename = `toolgate-audit-${this.log.dbName.replace(/[^A-Za-z0-9_-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+      const filename = `toolgate-audit-${log.dbName.replace(/[^A-Za-z0-9_-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
       const event = new TgAuditExportEvent({ blob: typed, filename });
       if (this.dispatchEvent(event)) {
         const url = URL.createObjectURL(typed);
@@ -207,11 +196,22 @@ export class TgAuditLog extends LitElement {
         setTimeout(() => URL.revokeObjectURL(url), 10000);
       }
       return typed;
+    });
+  }
+
+  /** Runs a toolbar action with its busy flag set; a failure shows as the action's error instead of throwing. */
+  async #act<T>(busy: '_verifying' | '_exporting', what: string, run: (log: AuditSource) => Promise<T>): Promise<T | undefined> {
+    const log = this.log;
+    if (!log) return undefined;
+    this[busy] = true;
+    this._actionError = undefined;
+    try {
+      return await run(log);
     } catch (err) {
-      this._actionError = `Export failed: ${err instanceof Error ? err.message : String(err)}`;
+      this._actionError = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
       return undefined;
     } finally {
-      this._exporting = false;
+      this[busy] = false;
     }
   }
 
