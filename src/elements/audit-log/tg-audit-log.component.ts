@@ -215,6 +215,17 @@ export class TgAuditLog extends LitElement {
     }
   }
 
+  /** A filter `<select>` on one exact field: "Any", then `options` (values from the log are shown as text). */
+  #filterSelect(label: string, key: 'kind' | 'server' | 'tool' | 'decision', options: readonly string[]): TemplateResult {
+    const current = this.#records.filter[key];
+    return html`<label>${label}
+      <select name=${key} @change=${(e: Event) => this.#setFilter({ [key]: (e.target as HTMLSelectElement).value || undefined })}>
+        <option value="" ?selected=${!current}>Any</option>
+        ${options.map((o) => html`<option .value=${o} ?selected=${current === o}>${o}</option>`)}
+      </select>
+    </label>`;
+  }
+
   #setFilter(patch: Partial<AuditFilter>): void {
     const next: AuditFilter = { ...this.#records.filter, ...patch };
     for (const key of Object.keys(next) as (keyof AuditFilter)[]) if (next[key] === undefined || next[key] === '') delete next[key];
@@ -313,31 +324,8 @@ export class TgAuditLog extends LitElement {
         <label>Search
           <input name="text" type="search" .value=${filter.text ?? ''} @input=${this.#onSearch} />
         </label>
-        <label>Kind
-          <select name="kind" @change=${(e: Event) => this.#setFilter({ kind: ((e.target as HTMLSelectElement).value || undefined) as AuditKind | undefined })}>
-            <option value="" ?selected=${!filter.kind}>Any</option>
-            ${AUDIT_KINDS.map((k) => html`<option value=${k} ?selected=${filter.kind === k}>${k}</option>`)}
-          </select>
-        </label>
-        <label>Server
-          <select name="server" @change=${(e: Event) => this.#setFilter({ server: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="" ?selected=${!filter.server}>Any</option>
-            ${[...records.servers].sort().map((s) => html`<option .value=${s} ?selected=${filter.server === s}>${s}</option>`)}
-          </select>
-        </label>
-        <label>Tool
-          <select name="tool" @change=${(e: Event) => this.#setFilter({ tool: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="" ?selected=${!filter.tool}>Any</option>
-            ${[...records.tools].sort().map((t) => html`<option .value=${t} ?selected=${filter.tool === t}>${t}</option>`)}
-          </select>
-        </label>
-        <label>Decision
-          <select name="decision" @change=${(e: Event) => this.#setFilter({ decision: ((e.target as HTMLSelectElement).value || undefined) as 'allow' | 'deny' | undefined })}>
-            <option value="" ?selected=${!filter.decision}>Any</option>
-            <option value="allow" ?selected=${filter.decision === 'allow'}>allow</option>
-            <option value="deny" ?selected=${filter.decision === 'deny'}>deny</option>
-          </select>
-        </label>
+        ${this.#filterSelect('Kind', 'kind', AUDIT_KINDS)} ${this.#filterSelect('Server', 'server', [...records.servers].sort())}
+        ${this.#filterSelect('Tool', 'tool', [...records.tools].sort())} ${this.#filterSelect('Decision', 'decision', ['allow', 'deny'])}
         <label>From
           <input name="since" type="datetime-local" step="1" @change=${(e: Event) => this.#setFilter({ since: parseLocal((e.target as HTMLInputElement).value) })} />
         </label>
