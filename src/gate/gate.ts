@@ -662,14 +662,16 @@ export class Gate extends EventTarget implements ToolGate {
         await decided({ outcome: 'deny', by: 'person', ...(this.#person && { person: this.#person }), reason: 'withdrawn: the call was cancelled' });
         return this.#cancelledBeforeStart('The call was cancelled while it waited for approval.');
       }
-      const by: DecisionInfo['by'] = answer.by === 'host' ? 'host' : answer.by === 'timeout' ? 'rule' : 'person';
+      const byRule = answer.by === 'timeout' || answer.by === 'unavailable';
+      const by: DecisionInfo['by'] = answer.by === 'host' ? 'host' : byRule ? 'rule' : 'person';
       const info: DecisionInfo = { outcome: answer.outcome, by, reason: verdict.reason, ...(dataFlow && { dataFlow }) };
       if (by === 'person' && this.#person) info.person = this.#person;
-      if (answer.by === 'timeout') info.rule = 'approval-timeout';
+      if (byRule) info.rule = `approval-${answer.by}`;
       else if (answer.always) info.reason = `always allowed (${verdict.reason})`;
       if (answer.outcome === 'deny') {
         await decided(info);
         if (answer.by === 'timeout') return refused(ErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
+        if (answer.by === 'unavailable') return refused(ErrorCode.UI_LOAD_FAILED, 'The approval card could not be loaded, so nobody could approve the call; it was refused.');
         return refused(ErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
       }
       await decided(info);
