@@ -39,7 +39,7 @@ import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.
 import { REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
-import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
+import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionHash, loadDefinitionDiff, escapeName, inspectTool, pinKey, pinState, type DiffLine, type PinRecord, type ToolFlag } from './pins.js';
 import { toolForModel, type ModelTool } from './model-text.js';
 import { DEFAULT_POLICY, redactionOptions, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
 import { callableBy } from '../apps/visibility.js';
@@ -649,11 +649,18 @@ export class Gate extends EventTarget implements ToolGate {
     if (verdict.decision === 'ask') {
       const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
       const quarantined = record !== undefined && record.known.hash !== entry.hash;
+      // The diff module loads with the first quarantined call; if it cannot, the card still says the definition changed.
+      const diff = quarantined
+        ? await loadDefinitionDiff().then(
+            (definitionDiff) => definitionDiff(record.known.definition, entry.tool),
+            (): DiffLine[] => [{ kind: 'same', text: `(${ErrorCode.UI_LOAD_FAILED}: the change could not be loaded)` }],
+          )
+        : undefined;
       const answer = await this.approvals.request(
         {
           ...this.#approvalBase(callId, entry, args, verdict, proposer),
           kind: 'call',
-          ...(quarantined && { diff: definitionDiff(record.known.definition, entry.tool) }),
+          ...(diff && { diff }),
           ...(tainted.length > 0 && { dataFlow: tainted }),
         },
         signal ? { signal } : {},

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { TgServerActionEvent, type TgServerActionDetail } from '../../events/tg-server-action.js';
-import { definitionDiff, pinKey, type DiffLine, type PinRecord } from '../../gate/pins.js';
+import { loadDefinitionDiff, pinKey, type DiffLine, type PinRecord } from '../../gate/pins.js';
 import { serverStanding, type Policy } from '../../gate/policy.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { serverLabel } from '../../runtime/server-spec.js';
@@ -123,6 +123,9 @@ export class TgConnections extends LitElement {
   declare _expanded: ReadonlySet<string>;
   /** What the tool search holds (lower case, trimmed). */
   declare _query: string;
+
+  /** The diff of a quarantined tool's change, loaded with the first "Review change" (or why it could not be). */
+  #definitionDiff: Awaited<ReturnType<typeof loadDefinitionDiff>> | Error | undefined;
 
   readonly #panels = new ToolCallController(this, {
     call: () => this.call,
@@ -459,7 +462,7 @@ export class TgConnections extends LitElement {
                         type="button"
                         aria-expanded=${this._reviewing === reviewKey ? 'true' : 'false'}
                         aria-controls="${id}-review-${toolIndex}"
-                        @click=${() => (this._reviewing = this._reviewing === reviewKey ? undefined : reviewKey)}
+                        @click=${() => this.#review(reviewKey)}
                       >
                         Review change
                       </button>`
@@ -467,7 +470,7 @@ export class TgConnections extends LitElement {
                 </div>
                 ${tool.description ? html`<p class="tool-description">${tool.description}</p>` : nothing}
                 ${gatedTool?.quarantined && pin && this._reviewing === reviewKey
-                  ? this.#renderReview(gatedTool, definitionDiff(pin.known.definition, gatedTool.tool), `${id}-review-${toolIndex}`)
+                  ? this.#renderReview(gatedTool, pin, `${id}-review-${toolIndex}`)
                   : nothing}
                 ${showPanel && selected ? this.#renderCall(server, selected, `${id}-tool-${toolIndex}`) : nothing}
               </li>`;
@@ -475,7 +478,24 @@ export class TgConnections extends LitElement {
           </ul>`}`;
   }
 
-  #renderReview(tool: GatedTool, diff: DiffLine[], id: string): TemplateResult {
+  #review(key: string): void {
+    if (this._reviewing === key) {
+      this._reviewing = undefined;
+      return;
+    }
+    if (this.#definitionDiff) {
+      this._reviewing = key;
+      return;
+    }
+    void loadDefinitionDiff().then(
+      (diff) => (this.#definitionDiff = diff),
+      (err: unknown) => (this.#definitionDiff = err instanceof Error ? err : new Error(String(err))),
+    ).then(() => (this._reviewing = key));
+  }
+
+  #renderReview(tool: GatedTool, pin: PinRecord, id: string): TemplateResult {
+    const definitionDiff = this.#definitionDiff;
+    const diff: DiffLine[] | undefined = typeof definitionDiff === 'function' ? definitionDiff(pin.known.definition, tool.tool) : undefined;
     return html`<div
       id=${id}
       class="review"
@@ -487,9 +507,11 @@ export class TgConnections extends LitElement {
       }}
     >
       <p>The server changed this tool's definition since it was accepted. Calls are held until you re-approve it.</p>
-      <pre part="diff" class="diff" role="region" tabindex="0" aria-label="Definition change">${diff.map(
-        (line) => html`<span class=${line.kind}>${line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}${line.text}</span>\n`,
-      )}</pre>
+      ${diff
+        ? html`<pre part="diff" class="diff" role="region" tabindex="0" aria-label="Definition change">${diff.map(
+            (line) => html`<span class=${line.kind}>${line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}${line.text}</span>\n`,
+          )}</pre>`
+        : renderError({ code: ErrorCode.UI_LOAD_FAILED, message: `The change could not be loaded: ${(definitionDiff as Error | undefined)?.message ?? ''}` }, 'diff')}
       <div class="actions">
         <button
           part="reapprove-button"
