@@ -126,6 +126,7 @@ export class TgConnections extends LitElement {
 
   /** The diff of a quarantined tool's change, loaded with the first "Review change" (or why it could not be). */
   #definitionDiff: Awaited<ReturnType<typeof loadDefinitionDiff>> | Error | undefined;
+  #diffLoading: Promise<void> | undefined;
 
   readonly #panels = new ToolCallController(this, {
     call: () => this.call,
@@ -440,6 +441,7 @@ export class TgConnections extends LitElement {
               const gatedTool = gated.get(tool.name);
               const pin = pins.get(pinKey(server.spec.url, tool.name));
               const reviewKey = `${server.id}\n${tool.name}`;
+              if (gatedTool?.quarantined) void this.#loadDiff();
               return html`<li part="tool" class="tool" data-tool=${tool.name}>
                 <div class="tool-head">
                   <button
@@ -479,18 +481,24 @@ export class TgConnections extends LitElement {
   }
 
   #review(key: string): void {
-    if (this._reviewing === key) {
-      this._reviewing = undefined;
-      return;
-    }
-    if (this.#definitionDiff) {
-      this._reviewing = key;
-      return;
-    }
-    void loadDefinitionDiff().then(
-      (diff) => (this.#definitionDiff = diff),
-      (err: unknown) => (this.#definitionDiff = err instanceof Error ? err : new Error(String(err))),
-    ).then(() => (this._reviewing = key));
+    this._reviewing = this._reviewing === key ? undefined : key;
+    void this.#loadDiff();
+  }
+
+  /** Loads the diff once: in the background as soon as a quarantined tool is shown, so "Review change" opens at once. */
+  #loadDiff(): Promise<void> {
+    return (this.#diffLoading ??= loadDefinitionDiff()
+      .then(
+        (diff) => void (this.#definitionDiff = diff),
+        (err: unknown) => void (this.#definitionDiff = err instanceof Error ? err : new Error(String(err))),
+      )
+      .then(() => this.requestUpdate()));
+  }
+
+  /** `updateComplete` also waits for the diff, once asked for, to have loaded and rendered. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    return this.#diffLoading ? this.#diffLoading.then(() => super.getUpdateComplete()) : done;
   }
 
   #renderReview(tool: GatedTool, pin: PinRecord, id: string): TemplateResult {
@@ -507,7 +515,9 @@ export class TgConnections extends LitElement {
       }}
     >
       <p>The server changed this tool's definition since it was accepted. Calls are held until you re-approve it.</p>
-      ${diff
+      ${definitionDiff === undefined
+        ? html`<p class="muted" role="status">Loading the change…</p>`
+        : diff
         ? html`<pre part="diff" class="diff" role="region" tabindex="0" aria-label="Definition change">${diff.map(
             (line) => html`<span class=${line.kind}>${line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}${line.text}</span>\n`,
           )}</pre>`
