@@ -5,7 +5,7 @@ import type { AuditSource } from '../../audit/source.js';
 import { exportJsonl } from '../../audit/export.js';
 import type { AuditFilter } from '../../audit/filter.js';
 import { AUDIT_KINDS, recordDecision, recordServer, recordTool, type AuditKind, type AuditRecord } from '../../audit/record.js';
-import type { VerifyResult } from '../../audit/verify.js';
+import type { PendingTail, VerifyResult } from '../../audit/verify.js';
 import { AuditRecordsController } from './audit-records.controller.js';
 import { TgAuditExportEvent } from '../../events/tg-audit-export.js';
 import { TgAuditVerifyEvent } from '../../events/tg-audit-verify.js';
@@ -14,12 +14,20 @@ import { styles } from './tg-audit-log.styles.js';
 /** `YYYY-MM-DD HH:MM:SS` in UTC: sortable, unambiguous, the same for every reviewer. */
 const formatTime = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 19);
 
+/** The verify line's note on a pending tail (records after the last signature, format 3). */
+function pendingNote(pending: PendingTail | undefined): string {
+  if (!pending) return '';
+  const which = pending.count === 1 ? `Record ${pending.from} awaits its signature` : `Records ${pending.from}–${pending.to} (${pending.count}) await their signature`;
+  return ` ${which}: linked to the chain, not yet vouched for (another page still writing, or one that closed before it signed).`;
+}
+
 /** Why a call's outcome is unknown, in words (record.ts `OutcomeUnknownReason`). */
 const OUTCOME_UNKNOWN_WHY: Record<string, string> = {
   reload: 'the page was reloaded',
   'tab-closed': 'the page that sent it went away',
   'log-closed': 'the audit log was closed',
   'worker-lost': 'the connection worker was lost',
+  'connection-lost': 'the connection closed while it ran',
   'storage-failed': 'its end could not be stored',
   'earlier-session': 'left open by an earlier version',
 };
@@ -303,7 +311,7 @@ export class TgAuditLog extends LitElement {
       <p part="verify-result" role="status" class="verify-result ${this._verifyResult ? (this._verifyResult.ok ? 'ok' : 'broken') : ''}">
         ${this._verifyResult
           ? this._verifyResult.ok
-            ? `Chain verified: ${this._verifyResult.count} records, ${this._verifyResult.signatures} signatures, intact.`
+            ? `Chain verified: ${this._verifyResult.count} records, ${this._verifyResult.signatures} signatures, intact.${pendingNote(this._verifyResult.pending)}`
             : `Chain broken at record ${this._verifyResult.seq}: ${this._verifyResult.reason}. ${this._verifyResult.message}`
           : nothing}
         ${this._actionError ?? nothing}
