@@ -244,8 +244,7 @@ export class TgAgent extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const attributeFilter = [...new Set([...SERVER_ATTRIBUTES, ...PROVIDER_ATTRIBUTES])];
-    this.#observer.observe(this, { childList: true, subtree: true, attributes: true, attributeFilter });
+    this.#observer.observe(this, { childList: true, subtree: true, attributes: true, attributeFilter: [...new Set([...SERVER_ATTRIBUTES, ...PROVIDER_ATTRIBUTES])] });
     this.#syncServers();
   }
 
