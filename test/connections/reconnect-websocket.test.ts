@@ -93,6 +93,8 @@ describe('Reconnection over WebSocket', () => {
     await waitFor(() => (connection.status === 'reconnecting' ? true : undefined), 'reconnecting');
     const tools = await connection.listTools();
     expect(tools.map((t) => t.name)).to.include('echo');
+    // The status event travels apart from the answer, so it may arrive just after it.
+    await waitFor(() => (statuses.some((s) => s.status === 'ready') ? true : undefined), 'the ready status');
     expect(statuses.map((s) => s.status)).to.include.members(['reconnecting', 'ready']);
   });
 
