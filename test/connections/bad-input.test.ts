@@ -7,24 +7,18 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
-import { testEnv, uniqueTag } from '../support/env.js';
+import { uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
+import { badUrl, closedAfterEach, fromBad, textOf } from '../support/connections.js';
 
 type Coded = Error & { code?: string; data?: unknown };
-const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
 
-const open: McpConnection[] = [];
-
-
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+const open = closedAfterEach();
 
 /** Opens a connection to the misbehaving server and records the problems it reports. */
 async function connectBad(path: string, options: Partial<ConnectionConfig> = {}) {
   const tag = uniqueTag('bad');
-  const url = new URL(path, badOrigin());
-  url.searchParams.set('tag', tag);
-  const connection = await McpConnection.open({ url: url.href, transport: 'auto', ...options });
+  const connection = await McpConnection.open({ url: badUrl(path, { tag }), transport: 'auto', ...options });
   open.push(connection);
   const problems: Coded[] = [];
   connection.addEventListener('problem', (event) => problems.push(event.detail.error as Coded));
@@ -32,16 +26,8 @@ async function connectBad(path: string, options: Partial<ConnectionConfig> = {})
 }
 
 async function callsOf(tag: string, tool: string): Promise<number> {
-  const url = new URL('/calls', badOrigin());
-  url.searchParams.set('tag', tag);
-  url.searchParams.set('tool', tool);
-  return ((await (await fetch(url)).json()) as { calls: number }).calls;
+  return (await fromBad<{ calls: number }>('/calls', tag, { tool })).calls;
 }
-
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('Bad input over Streamable HTTP', () => {
   const failures = [

@@ -4,33 +4,13 @@
  * through the composer's context, and axe checks.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { McpConnection } from '../../../src/connections/connection.js';
 import { ComposerContext } from '../../../src/context/composer-context.js';
-import { contextServer, type ContextServer } from '../../../src/context/context-server.js';
 import '../../../src/elements/resource-picker/tg-resource-picker.js';
 import type { TgResourcePicker } from '../../../src/elements/resource-picker/tg-resource-picker.js';
-import type { TgPickerCloseEvent } from '../../../src/events/tg-picker-close.js';
-import { control, taggedWsUrl, uniqueTag } from '../../support/env.js';
+import { control } from '../../support/env.js';
+import { closeDemos, closes, demo, root, WAIT } from '../../support/picker-fixture.js';
 
-const WAIT = { timeout: 8000 };
-const connections: McpConnection[] = [];
-afterEach(async () => {
-  await Promise.all(connections.splice(0).map((c) => c.close()));
-});
-
-async function demo(): Promise<{ server: ContextServer; tag: string }> {
-  const tag = uniqueTag('picker');
-  const connection = await McpConnection.open({ url: taggedWsUrl(tag) });
-  connections.push(connection);
-  return { server: contextServer('demo', 'Demo notes', connection.config.url, connection), tag };
-}
-
-const root = (el: Element) => el.shadowRoot!;
-const closes = (el: HTMLElement) => {
-  const seen: TgPickerCloseEvent['detail'][] = [];
-  el.addEventListener('tg-picker-close', (e) => seen.push(e.detail));
-  return seen;
-};
+afterEach(closeDemos);
 
 describe('<tg-resource-picker>', function () {
   this.timeout(30000);
