@@ -11,9 +11,10 @@ import type { ElicitationRequest, LogMessage, TaskState } from '../../workers/sh
 import { ErrorCode } from '../../workers/shared/errors.js';
 import { rejection, waitFor } from '../support/async.js';
 import { taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
-import { closedAfterEach, textOf } from '../support/connections.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
-const open = closedAfterEach();
+const open = closedAfterEach<McpConnection>();
 async function connect(onElicit?: ElicitationHandler, url = taggedWsUrl(uniqueTag())) {
   const connection = await McpConnection.open({ url }, onElicit ? { onElicit } : {});
   open.push(connection);

@@ -9,13 +9,14 @@ import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
-import { closedAfterEach, textOf } from '../support/connections.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
 type StatusDetail = { status: string; error?: Error & { code?: string }; attempt?: number; delayMs?: number };
 
 const FAST = { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 4 };
 
-const open = closedAfterEach();
+const open = closedAfterEach<McpConnection>();
 async function connect(config: Partial<ConnectionConfig> = {}) {
   const tag = uniqueTag('reconnect');
   const connection = await McpConnection.open({ url: taggedWsUrl(tag), reconnect: FAST, ...config });

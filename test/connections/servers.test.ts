@@ -10,7 +10,8 @@ import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import { testEnv } from '../support/env.js';
 import { rejection } from '../support/async.js';
-import { closedAfterEach, textOf } from '../support/connections.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 interface ServersEnv {
@@ -21,7 +22,7 @@ interface ServersEnv {
 }
 const env = () => testEnv() as unknown as ServersEnv;
 
-const open = closedAfterEach();
+const open = closedAfterEach<McpConnection>();
 async function connect(config: ConnectionConfig): Promise<McpConnection> {
   const connection = await McpConnection.open(config);
   open.push(connection);

@@ -11,11 +11,12 @@ import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
 import { testEnv, uniqueTag } from '../support/env.js';
 import { rejection } from '../support/async.js';
-import { closedAfterEach, textOf } from '../support/connections.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
 const statelessUrl = () => (testEnv() as unknown as { statelessUrl: string }).statelessUrl;
 
-const open = closedAfterEach();
+const open = closedAfterEach<McpConnection>();
 async function connect(config: Partial<ConnectionConfig> & { tag?: string } = {}) {
   const { tag = uniqueTag('stateless'), ...rest } = config;
   const url = new URL(statelessUrl());

@@ -10,9 +10,9 @@ import { ErrorCode } from '../../workers/shared/errors.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
 import { endMortalWorkers, mortalWorker } from '../support/workers/mortal.js';
-import { closedAfterEach } from '../support/connections.js';
+import { closedAfterEach } from '../support/cleanup.js';
 
-const open = closedAfterEach();
+const open = closedAfterEach<McpConnection>();
 
 async function mortal(options: Parameters<typeof McpConnection.open>[1] = {}) {
   const name = uniqueTag('mortal');

@@ -1,25 +1,22 @@
 /**
- * Shared pieces of the page-side connection tests (test/connections/): connections closed after
- * each test, the text of a result, and the misbehaving server (test/support/servers/misbehaving.mjs).
+ * Shared pieces of the page-side connection tests (test/connections/): the text of a result,
+ * progress from the demo server, and the misbehaving server (test/support/servers/misbehaving.mjs).
  */
+import { expect } from '@esm-bundle/chai';
 import type { McpConnection } from '../../src/connections/connection.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
+import type { ContentBlock, Progress } from '../../workers/shared/wire.js';
 import { testEnv } from './env.js';
-
-/**
- * The list a test file puts its connections in; an `afterEach` (registered here, so call this at the
- * top level of the file) closes them all.
- */
-export function closedAfterEach(): McpConnection[] {
-  const open: McpConnection[] = [];
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
-  });
-  return open;
-}
 
 /** The text blocks of a result, one a line. */
 export const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+
+/** Has the demo server's `count_slowly` count to 3 (its result says so); the progress it reported, in order. */
+export async function countToThree(connection: McpConnection): Promise<Progress[]> {
+  const seen: Progress[] = [];
+  const result = await connection.callTool('count_slowly', { count: 3, delayMs: 10 }, { onProgress: (p) => seen.push(p) });
+  expect(textOf(result.content)).to.contain('3');
+  return seen;
+}
 
 /** The misbehaving server's origin: each path a way of breaking the protocol. */
 export const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;

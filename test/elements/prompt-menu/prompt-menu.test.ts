@@ -3,21 +3,19 @@
  * options and keyboard, the argument form with the server's completion, the prompt's messages in
  * the composer's context, and axe checks.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { ComposerContext } from '../../../src/context/composer-context.js';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../../src/elements/prompt-menu/tg-prompt-menu.js';
 import type { TgPromptMenu } from '../../../src/elements/prompt-menu/tg-prompt-menu.js';
-import { closeDemos, closes, demo, root, WAIT } from '../../support/picker-fixture.js';
+import { closeDemos, pickerFixture, root, WAIT } from '../../support/picker-fixture.js';
 
 afterEach(closeDemos);
 
 describe('<tg-prompt-menu>', function () {
   this.timeout(30000);
   it('offers the servers’ prompts for what follows /; keyboard moves and chooses; arguments complete; the messages go to the composer', async () => {
-    const { server } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgPromptMenu>(html`<tg-prompt-menu .servers=${[server]} .composer=${composer} query=""></tg-prompt-menu>`);
-    const closed = closes(el);
+    const { el, composer, closed } = await pickerFixture<TgPromptMenu>(
+      (server, composer) => html`<tg-prompt-menu .servers=${[server]} .composer=${composer} query=""></tg-prompt-menu>`,
+    );
     await waitUntil(() => root(el).querySelectorAll('[part="prompt-option"]').length === 2, 'two prompts', WAIT);
     await expect(el).to.be.accessible();
     el.query = 'demo:notes';

@@ -3,22 +3,20 @@
  * a template filled with the server's completion (debounced: counted at the server), attaching
  * through the composer's context, and axe checks.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { ComposerContext } from '../../../src/context/composer-context.js';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../../src/elements/resource-picker/tg-resource-picker.js';
 import type { TgResourcePicker } from '../../../src/elements/resource-picker/tg-resource-picker.js';
 import { control } from '../../support/env.js';
-import { closeDemos, closes, demo, root, WAIT } from '../../support/picker-fixture.js';
+import { closeDemos, pickerFixture, root, WAIT } from '../../support/picker-fixture.js';
 
 afterEach(closeDemos);
+
+const picker = () => pickerFixture<TgResourcePicker>((server, composer) => html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
 
 describe('<tg-resource-picker>', function () {
   this.timeout(30000);
   it('lists and searches resources; attaching one puts it in the composer, labelled by its server', async () => {
-    const { server } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgResourcePicker>(html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
-    const closed = closes(el);
+    const { el, server, composer, closed } = await picker();
     await waitUntil(() => root(el).querySelectorAll('[part="resource-option"]').length === 2, 'two resources', WAIT);
     expect(root(el).activeElement?.getAttribute('part')).to.equal('search');
     await expect(el).to.be.accessible();
@@ -37,9 +35,7 @@ describe('<tg-resource-picker>', function () {
   });
 
   it('fills a template with the server’s suggestions (one debounced request for a burst of keys) and attaches the expanded URI', async () => {
-    const { server, tag } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgResourcePicker>(html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
+    const { el, tag, composer } = await picker();
     await waitUntil(() => root(el).querySelector('[aria-expanded]'), 'the template', WAIT);
     root(el).querySelector<HTMLButtonElement>('[aria-expanded]')!.click();
     await el.updateComplete;
@@ -70,10 +66,7 @@ describe('<tg-resource-picker>', function () {
   });
 
   it('Escape closes it without attaching', async () => {
-    const { server } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgResourcePicker>(html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
-    const closed = closes(el);
+    const { el, composer, closed } = await picker();
     root(el).querySelector('[part="search"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
     expect(closed).to.deep.equal([{ picker: 'resources', reason: 'dismissed' }]);
     expect(composer.items).to.deep.equal([]);
