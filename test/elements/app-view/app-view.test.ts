@@ -124,7 +124,9 @@ for (const transport of ['mcp', 'ws'] as const) {
   });
 }
 
-describe('<tg-app-view> without a separate sandbox origin', () => {
+describe('<tg-app-view> without a separate sandbox origin', function () {
+  // Two fixtures, each a connection and a worker: mocha's default 10 s is too short under load.
+  this.timeout(60000);
   afterEach(closeAppFixtures);
 
   it('shows a notice and no frame when no sandbox is configured or it is on the page host', async () => {
