@@ -6,75 +6,71 @@
  */
 const CORE = '^src/(agent|llm|gate|audit|storage|runtime)/';
 
+/**
+ * Every rule is an error: a broken design rule fails the test command.
+ * @param {string} name @param {string} comment
+ * @param {import('dependency-cruiser').IFromRestriction} from @param {import('dependency-cruiser').IToRestriction} to
+ */
+const forbid = (name, comment, from, to) => ({ name, comment, severity: /** @type {const} */ ('error'), from, to });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'core-without-dom',
-      comment: 'The core (agent, llm, gate, audit, storage, runtime) is DOM-free: no elements, no Lit.',
-      severity: 'error',
-      from: { path: CORE },
-      to: { path: ['^src/elements/', '^node_modules/(lit|lit-html|lit-element|@lit|@lit-labs)/'] },
-    },
-    {
-      name: 'agent-only-through-the-gate',
-      comment: 'The agent reaches tools only through the gate: never a connection or the worker (the shared vocabulary is fine).',
-      severity: 'error',
-      from: { path: '^src/agent/' },
-      to: { path: ['^src/connections/', '^workers/(?!shared/)'] },
-    },
-    {
-      name: 'page-takes-only-the-vocabulary-from-workers',
-      comment:
-        'src/ imports from workers/ only the shared vocabulary (workers/shared/, values too) and, as types only, ' +
+    forbid(
+      'core-without-dom',
+      'The core (agent, llm, gate, audit, storage, runtime) is DOM-free: no elements, no Lit.',
+      { path: CORE },
+      { path: ['^src/elements/', '^node_modules/(lit|lit-html|lit-element|@lit|@lit-labs)/'] },
+    ),
+    forbid(
+      'agent-only-through-the-gate',
+      'The agent reaches tools only through the gate: never a connection or the worker (the shared vocabulary is fine).',
+      { path: '^src/agent/' },
+      { path: ['^src/connections/', '^workers/(?!shared/)'] },
+    ),
+    forbid(
+      'page-takes-only-the-vocabulary-from-workers',
+      'src/ imports from workers/ only the shared vocabulary (workers/shared/, values too) and, as types only, ' +
         "the worker's contract (workers/connection-api.ts). The worker itself is started by URL in src/connections/.",
-      severity: 'error',
-      from: { path: '^src/' },
-      to: { path: '^workers/', pathNot: ['^workers/shared/', '^workers/connection-api\\.ts$'] },
-    },
-    {
-      name: 'worker-contract-as-types-only',
-      comment: 'workers/connection-api.ts is imported with `import type` (it describes the worker; it runs nowhere on the page).',
-      severity: 'error',
-      from: { path: '^src/' },
-      to: { path: '^workers/connection-api\\.ts$', dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'workers-never-reach-the-page',
-      comment: 'A worker never imports the page (the gate lives on the trusted side).',
-      severity: 'error',
-      from: { path: '^workers/' },
-      to: { path: '^src/' },
-    },
-    {
-      name: 'shared-stays-shared',
-      comment: 'The shared vocabulary runs on both sides: it imports nothing else of the worker (or of the page).',
-      severity: 'error',
-      from: { path: '^workers/shared/' },
-      to: { path: ['^workers/(?!shared/)', '^src/'] },
-    },
-    {
-      name: 'product-without-dev-dependencies',
-      comment:
-        'What users install never imports a devDependency (test servers, build tools). The one exception is bundled into the build instead of installed (scripts/build-library.mjs): the secretlint rule preset, whose engines (Node 22) would make every install on Node 20 warn.',
-      severity: 'error',
-      from: { path: '^(src|workers)/' },
-      to: { dependencyTypes: ['npm-dev'], pathNot: '^node_modules/@secretlint/secretlint-rule-preset-recommend/' },
-    },
-    {
-      name: 'product-without-tests',
-      comment: 'Product code never imports tests, test support, the demo or the benchmarks.',
-      severity: 'error',
-      from: { path: '^(src|workers)/' },
-      to: { path: '^(test|demo|bench)/' },
-    },
-    {
-      name: 'resolvable',
-      comment: 'Every import resolves (a typo or a deleted file is an error here, not at bundle time).',
-      severity: 'error',
-      from: {},
-      to: { couldNotResolve: true },
-    },
+      { path: '^src/' },
+      { path: '^workers/', pathNot: ['^workers/shared/', '^workers/connection-api\\.ts$'] },
+    ),
+    forbid(
+      'worker-contract-as-types-only',
+      'workers/connection-api.ts is imported with `import type` (it describes the worker; it runs nowhere on the page).',
+      { path: '^src/' },
+      { path: '^workers/connection-api\\.ts$', dependencyTypesNot: ['type-only'] },
+    ),
+    forbid(
+      'workers-never-reach-the-page',
+      'A worker never imports the page (the gate lives on the trusted side).',
+      { path: '^workers/' },
+      { path: '^src/' },
+    ),
+    forbid(
+      'shared-stays-shared',
+      'The shared vocabulary runs on both sides: it imports nothing else of the worker (or of the page).',
+      { path: '^workers/shared/' },
+      { path: ['^workers/(?!shared/)', '^src/'] },
+    ),
+    forbid(
+      'product-without-dev-dependencies',
+      'What users install never imports a devDependency (test servers, build tools). The one exception is bundled into the build instead of installed (scripts/build-library.mjs): the secretlint rule preset, whose engines (Node 22) would make every install on Node 20 warn.',
+      { path: '^(src|workers)/' },
+      { dependencyTypes: ['npm-dev'], pathNot: '^node_modules/@secretlint/secretlint-rule-preset-recommend/' },
+    ),
+    forbid(
+      'product-without-tests',
+      'Product code never imports tests, test support, the demo or the benchmarks.',
+      { path: '^(src|workers)/' },
+      { path: '^(test|demo|bench)/' },
+    ),
+    forbid(
+      'resolvable',
+      'Every import resolves (a typo or a deleted file is an error here, not at bundle time).',
+      {},
+      { couldNotResolve: true },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

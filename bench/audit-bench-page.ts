@@ -17,7 +17,7 @@ const input = (i: number): AuditInput => ({
   ...(i % 4 === 0 ? { status: 'ok', durationMs: 12, result: { sha256: 'cd'.repeat(32), size: 512 } } : { args: { i, query: `question number ${i}` } }),
 } as AuditInput);
 
-async function fresh<T>(label: string, fn: (log: AuditLog, dbName: string) => Promise<T>, options: { signing?: 'batch' | 'every' } = {}): Promise<T> {
+async function fresh<T>(label: string, fn: (log: AuditLog, dbName: string) => Promise<T>, options: { signing?: 'seal' | 'batch' | 'every' } = {}): Promise<T> {
   const dbName = `bench-${label}-${Date.now()}`;
   const log = await AuditLog.open({ dbName, ...options });
   try {
@@ -29,7 +29,7 @@ async function fresh<T>(label: string, fn: (log: AuditLog, dbName: string) => Pr
 }
 
 /** records/s for a burst of `n` concurrent appends (group-committed). */
-async function batched(n: number, signing: 'batch' | 'every'): Promise<number> {
+async function batched(n: number, signing: 'seal' | 'batch' | 'every'): Promise<number> {
   return fresh(`batched-${signing}`, async (log) => {
     await log.append(input(0));
     const t0 = performance.now();
@@ -136,6 +136,7 @@ async function fixture(): Promise<string> {
 
 Object.assign(window, {
   auditBench: async () => ({
+    batchedSeal: await batched(10000, 'seal'),
     batchedSignBatch: await batched(10000, 'batch'),
     batchedSignEvery: await batched(2000, 'every'),
     sequentialWriteAhead: await sequential(300),
@@ -190,8 +191,54 @@ async function breakdown(n = 2000): Promise<Record<string, number>> {
   t0 = performance.now();
   await db.getAll('s');
   out['getAllUs'] = ((performance.now() - t0) / (n + 200)) * 1000;
+  // The same single-record transaction with each durability hint (the default is the browser's:
+  // relaxed in Chromium since 121 and in Firefox; strict waits for the OS to flush).
+  for (const durability of ['strict', 'relaxed'] as const) {
+    t0 = performance.now();
+    for (let i = 0; i < 100; i++) {
+      const tx = db.transaction('s', 'readwrite', { durability });
+      void tx.store.add({ ...sample, seq: n + 1000 + i + (durability === 'strict' ? 0 : 1000), hash: 'h'.repeat(64) });
+      await tx.done;
+    }
+    out[`txPerRecord_${durability}Us`] = ((performance.now() - t0) / 100) * 1000;
+  }
   db.close();
   await deleteToolgateDb(name);
+  // What the gate adds per record before it reaches the log: redaction of a call-start, and of a
+  // small result (digest + preview) on the return path.
+  const { redactAuditInput, auditResult } = await import('../src/audit/redact-record.js');
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) redactAuditInput(input(i * 4 + 1), {});
+  out['redactCallStartUs'] = ((performance.now() - t0) / n) * 1000;
+  const echo = { content: [{ type: 'text', text: 'hello from the bench' }], isError: false };
+  t0 = performance.now();
+  for (let i = 0; i < n; i++) auditResult(echo, {});
+  out['auditResultEchoUs'] = ((performance.now() - t0) / n) * 1000;
+  // The audit part of one gated call, as the gate appends it: request + decision + write-ahead
+  // call-start group-committed and awaited, then the call-end deferred (it joins the next commit).
+  for (const signing of ['seal', 'batch'] as const) {
+    const samples = await fresh(`gated-${signing}`, async (log) => {
+      const times: number[] = [];
+      await log.append(input(0));
+      for (let i = 0; i < 300; i++) {
+        const callId = `gated-${i}`;
+        const server = { url: 'wss://server.example/mcp' };
+        const tool = { name: 'echo' };
+        const start = performance.now();
+        await Promise.all([
+          log.append({ kind: 'tool-request', callId, server, tool, args: { text: 'hello' }, proposer: 'llm:local' }),
+          log.append({ kind: 'decision', callId, server, tool, decision: { outcome: 'allow', by: 'rule', rule: 'allow-all' } }),
+          log.append({ kind: 'call-start', callId, server, tool, args: { text: 'hello' } }),
+        ]);
+        times.push(performance.now() - start);
+        void log.append({ kind: 'call-end', callId, server, tool, status: 'ok', durationMs: 1, result: auditResult(echo, {}).info }, { defer: true });
+      }
+      await log.flush();
+      return times;
+    }, { signing });
+    samples.sort((a, b) => a - b);
+    out[`gatedCallWriteAhead_${signing}_p50Us`] = samples[Math.floor(samples.length / 2)]! * 1000;
+  }
   return out;
 }
 Object.assign(window, { auditBreakdown: breakdown });

@@ -5,7 +5,8 @@
  *   node bench/audit-bench.mjs              # records/s and viewer open time, both browsers
  *   node bench/audit-bench.mjs --viewer N   # only the viewer on N records
  *   node bench/audit-bench.mjs --breakdown  # µs per record: hash, sign, lock, IndexedDB (--no-firefox, --no-chrome)
- *   node bench/audit-bench.mjs --fixture    # (re)writes test/cli/fixtures/audit-export*.jsonl from Chromium
+ *   node bench/audit-bench.mjs --fixture    # (re)writes test/cli/fixtures/audit-export-v3.jsonl from Chromium
+ *                                           # (audit-export.jsonl and its tampered copy stay: the format-2 fixtures)
  *
  * Bundles bench/audit-bench-page.ts with esbuild and serves it on 127.0.0.1 (a secure context,
  * so WebCrypto and Web Locks exist).
@@ -43,20 +44,11 @@ try {
     await page.waitForFunction(() => document.title === 'ready');
     const text = /** @type {string} */ (await page.evaluate(() => /** @type {any} */ (window).auditFixture()));
     await b.close();
-    const dir = `${root}test/cli/fixtures/`;
-    await writeFile(`${dir}audit-export.jsonl`, text);
-    // The tampered copy: record 9's arguments edited (hash left as it was).
-    const tampered = text
-      .split('\n')
-      .map((line) => {
-        if (!line) return line;
-        const r = JSON.parse(line);
-        if (r.seq === 9) r.args = { ...r.args, query: 'edited afterwards' };
-        return JSON.stringify(r);
-      })
-      .join('\n');
-    await writeFile(`${dir}audit-export-tampered.jsonl`, tampered);
-    console.log(`wrote ${dir}audit-export.jsonl (${text.split('\n').length - 2} records) and the tampered copy`);
+    // The current format. The format-2 fixtures (audit-export.jsonl, audit-export-tampered.jsonl,
+    // written by this script before format 3) are kept as they are: old exports must still verify.
+    const file = `${root}test/cli/fixtures/audit-export-v3.jsonl`;
+    await writeFile(file, text);
+    console.log(`wrote ${file} (${text.split('\n').length - 2} records)`);
   } else {
     const browsers = /** @type {const} */ (['chrome', 'firefox']).filter((b) => !process.argv.includes(`--no-${b}`));
     for (const browser of browsers) {

@@ -86,15 +86,15 @@ for (const element of document.querySelectorAll<HTMLElement>('[data-demo-url]'))
     which === 'json' ? config.mcp.wsUrl : which === 'msgpack' ? msgpackUrl : which === 'http' ? config.mcp.httpUrl : which === 'oauth' ? config.oauth.httpUrl : which === 'issuer' ? config.oauth.issuer : which === 'apps' ? config.apps.httpUrl : which === 'sandbox' ? config.apps.sandboxUrl : '';
 }
 
-// A model: TG_LLM_BASE_URL for the dev server, or ?llm=<OpenAI-compatible base URL>&model=<name>.
+// A model: TG_LLM_BASE_URL for the dev server, or ?llm=<base URL>&model=<name>, with the other
+// <tg-provider> attributes a host page would set: &kind=anthropic (default openai), &label=<data-flow
+// label> (default by host: `local` on loopback), &media=images (what an OpenAI-compatible model takes).
 const params = new URLSearchParams(location.search);
 const llm = params.get('llm') ? { baseUrl: params.get('llm')!, model: params.get('model') ?? 'default', apiKey: undefined } : config.llm;
 if (llm) {
   const provider = document.createElement('tg-provider');
-  provider.setAttribute('kind', 'openai');
-  provider.setAttribute('base-url', llm.baseUrl);
-  provider.setAttribute('model', llm.model);
-  if (llm.apiKey) provider.setAttribute('api-key', llm.apiKey);
+  const attributes = { kind: params.get('kind') ?? 'openai', 'base-url': llm.baseUrl, model: llm.model, 'api-key': llm.apiKey, label: params.get('label'), media: params.get('media') };
+  for (const [name, value] of Object.entries(attributes)) if (value) provider.setAttribute(name, value);
   agent.prepend(provider);
 }
 

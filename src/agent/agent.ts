@@ -58,7 +58,7 @@ export interface AgentOptions {
 
 export interface SendOptions {
   /** Server content for this turn, before the text: attached resources, a prompt's messages. */
-  context?: readonly Omit<ContextItem, 'forModel' | 'withheld'>[];
+  context?: readonly Omit<ContextItem, 'forModel' | 'withheld' | 'withheldBy'>[];
 }
 
 /** One call that is not the model's: see `Agent.call`. */

@@ -27,6 +27,8 @@ export interface ContextItem {
   forModel: ContentBlock[];
   /** Anything was held back (data-flow labels or audience). */
   withheld: boolean;
+  /** Why: the server's data-flow labels kept all of it from the turn's provider, or parts were for the person only. */
+  withheldBy?: 'data-flow' | 'audience';
 }
 
 export interface UserEntry {

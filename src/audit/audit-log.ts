@@ -26,13 +26,19 @@
  *   flight; when that lock is free but entries remain, their page is gone, and whichever page
  *   notices — on open, or waiting on that lock while the other page lives — writes an
  *   `outcome-unknown` record for each (why: reload, tab closed, log closed, …).
- * - Signatures: the last record of every committed batch is signed with the device key (its
- *   hash covers the whole chain before it), so every committed state ends in a signed record.
- *   `signing: 'every'` signs each record instead (≈ several times slower; see bench/).
+ * - Signatures (audit format 3) are off the call's critical path: the writer *seals* its head —
+ *   signs the hash it computed itself, never one read back from storage — every
+ *   `SEAL_EVERY_RECORDS` records or `SEAL_EVERY_MS` after an unsealed commit, and whenever its
+ *   writer session ends (hand-over to another page, idle, close). The signature is computed while
+ *   later records commit and rides in the next transaction (store `seals`); reads return it as
+ *   the record's `sig`. Until then the newest records are a *pending* tail, which `verify`
+ *   reports as a range; `verify()` and exports seal this page's head first. `signing: 'batch'`
+ *   signs the last record of each commit inside it (format 2's rule: every committed state ends
+ *   signed), `'every'` each record; both put ECDSA on every write-ahead commit (see bench/).
  */
 import { fullJitterDelay, type ReconnectOptions } from '../../workers/shared/backoff.js';
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
-import { openToolgateDb, toolgateDbName, type InflightCall, type ToolgateDb } from '../storage/db.js';
+import { openToolgateDb, toolgateDbName, type InflightCall, type Seal, type ToolgateDb } from '../storage/db.js';
 import { loadOrCreateDeviceKey, publicKeys, type DeviceKey } from '../storage/keys.js';
 import { storageError } from '../storage/errors.js';
 import {
@@ -87,8 +93,11 @@ export interface AuditLogOptions {
    */
   redaction?: RedactOptions | false;
   retention?: RetentionPolicy;
-  /** `batch` (default): sign the last record of each commit. `every`: sign each record. */
-  signing?: 'batch' | 'every';
+  /**
+   * `seal` (default): sign the writer's head off the critical path (see the header). `batch`: sign
+   * the last record of each commit, in it. `every`: sign each record.
+   */
+  signing?: 'seal' | 'batch' | 'every';
   /** At most this many records per transaction. Default 1000. */
   maxBatch?: number;
   /**
@@ -151,6 +160,11 @@ const HOLD_MS = 200;
  */
 const DEFER_MS = 25;
 
+/** A writer seals its head once this many records are unsealed (format 3)… */
+export const SEAL_EVERY_RECORDS = 512;
+/** …or this long after the first unsealed commit, whichever comes first; and when its session ends. */
+export const SEAL_EVERY_MS = 1000;
+
 /** Retrying a failed storage: often at first, then once a minute, for a bounded number of attempts. */
 const DEFAULT_RECOVERY = { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 100 };
 
@@ -210,6 +224,18 @@ function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const run = previous.then(fn, fn);
   localLocks.set(name, run.catch(() => undefined));
   return run;
+}
+
+/** The records with their seals' signatures as `sig` (a seal whose hash no longer matches fails verification). */
+function withSeals(records: AuditRecord[], seals: Seal[]): AuditRecord[] {
+  if (seals.length === 0 || records.length === 0) return records;
+  const first = records[0]!.seq;
+  for (const seal of seals) {
+    // Records are contiguous unless someone deleted one; fall back to a search then.
+    const record = records[seal.seq - first]?.seq === seal.seq ? records[seal.seq - first] : records.find((r) => r.seq === seal.seq);
+    if (record && record.sig === undefined) record.sig = seal.sig;
+  }
+  return records;
 }
 
 function randomId(): string {
@@ -295,6 +321,17 @@ export class AuditLog extends EventTarget {
   /** True while this page has held the lock since a checked write: `#head` is then the head. */
   #headTrusted = false;
   #sincePrune = 0;
+  /** This writer's committed head that no seal covers yet (the hash it computed, never one read back). */
+  #unsealed: Head | undefined;
+  /** Records committed since the last seal started. */
+  #unsealedCount = 0;
+  #sealTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The signature being computed over `#unsealed` as it was then. */
+  #signing: Promise<void> | undefined;
+  /** A signed seal waiting for the next transaction (or the session's end) to be stored. */
+  #sealReady: Seal | undefined;
+  /** The writer session (`#drain`) in progress, if any: `close()` and `seal()` wait for its end. */
+  #session: Promise<void> | undefined;
   /** This log instance (one per page and open): the owner of the `inflight` entries it writes. */
   readonly #instance = randomId();
   readonly #tab = tabId();
@@ -310,6 +347,12 @@ export class AuditLog extends EventTarget {
   readonly #watching = new Set<string>();
   /** Instances that said they closed their log (over the channel). */
   readonly #closedPeers = new Set<string>();
+  /**
+   * This tab's instances with calls in flight when this page opened after a reload: the documents
+   * the reload replaced. Firefox may release their locks only after this page has opened, so their
+   * calls can be settled by a watch, and are still `reload`.
+   */
+  readonly #replaced = new Set<string>();
   /** Ends lock requests (watches) when the log closes. */
   readonly #closing = new AbortController();
   /** The scheduled or running recovery attempt while storage is failed. */
@@ -336,7 +379,21 @@ export class AuditLog extends EventTarget {
         } else if (message?.type === 'closed') this.#closedPeers.add(message.instance);
       };
     }
+    globalThis.addEventListener?.('pagehide', this.#onPageHide, { signal: this.#closing.signal });
   }
+
+  /**
+   * A document that unloads (not into the back/forward cache) cannot know how its calls in flight
+   * end: its worker and sockets go down with it. From then on it writes no more ends: the next page
+   * writes them (`outcome-unknown`). The alive lock goes as soon as what was queued before is
+   * committed, rather than when the browser gets round to freeing it (Firefox can take seconds).
+   */
+  #unloading = false;
+  readonly #onPageHide = (event: Event): void => {
+    if ((event as PageTransitionEvent).persisted) return;
+    this.#unloading = true;
+    void this.flush().then(() => this.#releaseAlive());
+  };
 
   /**
    * RFC 7638 thumbprint of this device's key: the `device` of every record written here. Empty
@@ -411,6 +468,9 @@ export class AuditLog extends EventTarget {
     try {
       this.assertWritable();
       validateInput(input);
+      if (this.#unloading && ENDS.has(input.kind)) {
+        throw new TgError(ErrorCode.AUDIT_CLOSED, 'The page is unloading: the next page writes how the call ended (outcome-unknown)');
+      }
     } catch (err) {
       this.#noteRefused(input);
       return Promise.reject(err);
@@ -442,11 +502,27 @@ export class AuditLog extends EventTarget {
     return this.#tail.then(() => undefined);
   }
 
-  async #drain(): Promise<void> {
+  #drain(): Promise<void> {
+    const session = this.#drainOnce();
+    this.#session = session;
+    void session.finally(() => {
+      if (this.#session === session) this.#session = undefined;
+    });
+    return session;
+  }
+
+  async #drainOnce(): Promise<void> {
     try {
       // Ask a page holding the lock idle to let go (it would otherwise keep it for HOLD_MS).
       this.#channel?.postMessage({ type: 'want-lock' } satisfies ChannelMessage);
-      await withLock(this.#lockName, () => this.#writerSession());
+      await withLock(this.#lockName, async () => {
+        try {
+          await this.#writerSession();
+        } finally {
+          // Before the lock goes to another page (or the log closes): seal what this session wrote.
+          await this.#finishSeal();
+        }
+      });
     } catch (err) {
       const error = storageError(err, 'append');
       this.fail(error);
@@ -553,11 +629,13 @@ export class AuditLog extends EventTarget {
         built.push({ record, pending });
       }
       if (built.length === 0) return built;
-      await this.#sign(this.#options.signing === 'every' ? built.map((b) => b.record) : [built[built.length - 1]!.record]);
+      const signing = this.#options.signing ?? 'seal';
+      if (signing !== 'seal') await this.#sign(signing === 'every' ? built.map((b) => b.record) : [built[built.length - 1]!.record]);
       const newHead = await this.#addIfHead(head, built.map((b) => b.record), undefined, check);
       if (newHead === true) {
         this.#head = { seq, hash: prevHash };
         this.#headTrusted = true;
+        if (signing === 'seal') this.#noteUnsealed(this.#head, built.length);
         return built;
       }
       // Another page wrote since we last looked: rebuild on its head.
@@ -566,14 +644,85 @@ export class AuditLog extends EventTarget {
   }
 
   async #sign(records: AuditRecord[]): Promise<void> {
-    const key = this.#key;
-    if (!key) throw new TgError(ErrorCode.STORAGE_FAILED, 'The device key could not be stored');
     await Promise.all(
       records.map(async (record) => {
-        const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, encoder.encode(record.hash));
-        record.sig = toBase64Url(new Uint8Array(sig));
+        record.sig = await this.#signature(record.hash);
       }),
     );
+  }
+
+  /** The device key's signature over a record hash (base64url, see record.ts). */
+  async #signature(hash: string): Promise<string> {
+    const key = this.#key;
+    if (!key) throw new TgError(ErrorCode.STORAGE_FAILED, 'The device key could not be stored');
+    return toBase64Url(new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, encoder.encode(hash))));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Seals (signatures off the critical path)
+
+  /** A commit moved this writer's head: seal it now (enough records) or soon (a timer). */
+  #noteUnsealed(head: Head, count: number): void {
+    this.#unsealed = head;
+    this.#unsealedCount += count;
+    if (this.#unsealedCount >= SEAL_EVERY_RECORDS) this.#startSeal();
+    else this.#sealTimer ??= setTimeout(() => this.#startSeal(), SEAL_EVERY_MS);
+  }
+
+  /** Signs the unsealed head in the background; the seal is stored with the next transaction. */
+  #startSeal(): void {
+    clearTimeout(this.#sealTimer);
+    this.#sealTimer = undefined;
+    const head = this.#unsealed;
+    if (!head || this.#signing) return;
+    this.#unsealedCount = 0;
+    this.#signing = this.#signature(head.hash)
+      .then(
+        (sig) => void (this.#sealReady = { seq: head.seq, hash: head.hash, sig }),
+        () => undefined, // no key: this tail stays pending (the failure shows on the next write)
+      )
+      .finally(() => {
+        if (this.#unsealed === head) this.#unsealed = undefined;
+        this.#signing = undefined;
+      });
+  }
+
+  /**
+   * Holding the lock, at the end of a writer session: seal the head this session wrote and store
+   * the seal, so the chain this page leaves behind ends signed. A failure leaves the tail pending.
+   */
+  async #finishSeal(): Promise<void> {
+    try {
+      while (this.#unsealed || this.#signing) {
+        this.#startSeal();
+        await this.#signing;
+      }
+      const seal = this.#sealReady;
+      if (!seal || !this.#dbOpen) return;
+      const tx = this.#db.transaction('seals', 'readwrite');
+      void tx.store.put(seal);
+      await tx.done;
+    } catch {
+      /* storage failing: the next append reports it */
+    } finally {
+      this.#sealReady = undefined;
+      this.#unsealed = undefined;
+      this.#unsealedCount = 0;
+      clearTimeout(this.#sealTimer);
+      this.#sealTimer = undefined;
+    }
+  }
+
+  /**
+   * Seals this page's committed head now: waits for its appends, then has the writer end its
+   * session (it seals before letting go). `verify()` and exports call it first.
+   */
+  async seal(): Promise<void> {
+    await this.#tail;
+    const session = this.#session;
+    if (!session) return;
+    this.#releaseLock();
+    await session;
   }
 
   /**
@@ -581,9 +730,12 @@ export class AuditLog extends EventTarget {
    * `deleteThrough`, for retention) and resolve `true`; otherwise abort and resolve the real head.
    */
   async #addIfHead(expected: Head | null, records: AuditRecord[], deleteThrough?: number, check = true): Promise<true | Head | null> {
-    const tx = this.#db.transaction(['audit', 'inflight'], 'readwrite');
+    const tx = this.#db.transaction(['audit', 'inflight', 'seals'], 'readwrite');
     const audit = tx.objectStore('audit');
     const inflight = tx.objectStore('inflight');
+    const seals = tx.objectStore('seals');
+    // A seal signed meanwhile rides along (no transaction of its own; see the header).
+    const seal = this.#sealReady;
     const done = tx.done;
     done.catch(() => undefined);
     if (check) {
@@ -595,7 +747,11 @@ export class AuditLog extends EventTarget {
       }
     }
     const requests: Promise<unknown>[] = [];
-    if (deleteThrough !== undefined) requests.push(audit.delete(IDBKeyRange.upperBound(deleteThrough)));
+    if (deleteThrough !== undefined) {
+      requests.push(audit.delete(IDBKeyRange.upperBound(deleteThrough)));
+      requests.push(seals.delete(IDBKeyRange.upperBound(deleteThrough)));
+    }
+    if (seal) requests.push(seals.put(seal));
     for (const record of records) {
       // `add`, not `put`: a seq that exists already fails the transaction instead of overwriting.
       requests.push(audit.add(record));
@@ -614,6 +770,7 @@ export class AuditLog extends EventTarget {
       }
       throw err;
     }
+    if (seal && this.#sealReady === seal) this.#sealReady = undefined;
     return true;
   }
 
@@ -712,14 +869,22 @@ export class AuditLog extends EventTarget {
     return this.#read('count', () => this.#db.count('audit'));
   }
 
-  /** One record by seq. */
+  /** One record by seq (with its seal as `sig`). */
   async get(seq: number): Promise<AuditRecord | undefined> {
-    return this.#read('read', () => this.#db.get('audit', seq));
+    return (await this.range(seq, seq))[0];
   }
 
-  /** Records with `from ≤ seq ≤ to`, ascending, read in one `getAll`. */
+  /**
+   * Records with `from ≤ seq ≤ to`, ascending, each with its seal as `sig` when it has one: one
+   * read-only transaction, a `getAll` on each store.
+   */
   async range(from: number, to: number, limit?: number): Promise<AuditRecord[]> {
-    return this.#read('read', () => this.#db.getAll('audit', IDBKeyRange.bound(from, to), limit));
+    return this.#read('read', async () => {
+      const keys = IDBKeyRange.bound(from, to);
+      const tx = this.#db.transaction(['audit', 'seals']);
+      const [records, seals] = await Promise.all([tx.objectStore('audit').getAll(keys, limit), tx.objectStore('seals').getAll(keys)]);
+      return withSeals(records, seals);
+    });
   }
 
   /**
@@ -743,8 +908,13 @@ export class AuditLog extends EventTarget {
     return this.#read('read keys', () => publicKeys(this.#db));
   }
 
-  /** Verifies the stored chain: hashes, links, signatures, checkpoints. Reports the first broken link. */
+  /**
+   * Verifies the stored chain: hashes, links, signatures, checkpoints. Reports the first broken
+   * link, or the pending tail (records no seal covers yet: another page's, or a page that went
+   * away before it sealed). Seals this page's own head first.
+   */
   async verify(options: { trustedDevices?: readonly string[] } = {}): Promise<VerifyResult> {
+    await this.seal();
     const keys = await this.publicKeys();
     // Loaded on demand: verifying is a review action, not part of any page's first paint.
     const { verifyChain } = await import('./verify.js');
@@ -797,7 +967,10 @@ export class AuditLog extends EventTarget {
     clearTimeout(this.#recovery?.timer);
     this.#closing.abort();
     this.#releaseAlive();
-    this.#db.close();
+    // A writer session still running seals its head first (its last transaction), then the connection goes.
+    const db = this.#db;
+    if (this.#session) void this.#session.finally(() => db.close());
+    else db.close();
     this.dispatchEvent(new AuditHealthEvent(this.#health));
   }
 
@@ -851,10 +1024,14 @@ export class AuditLog extends EventTarget {
       const stranded = (await this.#db.getAll('inflight')).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
       for (const call of stranded) inputs.push(await this.#unknownInput(call, 'storage-failed'));
       const pending = inputs.map((input): Pending => ({ body: this.#body(input), deferred: false, resolve: () => {}, reject: () => {} }));
-      const built = await withLock(this.#lockName, () => {
+      const built = await withLock(this.#lockName, async () => {
         this.#head = undefined;
         this.#headTrusted = false;
-        return this.#writeLocked(pending);
+        try {
+          return await this.#writeLocked(pending);
+        } finally {
+          await this.#finishSeal();
+        }
       });
       if (this.#health.state === 'closed') return false;
       this.#refusedEnds.clear();
@@ -956,6 +1133,7 @@ export class AuditLog extends EventTarget {
     }
     const instances = new Set(calls.map((call) => call.instance));
     instances.delete(this.#instance);
+    if (context === 'open' && reloaded()) for (const call of calls) if (call.tab !== undefined && call.tab === this.#tab) this.#replaced.add(call.instance);
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     await Promise.all(
       [...instances].map(async (instance) => {
@@ -1016,7 +1194,7 @@ export class AuditLog extends EventTarget {
   #reasonFor(call: InflightCall, context: 'open' | 'recovered' | 'watch'): OutcomeUnknownReason {
     if (call.instance === '') return 'earlier-session';
     if (closedInstances.has(call.instance) || this.#closedPeers.has(call.instance)) return 'log-closed';
-    if (context === 'open' && call.tab !== undefined && call.tab === this.#tab && reloaded()) return 'reload';
+    if (this.#replaced.has(call.instance)) return 'reload';
     return 'tab-closed';
   }
 

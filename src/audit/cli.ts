@@ -3,7 +3,8 @@
  *
  *   toolgate-audit verify <file.jsonl> [--device <thumbprint>]... [--json]
  *
- * Exit status: 0 the chain verifies; 1 it is broken (the first broken link is printed); 2 usage or
+ * Exit status: 0 the chain verifies (a pending tail — format-3 records after the last seal — is
+ * printed on a second line, not an error); 1 it is broken (the first broken link is printed); 2 usage or
  * I/O error, or not a toolgate-audit export. It runs the same verifier as the browser
  * (`verifyJsonl`, export.ts → verify.ts): `npm run build:cli` bundles this module with a Node
  * entry into bin/toolgate-audit.mjs (scripts/build-audit-cli.mjs), so there is one verifier.
@@ -44,7 +45,11 @@ export async function runAuditCli(argv: readonly string[], io: CliIo): Promise<n
     return 2;
   }
   if (json) io.out(JSON.stringify(result));
-  else if (result.ok) io.out(`OK: ${result.count} records (seq ${result.firstSeq ?? '-'}…${result.lastSeq ?? '-'}), ${result.signatures} signatures, head ${result.headHash ?? '-'}`);
+  else if (result.ok) {
+    io.out(`OK: ${result.count} records (seq ${result.firstSeq ?? '-'}…${result.lastSeq ?? '-'}), ${result.signatures} signatures, head ${result.headHash ?? '-'}`);
+    const { pending } = result;
+    if (pending) io.out(`PENDING: records ${pending.from}…${pending.to} (${pending.count}) carry no signature yet: linked, but not vouched for`);
+  }
   else io.out(`BROKEN at record ${result.seq}: ${result.reason} — ${result.message}`);
   return result.ok ? 0 : 1;
 }

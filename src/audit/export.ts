@@ -5,7 +5,8 @@
  * - Line 1, the header: `{"format":"toolgate-audit","v":1,"db":…,"exportedAt":…,"keys":{<thumbprint>:<public JWK>},"head":{"seq","hash"}|null}`.
  *   `keys` holds every device public key that signed in the database; `head` is the chain head
  *   when the export started, so a file cut short is noticed.
- * - Then one record per line, ascending `seq`, exactly as stored (see record.ts).
+ * - Then one record per line, ascending `seq`, exactly as stored (see record.ts), a format-3
+ *   record with its seal's signature as `sig` (so the export reads like a format-2 one).
  * The Node CLI `toolgate-audit verify file.jsonl` checks the same format.
  */
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
@@ -37,6 +38,7 @@ export function exportJsonl(log: AuditSource, options: { batchSize?: number } = 
   return new ReadableStream<Uint8Array>(
     {
       async start(controller) {
+        await log.seal?.(); // this page's newest records leave signed, not pending
         const [head, keys] = await Promise.all([log.head(), log.publicKeys()]);
         to = head?.seq ?? 0;
         const header: ExportHeader = { format: EXPORT_FORMAT, v: 1, db: log.dbName, exportedAt: new Date().toISOString(), keys, head };

@@ -1,26 +1,34 @@
 /**
  * The audit record: what one entry of the hash-chained log holds, and how its hash is computed.
  *
- * Format version 2 (also what `toolgate-audit verify` checks, see bin/toolgate-audit.mjs). Versions 1
- * and 2 hash, link and sign the same way, so a chain mixing both verifies; version 2 records are
+ * Format version 3 (also what `toolgate-audit verify` checks, see bin/toolgate-audit.mjs). Versions
+ * 1, 2 and 3 hash and link the same way, so a chain mixing them verifies. Version 2 records are
  * redacted BEFORE they are hashed (see redact-record.ts): `args`, a call's `result` (a bounded
  * preview plus the digest of the redacted result) and `error.message` hold `[REDACTED:<kind>]` where
  * a secret was, and `redactions` says how many values of which kinds were replaced (or `raw: true`
  * when the host's policy keeps raw values). Version 1 `call-end` records hold only the digest of the
- * raw result.
+ * raw result. Version 3 changes only when signatures are made (see `sig` below).
  * - `hash` = SHA-256 (lowercase hex) of the RFC 8785 canonical JSON of the record without `hash`
  *   and `sig`. `prevHash` is the previous record's `hash` (`GENESIS_HASH` for seq 1), so editing,
  *   deleting or reordering any record breaks every later link.
- * - `sig` (only on the last record of each committed batch): ECDSA P-256 / SHA-256 signature, in
- *   IEEE P1363 form (r‖s, 64 bytes), base64url, over the UTF-8 bytes of `hash` (the 64 hex
- *   digits), made with the device key whose RFC 7638 JWK thumbprint is `device`. Because `hash`
- *   covers `prevHash`, one signature vouches for the whole chain up to it.
+ * - `sig`: ECDSA P-256 / SHA-256 signature, in IEEE P1363 form (r‖s, 64 bytes), base64url, over
+ *   the UTF-8 bytes of `hash` (the 64 hex digits), made with the device key whose RFC 7638 JWK
+ *   thumbprint is `device`. Because `hash` covers `prevHash`, one signature vouches for the whole
+ *   chain up to it. Versions 1 and 2 sign the last record of each committed batch, in the commit,
+ *   so every committed state ends signed. Version 3 signs off the call's critical path: a *seal*
+ *   over the writer's head every `SEAL_EVERY_RECORDS` records or `SEAL_EVERY_MS`, and when the
+ *   writer hands the lock over or closes; the seal is kept beside the record (store `seals`,
+ *   outside what `hash` covers) and read back as its `sig`. The unsigned version-3 records after
+ *   the last signature are a *pending* tail — reported as a range, not as a break; unsigned
+ *   version 1/2 records at the end still are a break (`unsigned-tail`).
  */
 import canonicalize from 'canonicalize';
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { sha256Hex } from './sha256.js';
 
-export const AUDIT_FORMAT_VERSION = 2 as const;
+export const AUDIT_FORMAT_VERSION = 3 as const;
+/** The first format whose unsigned tail is pending (sealed later), not broken. */
+export const SEALED_FORMAT_VERSION = 3;
 /** `prevHash` of the first record of a chain. */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -126,10 +134,12 @@ export interface ErrorInfo {
  *   another page of the same log noticed first;
  * - `log-closed`: the page closed its audit log (e.g. removed `<tg-agent>`) while the call ran;
  * - `worker-lost`: the connection worker ended while the call was pending (`TG_WORKER_FAILED`);
+ * - `connection-lost`: the connection closed while the call was pending (`TG_CONNECTION_CLOSED`:
+ *   the server dropped, or the browser closed the page's sockets as it navigated away);
  * - `storage-failed`: the call ended while the log could not write, so its end was refused;
  * - `earlier-session`: left without an end by a version of Toolgate that did not reconcile.
  */
-export type OutcomeUnknownReason = 'reload' | 'tab-closed' | 'log-closed' | 'worker-lost' | 'storage-failed' | 'earlier-session';
+export type OutcomeUnknownReason = 'reload' | 'tab-closed' | 'log-closed' | 'worker-lost' | 'connection-lost' | 'storage-failed' | 'earlier-session';
 
 interface Common {
   /** Correlates `tool-request`, `decision`, `call-start` and `call-end` of one call. */
@@ -192,8 +202,8 @@ export interface CheckpointBody {
 
 /** Fields every stored record has, whatever its kind. */
 export interface RecordEnvelope {
-  /** Format version (1 in logs written before redaction at rest; both verify the same way). */
-  v: 1 | typeof AUDIT_FORMAT_VERSION;
+  /** Format version (1: before redaction at rest; 2: before seals; all verify the same way). */
+  v: 1 | 2 | typeof AUDIT_FORMAT_VERSION;
   /** 1, 2, 3, … without gaps, one chain per database (all tabs of an origin/tenant). */
   seq: number;
   /** Milliseconds since the epoch when the record was committed (the writer's clock). */
@@ -204,7 +214,7 @@ export interface RecordEnvelope {
   device: string;
   prevHash: string;
   hash: string;
-  /** Signature over `hash`, on the last record of each committed batch only. */
+  /** Signature over `hash`: on the last record of a committed batch (v1/v2), or a seal (v3). */
   sig?: string;
 }
 

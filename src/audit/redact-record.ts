@@ -71,14 +71,23 @@ function previewBlock(block: Record<string, unknown>, budget: { left: number; tr
   }
 }
 
+/** A record's `redactions`: what was replaced, and `raw` when nothing may be. */
+function redactionInfo(summary: RedactionSummary, redaction: AuditRedaction): RedactionInfo {
+  const info: RedactionInfo = { count: summary.count, kinds: summary.kinds };
+  if (redaction === 'raw') info.raw = true;
+  return info;
+}
+
 /**
  * The `result` of a `call-end` record and what was redacted in it: digest of the redacted result
- * (the raw one with `'raw'`), its size, and the bounded preview.
+ * (the raw one with `'raw'`), its size, and the bounded preview. A `call-end` holding this `info`
+ * and these `redactions` is fully redacted: it needs no `redactAuditInput` (no second scan of the
+ * preview on the call's return path).
  */
 export function auditResult(
   result: { content?: unknown; structuredContent?: unknown; isError?: boolean },
   redaction: AuditRedaction,
-): { info: ResultInfo; redactions: RedactionSummary } {
+): { info: ResultInfo; redactions: RedactionInfo } {
   const redacted = redactWith(result, redaction);
   const json = canonicalize(redacted.value) ?? 'null';
   const bytes = new TextEncoder().encode(json);
@@ -94,7 +103,7 @@ export function auditResult(
     else budget.truncated = true;
   }
   if (budget.truncated) info.truncated = true;
-  return { info, redactions: { count: redacted.count, kinds: redacted.kinds } };
+  return { info, redactions: redactionInfo(redacted, redaction) };
 }
 
 /**
@@ -102,10 +111,10 @@ export function auditResult(
  * (merged with `already`, what the caller redacted before, e.g. by `auditResult`). An input that
  * already carries `redactions` is returned as it is: it was redacted (or kept raw) on purpose.
  */
-export function redactAuditInput(input: AuditInput, redaction: AuditRedaction, already: RedactionSummary = NONE): AuditInput {
-  if (input.redactions) return input;
+export function redactAuditInput<T extends AuditInput>(input: T, redaction: AuditRedaction, already: RedactionSummary = NONE): T & { redactions: RedactionInfo } {
+  if (input.redactions) return input as T & { redactions: RedactionInfo };
   let summary = already;
-  const out = { ...input } as AuditInput & { args?: JsonValue; result?: ResultInfo; error?: { code: string; message: string } };
+  const out = { ...input } as T & { args?: JsonValue; result?: ResultInfo; error?: { code: string; message: string } };
   if ('args' in out && out.args !== undefined) {
     const r = redactWith(out.args, redaction);
     out.args = r.value;
@@ -122,8 +131,6 @@ export function redactAuditInput(input: AuditInput, redaction: AuditRedaction, a
     out.error = { ...out.error, message: r.value };
     summary = merge(summary, r);
   }
-  const info: RedactionInfo = { count: summary.count, kinds: summary.kinds };
-  if (redaction === 'raw') info.raw = true;
-  out.redactions = info;
-  return out;
+  const redactions = redactionInfo(summary, redaction);
+  return Object.assign(out, { redactions });
 }

@@ -15,6 +15,8 @@ export interface AuditSource {
   /** Records with `from ≤ seq ≤ to`, ascending, at most `limit`. */
   range(from: number, to: number, limit?: number): Promise<AuditRecord[]>;
   publicKeys(): Promise<Record<string, JsonWebKey>>;
+  /** Signs the log's pending head, where the source writes (an export seals first). */
+  seal?(): Promise<void>;
   verify(options?: { trustedDevices?: readonly string[] }): Promise<VerifyResult>;
   addEventListener(type: 'append', listener: (event: AuditAppendEvent) => void): void;
   addEventListener(type: 'health', listener: (event: AuditHealthEvent) => void): void;

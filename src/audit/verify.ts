@@ -1,10 +1,10 @@
 /**
  * Chain verification: walks records in order and reports the FIRST broken link.
  *
- * The same rules are implemented in bin/toolgate-audit.mjs for Node (keep them in step; the
- * fixture test/cli/fixtures/*.jsonl is checked by both).
+ * The Node CLI (bin/toolgate-audit.mjs) is this module bundled (src/audit/cli.ts); the fixtures
+ * test/cli/fixtures/*.jsonl are checked in the browser and by the CLI.
  */
-import { GENESIS_HASH, recordHash, fromBase64Url, type AuditRecord } from './record.js';
+import { GENESIS_HASH, SEALED_FORMAT_VERSION, recordHash, fromBase64Url, type AuditRecord } from './record.js';
 import { jwkThumbprint } from '../storage/keys.js';
 
 export type BreakReason =
@@ -18,13 +18,28 @@ export type BreakReason =
   | 'forged-signature'
   /** A signature names a device whose public key is not known (or not trusted). */
   | 'unknown-key'
-  /** Records after the last signature: nothing vouches for them (appended by someone without the key). */
+  /**
+   * Format 1/2 records after the last signature: their writer signed every batch, so nothing
+   * vouches for them (appended by someone without the key). Format 3 records there are `pending`.
+   */
   | 'unsigned-tail'
   /** Not a record at all (bad JSON, missing fields). */
   | 'malformed';
 
+/**
+ * The format-3 records after the last signature (`from`…`to`): their seal is yet to come (the
+ * writer seals every few hundred records or a second, and when it hands over or closes), or their
+ * page went away before it sealed. The chain links them, but no signature vouches for them yet:
+ * not a break, and not proof either.
+ */
+export interface PendingTail {
+  from: number;
+  to: number;
+  count: number;
+}
+
 export type VerifyResult =
-  | { ok: true; count: number; firstSeq?: number; lastSeq?: number; headHash?: string; signatures: number }
+  | { ok: true; count: number; firstSeq?: number; lastSeq?: number; headHash?: string; signatures: number; pending?: PendingTail }
   | { ok: false; seq: number; reason: BreakReason; message: string; count: number };
 
 export interface VerifyOptions {
@@ -63,6 +78,8 @@ export async function verifyChain(
   let first: AuditRecord | undefined;
   let prev: AuditRecord | undefined;
   let lastSigned = 0;
+  /** Since the last signature: the first record of a format that signed every batch (1, 2). */
+  let unsignedOld: number | undefined;
   let startCovered = false;
   let latestCheckpoint: number | undefined;
   const fail = (seq: number, reason: BreakReason, message: string): VerifyResult => ({ ok: false, seq, reason, message, count });
@@ -130,7 +147,8 @@ export async function verifyChain(
       if (!valid) return fail(record.seq, 'forged-signature', `The signature of record ${record.seq} is not the device's`);
       signatures++;
       lastSigned = record.seq;
-    }
+      unsignedOld = undefined;
+    } else if (unsignedOld === undefined && !((record.v as number) >= SEALED_FORMAT_VERSION)) unsignedOld = record.seq;
     prev = record;
   }
 
@@ -138,7 +156,7 @@ export async function verifyChain(
     const missing = latestCheckpoint !== undefined ? latestCheckpoint + 1 : 1;
     return fail(missing, 'deleted', `Records before ${first.seq} are missing and no checkpoint vouches for their removal`);
   }
-  if (prev && lastSigned !== prev.seq) {
+  if (prev && lastSigned !== prev.seq && unsignedOld !== undefined) {
     return fail(lastSigned + 1 > (first?.seq ?? 1) ? lastSigned + 1 : first!.seq, 'unsigned-tail', `Records after ${lastSigned || 'the start'} carry no signature`);
   }
   const result: VerifyResult = { ok: true, count, signatures };
@@ -146,6 +164,10 @@ export async function verifyChain(
   if (prev) {
     result.lastSeq = prev.seq;
     result.headHash = prev.hash;
+    if (lastSigned !== prev.seq) {
+      const from = Math.max(lastSigned + 1, first!.seq);
+      result.pending = { from, to: prev.seq, count: prev.seq - from + 1 };
+    }
   }
   return result;
 }

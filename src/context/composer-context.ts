@@ -13,7 +13,7 @@ import { ErrorCode, TgError, errorCode } from '../../workers/shared/errors.js';
 import type { ContentBlock, GetPromptResult, ReadResourceResult } from '../../workers/shared/wire.js';
 import type { ContextServer } from './context-server.js';
 
-export type ContextSource = Omit<ContextItem, 'forModel' | 'withheld'>;
+export type ContextSource = Omit<ContextItem, 'forModel' | 'withheld' | 'withheldBy'>;
 
 export interface PendingContext {
   /** Stable while it waits. */

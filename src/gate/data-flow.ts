@@ -44,6 +44,8 @@ export interface ModelView {
 }
 
 export const WITHHELD_NOTICE = 'The result of this call was shown to the person but withheld from you by the data-flow policy.';
+/** The same for server content that is not a result (a resource the person attached, a prompt's messages). */
+export const CONTENT_WITHHELD_NOTICE = 'This content was shown to the person but withheld from you by the data-flow policy.';
 export const AUDIENCE_NOTICE = 'Part of this result is addressed to the person only and was not included.';
 export const REVIEW_NOTICE = 'The person chose not to share the result of this call with you.';
 
@@ -78,8 +80,8 @@ function modelBlock(block: ContentBlock, options: RedactOptions, report: CleanRe
 }
 
 /** Builds what the model may see of a result. */
-export function viewForModel(result: CallToolResult, options: { allowed: boolean; redaction: RedactOptions }): ModelView {
-  if (!options.allowed) return { forModel: [{ type: 'text', text: WITHHELD_NOTICE }], withheld: true };
+export function viewForModel(result: CallToolResult, options: { allowed: boolean; redaction: RedactOptions; notice?: string }): ModelView {
+  if (!options.allowed) return { forModel: [{ type: 'text', text: options.notice ?? WITHHELD_NOTICE }], withheld: true };
   const content = Array.isArray(result.content) ? result.content : [];
   const kept = content.filter((b) => !forUserOnly(b));
   const dropped = kept.length !== content.length;

@@ -30,13 +30,13 @@
 import canonicalize from 'canonicalize';
 import { TgError, errorCode, ErrorCode, invalidArgument } from '../../workers/shared/errors.js';
 import type { AuditSink } from '../audit/sink.js';
-import type { AuditInput, DecisionInfo, JsonValue } from '../audit/record.js';
+import type { AuditInput, DecisionInfo, JsonValue, OutcomeUnknownReason } from '../audit/record.js';
 import { auditResult, redactAuditInput, type AuditRedaction } from '../audit/redact-record.js';
 import { loadSecretRules } from '../audit/secrets.js';
 import type { CallToolResult, ContentBlock, JsonObject, Progress, Tool } from '../../workers/shared/wire.js';
 import { verifySignedAllowList } from './allow-list.js';
 import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.js';
-import { REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
+import { CONTENT_WITHHELD_NOTICE, REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
 import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
@@ -46,7 +46,7 @@ import { callableBy } from '../apps/visibility.js';
 import { RateLimiter, type Clock } from './rate-limit.js';
 import { GateStore, type StoredPolicy } from './store.js';
 import { TaintTracker, type TaintFinding } from './taint.js';
-import { proposerName, type ContentForModelOptions, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
+import { proposerName, type ContentForModelOptions, type ContentView, type GatedTool, type Proposer, type ToolCallOutcome, type ToolCallRequest, type ToolGate } from './tool-gate.js';
 
 /** Listens for `tools-changed` (a `CustomEvent<{ tools }>`); typed as a plain listener, so any `EventTarget` fits `GateConnection`. */
 type ToolsChangedListener = (event: Event) => void;
@@ -137,6 +137,12 @@ const originOf = (url: string) => {
   }
 };
 const text = (t: string) => [{ type: 'text' as const, text: t }];
+
+/** Errors that mean the call was handed on and its answer lost: the tool may have run. */
+const LOST_WITH_THE_CALL: Partial<Record<string, OutcomeUnknownReason>> = {
+  [ErrorCode.WORKER_FAILED]: 'worker-lost',
+  [ErrorCode.CONNECTION_CLOSED]: 'connection-lost',
+};
 
 /** One sentence naming where the tainted data came from, for the card and the audit. */
 function taintReason(findings: readonly TaintFinding[]): string {
@@ -545,16 +551,17 @@ export class Gate extends EventTarget implements ToolGate {
    * resource, a prompt's messages): the server's data-flow labels, the audience annotations and
    * redaction, as for its results. Content of a server not behind the gate is withheld.
    */
-  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): { forModel: ContentBlock[]; withheld: boolean } {
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): ContentView {
     const server = this.#servers.get(serverId);
     const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
     const allowed = standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
-    const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy) });
+    const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy), notice: CONTENT_WITHHELD_NOTICE });
     if (allowed && server) {
       // Like a result: data the model read here and copies into a call to another server is found.
       this.#taint.record(options.conversationId ?? 'default', { serverId, serverUrl: server.url, tool: options.source ?? 'attached content' }, { content: view.forModel });
     }
-    return { forModel: view.forModel, withheld: view.withheld };
+    if (!allowed) return { forModel: view.forModel, withheld: true, withheldBy: 'data-flow' };
+    return { forModel: view.forModel, withheld: view.withheld, ...(view.withheld && { withheldBy: 'audience' as const }) };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -589,9 +596,8 @@ export class Gate extends EventTarget implements ToolGate {
     const conversation = request.conversationId ?? 'default';
     // Not awaited here: on the allow-by-rule path the request, the decision and the write-ahead
     // record are appended together and group-committed, instead of three commits in a row.
-    const requested = this.#record(
-      redactAuditInput({ kind: 'tool-request', callId, server, tool, args: args as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } }, redaction),
-    );
+    const requestRecord = redactAuditInput({ kind: 'tool-request' as const, callId, server, tool, args: args as JsonValue, proposer: proposerName(proposer, true), detail: { toolId } }, redaction);
+    const requested = this.#record(requestRecord);
     requested.catch(() => {}); // awaited on every path below
     const decided = async (decision: DecisionInfo) => {
       await Promise.all([requested, this.#record({ kind: 'decision', callId, server, tool, decision })]);
@@ -683,7 +689,8 @@ export class Gate extends EventTarget implements ToolGate {
     await Promise.all([
       requested,
       allowedByRule,
-      this.#record(redactAuditInput({ kind: 'call-start', callId, server, tool, args: args as JsonValue }, redaction)),
+      // The request's arguments, redacted once for both records (an input with `redactions` is stored as it is).
+      this.#record({ kind: 'call-start', callId, server, tool, args: requestRecord.args, redactions: requestRecord.redactions }),
     ]);
     const started = performance.now();
     let result: CallToolResult;
@@ -696,24 +703,22 @@ export class Gate extends EventTarget implements ToolGate {
       const code = errorCode(err) ?? ErrorCode.CALL_FAILED;
       const message = err instanceof Error ? err.message : String(err);
       const status = code === ErrorCode.CANCELLED || signal?.aborted ? 'cancelled' : 'failed';
-      // The worker vanished with the call: the server may have run it, so its end is unknown, not "failed".
-      const end: AuditInput =
-        code === ErrorCode.WORKER_FAILED
-          ? { kind: 'outcome-unknown', callId, server, tool, reason: 'worker-lost', error: { code, message } }
-          : { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } };
+      // The worker or the connection went away with the call: the server may have run it, so its end
+      // is unknown, not "failed".
+      const lost = LOST_WITH_THE_CALL[code];
+      const end: AuditInput = lost
+        ? { kind: 'outcome-unknown', callId, server, tool, reason: lost, error: { code, message } }
+        : { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), error: { code, message } };
       void this.#recordQuietly(redactAuditInput(end, redaction), { defer: true });
       const note = status === 'cancelled' ? 'The call was cancelled.' : `The call failed (${code}): ${message}`;
       return { status, error: { code, message }, forModel: text(note) };
     }
     const status = result.isError ? 'tool-error' : 'ok';
-    // Not awaited (see the header): the record is queued now, so it stays in order.
+    // Not awaited (see the header): the record is queued now, so it stays in order. Redacted once,
+    // by auditResult (its preview needs no second scan).
     const recorded = auditResult({ ...result, isError: result.isError === true }, redaction);
     void this.#recordQuietly(
-      redactAuditInput(
-        { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), result: recorded.info },
-        redaction,
-        recorded.redactions,
-      ),
+      { kind: 'call-end', callId, server, tool, status, durationMs: Math.round(performance.now() - started), result: recorded.info, redactions: recorded.redactions },
       { defer: true },
     );
     this.#taint.record(conversation, { serverId: entry.server.id, serverUrl: entry.server.url, tool: entry.tool.name }, result);

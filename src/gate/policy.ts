@@ -272,7 +272,13 @@ export function redactionOptions(policy: Policy): RedactOptions {
 // Validation
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const ACTIONS = new Set(['allow', 'ask', 'deny']);
+const ACTIONS = ['allow', 'ask', 'deny'] as const;
+
+/** `"a"`, `"a" or "b"`, `"a", "b" or "c"`: the values a problem message offers. */
+function choices(options: readonly string[]): string {
+  const quoted = options.map((o) => `"${o}"`);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : (quoted[0] ?? '');
+}
 
 /** Every problem of a candidate policy (empty when valid). */
 export function policyProblems(input: unknown): PolicyProblem[] {
@@ -300,39 +306,44 @@ export function policyProblems(input: unknown): PolicyProblem[] {
     str(v, path, true);
     if (typeof v === 'string' && v !== '*' && !/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i.test(v)) bad(path, 'must be "*" or a URL pattern like "wss://host.example/*"');
   };
+  const bool = (v: unknown, path: string) => v !== undefined && typeof v !== 'boolean' && bad(path, 'must be a boolean');
+  /** One of `options`; optional unless `required`. */
+  const oneOf = (v: unknown, path: string, options: readonly string[], required = false) =>
+    (required || v !== undefined) && !options.includes(v as string) && bad(path, `must be ${choices(options)}`);
+  const positiveInteger = (v: unknown, path: string) => (typeof v !== 'number' || !Number.isInteger(v) || v < 1) && bad(path, 'must be a positive integer');
+  /** An optional array of objects (rules), each checked at its own path. */
+  const objects = (v: unknown, path: string, check: (o: Record<string, unknown>, p: string) => void) => {
+    if (v === undefined) return;
+    if (!Array.isArray(v)) return bad(path, 'must be an array');
+    v.forEach((o, i) => (isObject(o) ? check(o, `${path}[${i}]`) : bad(`${path}[${i}]`, 'must be an object')));
+  };
+  /** An optional object of only the `keys` given, each checked. */
+  const section = (v: unknown, path: string, checks: Record<string, (value: unknown, p: string) => unknown>) => {
+    if (v === undefined) return;
+    if (!isObject(v)) return bad(path, 'must be an object');
+    for (const key of Object.keys(v)) {
+      const check = Object.hasOwn(checks, key) ? checks[key] : undefined;
+      if (check) check(v[key], `${path}.${key}`);
+      else bad(`${path}.${key}`, 'unknown property');
+    }
+  };
 
-  const servers = input['servers'];
-  if (servers !== undefined) {
-    if (!Array.isArray(servers)) bad('servers', 'must be an array');
-    else
-      servers.forEach((s, i) => {
-        const p = `servers[${i}]`;
-        if (!isObject(s)) return bad(p, 'must be an object');
-        urlPattern(s['url'], `${p}.url`);
-        if (s['trusted'] !== undefined && typeof s['trusted'] !== 'boolean') bad(`${p}.trusted`, 'must be a boolean');
-        strList(s['labels'], `${p}.labels`);
-        if (s['reviewResults'] !== undefined && !['always', 'never', 'default'].includes(s['reviewResults'] as string)) {
-          bad(`${p}.reviewResults`, 'must be "always", "never" or "default"');
-        }
-      });
-  }
+  objects(input['servers'], 'servers', (s, p) => {
+    urlPattern(s['url'], `${p}.url`);
+    bool(s['trusted'], `${p}.trusted`);
+    strList(s['labels'], `${p}.labels`);
+    oneOf(s['reviewResults'], `${p}.reviewResults`, ['always', 'never', 'default']);
+  });
 
-  const tools = input['tools'];
-  if (tools !== undefined) {
-    if (!Array.isArray(tools)) bad('tools', 'must be an array');
-    else
-      tools.forEach((r, i) => {
-        const p = `tools[${i}]`;
-        if (!isObject(r)) return bad(p, 'must be an object');
-        str(r['id'], `${p}.id`);
-        str(r['server'], `${p}.server`);
-        str(r['tool'], `${p}.tool`);
-        if (r['hash'] !== undefined && (typeof r['hash'] !== 'string' || !/^[0-9a-f]{64}$/.test(r['hash']))) bad(`${p}.hash`, 'must be 64 lowercase hex digits');
-        strList(r['roles'], `${p}.roles`);
-        strList(r['proposers'], `${p}.proposers`);
-        if (!ACTIONS.has(r['action'] as string)) bad(`${p}.action`, 'must be "allow", "ask" or "deny"');
-      });
-  }
+  objects(input['tools'], 'tools', (r, p) => {
+    str(r['id'], `${p}.id`);
+    str(r['server'], `${p}.server`);
+    str(r['tool'], `${p}.tool`);
+    if (r['hash'] !== undefined && (typeof r['hash'] !== 'string' || !/^[0-9a-f]{64}$/.test(r['hash']))) bad(`${p}.hash`, 'must be 64 lowercase hex digits');
+    strList(r['roles'], `${p}.roles`);
+    strList(r['proposers'], `${p}.proposers`);
+    oneOf(r['action'], `${p}.action`, ACTIONS, true);
+  });
 
   const roles = input['roles'];
   if (roles !== undefined) {
@@ -343,88 +354,49 @@ export function policyProblems(input: unknown): PolicyProblem[] {
         if (Array.isArray(patterns)) patterns.forEach((pat, i) => typeof pat === 'string' && !pat.includes('/') && bad(`roles.${role}[${i}]`, 'must look like "<server>/<tool>"'));
       }
   }
-  if (input['rolesDefault'] !== undefined && !['visible', 'hidden'].includes(input['rolesDefault'] as string)) bad('rolesDefault', 'must be "visible" or "hidden"');
+  oneOf(input['rolesDefault'], 'rolesDefault', ['visible', 'hidden']);
 
-  const limits = input['rateLimits'];
-  if (limits !== undefined) {
-    if (!Array.isArray(limits)) bad('rateLimits', 'must be an array');
-    else
-      limits.forEach((l, i) => {
-        const p = `rateLimits[${i}]`;
-        if (!isObject(l)) return bad(p, 'must be an object');
-        str(l['id'], `${p}.id`);
-        str(l['server'], `${p}.server`);
-        str(l['tool'], `${p}.tool`);
-        const cap = l['capacity'];
-        if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1) bad(`${p}.capacity`, 'must be a positive integer');
-        const refill = l['refillPerSecond'];
-        if (typeof refill !== 'number' || !Number.isFinite(refill) || refill < 0) bad(`${p}.refillPerSecond`, 'must be a number ≥ 0');
-      });
-  }
+  objects(input['rateLimits'], 'rateLimits', (l, p) => {
+    str(l['id'], `${p}.id`);
+    str(l['server'], `${p}.server`);
+    str(l['tool'], `${p}.tool`);
+    positiveInteger(l['capacity'], `${p}.capacity`);
+    const refill = l['refillPerSecond'];
+    if (typeof refill !== 'number' || !Number.isFinite(refill) || refill < 0) bad(`${p}.refillPerSecond`, 'must be a number ≥ 0');
+  });
 
   const redaction = input['redaction'];
   if (redaction !== undefined) {
     if (!isObject(redaction)) bad('redaction', 'must be an object');
     else {
-      if (redaction['defaults'] !== undefined && typeof redaction['defaults'] !== 'boolean') bad('redaction.defaults', 'must be a boolean');
-      const patterns = redaction['patterns'];
-      if (patterns !== undefined) {
-        if (!Array.isArray(patterns)) bad('redaction.patterns', 'must be an array');
-        else
-          patterns.forEach((r, i) => {
-            const p = `redaction.patterns[${i}]`;
-            if (!isObject(r)) return bad(p, 'must be an object');
-            str(r['name'], `${p}.name`, true);
-            str(r['pattern'], `${p}.pattern`, true);
-            str(r['replacement'], `${p}.replacement`);
-            if (r['flags'] !== undefined && (typeof r['flags'] !== 'string' || !/^[gimsuy]*$/.test(r['flags']))) bad(`${p}.flags`, 'must be RegExp flags');
-            if (typeof r['pattern'] === 'string') {
-              try {
-                new RegExp(r['pattern']);
-              } catch (err) {
-                bad(`${p}.pattern`, `is not a regular expression (${(err as Error).message})`);
-              }
-            }
-          });
-      }
-    }
-  }
-  const max = input['maxDescriptionLength'];
-  if (max !== undefined && (typeof max !== 'number' || !Number.isInteger(max) || max < 1)) bad('maxDescriptionLength', 'must be a positive integer');
-
-  const flows = input['dataFlow'];
-  if (flows !== undefined) {
-    if (!Array.isArray(flows)) bad('dataFlow', 'must be an array');
-    else
-      flows.forEach((r, i) => {
-        const p = `dataFlow[${i}]`;
-        if (!isObject(r)) return bad(p, 'must be an object');
-        str(r['id'], `${p}.id`);
-        str(r['from'], `${p}.from`);
-        str(r['to'], `${p}.to`);
-        if (r['data'] !== undefined && !['secret', 'copy', 'any'].includes(r['data'] as string)) bad(`${p}.data`, 'must be "secret", "copy" or "any"');
-        // An allow would let data cross silently, which is exactly what these rules exist to stop.
-        if (!['ask', 'deny'].includes(r['action'] as string)) bad(`${p}.action`, 'must be "ask" or "deny"');
+      bool(redaction['defaults'], 'redaction.defaults');
+      objects(redaction['patterns'], 'redaction.patterns', (r, p) => {
+        str(r['name'], `${p}.name`, true);
+        str(r['pattern'], `${p}.pattern`, true);
+        str(r['replacement'], `${p}.replacement`);
+        if (r['flags'] !== undefined && (typeof r['flags'] !== 'string' || !/^[gimsuy]*$/.test(r['flags']))) bad(`${p}.flags`, 'must be RegExp flags');
+        if (typeof r['pattern'] === 'string') {
+          try {
+            new RegExp(r['pattern']);
+          } catch (err) {
+            bad(`${p}.pattern`, `is not a regular expression (${(err as Error).message})`);
+          }
+        }
       });
-  }
-  const audit = input['audit'];
-  if (audit !== undefined) {
-    if (!isObject(audit)) bad('audit', 'must be an object');
-    else {
-      for (const key of Object.keys(audit)) if (key !== 'storeRawValues') bad(`audit.${key}`, 'unknown property');
-      if (audit['storeRawValues'] !== undefined && typeof audit['storeRawValues'] !== 'boolean') bad('audit.storeRawValues', 'must be a boolean');
     }
   }
-  const elicitation = input['elicitation'];
-  if (elicitation !== undefined) {
-    if (!isObject(elicitation)) bad('elicitation', 'must be an object');
-    else {
-      for (const key of Object.keys(elicitation)) if (key !== 'sensitiveFields') bad(`elicitation.${key}`, 'unknown property');
-      if (elicitation['sensitiveFields'] !== undefined && !['refuse', 'allow'].includes(elicitation['sensitiveFields'] as string)) {
-        bad('elicitation.sensitiveFields', 'must be "refuse" or "allow"');
-      }
-    }
-  }
+  if (input['maxDescriptionLength'] !== undefined) positiveInteger(input['maxDescriptionLength'], 'maxDescriptionLength');
+
+  objects(input['dataFlow'], 'dataFlow', (r, p) => {
+    str(r['id'], `${p}.id`);
+    str(r['from'], `${p}.from`);
+    str(r['to'], `${p}.to`);
+    oneOf(r['data'], `${p}.data`, ['secret', 'copy', 'any']);
+    // An allow would let data cross silently, which is exactly what these rules exist to stop.
+    oneOf(r['action'], `${p}.action`, ['ask', 'deny'], true);
+  });
+  section(input['audit'], 'audit', { storeRawValues: bool });
+  section(input['elicitation'], 'elicitation', { sensitiveFields: (v, p) => oneOf(v, p, ['refuse', 'allow']) });
   return problems;
 }
 

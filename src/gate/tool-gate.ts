@@ -112,6 +112,14 @@ export interface ContentForModelOptions {
   source?: string;
 }
 
+/** What a model may see of server content that is not a result, and why anything was held back. */
+export interface ContentView {
+  forModel: ContentBlock[];
+  withheld: boolean;
+  /** `data-flow`: the server's labels keep all of it from this provider; `audience`: parts were for the person only. */
+  withheldBy?: 'data-flow' | 'audience';
+}
+
 export interface ToolGate {
   /** Tools visible to this proposer under the policy (roles, quarantine), namespaced. */
   tools(proposer: Proposer): GatedTool[];
@@ -124,5 +132,5 @@ export interface ToolGate {
    * server's content is withheld. What the model may see is remembered for taint tracking in
    * `options.conversationId`, under `options.source` (e.g. `resource notes://index`).
    */
-  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options?: ContentForModelOptions): { forModel: ContentBlock[]; withheld: boolean };
+  contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options?: ContentForModelOptions): ContentView;
 }

@@ -9,13 +9,12 @@
  * host-side proxy**: point `baseUrl` at your own endpoint that adds `x-api-key` on the server,
  * and leave `apiKey` unset here. The key is sent in the `x-api-key` header only, never in a URL.
  */
-import { checkBaseUrl, labelFor, type FetchLike } from './http.js';
+import { checkBaseUrl, labelFor, type HttpProviderOptions } from './http.js';
 import type { LlmEvent, LlmProvider, LlmRequest } from './types.js';
 
-export interface AnthropicOptions {
+export interface AnthropicOptions extends HttpProviderOptions {
   /** Default `https://api.anthropic.com`; a proxy's URL otherwise (the path `/v1/messages` is added). */
   baseUrl?: string;
-  model: string;
   /** Sent as `x-api-key`. Leave unset behind a proxy that adds it (recommended). */
   apiKey?: string | (() => string | Promise<string>);
   /** Default `2023-06-01`. */
@@ -24,9 +23,6 @@ export interface AnthropicOptions {
   maxTokens?: number;
   /** Data-flow label. Default `vendor:anthropic` (or `local` on a loopback host). */
   label?: string;
-  headers?: Record<string, string>;
-  body?: Record<string, unknown>;
-  fetch?: FetchLike;
 }
 
 /** How errors name this provider. */

@@ -7,6 +7,16 @@ import { httpError, networkError } from './errors.js';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** What every HTTP provider takes besides its endpoint, key and label. */
+export interface HttpProviderOptions {
+  model: string;
+  /** Extra request headers (e.g. for a proxy). Never put the key in a URL instead. */
+  headers?: Record<string, string>;
+  /** Extra body fields (temperature, …). */
+  body?: Record<string, unknown>;
+  fetch?: FetchLike;
+}
+
 /**
  * Checks a provider base URL: http(s) only, and no credentials in it (keys go in headers only,
  * so they never land in logs, history or referrers).

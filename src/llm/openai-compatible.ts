@@ -15,14 +15,13 @@
  *
  * The key goes in `Authorization: Bearer` only, never in a URL.
  */
-import { checkBaseUrl, labelFor, type FetchLike } from './http.js';
+import { checkBaseUrl, labelFor, type HttpProviderOptions } from './http.js';
 import type { MediaSupport } from './content.js';
 import type { LlmEvent, LlmProvider, LlmRequest } from './types.js';
 
-export interface OpenAiCompatibleOptions {
+export interface OpenAiCompatibleOptions extends HttpProviderOptions {
   /** e.g. `https://api.openai.com/v1`, `http://localhost:11434/v1` (Ollama), `http://localhost:8080/v1` (llama.cpp). */
   baseUrl: string;
-  model: string;
   /** Sent as `Authorization: Bearer <key>`. Optional for local servers. A function is called per request. */
   apiKey?: string | (() => string | Promise<string>);
   /** Data-flow label. Default: `local` on a loopback host, `vendor:openai` for api.openai.com, else `vendor:<host>`. */
@@ -35,11 +34,6 @@ export interface OpenAiCompatibleOptions {
    * an error, so the default is images only for api.openai.com, and no audio.
    */
   media?: Partial<MediaSupport>;
-  /** Extra request headers (e.g. for a proxy). Never put the key in a URL instead. */
-  headers?: Record<string, string>;
-  /** Extra body fields (temperature, …). */
-  body?: Record<string, unknown>;
-  fetch?: FetchLike;
 }
 
 /** How errors name this provider. */

@@ -14,8 +14,13 @@ import type { AuditRecord, ServerRef, ToolRef } from '../audit/record.js';
 /**
  * Bump when a store or index is added, and add a `case` to `upgrade`.
  * 1: audit, keys, policy, pins. 2: inflight (calls without an end), otlp (collector cursors).
+ * 3: seals (signatures over the chain head, audit format 3); the audit store's five indexes
+ * dropped (no reader used them, and every `add` paid for all five).
  */
-export const TOOLGATE_DB_VERSION = 2;
+export const TOOLGATE_DB_VERSION = 3;
+
+/** The indexes the audit store had in versions 1 and 2 (`kind` is still read while upgrading from 1). */
+const V1_AUDIT_INDEXES = ['ts', 'kind', 'server', 'tool', 'callId'] as const;
 
 /** A key kept in the `keys` store: the device key pair (`id: 'device'`) or a retired public key. */
 export interface StoredKey {
@@ -47,6 +52,16 @@ export interface InflightCall {
   ts: number;
 }
 
+/**
+ * A seal (audit format 3): the device's signature over the chain head `seq`/`hash` as its writer
+ * computed it, kept beside the record (outside what the hash covers) and read back as its `sig`.
+ */
+export interface Seal {
+  seq: number;
+  hash: string;
+  sig: string;
+}
+
 /** How far an OpenTelemetry collector has acknowledged the chain (src/audit/otlp-shipper.ts). */
 export interface OtlpCursor {
   /** The collector's key (its URL unless the host names it). */
@@ -58,12 +73,10 @@ export interface OtlpCursor {
 }
 
 export interface ToolgateDB extends DBSchema {
-  /** The audit chain, keyed by `seq`. */
-  audit: {
-    key: number;
-    value: AuditRecord;
-    indexes: { ts: number; kind: string; server: string; tool: string; callId: string };
-  };
+  /** The audit chain, keyed by `seq`. (Versions 1–2 also had indexes ts, kind, server, tool, callId.) */
+  audit: { key: number; value: AuditRecord };
+  /** Seals over the audit chain head, keyed by the sealed record's `seq` (version 3). */
+  seals: { key: number; value: Seal };
   /** Device key pair and the public keys that signed records. */
   keys: { key: string; value: StoredKey };
   /** Policy documents (owned by src/gate/). Declared now so the gate needs no version bump. */
@@ -100,12 +113,8 @@ export async function openToolgateDb(name: string, options: OpenDbOptions = {}):
     async upgrade(database, oldVersion, _newVersion, transaction) {
       // Each step brings the schema one version forward, so any older database reaches the current one.
       if (oldVersion < 1) {
-        const audit = database.createObjectStore('audit', { keyPath: 'seq' });
-        audit.createIndex('ts', 'ts');
-        audit.createIndex('kind', 'kind');
-        audit.createIndex('server', 'server.url');
-        audit.createIndex('tool', 'tool.name');
-        audit.createIndex('callId', 'callId');
+        // The audit store's version-1 indexes are no longer created (version 3 drops them).
+        database.createObjectStore('audit', { keyPath: 'seq' });
         database.createObjectStore('keys', { keyPath: 'id' });
         database.createObjectStore('policy');
         database.createObjectStore('pins');
@@ -114,6 +123,11 @@ export async function openToolgateDb(name: string, options: OpenDbOptions = {}):
         database.createObjectStore('inflight', { keyPath: 'callId' }).createIndex('instance', 'instance');
         database.createObjectStore('otlp', { keyPath: 'id' });
         if (oldVersion === 1) await findUnendedCalls(transaction);
+      }
+      if (oldVersion < 3) {
+        database.createObjectStore('seals', { keyPath: 'seq' });
+        const audit = transaction.objectStore('audit');
+        for (const index of V1_AUDIT_INDEXES) if ((audit.indexNames as DOMStringList).contains(index)) audit.deleteIndex(index as never);
       }
     },
     blocking() {
@@ -133,18 +147,20 @@ export async function openToolgateDb(name: string, options: OpenDbOptions = {}):
 /**
  * Upgrading from version 1: every `call-start` without a `call-end` becomes an `inflight` entry
  * of no live page, so the log reconciles it (`outcome-unknown`, `earlier-session`) on open.
- * Reads through the `kind` index only, inside the upgrade transaction.
+ * Reads through version 1's `kind` index, inside the upgrade transaction (before version 3 drops it).
  */
 async function findUnendedCalls(transaction: IDBPTransaction<ToolgateDB, StoreNames<ToolgateDB>[], 'versionchange'>): Promise<void> {
-  const byKind = transaction.objectStore('audit').index('kind');
+  // Only a version-1 database has the index: untyped, as the schema type describes the current version.
+  const byKind = (transaction as unknown as IDBPTransaction<unknown, ['audit'], 'versionchange'>).objectStore('audit').index('kind');
   const open = new Map<string, InflightCall>();
   for (let cursor = await byKind.openCursor('call-start'); cursor; cursor = await cursor.continue()) {
-    const record = cursor.value;
+    const record = cursor.value as AuditRecord;
     if (record.kind !== 'call-start') continue;
     open.set(record.callId, { callId: record.callId, instance: '', startSeq: record.seq, server: record.server, tool: record.tool, ts: record.ts });
   }
   for (let cursor = await byKind.openCursor('call-end'); cursor; cursor = await cursor.continue()) {
-    if (cursor.value.callId) open.delete(cursor.value.callId);
+    const record = cursor.value as AuditRecord;
+    if (record.callId) open.delete(record.callId);
   }
   const inflight = transaction.objectStore('inflight');
   await Promise.all([...open.values()].map((call) => inflight.put(call)));

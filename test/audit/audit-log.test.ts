@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
-import { AuditLog, AuditHealthEvent } from '../../src/audit/audit-log.js';
+import { AuditLog, AuditHealthEvent, SEAL_EVERY_RECORDS } from '../../src/audit/audit-log.js';
+import { verifyChain } from '../../src/audit/verify.js';
 import { storageError } from '../../src/storage/errors.js';
 import { GENESIS_HASH, recordHash, type AuditRecord } from '../../src/audit/record.js';
 import { jwkThumbprint } from '../../src/storage/keys.js';
@@ -25,15 +26,18 @@ describe('AuditLog', () => {
     expect(b.device).to.equal(log.device);
     // Arguments are redacted before they are recorded.
     expect(b.kind === 'tool-request' && b.args).to.deep.equal({ q: 'mail [REDACTED:email]' });
-    // Each append here was its own batch, so each carries a signature.
-    expect(a.sig).to.be.a('string');
+    // Signed off the critical path: the seal comes later (see 'seals' below).
+    expect(a.sig).to.equal(undefined);
 
     expect(await log.count()).to.equal(3);
     expect((await log.get(2))?.hash).to.equal(b.hash);
     const all: AuditRecord[] = [];
     for await (const r of log.records({ batchSize: 2 })) all.push(r);
     expect(all.map((r) => r.seq)).to.deep.equal([1, 2, 3]);
-    expect(await log.verify()).to.deep.include({ ok: true, count: 3, firstSeq: 1, lastSeq: 3, headHash: c.hash });
+    const verified = await log.verify();
+    expect(verified).to.deep.include({ ok: true, count: 3, firstSeq: 1, lastSeq: 3, headHash: c.hash });
+    expect(verified.ok && verified.pending, 'verify seals this page\'s head first').to.equal(undefined);
+    expect((await log.get(3))?.sig, 'the seal reads back as the head\'s sig').to.be.a('string');
   });
 
   it('keeps a non-extractable device key per database and names it by its RFC 7638 thumbprint', async () => {
@@ -64,9 +68,9 @@ describe('AuditLog', () => {
     expect((await log.append(callStart(2))).seq).to.equal(1);
   });
 
-  it('group-commits concurrent appends: one transaction and one signature for a burst', async () => {
+  it('group-commits concurrent appends: one transaction and one signature for a burst (signing: "batch")', async () => {
     const dbName = freshDbName('group');
-    const log = await scope.open({ dbName });
+    const log = await scope.open({ dbName, signing: 'batch' });
     await log.append(callStart(0));
     const records = await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(callStart(i + 1))));
     expect(records.map((r) => r.seq)).to.deep.equal(Array.from({ length: 200 }, (_, i) => i + 2));
@@ -97,7 +101,7 @@ describe('AuditLog', () => {
 
   it('commits a deferred record (alone, or in the next write-ahead record\'s transaction), in order and signed at the end', async () => {
     const dbName = freshDbName('defer');
-    const log = await scope.open({ dbName });
+    const log = await scope.open({ dbName, signing: 'batch' });
     const raw = await scope.raw(dbName);
     // Alone: nothing else comes, it still commits (and is the signed end of its batch).
     const alone = await log.append(callStart(1), { defer: true });
@@ -137,8 +141,9 @@ describe('AuditLog', () => {
   describe('tamper detection', () => {
     async function chainOf(n: number) {
       const dbName = freshDbName('tamper');
-      const log = await scope.open({ dbName });
-      // Appended one by one, so every record is signed; and a burst, so the tail has unsigned middles.
+      // Format 2's rule (signing: 'batch'): appended one by one, every record is signed. The seals
+      // of format 3 have their own tamper tests below.
+      const log = await scope.open({ dbName, signing: 'batch' });
       for (let i = 1; i <= n; i++) await log.append(callStart(i));
       const raw = await scope.raw(dbName);
       return { log, raw };
@@ -197,10 +202,11 @@ describe('AuditLog', () => {
       expect(await log.verify()).to.deep.include({ ok: false, seq: 8, reason: 'forged-signature' });
     });
 
-    it('finds records appended by someone without the key (unsigned tail)', async () => {
+    it('finds format-2 records appended by someone without the key (unsigned tail)', async () => {
       const { log, raw } = await chainOf(3);
       const head = (await raw.get('audit', 3))!;
-      const forged = { ...head, seq: 4, prevHash: head.hash, callId: 'forged' } as AuditRecord;
+      // Format 2 signed every batch, so its unsigned tail is a break (format 3's is pending, below).
+      const forged = { ...head, v: 2, seq: 4, prevHash: head.hash, callId: 'forged' } as AuditRecord;
       delete forged.sig;
       forged.hash = recordHash(forged);
       await raw.add('audit', forged);
@@ -211,6 +217,121 @@ describe('AuditLog', () => {
       const { log } = await chainOf(2);
       expect(await log.verify({ trustedDevices: ['someone-else'] })).to.deep.include({ ok: false, seq: 1, reason: 'unknown-key' });
       expect(await log.verify({ trustedDevices: [log.device] })).to.deep.include({ ok: true });
+    });
+  });
+
+  describe('seals (format 3: signatures off the critical path)', () => {
+    /** A chain written by the default writer, sealed (verify seals first), with raw access. */
+    async function sealedChain(n: number) {
+      const dbName = freshDbName('seal');
+      const log = await scope.open({ dbName });
+      await Promise.all(Array.from({ length: n }, (_, i) => log.append(callStart(i + 1))));
+      await log.seal();
+      const raw = await scope.raw(dbName);
+      // One seal, normally; a slow machine may add one of SEAL_EVERY_MS on an earlier head.
+      const signed = (await raw.getAll('seals')).length;
+      return { log, raw, signed };
+    }
+    /** Appends a record to the stored chain as someone without the key would: re-hashed, unsigned. */
+    async function appendForged(raw: Awaited<ReturnType<typeof sealedChain>>['raw'], v: number) {
+      const head = (await raw.getAll('audit')).at(-1)!;
+      const forged = { ...head, v, seq: head.seq + 1, prevHash: head.hash, callId: 'forged' } as AuditRecord;
+      delete forged.sig;
+      forged.hash = recordHash(forged);
+      await raw.add('audit', forged);
+      return forged;
+    }
+
+    it('commits a write-ahead record unsigned and seals the writer\'s head when its session ends', async () => {
+      const dbName = freshDbName('seal-basic');
+      const log = await scope.open({ dbName });
+      const raw = await scope.raw(dbName);
+      const records = [];
+      for (let i = 1; i <= 4; i++) records.push(await log.append(callStart(i)));
+      expect(records.every((r) => r.sig === undefined), 'no signature on the append\'s path').to.equal(true);
+      // Read without the log's seal-first: while the writer still holds its session, the tail is pending.
+      const keys = await log.publicKeys();
+      const before = await verifyChain(await raw.getAll('audit'), { keys });
+      expect(before).to.deep.include({ ok: true, count: 4, signatures: 0, pending: { from: 1, to: 4, count: 4 } });
+      await log.seal();
+      const seals = await raw.getAll('seals');
+      // One seal, at the head (a slow machine may add one of SEAL_EVERY_MS on an earlier head).
+      expect(seals.map((seal) => [seal.seq, seal.hash]).at(-1)).to.deep.equal([4, records[3]!.hash]);
+      for (const seal of seals) expect(seal.hash).to.equal(records[seal.seq - 1]!.hash);
+      const verified = await log.verify();
+      expect(verified).to.deep.include({ ok: true, count: 4, signatures: seals.length });
+      expect(verified.ok && verified.pending).to.equal(undefined);
+    });
+
+    it('seals every SEAL_EVERY_RECORDS records while a burst goes on, riding in later transactions', async function () {
+      this.timeout(20000);
+      const dbName = freshDbName('seal-burst');
+      const log = await scope.open({ dbName, maxBatch: 100 });
+      const raw = await scope.raw(dbName);
+      const n = SEAL_EVERY_RECORDS * 4;
+      await Promise.all(Array.from({ length: n }, (_, i) => log.append(callStart(i))));
+      await log.seal();
+      const seals = await raw.getAll('seals');
+      expect(seals.length, 'a seal during the burst and one at its end').to.be.at.least(2);
+      expect(seals.at(-1)!.seq).to.equal(n);
+      expect(await log.verify()).to.deep.include({ ok: true, count: n, signatures: seals.length });
+    });
+
+    it('seals on close: a log closed right after an append leaves its chain signed', async () => {
+      const dbName = freshDbName('seal-close');
+      const log = await scope.open({ dbName });
+      // Not a call-start: a call left in flight would get an outcome-unknown record on reopen.
+      const record = await log.append({ kind: 'connect', server: { url: 'wss://a.example/mcp' }, status: 'ready' });
+      log.close();
+      const raw = await scope.raw(dbName);
+      // close() cannot wait; the writer's last transaction stores the seal. Bounded wait for it.
+      for (let i = 0; i < 200 && !(await raw.get('seals', record.seq)); i++) await new Promise((r) => setTimeout(r, 10));
+      expect((await raw.get('seals', record.seq))?.hash).to.equal(record.hash);
+      const again = await scope.open({ dbName });
+      const verified = await again.verify();
+      expect(verified).to.deep.include({ ok: true, count: 1, signatures: 1 });
+      expect(verified.ok && verified.pending).to.equal(undefined);
+    });
+
+    it('reports a forged format-3 tail as pending (never as signed), and a format-2 one as broken', async () => {
+      const { log, raw, signed } = await sealedChain(3);
+      const forged = await appendForged(raw, 3);
+      // Another page (a live one, or one gone before it sealed) looks the same: a range nothing vouches for.
+      expect(await log.verify()).to.deep.include({ ok: true, count: 4, signatures: signed, pending: { from: forged.seq, to: forged.seq, count: 1 } });
+      // This page's next seal covers only the head it computed: the forged record is never vouched for.
+      await raw.delete('audit', forged.seq);
+      await log.append(callStart(9));
+      await log.seal();
+      expect(await log.verify()).to.deep.include({ ok: true, count: 4, signatures: signed + 1 });
+      await appendForged(raw, 2);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 5, reason: 'unsigned-tail' });
+    });
+
+    it('finds a forged tail that claims a signature, a sealed record rewritten, and a seal moved', async () => {
+      const { log, raw } = await sealedChain(3);
+      const seal = (await raw.get('seals', 3))!;
+      const forged = await appendForged(raw, 3);
+      await raw.put('seals', { seq: forged.seq, hash: forged.hash, sig: seal.sig });
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 4, reason: 'forged-signature' });
+      await raw.delete('seals', 4);
+      await raw.delete('audit', 4);
+
+      const head = (await raw.get('audit', 3))! as AuditRecord;
+      const rewritten = { ...head, args: { i: 3, query: 'rewritten' } } as AuditRecord;
+      rewritten.hash = recordHash(rewritten);
+      await raw.put('audit', rewritten);
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 3, reason: 'forged-signature' });
+      await raw.put('audit', head);
+
+      await raw.delete('seals', 3);
+      await raw.put('seals', { ...seal, seq: 2 });
+      expect(await log.verify()).to.deep.include({ ok: false, seq: 2, reason: 'forged-signature' });
+    });
+
+    it('shows a stripped seal as a pending tail, not as intact', async () => {
+      const { log, raw } = await sealedChain(3);
+      await raw.clear('seals');
+      expect(await log.verify()).to.deep.include({ ok: true, count: 3, signatures: 0, pending: { from: 1, to: 3, count: 3 } });
     });
   });
 

@@ -43,15 +43,33 @@ describe('JSONL export', () => {
     const lines2 = text.trim().split('\n');
     [lines2[40], lines2[41]] = [lines2[41]!, lines2[40]!]; // records 40 and 41 swapped
     expect(await verifyJsonl(lines2.join('\n'))).to.deep.include({ ok: false, seq: 40, reason: 'reordered' });
-    expect(await verifyJsonl(mutateLine(text, 100, () => null))).to.deep.include({ ok: false, reason: 'unsigned-tail' });
+    // The export sealed the head first; cut off there, the rest is unvouched and shorter than its header says.
+    expect(await verifyJsonl(mutateLine(text, 100, () => null))).to.deep.include({ ok: false, seq: 100, reason: 'deleted' });
+    const unsigned = mutateLine(text, 100, ({ sig: _sig, ...r }) => r);
+    expect(await verifyJsonl(unsigned)).to.deep.include({ ok: true, count: 100 });
+    expect(((await verifyJsonl(unsigned)) as { pending?: unknown }).pending, 'a stripped seal: pending, not intact').to.deep.include({ to: 100 });
   });
 
-  it('checks the committed fixture the Node CLI also checks (same format in both verifiers)', async () => {
-    const good = await (await fetch(new URL('../cli/fixtures/audit-export.jsonl', import.meta.url))).text();
-    const bad = await (await fetch(new URL('../cli/fixtures/audit-export-tampered.jsonl', import.meta.url))).text();
-    const result = await verifyJsonl(good);
+  it('exports a format-3 log sealed: the seal is the head record\'s sig, no pending tail', async () => {
+    const log = await scope.open({ dbName: freshDbName('export-seal') });
+    const appended = await Promise.all(Array.from({ length: 10 }, (_, i) => log.append(callStart(i))));
+    expect(appended.every((r) => r.sig === undefined)).to.equal(true);
+    const text = await new Response(exportJsonl(log)).text();
+    const last = JSON.parse(text.trim().split('\n').at(-1)!) as AuditRecord;
+    expect([last.seq, last.v, typeof last.sig]).to.deep.equal([10, 3, 'string']);
+    const result = await verifyJsonl(text);
+    expect(result).to.deep.include({ ok: true, count: 10 });
+    expect(result.ok && result.pending).to.equal(undefined);
+  });
+
+  it('checks the committed fixtures the Node CLI also checks (same format in both verifiers; format 2 and 3)', async () => {
+    const fixture = async (name: string) => (await fetch(new URL(`../cli/fixtures/${name}`, import.meta.url))).text();
+    const result = await verifyJsonl(await fixture('audit-export.jsonl'));
     expect(result.ok, JSON.stringify(result)).to.equal(true);
-    expect(await verifyJsonl(bad)).to.deep.include({ ok: false, seq: 9, reason: 'edited' });
+    expect(await verifyJsonl(await fixture('audit-export-tampered.jsonl'))).to.deep.include({ ok: false, seq: 9, reason: 'edited' });
+    const sealed = await verifyJsonl(await fixture('audit-export-v3.jsonl'));
+    expect(sealed.ok, JSON.stringify(sealed)).to.equal(true);
+    expect(sealed.ok && sealed.pending).to.equal(undefined);
   });
 });
 

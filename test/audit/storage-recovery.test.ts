@@ -20,6 +20,28 @@ async function all(log: AuditLog): Promise<AuditRecord[]> {
   return records;
 }
 
+/**
+ * Firefox checks the quota only when a database file grows: fills the free pages of the log's own
+ * file (with values in a store the log never reads), so that every later write of the log must grow
+ * it — without this, the storage-unavailable record of a recovery may fit where a refused batch was.
+ */
+async function fillFreePages(raw: Awaited<ReturnType<Scope['raw']>>): Promise<void> {
+  let key = 0;
+  for (const size of [4096, 512, 64]) {
+    for (let round = 0; round < 64; round++) {
+      let done: Promise<boolean>;
+      try {
+        const tx = raw.transaction('pins', 'readwrite');
+        for (let i = 0; i < 32; i++) void tx.store.put('x'.repeat(size), `free-page-filler-${key++}`).catch(() => undefined);
+        done = tx.done.then(() => true, () => false);
+      } catch {
+        break; // Firefox refuses a mutation at once when the database is full
+      }
+      if (!(await done)) break;
+    }
+  }
+}
+
 describe('AuditLog: storage recovery', function () {
   this.timeout(60000);
   let scope: Scope;
@@ -39,6 +61,7 @@ describe('AuditLog: storage recovery', function () {
     const log = await scope.open({ dbName: freshDbName('quota'), recovery: FAST });
     const inFlight = await log.append(callStart(0)); // a call that will end during the outage
     full = await exhaustQuota();
+    await fillFreePages(await scope.raw(log.dbName));
 
     // Write until the browser refuses: Firefox only checks the quota when a database file grows, so
     // a few records may still fit in pages the log's file already has.

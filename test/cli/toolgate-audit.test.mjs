@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 
 const run = promisify(execFile);
 const cli = fileURLToPath(new URL('../../bin/toolgate-audit.mjs', import.meta.url));
@@ -31,11 +33,11 @@ async function cliRun(args) {
 /** @typedef {(lines: string[]) => string[]} Rewrite */
 
 /**
- * Rewrites the lines of the good fixture and returns the path of the result.
- * @param {string} dir @param {string} name @param {Rewrite} fn
+ * Rewrites the lines of a good fixture (format 2 unless `from` says) and returns the path of the result.
+ * @param {string} dir @param {string} name @param {Rewrite} fn @param {string} [from]
  */
-async function variant(dir, name, fn) {
-  const lines = (await readFile(fixture('audit-export.jsonl'), 'utf8')).trim().split('\n');
+async function variant(dir, name, fn, from = 'audit-export.jsonl') {
+  const lines = (await readFile(fixture(from), 'utf8')).trim().split('\n');
   const out = fn(lines);
   const path = join(dir, name);
   await writeFile(path, out.join('\n') + '\n');
@@ -84,6 +86,35 @@ test('finds deleted, reordered, forged and cut-short exports', async (t) => {
     const result = JSON.parse(stdout);
     assert.deepEqual({ seq: result.seq, reason: result.reason }, expected, name);
   }
+});
+
+test('format 3: verifies a sealed export; a pending tail is printed, not an error; a forged seal is', async (t) => {
+  const ok = await cliRun(['verify', fixture('audit-export-v3.jsonl')]);
+  assert.equal(ok.code, 0, ok.stdout);
+  assert.match(ok.stdout, /^OK: \d+ records/);
+  assert.doesNotMatch(ok.stdout, /PENDING/);
+
+  const dir = await mkdtemp(join(tmpdir(), 'tg-audit-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const lastSeq = (/** @type {string[]} */ l) => JSON.parse(/** @type {string} */ (l[l.length - 1])).seq;
+  // The head's seal not yet there (exported from another page's live chain, say): pending.
+  const unsealed = await variant(dir, 'unsealed.jsonl', (l) => l.map((line, i) => (i === l.length - 1 ? JSON.stringify({ ...JSON.parse(line), sig: undefined }) : line)), 'audit-export-v3.jsonl');
+  const lines = (await readFile(unsealed, 'utf8')).trim().split('\n');
+  const pending = await cliRun(['verify', unsealed]);
+  assert.equal(pending.code, 0);
+  assert.match(pending.stdout, new RegExp(`\\nPENDING: records \\d+…${lastSeq(lines)} \\(\\d+\\) carry no signature yet`));
+  const json = JSON.parse((await cliRun(['verify', unsealed, '--json'])).stdout);
+  assert.equal(json.ok, true);
+  assert.equal(json.pending.to, lastSeq(lines));
+  // The sealed head rewritten and re-hashed: its seal no longer vouches for it.
+  const rewrite = (/** @type {string} */ line) => {
+    const { hash: _hash, sig, ...rest } = JSON.parse(line);
+    const edited = { ...rest, detail: { forged: true } };
+    return JSON.stringify({ ...edited, hash: createHash('sha256').update(String(canonicalize(edited))).digest('hex'), sig });
+  };
+  const forged = await variant(dir, 'forged.jsonl', (l) => l.map((line, i) => (i === l.length - 1 ? rewrite(line) : line)), 'audit-export-v3.jsonl');
+  const broken = JSON.parse((await cliRun(['verify', forged, '--json'])).stdout);
+  assert.deepEqual({ seq: broken.seq, reason: broken.reason }, { seq: lastSeq(lines), reason: 'forged-signature' });
 });
 
 test('exit 2 on usage errors and non-exports', async (t) => {

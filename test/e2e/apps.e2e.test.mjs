@@ -6,23 +6,10 @@
  * test-output/e2e/.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchChromium, screenshot, startDemo } from './harness.mjs';
+import { test } from 'node:test';
+import { WAIT_MS, onPage, screenshot, useDemo } from './harness.mjs';
 
-const WAIT_MS = 30_000;
-/** @type {import('./harness.mjs').RunningDemo} */
-let demo;
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  demo = await startDemo();
-  browser = await launchChromium();
-});
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const running = useDemo();
 
 /**
  * The frame of the counter view (inside the sandbox proxy's frame), once it exists.
@@ -40,38 +27,31 @@ async function counterFrame(page) {
 }
 
 test('the demo app: view on another host, its call through the gate with an approval card', async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  context.setDefaultTimeout(WAIT_MS);
-  const page = await context.newPage();
-  /** @type {string[]} */
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(demo.url);
-  await page.waitForFunction(() => {
-    const agent = /** @type {any} */ (document.querySelector('tg-agent'));
-    return agent?.gate?.tools({ kind: 'person' }).some((/** @type {any} */ t) => t.tool.name === 'show_counter');
-  });
-  await page.evaluate(async () => {
-    const agent = /** @type {any} */ (document.querySelector('tg-agent'));
-    const tool = agent.gate.tools({ kind: 'person' }).find((/** @type {any} */ t) => t.tool.name === 'show_counter');
-    await agent.runTool(tool.id, { start: 7 });
-  });
-  const view = await counterFrame(page);
-  await view.locator('#result', { hasText: '{"count":7}' }).waitFor();
-  const outer = page.locator('tg-app-view iframe');
-  const sandbox = new URL(/** @type {string} */ (await outer.getAttribute('src')));
-  assert.equal(sandbox.hostname, 'localhost');
-  assert.notEqual(sandbox.hostname, new URL(page.url()).hostname);
-  await screenshot(page, 'apps-1-view', page.locator('tg-app-view'));
+  await onPage(running.browser, { url: running.demo.url, viewport: { width: 1200, height: 900 }, name: 'apps' }, async (page) => {
+    await page.waitForFunction(() => {
+      const agent = /** @type {any} */ (document.querySelector('tg-agent'));
+      return agent?.gate?.tools({ kind: 'person' }).some((/** @type {any} */ t) => t.tool.name === 'show_counter');
+    });
+    await page.evaluate(async () => {
+      const agent = /** @type {any} */ (document.querySelector('tg-agent'));
+      const tool = agent.gate.tools({ kind: 'person' }).find((/** @type {any} */ t) => t.tool.name === 'show_counter');
+      await agent.runTool(tool.id, { start: 7 });
+    });
+    const view = await counterFrame(page);
+    await view.locator('#result', { hasText: '{"count":7}' }).waitFor();
+    const outer = page.locator('tg-app-view iframe');
+    const sandbox = new URL(/** @type {string} */ (await outer.getAttribute('src')));
+    assert.equal(sandbox.hostname, 'localhost');
+    assert.notEqual(sandbox.hostname, new URL(page.url()).hostname);
+    await screenshot(page, 'apps-1-view', page.locator('tg-app-view'));
 
-  await view.locator('#increment').click();
-  const card = page.getByRole('alertdialog');
-  await card.waitFor();
-  assert.match(await card.innerText(), /requested by the view of show_counter/);
-  await screenshot(page, 'apps-2-approval', card);
-  await card.getByRole('button', { name: 'Allow once' }).click();
-  await view.locator('#call', { hasText: 'ok {"count":9}' }).waitFor();
-  await screenshot(page, 'apps-3-result', page.locator('tg-app-view'));
-  assert.deepEqual(errors, []);
-  await context.close();
+    await view.locator('#increment').click();
+    const card = page.getByRole('alertdialog');
+    await card.waitFor();
+    assert.match(await card.innerText(), /requested by the view of show_counter/);
+    await screenshot(page, 'apps-2-approval', card);
+    await card.getByRole('button', { name: 'Allow once' }).click();
+    await view.locator('#call', { hasText: 'ok {"count":9}' }).waitFor();
+    await screenshot(page, 'apps-3-result', page.locator('tg-app-view'));
+  });
 });

@@ -2,11 +2,14 @@
 /**
  * Starts the demo the way `npm start` does — Vite's dev server with the repository's
  * vite.config.ts, whose plugin starts the demo MCP server — but on free ports, and launches the
- * system Chromium with Playwright. Used by demo.e2e.test.mjs.
+ * system Chromium with Playwright; a fresh page per flow, failing on any page error. Used by the
+ * end-to-end tests in this folder.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
@@ -27,7 +30,22 @@ export const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/e2e/', import
  * @param {{ llmBaseUrl?: string }} [options] an OpenAI-compatible endpoint (`TG_LLM_BASE_URL`); default none (manual mode)
  * @returns {Promise<RunningDemo>}
  */
-export async function startDemo({ llmBaseUrl } = {}) {
+export async function startDemo(options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemoOnce(options);
+    } catch (error) {
+      // The port was free when probed, but something else on this busy machine took it first.
+      if (attempt >= 3 || /** @type {{ code?: unknown }} */ (error)?.code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
+
+/**
+ * @param {{ llmBaseUrl?: string }} options
+ * @returns {Promise<RunningDemo>}
+ */
+async function startDemoOnce({ llmBaseUrl }) {
   // Read by the plugin when the dev server starts. A free port, chosen here rather than 0 so that
   // the page's URLs stay right even if Vite restarted the server.
   process.env.TG_DEMO_MCP_PORT = String(await freePort());
@@ -76,6 +94,55 @@ function freePort() {
 
 export async function launchChromium() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs, headless: true });
+}
+
+/** Conditions get this long: the machine may be busy, and nothing here waits a fixed time. */
+export const WAIT_MS = 30_000;
+
+/**
+ * The set-up of a test file (or a `describe`): the demo and the system Chromium, started before
+ * its tests and closed after them. The fields are set once `before` has run.
+ * @param {Parameters<typeof startDemo>[0]} [options]
+ * @returns {{ demo: RunningDemo, browser: import('playwright-core').Browser }}
+ */
+export function useDemo(options) {
+  const running = /** @type {{ demo: RunningDemo, browser: import('playwright-core').Browser }} */ ({});
+  before(async () => {
+    running.demo = await startDemo(options);
+    running.browser = await launchChromium();
+  });
+  after(async () => {
+    await running.browser?.close();
+    await running.demo?.close();
+  });
+  return running;
+}
+
+/**
+ * Runs `flow` on a fresh page at `url`, in a browser context of its own (so its own IndexedDB, its
+ * own audit log). Fails on any error the page throws; when it fails, the screen is kept as
+ * `<name>-failure.png`.
+ * @param {import('playwright-core').Browser} browser
+ * @param {{ url: string, viewport: { width: number, height: number }, name: string }} where
+ * @param {(page: import('playwright-core').Page) => Promise<void>} flow
+ */
+export async function onPage(browser, { url, viewport, name }, flow) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  context.setDefaultTimeout(WAIT_MS);
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  try {
+    await page.goto(url);
+    await flow(page);
+    assert.deepEqual(errors, [], 'errors on the page');
+  } catch (error) {
+    await screenshot(page, `${name}-failure`).catch(() => {});
+    throw error;
+  } finally {
+    await context.close();
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { Agent } from '../../src/agent/agent.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { exportJsonl, verifyJsonl } from '../../src/audit/export.js';
-import type { AuditRecord } from '../../src/audit/record.js';
+import { AUDIT_FORMAT_VERSION, type AuditRecord } from '../../src/audit/record.js';
 import { McpConnection } from '../../src/connections/connection.js';
 import '../../src/elements/approval/tg-approval.js';
 import type { TgApproval } from '../../src/elements/approval/tg-approval.js';
@@ -123,7 +123,7 @@ describe('Secrets at rest', function () {
     expect(end?.kind === 'call-end' && JSON.stringify(end.result?.content)).to.contain('[REDACTED:aws]');
     const request = records.find((r) => r.kind === 'tool-request' && r.tool.name === 'send_message');
     expect(request?.kind === 'tool-request' && request.args).to.deep.equal({ to: '[REDACTED:email]', body: '[default]\n[REDACTED:aws]\nregion = eu-west-1' });
-    expect(request?.v).to.equal(2);
+    expect(request?.v).to.equal(AUDIT_FORMAT_VERSION);
   });
 
   it('keeps raw values only when the policy opts in, and says so in each record', async () => {

@@ -59,6 +59,19 @@ function tokenError(cause: unknown, what: string): TgError {
   });
 }
 
+/**
+ * One token request: sent (once more on the AS's DPoP nonce), processed by oauth4webapi, and kept as
+ * a TokenSet (`previous` fills what a refresh answer leaves out); any failure is `TG_AUTH_TOKEN_FAILED`
+ * naming `what`.
+ */
+async function tokenRequest(what: string, dpop: DPoPBinding | undefined, exchange: () => Promise<oauth.TokenEndpointResponse>, previous?: TokenSet): Promise<TokenSet> {
+  try {
+    return toTokenSet(await withNonceRetry(dpop, exchange), previous);
+  } catch (cause) {
+    throw tokenError(cause, what);
+  }
+}
+
 export async function exchangeCode(
   as: oauth.AuthorizationServer,
   registered: RegisteredClient,
@@ -66,17 +79,13 @@ export async function exchangeCode(
   callbackParams: URLSearchParams,
   options: TokenRequestOptions,
 ): Promise<TokenSet> {
-  try {
-    return await withNonceRetry(options.dpop, async () => {
-      const response = await oauth.authorizationCodeGrantRequest(as, registered.client, clientAuth(registered), callbackParams, pending.redirectUri, pending.codeVerifier, {
-        additionalParameters: { resource: pending.resource },
-        ...requestOptions(options),
-      });
-      return toTokenSet(await oauth.processAuthorizationCodeResponse(as, registered.client, response));
+  return tokenRequest('The token request', options.dpop, async () => {
+    const response = await oauth.authorizationCodeGrantRequest(as, registered.client, clientAuth(registered), callbackParams, pending.redirectUri, pending.codeVerifier, {
+      additionalParameters: { resource: pending.resource },
+      ...requestOptions(options),
     });
-  } catch (cause) {
-    throw tokenError(cause, 'The token request');
-  }
+    return oauth.processAuthorizationCodeResponse(as, registered.client, response);
+  });
 }
 
 export async function refresh(
@@ -87,17 +96,18 @@ export async function refresh(
 ): Promise<TokenSet> {
   const refreshToken = tokens.refreshToken;
   if (!refreshToken) throw new TgError(ErrorCode.AUTH_TOKEN_FAILED, 'No refresh token');
-  try {
-    return await withNonceRetry(options.dpop, async () => {
+  return tokenRequest(
+    'The refresh request',
+    options.dpop,
+    async () => {
       const response = await oauth.refreshTokenGrantRequest(as, registered.client, clientAuth(registered), refreshToken, {
         additionalParameters: { resource: options.resource },
         ...requestOptions(options),
       });
-      return toTokenSet(await oauth.processRefreshTokenResponse(as, registered.client, response), tokens);
-    });
-  } catch (cause) {
-    throw tokenError(cause, 'The refresh request');
-  }
+      return oauth.processRefreshTokenResponse(as, registered.client, response);
+    },
+    tokens,
+  );
 }
 
 /** The client_credentials grant (SEP-1046), for hosts that hand Toolgate a client secret by config. */
@@ -106,15 +116,11 @@ export async function clientCredentials(
   registered: RegisteredClient,
   options: TokenRequestOptions & { resource: string; scope?: string },
 ): Promise<TokenSet> {
-  try {
-    const parameters: Record<string, string> = { resource: options.resource, ...(options.scope && { scope: options.scope }) };
-    return await withNonceRetry(options.dpop, async () => {
-      const response = await oauth.clientCredentialsGrantRequest(as, registered.client, clientAuth(registered), parameters, requestOptions(options));
-      return toTokenSet(await oauth.processClientCredentialsResponse(as, registered.client, response));
-    });
-  } catch (cause) {
-    throw tokenError(cause, 'The client_credentials request');
-  }
+  const parameters: Record<string, string> = { resource: options.resource, ...(options.scope && { scope: options.scope }) };
+  return tokenRequest('The client_credentials request', options.dpop, async () => {
+    const response = await oauth.clientCredentialsGrantRequest(as, registered.client, clientAuth(registered), parameters, requestOptions(options));
+    return oauth.processClientCredentialsResponse(as, registered.client, response);
+  });
 }
 
 /** The jwt-bearer grant (RFC 7523) with an ID-JAG assertion (SEP-990), authenticated as the AS's client. */
@@ -124,13 +130,9 @@ export async function jwtBearer(
   assertion: string,
   options: TokenRequestOptions & { resource: string; scope?: string },
 ): Promise<TokenSet> {
-  try {
-    const parameters: Record<string, string> = { assertion, resource: options.resource, ...(options.scope && { scope: options.scope }) };
-    return await withNonceRetry(options.dpop, async () => {
-      const response = await oauth.genericTokenEndpointRequest(as, registered.client, clientAuth(registered), JWT_BEARER_GRANT, parameters, requestOptions(options));
-      return toTokenSet(await oauth.processGenericTokenEndpointResponse(as, registered.client, response));
-    });
-  } catch (cause) {
-    throw tokenError(cause, 'The jwt-bearer request');
-  }
+  const parameters: Record<string, string> = { assertion, resource: options.resource, ...(options.scope && { scope: options.scope }) };
+  return tokenRequest('The jwt-bearer request', options.dpop, async () => {
+    const response = await oauth.genericTokenEndpointRequest(as, registered.client, clientAuth(registered), JWT_BEARER_GRANT, parameters, requestOptions(options));
+    return oauth.processGenericTokenEndpointResponse(as, registered.client, response);
+  });
 }

@@ -14,40 +14,25 @@ import { ErrorCode, TgError } from '../shared/errors.js';
 import type { JsonRpcMessage } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
+import { HttpTransport, discard, mediaType, type HttpTransportOptions } from './http-transport.js';
 
-export interface LegacySseOptions {
-  /** The SSE URL (GET). */
-  url: string;
-  /** The one fetch all traffic uses (auth and proxies plug in here). */
-  fetch?: typeof fetch;
-  /** Largest message sent or SSE event accepted. */
-  maxMessageBytes?: number;
+/** `url` is the SSE URL (GET). */
+export interface LegacySseOptions extends HttpTransportOptions {
   /** How long to wait for the `endpoint` event after the stream opened. */
   endpointTimeoutMs?: number;
 }
 
 export const DEFAULT_ENDPOINT_TIMEOUT_MS = 10_000;
 
-export class LegacySseTransport implements Transport {
-  onmessage?: (message: unknown) => void;
-  onerror?: (error: TgError) => void;
-  onclose?: (reason?: TgError) => void;
-  readonly codecName = 'json' as const;
-
+export class LegacySseTransport extends HttpTransport {
   readonly #url: URL;
-  readonly #fetch: typeof fetch;
-  readonly #maxBytes: number;
   readonly #endpointTimeoutMs: number;
-  readonly #lifetime = new AbortController();
   #endpoint?: URL;
   #started = false;
-  #closed = false;
 
   constructor(options: LegacySseOptions) {
+    super(options);
     this.#url = new URL(options.url);
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#endpointTimeoutMs = options.endpointTimeoutMs ?? DEFAULT_ENDPOINT_TIMEOUT_MS;
   }
 
@@ -61,17 +46,17 @@ export class LegacySseTransport implements Transport {
    * `TG_HTTP_ERROR` (`data.status`), `TG_PROTOCOL_ERROR` (not an event stream),
    * `TG_CROSS_ORIGIN_ENDPOINT`, or `TG_CONNECTION_FAILED` (no endpoint in time, or the stream ended first).
    */
-  async start(): Promise<void> {
+  override async start(): Promise<void> {
     if (this.#started) throw new TgError(ErrorCode.CONNECTION_FAILED, 'The transport was already started');
     this.#started = true;
     const response = await this.#request(this.#url, { method: 'GET', headers: { accept: 'text/event-stream' } });
     if (!response.ok) {
-      void response.body?.cancel().catch(() => {});
+      discard(response);
       throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${response.status} from ${this.#url.href}`, { data: { status: response.status } });
     }
-    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = mediaType(response);
     if (type !== 'text/event-stream' || !response.body) {
-      void response.body?.cancel().catch(() => {});
+      discard(response);
       throw new TgError(ErrorCode.PROTOCOL_ERROR, `Expected an event stream from ${this.#url.href}, got "${type}"`);
     }
 
@@ -114,11 +99,11 @@ export class LegacySseTransport implements Transport {
         onEvent: (event) => {
           if (event.event === 'endpoint') return onEndpoint(event.data);
           if (event.event !== undefined && event.event !== 'message') return; // other event types: not ours
-          const message = this.#parse(event.data);
-          if (message !== undefined && !this.#closed) this.onmessage?.(message);
+          const message = this.parseEvent(event.data);
+          if (message !== undefined) this.deliver(message);
         },
       },
-      this.#maxBytes,
+      this.maxBytes,
     );
     void reading.then(
       () => new TgError(ErrorCode.CONNECTION_CLOSED, `The server closed the event stream of ${this.#url.href}`),
@@ -133,7 +118,7 @@ export class LegacySseTransport implements Transport {
     try {
       await endpointReady;
     } catch (error) {
-      this.#shutdown();
+      this.shutdown();
       throw error;
     } finally {
       clearTimeout(timer);
@@ -141,17 +126,13 @@ export class LegacySseTransport implements Transport {
   }
 
   /** POSTs one message to the endpoint; the answer comes on the stream. Settles when the POST is over. */
-  async send(message: JsonRpcMessage): Promise<void> {
-    if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
+  override async send(message: JsonRpcMessage): Promise<void> {
+    if (this.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
     const endpoint = this.#endpoint;
     if (!endpoint) throw new TgError(ErrorCode.NOT_CONNECTED, 'No endpoint yet: call start() first');
-    const body = JSON.stringify(message);
-    if (body.length > this.#maxBytes) {
-      throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${this.#maxBytes} bytes`, { data: { limit: this.#maxBytes } });
-    }
-    const response = await this.#request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await this.#request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: this.encode(message) });
     // 202 Accepted (or 200): the body, if any, carries nothing of the protocol.
-    void response.body?.cancel().catch(() => {});
+    discard(response);
     if (!response.ok) {
       throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${response.status} from ${endpoint.origin}${endpoint.pathname}`, {
         data: { status: response.status },
@@ -159,21 +140,10 @@ export class LegacySseTransport implements Transport {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#shutdown();
-    this.onclose?.(undefined);
-  }
-
-  #shutdown(): void {
-    this.#closed = true;
-    this.#lifetime.abort();
-  }
-
   /** The stream ended without our asking: the connection is over, with a reason. */
   #ended(reason: TgError): void {
-    if (this.#closed) return;
-    this.#shutdown();
+    if (this.closed) return;
+    this.shutdown();
     if (this.#endpoint) this.onclose?.(reason); // before the endpoint, start() reports it
   }
 
@@ -190,20 +160,11 @@ export class LegacySseTransport implements Transport {
     try {
       // A POST is never redirected: a redirect could carry the message to another origin after all.
       const redirect: RequestRedirect = init.method === 'POST' ? 'error' : 'follow';
-      return await this.#fetch(url.href, { ...init, credentials: 'omit', redirect, signal: this.#lifetime.signal });
+      return await this.fetch(url.href, { ...init, credentials: 'omit', redirect, signal: this.lifetime.signal });
     } catch (cause) {
-      if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
+      if (this.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
       // Both the SSE URL and the message endpoint need the CORS headers: TG_CORS_BLOCKED or TG_NETWORK_ERROR.
-      throw await fetchFailure(url.href, cause, this.#lifetime.signal);
-    }
-  }
-
-  #parse(data: string): unknown {
-    try {
-      return JSON.parse(data) as unknown;
-    } catch (cause) {
-      this.onerror?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'An SSE message event is not JSON', { cause }));
-      return undefined;
+      throw await fetchFailure(url.href, cause, this.lifetime.signal);
     }
   }
 }

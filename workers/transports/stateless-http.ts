@@ -12,7 +12,8 @@ import { parseRetryAfter } from '../shared/http.js';
 import { Method, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './transport.js';
+import { HttpTransport, asTgError, discard, encodeMessage, eventMessage, mediaType, readJson, type HttpTransportOptions } from './http-transport.js';
 
 /** The outcome of one POST: the HTTP status and, if the body held one, the response to our request. */
 export interface Exchange {
@@ -42,30 +43,12 @@ export interface PostOptions {
   classifyFailure?: boolean;
 }
 
-function contentType(response: Response): string {
-  return (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
 function answerFor(message: unknown, id: RequestId): unknown {
   if (typeof message !== 'object' || message === null || Array.isArray(message) || 'method' in message) return undefined;
   const m = message as { id?: unknown; error?: unknown };
   if (m.id === id) return message;
   if (m.id === null && m.error !== undefined) return { ...m, id };
   return undefined;
-}
-
-async function readJson(response: Response, maxBytes: number, url: string): Promise<unknown> {
-  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    void response.body?.cancel().catch(() => {});
-    throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${maxBytes} bytes`, { data: { limit: maxBytes } });
-  }
-  const text = await response.text();
-  if (text.length > maxBytes) throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${maxBytes} bytes`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new TgError(ErrorCode.PROTOCOL_ERROR, `Response body from ${url} is not JSON`, { cause });
-  }
 }
 
 /**
@@ -76,10 +59,7 @@ async function readJson(response: Response, maxBytes: number, url: string): Prom
 export async function postRequest(options: PostOptions): Promise<Exchange> {
   const { url, request, signal } = options;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FRAME_BYTES;
-  const body = JSON.stringify(request);
-  if (body.length > maxBytes) {
-    throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${maxBytes} bytes`, { data: { limit: maxBytes } });
-  }
+  const body = encodeMessage(request, maxBytes);
   let response: Response;
   try {
     response = await options.fetch(url, {
@@ -102,7 +82,7 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
     }
     throw await fetchFailure(url, cause, signal);
   }
-  const type = contentType(response);
+  const type = mediaType(response);
   const retryAfterMs = response.ok ? undefined : parseRetryAfter(response.headers.get('retry-after'));
   const failed = { status: response.status, ...(retryAfterMs !== undefined && { retryAfterMs }) };
   if (type === 'application/json') {
@@ -120,13 +100,8 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
       {
         onEvent: (event) => {
           if (event.data === '' || answer !== undefined) return;
-          let message: unknown;
-          try {
-            message = JSON.parse(event.data) as unknown;
-          } catch (cause) {
-            options.onError?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'An SSE event is not JSON', { cause }));
-            return;
-          }
+          const message = eventMessage(event.data, options.onError);
+          if (message === undefined) return;
           const mine = answerFor(message, request.id);
           if (mine !== undefined) answer = mine;
           else options.onOther?.(message);
@@ -135,52 +110,35 @@ export async function postRequest(options: PostOptions): Promise<Exchange> {
       maxBytes,
     ).catch((error: unknown) => {
       if (signal.aborted) throw signal.reason;
-      if (answer === undefined) options.onError?.(error instanceof TgError ? error : new TgError(ErrorCode.PROTOCOL_ERROR, String(error), { cause: error }));
+      if (answer === undefined) options.onError?.(asTgError(error));
     });
     return answer === undefined ? { status: response.status, interrupted: true } : { status: response.status, answer };
   }
-  void response.body?.cancel().catch(() => {});
+  discard(response);
   if (!response.ok) return failed;
   throw new TgError(ErrorCode.PROTOCOL_ERROR, `Unexpected content type "${type}" from ${url}`, { data: { status: response.status } });
 }
 
-export interface StatelessHttpOptions {
-  url: string;
-  /** The one fetch all traffic uses (auth and proxies plug in here). */
-  fetch?: typeof fetch;
-  maxMessageBytes?: number;
-}
+export type StatelessHttpOptions = HttpTransportOptions;
 
-export class StatelessHttpTransport implements Transport {
-  onmessage?: (message: unknown) => void;
-  onerror?: (error: TgError) => void;
-  onclose?: (reason?: TgError) => void;
-  readonly codecName = 'json' as const;
-
+export class StatelessHttpTransport extends HttpTransport {
   readonly #url: string;
-  readonly #fetch: typeof fetch;
-  readonly #maxBytes: number;
-  readonly #lifetime = new AbortController();
   /** One controller per request in flight: aborting it closes that response stream (= cancellation). */
   readonly #inflight = new Map<RequestId, AbortController>();
   #paramHeaders: (request: JsonRpcRequest) => Record<string, string> = () => ({});
-  #closed = false;
 
   constructor(options: StatelessHttpOptions) {
+    super(options);
     this.#url = options.url;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
-
-  async start(): Promise<void> {}
 
   /** The protocol layer owns the tool definitions, so it supplies the `Mcp-Param-*` headers per request. */
   setParamHeaders(provider: (request: JsonRpcRequest) => Record<string, string>): void {
     this.#paramHeaders = provider;
   }
 
-  async send(message: JsonRpcMessage): Promise<void> {
-    if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
+  override async send(message: JsonRpcMessage): Promise<void> {
+    if (this.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
     if (!('method' in message)) {
       // Servers may not send requests in this era, so there is nothing to answer, and POSTing responses is forbidden.
       throw new TgError(ErrorCode.PROTOCOL_ERROR, 'The server sent a request; the 2026-07-28 HTTP binding carries no client responses');
@@ -191,20 +149,20 @@ export class StatelessHttpTransport implements Transport {
     }
     const controller = new AbortController();
     const onLifetimeEnd = () => controller.abort(new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed'));
-    this.#lifetime.signal.addEventListener('abort', onLifetimeEnd, { once: true });
+    this.lifetime.signal.addEventListener('abort', onLifetimeEnd, { once: true });
     this.#inflight.set(message.id, controller);
     try {
       const exchange = await postRequest({
         url: this.#url,
-        fetch: this.#fetch,
+        fetch: this.fetch,
         request: message,
         headers: this.#paramHeaders(message),
         signal: controller.signal,
-        maxBytes: this.#maxBytes,
-        onOther: (other) => this.#deliver(other),
+        maxBytes: this.maxBytes,
+        onOther: (other) => this.deliver(other),
         onError: (error) => this.onerror?.(error),
       });
-      if (exchange.answer !== undefined) return this.#deliver(exchange.answer);
+      if (exchange.answer !== undefined) return this.deliver(exchange.answer);
       if (exchange.interrupted) {
         throw new TgError(ErrorCode.STREAM_INTERRUPTED, `The response stream for ${message.method} ended before its response`, {
           data: { method: message.method },
@@ -213,7 +171,7 @@ export class StatelessHttpTransport implements Transport {
       throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${exchange.status} from ${this.#url}`, { data: { status: exchange.status } });
     } finally {
       this.#inflight.delete(message.id);
-      this.#lifetime.signal.removeEventListener('abort', onLifetimeEnd);
+      this.lifetime.signal.removeEventListener('abort', onLifetimeEnd);
     }
   }
 
@@ -221,16 +179,5 @@ export class StatelessHttpTransport implements Transport {
   abort(id: RequestId, reason?: string): boolean {
     this.#inflight.get(id)?.abort(new TgError(ErrorCode.CANCELLED, `Request cancelled: ${reason ?? 'cancelled'}`));
     return true;
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#lifetime.abort();
-    this.onclose?.(undefined);
-  }
-
-  #deliver(message: unknown): void {
-    if (!this.#closed) this.onmessage?.(message);
   }
 }

@@ -12,7 +12,7 @@ import { parseRetryAfter } from '../shared/http.js';
 import type { JsonRpcMessage, RequestId } from '../shared/wire.js';
 import { readSse } from './sse.js';
 import { fetchFailure } from './fetch-failure.js';
-import { DEFAULT_MAX_FRAME_BYTES, type Transport } from './transport.js';
+import { HttpTransport, asTgError, discard, mediaType, readJson, type HttpTransportOptions } from './http-transport.js';
 
 export interface RetryPolicy {
   /** Used until the server sends `retry:` (a stream with events is reopened after it, see `reopenDelay`). */
@@ -21,12 +21,7 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export interface StreamableHttpOptions {
-  url: string;
-  /** The one fetch all traffic uses (auth and proxies plug in here). */
-  fetch?: typeof fetch;
-  /** Largest message body or SSE event accepted or sent. */
-  maxMessageBytes?: number;
+export interface StreamableHttpOptions extends HttpTransportOptions {
   retry?: Partial<RetryPolicy>;
 }
 
@@ -65,27 +60,17 @@ function responseId(message: unknown): RequestId | null | undefined {
   return (message as { id?: RequestId | null }).id;
 }
 
-export class StreamableHttpTransport implements Transport {
-  onmessage?: (message: unknown) => void;
-  onerror?: (error: TgError) => void;
-  onclose?: (reason?: TgError) => void;
-  readonly codecName = 'json' as const;
-
+export class StreamableHttpTransport extends HttpTransport {
   readonly #url: string;
-  readonly #fetch: typeof fetch;
-  readonly #maxBytes: number;
   readonly #retry: RetryPolicy;
-  readonly #lifetime = new AbortController();
   #sessionId?: string;
   /** The server gave a session: from then on a request without one would be refused, or worse, dropped. */
   #sessionful = false;
   #protocolVersion?: string;
-  #closed = false;
 
   constructor(options: StreamableHttpOptions) {
+    super(options);
     this.#url = options.url;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
@@ -93,19 +78,12 @@ export class StreamableHttpTransport implements Transport {
     return this.#sessionId;
   }
 
-  async start(): Promise<void> {}
-
   setProtocolVersion(version: string): void {
     this.#protocolVersion = version;
   }
 
-  async send(message: JsonRpcMessage): Promise<void> {
-    const body = JSON.stringify(message);
-    if (body.length > this.#maxBytes) {
-      throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Outgoing message exceeds ${this.#maxBytes} bytes`, {
-        data: { limit: this.#maxBytes },
-      });
-    }
+  override async send(message: JsonRpcMessage): Promise<void> {
+    const body = this.encode(message);
     const requestId = 'method' in message && 'id' in message ? message.id : undefined;
     const isInitialize = 'method' in message && message.method === 'initialize';
     if (isInitialize) this.#sessionId = undefined; // a fresh initialize never carries an old session
@@ -120,40 +98,40 @@ export class StreamableHttpTransport implements Transport {
       if (this.#sessionId !== undefined) this.#sessionful = true;
     }
 
-    if (response.status === 202) return void response.body?.cancel();
+    if (response.status === 202) return discard(response);
     // Judged by the session this request carried: with concurrent requests, the others' 404s arrive after
     // the first cleared it (they are expiries too), or after a re-initialize set a new one (keep it).
     if (response.status === 404 && sentSession !== undefined && !isInitialize) {
       if (this.#sessionId === sentSession) this.#sessionId = undefined;
-      void response.body?.cancel();
+      discard(response);
       throw new TgError(ErrorCode.SESSION_EXPIRED, 'The server ended the session (HTTP 404)');
     }
-    const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const type = mediaType(response);
     if (!response.ok) {
       // A JSON-RPC error in the body is still the answer to our request: deliver it as such.
-      const answer = type === 'application/json' ? await this.#readJson(response).catch(() => undefined) : undefined;
-      if (answer !== undefined && requestId !== undefined && responseId(answer) === requestId) return this.#deliver(answer);
-      if (answer === undefined) void response.body?.cancel().catch(() => {});
+      const answer = type === 'application/json' ? await readJson(response, this.maxBytes, this.#url).catch(() => undefined) : undefined;
+      if (answer !== undefined && requestId !== undefined && responseId(answer) === requestId) return this.deliver(answer);
+      if (answer === undefined) discard(response);
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       throw new TgError(ErrorCode.HTTP_ERROR, `HTTP ${response.status} from ${this.#url}`, {
         data: { status: response.status, ...(retryAfterMs !== undefined && { retryAfterMs }) },
       });
     }
     if (type === 'application/json') {
-      const answer = await this.#readJson(response);
+      const answer = await readJson(response, this.maxBytes, this.#url);
       let answered = false;
       for (const item of Array.isArray(answer) ? answer : [answer]) {
         if (requestId !== undefined && responseId(item) === requestId) answered = true;
-        this.#deliver(item);
+        this.deliver(item);
       }
       // A JSON body is the whole answer: without our response in it, none will come (don't wait for a timeout).
-      if (requestId !== undefined && !answered && !this.#closed) {
+      if (requestId !== undefined && !answered && !this.closed) {
         throw new TgError(ErrorCode.PROTOCOL_ERROR, `The JSON response from ${this.#url} does not answer request ${JSON.stringify(requestId)}`);
       }
       return;
     }
     if (type === 'text/event-stream') return this.#consumeStream(response, requestId);
-    void response.body?.cancel().catch(() => {});
+    discard(response);
     if (requestId === undefined) return; // a notification or response needs no body
     throw new TgError(ErrorCode.PROTOCOL_ERROR, `Unexpected content type "${type}" from ${this.#url}`);
   }
@@ -164,49 +142,39 @@ export class StreamableHttpTransport implements Transport {
    * the wait is capped rather than unbounded.
    */
   async openEventStream(): Promise<void> {
-    if (this.#closed || this.#sessionId === undefined) return;
+    if (this.closed || this.#sessionId === undefined) return;
     const opened = this.#request('GET', { accept: 'text/event-stream' }).then(
       (response) => {
-        if (!response.ok || !isEventStream(response)) {
-          void response.body?.cancel().catch(() => {});
+        if (!response.ok || mediaType(response) !== 'text/event-stream') {
+          discard(response);
           return; // 405: the server offers no stream; that is allowed
         }
         void this.#followStream(response, undefined).catch((error: unknown) => {
-          if (!this.#closed) this.onerror?.(asTgError(error));
+          if (!this.closed) this.onerror?.(asTgError(error));
         });
       },
       (error: unknown) => {
-        if (!this.#closed) this.onerror?.(asTgError(error));
+        if (!this.closed) this.onerror?.(asTgError(error));
       },
     );
     await Promise.race([opened, new Promise<void>((resolve) => setTimeout(resolve, STREAM_OPEN_WAIT_MS))]);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#lifetime.abort();
-    const session = this.#sessionId;
-    if (session !== undefined) {
-      const headers = this.#headers('application/json');
-      // Tell the server the session is over; 405 or a failure is fine, but don't hang on it.
-      await this.#fetch(this.#url, {
-        method: 'DELETE',
-        headers,
-        credentials: 'omit',
-        signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
-      }).then(
-        (r) => void r.body?.cancel().catch(() => {}),
-        () => {},
-      );
-    }
-    this.onclose?.(undefined);
+  /** Tells the server the session is over; 405 or a failure is fine, but it does not hang on it. */
+  protected override async farewell(): Promise<void> {
+    if (this.#sessionId === undefined) return;
+    await this.fetch(this.#url, {
+      method: 'DELETE',
+      headers: this.#headers('application/json'),
+      credentials: 'omit',
+      signal: AbortSignal.timeout(DELETE_TIMEOUT_MS),
+    }).then(discard, () => {});
   }
 
   /** Reads an SSE response; if it breaks before the answer to `requestId`, resumes it with GET + Last-Event-ID. */
   async #consumeStream(response: Response, requestId: RequestId | undefined): Promise<void> {
     const answered = await this.#followStream(response, requestId);
-    if (!answered && requestId !== undefined && !this.#closed) {
+    if (!answered && requestId !== undefined && !this.closed) {
       throw new TgError(ErrorCode.CONNECTION_CLOSED, 'The event stream ended before the response arrived');
     }
   }
@@ -234,29 +202,29 @@ export class StreamableHttpTransport implements Transport {
                 events++;
                 if (event.id !== undefined) lastEventId = event.id;
                 if (event.data === '') return; // priming event: an id to resume from, no message
-                const message = this.#parse(event.data);
+                const message = this.parseEvent(event.data);
                 if (message === undefined) return;
                 reopens = 0;
                 if (until !== undefined && responseId(message) === until) answered = true;
-                this.#deliver(message);
+                this.deliver(message);
               },
               onRetry: (ms) => (retryMs = ms),
             },
-            this.#maxBytes,
+            this.maxBytes,
           );
           // A stream that delivered something and ended cleanly resets the attempt budget; one that ends
           // empty every time does not, so a server that closes each GET at once gets maxAttempts, not a loop.
           if (events > 0) attempt = 0;
         } catch (error) {
-          if (this.#closed) return answered;
+          if (this.closed) return answered;
           this.onerror?.(asTgError(error));
         }
       }
-      if (answered || this.#closed) return answered;
+      if (answered || this.closed) return answered;
       if (lastEventId === undefined && until !== undefined) return false; // nothing to resume from
       if (++attempt > this.#retry.maxAttempts) return false;
-      await sleep(reopenDelay(retryMs, events > 0, ++reopens, this.#retry.maxDelayMs), this.#lifetime.signal);
-      if (this.#closed) return answered;
+      await sleep(reopenDelay(retryMs, events > 0, ++reopens, this.#retry.maxDelayMs), this.lifetime.signal);
+      if (this.closed) return answered;
       response = await this.#request('GET', {
         accept: 'text/event-stream',
         ...(lastEventId !== undefined && { lastEventId }),
@@ -264,8 +232,8 @@ export class StreamableHttpTransport implements Transport {
         this.onerror?.(asTgError(error));
         return undefined;
       });
-      if (response && (!response.ok || !isEventStream(response))) {
-        void response.body?.cancel().catch(() => {});
+      if (response && (!response.ok || mediaType(response) !== 'text/event-stream')) {
+        discard(response);
         if (response.status === 405 || response.status === 404) return answered;
         response = undefined;
       }
@@ -281,57 +249,21 @@ export class StreamableHttpTransport implements Transport {
   }
 
   async #request(method: 'GET' | 'POST', options: { body?: string; accept: string; lastEventId?: string }): Promise<Response> {
-    if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
+    if (this.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
     const headers = this.#headers(options.accept, options.lastEventId);
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      return await this.#fetch(this.#url, {
+      return await this.fetch(this.#url, {
         method,
         headers,
         ...(options.body !== undefined && { body: options.body }),
         credentials: 'omit',
-        signal: this.#lifetime.signal,
+        signal: this.lifetime.signal,
       });
     } catch (cause) {
-      if (this.#closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
+      if (this.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed', { cause });
       if (isAuthError(cause)) throw cause; // the injected (authorizing) fetch's coded error, e.g. TG_AUTH_*
-      throw await fetchFailure(this.#url, cause, this.#lifetime.signal); // TG_CORS_BLOCKED or TG_NETWORK_ERROR
+      throw await fetchFailure(this.#url, cause, this.lifetime.signal); // TG_CORS_BLOCKED or TG_NETWORK_ERROR
     }
   }
-
-  async #readJson(response: Response): Promise<unknown> {
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > this.#maxBytes) {
-      void response.body?.cancel().catch(() => {});
-      throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${this.#maxBytes} bytes`);
-    }
-    const text = await response.text();
-    if (text.length > this.#maxBytes) throw new TgError(ErrorCode.FRAME_TOO_LARGE, `Response body exceeds ${this.#maxBytes} bytes`);
-    try {
-      return JSON.parse(text) as unknown;
-    } catch (cause) {
-      throw new TgError(ErrorCode.PROTOCOL_ERROR, `Response body from ${this.#url} is not JSON`, { cause });
-    }
-  }
-
-  #parse(data: string): unknown {
-    try {
-      return JSON.parse(data) as unknown;
-    } catch (cause) {
-      this.onerror?.(new TgError(ErrorCode.PROTOCOL_ERROR, 'An SSE event is not JSON', { cause }));
-      return undefined;
-    }
-  }
-
-  #deliver(message: unknown): void {
-    if (!this.#closed) this.onmessage?.(message);
-  }
-}
-
-function isEventStream(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-}
-
-function asTgError(error: unknown): TgError {
-  return error instanceof TgError ? error : new TgError(ErrorCode.PROTOCOL_ERROR, String(error), { cause: error });
 }

@@ -8,7 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import '../approval/tg-approval.js';
 import '../elicitation/tg-elicitation.js';
-import type { AssistantEntry, ConversationEntry, ToolCallEntry } from '../../agent/conversation.js';
+import type { AssistantEntry, ContextItem, ConversationEntry, ToolCallEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { TgManualSubmitEvent } from '../../events/tg-manual-submit.js';
 import type { ApprovalQueue, ApprovalRequest } from '../../gate/approvals.js';
@@ -140,6 +140,12 @@ function proposedBy(p: ToolCallEntry['proposer']): string {
   return p.kind === 'person' ? 'You ran' : p.kind === 'app' ? `The view of ${p.tool} called` : p.kind === 'webmcp' ? 'The browser’s agent called' : 'The model called';
 }
 
+/** Why part of the person's context did not reach the model, in their words. */
+const WITHHELD_WHY: Record<NonNullable<ContextItem['withheldBy']>, string> = {
+  'data-flow': 'The data-flow policy does not let this server’s content reach this model.',
+  audience: 'The parts addressed to you only were not sent to the model.',
+};
+
 const CHIP_STATUS: Record<ToolCallEntry['status'] | 'waiting', string> = {
   waiting: 'waiting for you',
   running: 'running',
@@ -160,7 +166,10 @@ export function renderEntry(entry: ConversationEntry, view: ConversationView, wa
               ${entry.context.map(
                 (item) => html`<li part="context-chip" class="context-chip" data-kind=${item.kind} data-withheld=${item.withheld ? 'true' : 'false'}>
                   <span class="muted">${item.kind === 'prompt' ? `/${item.role}` : 'resource'}</span><span>${item.title ?? item.name}</span>
-                  ${item.withheld ? html`<span class="badge">withheld from the model</span>` : nothing}
+                  ${item.withheld
+                    ? html`<span class="badge">${item.withheldBy === 'audience' ? 'partly withheld' : 'withheld from the model'}</span
+                        ><span part="withheld-reason" class="muted">${WITHHELD_WHY[item.withheldBy ?? 'data-flow']}</span>`
+                    : nothing}
                 </li>`,
               )}
             </ul>`

@@ -196,6 +196,7 @@ export const styles = [
   }
   .context-chip {
     display: inline-flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.4em;
     border: 1px solid var(--_border);

@@ -132,13 +132,5 @@ export const styles = [
     opacity: 0.6;
     cursor: default;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-  }
 `,
 ];

@@ -5,7 +5,7 @@ import type { AuditSource } from '../../audit/source.js';
 import { exportJsonl } from '../../audit/export.js';
 import type { AuditFilter } from '../../audit/filter.js';
 import { AUDIT_KINDS, recordDecision, recordServer, recordTool, type AuditKind, type AuditRecord } from '../../audit/record.js';
-import type { VerifyResult } from '../../audit/verify.js';
+import type { PendingTail, VerifyResult } from '../../audit/verify.js';
 import { AuditRecordsController } from './audit-records.controller.js';
 import { TgAuditExportEvent } from '../../events/tg-audit-export.js';
 import { TgAuditVerifyEvent } from '../../events/tg-audit-verify.js';
@@ -14,12 +14,20 @@ import { styles } from './tg-audit-log.styles.js';
 /** `YYYY-MM-DD HH:MM:SS` in UTC: sortable, unambiguous, the same for every reviewer. */
 const formatTime = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 19);
 
+/** The verify line's note on a pending tail (records after the last signature, format 3). */
+function pendingNote(pending: PendingTail | undefined): string {
+  if (!pending) return '';
+  const which = pending.count === 1 ? `Record ${pending.from} awaits its signature` : `Records ${pending.from}–${pending.to} (${pending.count}) await their signature`;
+  return ` ${which}: linked to the chain, not yet vouched for (another page still writing, or one that closed before it signed).`;
+}
+
 /** Why a call's outcome is unknown, in words (record.ts `OutcomeUnknownReason`). */
 const OUTCOME_UNKNOWN_WHY: Record<string, string> = {
   reload: 'the page was reloaded',
   'tab-closed': 'the page that sent it went away',
   'log-closed': 'the audit log was closed',
   'worker-lost': 'the connection worker was lost',
+  'connection-lost': 'the connection closed while it ran',
   'storage-failed': 'its end could not be stored',
   'earlier-session': 'left open by an earlier version',
 };
@@ -171,32 +179,21 @@ export class TgAuditLog extends LitElement {
   }
 
   /** Verifies the whole stored chain and shows the result (also returned and sent as `tg-audit-verify`). */
-  async verify(): Promise<VerifyResult | undefined> {
-    if (!this.log) return undefined;
-    this._verifying = true;
-    this._actionError = undefined;
-    try {
-      const result = await this.log.verify();
+  verify(): Promise<VerifyResult | undefined> {
+    return this.#act('_verifying', 'Verify', async (log) => {
+      const result = await log.verify();
       this._verifyResult = result;
       this.dispatchEvent(new TgAuditVerifyEvent(result));
       return result;
-    } catch (err) {
-      this._actionError = `Verify failed: ${err instanceof Error ? err.message : String(err)}`;
-      return undefined;
-    } finally {
-      this._verifying = false;
-    }
+    });
   }
 
   /** Exports the log as JSONL; downloads it unless a `tg-audit-export` listener prevents that. */
-  async export(): Promise<Blob | undefined> {
-    if (!this.log) return undefined;
-    this._exporting = true;
-    this._actionError = undefined;
-    try {
-      const blob = await new Response(exportJsonl(this.log)).blob();
+  export(): Promise<Blob | undefined> {
+    return this.#act('_exporting', 'Export', async (log) => {
+      const blob = await new Response(exportJsonl(log)).blob();
       const typed = new Blob([blob], { type: 'application/x-ndjson' });
-      const filename = `toolgate-audit-${this.log.dbName.replace(/[^A-Za-z0-9_-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
+      const filename = `toolgate-audit-${log.dbName.replace(/[^A-Za-z0-9_-]+/g, '-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
       const event = new TgAuditExportEvent({ blob: typed, filename });
       if (this.dispatchEvent(event)) {
         const url = URL.createObjectURL(typed);
@@ -207,12 +204,34 @@ export class TgAuditLog extends LitElement {
         setTimeout(() => URL.revokeObjectURL(url), 10000);
       }
       return typed;
+    });
+  }
+
+  /** Runs a toolbar action with its busy flag set; a failure shows as the action's error instead of throwing. */
+  async #act<T>(busy: '_verifying' | '_exporting', what: string, run: (log: AuditSource) => Promise<T>): Promise<T | undefined> {
+    const log = this.log;
+    if (!log) return undefined;
+    this[busy] = true;
+    this._actionError = undefined;
+    try {
+      return await run(log);
     } catch (err) {
-      this._actionError = `Export failed: ${err instanceof Error ? err.message : String(err)}`;
+      this._actionError = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
       return undefined;
     } finally {
-      this._exporting = false;
+      this[busy] = false;
     }
+  }
+
+  /** A filter `<select>` on one exact field: "Any", then `options` (values from the log are shown as text). */
+  #filterSelect(label: string, key: 'kind' | 'server' | 'tool' | 'decision', options: readonly string[]): TemplateResult {
+    const current = this.#records.filter[key];
+    return html`<label>${label}
+      <select name=${key} @change=${(e: Event) => this.#setFilter({ [key]: (e.target as HTMLSelectElement).value || undefined })}>
+        <option value="" ?selected=${!current}>Any</option>
+        ${options.map((o) => html`<option .value=${o} ?selected=${current === o}>${o}</option>`)}
+      </select>
+    </label>`;
   }
 
   #setFilter(patch: Partial<AuditFilter>): void {
@@ -303,7 +322,7 @@ export class TgAuditLog extends LitElement {
       <p part="verify-result" role="status" class="verify-result ${this._verifyResult ? (this._verifyResult.ok ? 'ok' : 'broken') : ''}">
         ${this._verifyResult
           ? this._verifyResult.ok
-            ? `Chain verified: ${this._verifyResult.count} records, ${this._verifyResult.signatures} signatures, intact.`
+            ? `Chain verified: ${this._verifyResult.count} records, ${this._verifyResult.signatures} signatures, intact.${pendingNote(this._verifyResult.pending)}`
             : `Chain broken at record ${this._verifyResult.seq}: ${this._verifyResult.reason}. ${this._verifyResult.message}`
           : nothing}
         ${this._actionError ?? nothing}
@@ -313,31 +332,8 @@ export class TgAuditLog extends LitElement {
         <label>Search
           <input name="text" type="search" .value=${filter.text ?? ''} @input=${this.#onSearch} />
         </label>
-        <label>Kind
-          <select name="kind" @change=${(e: Event) => this.#setFilter({ kind: ((e.target as HTMLSelectElement).value || undefined) as AuditKind | undefined })}>
-            <option value="" ?selected=${!filter.kind}>Any</option>
-            ${AUDIT_KINDS.map((k) => html`<option value=${k} ?selected=${filter.kind === k}>${k}</option>`)}
-          </select>
-        </label>
-        <label>Server
-          <select name="server" @change=${(e: Event) => this.#setFilter({ server: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="" ?selected=${!filter.server}>Any</option>
-            ${[...records.servers].sort().map((s) => html`<option .value=${s} ?selected=${filter.server === s}>${s}</option>`)}
-          </select>
-        </label>
-        <label>Tool
-          <select name="tool" @change=${(e: Event) => this.#setFilter({ tool: (e.target as HTMLSelectElement).value || undefined })}>
-            <option value="" ?selected=${!filter.tool}>Any</option>
-            ${[...records.tools].sort().map((t) => html`<option .value=${t} ?selected=${filter.tool === t}>${t}</option>`)}
-          </select>
-        </label>
-        <label>Decision
-          <select name="decision" @change=${(e: Event) => this.#setFilter({ decision: ((e.target as HTMLSelectElement).value || undefined) as 'allow' | 'deny' | undefined })}>
-            <option value="" ?selected=${!filter.decision}>Any</option>
-            <option value="allow" ?selected=${filter.decision === 'allow'}>allow</option>
-            <option value="deny" ?selected=${filter.decision === 'deny'}>deny</option>
-          </select>
-        </label>
+        ${this.#filterSelect('Kind', 'kind', AUDIT_KINDS)} ${this.#filterSelect('Server', 'server', [...records.servers].sort())}
+        ${this.#filterSelect('Tool', 'tool', [...records.tools].sort())} ${this.#filterSelect('Decision', 'decision', ['allow', 'deny'])}
         <label>From
           <input name="since" type="datetime-local" step="1" @change=${(e: Event) => this.#setFilter({ since: parseLocal((e.target as HTMLInputElement).value) })} />
         </label>

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import type { GatedTool } from '../../gate/tool-gate.js';
 import type { FormField, FormValue } from '../../llm/manual.js';
 import { ManualFormController, pointerOf, type Segments } from './manual-form.controller.js';
+import { fieldAria } from './field-aria.js';
 import { TgManualSubmitEvent } from '../../events/tg-manual-submit.js';
 import { styles } from './tg-manual-form.styles.js';
 
@@ -136,12 +137,12 @@ export class TgManualForm extends LitElement {
     const id = idOf(segments);
     const value = this.#state.get(segments);
     const err = this.#state.errorAt(segments);
-    const described = [f.description ? `${id}-desc` : '', err ? `${id}-err` : ''].filter(Boolean).join(' ') || nothing;
+    const describedBy = [f.description ? `${id}-desc` : '', err ? `${id}-err` : ''].filter(Boolean).join(' ');
+    const aria = fieldAria({ required: f.required, invalid: err !== undefined, describedBy });
     const required = f.required ? html`<span class="required" aria-hidden="true">*</span>` : nothing;
     const description = f.description ? html`<p id="${id}-desc" class="description">${f.description}</p>` : nothing;
     const error = err ? html`<p id="${id}-err" part="field-error" class="field-error" data-path=${err.path}>${err.message}</p>` : nothing;
     const set = (v: FormValue) => this.#state.set(segments, v);
-    const invalid = err ? 'true' : 'false';
     switch (f.kind) {
       case 'object':
         return html`<fieldset part="field" class="group" data-field=${pointerOf(segments)}>
@@ -178,8 +179,7 @@ export class TgManualForm extends LitElement {
             id=${id}
             type="checkbox"
             .checked=${value === true}
-            aria-invalid=${invalid}
-            aria-describedby=${described}
+            ${fieldAria({ invalid: err !== undefined, describedBy })}
             @change=${(e: Event) => set((e.target as HTMLInputElement).checked)}
           />
           <label for=${id}>${label}${required}</label>
@@ -190,9 +190,7 @@ export class TgManualForm extends LitElement {
           <label for=${id}>${label}${required}</label>
           <select
             id=${id}
-            aria-required=${f.required ? 'true' : 'false'}
-            aria-invalid=${invalid}
-            aria-describedby=${described}
+            ${aria}
             @change=${(e: Event) => {
               const index = (e.target as HTMLSelectElement).value;
               set(index === '' ? undefined : (f.options[Number(index)]?.value as FormValue));
@@ -215,9 +213,7 @@ export class TgManualForm extends LitElement {
             min=${f.minimum ?? nothing}
             max=${f.maximum ?? nothing}
             .value=${value === undefined || value === null ? '' : String(value)}
-            aria-required=${f.required ? 'true' : 'false'}
-            aria-invalid=${invalid}
-            aria-describedby=${described}
+            ${aria}
             @input=${(e: Event) => set((e.target as HTMLInputElement).value)}
           />
           ${description} ${error}
@@ -229,9 +225,7 @@ export class TgManualForm extends LitElement {
             id=${id}
             spellcheck="false"
             .value=${typeof value === 'string' ? value : JSON.stringify(value ?? '')}
-            aria-required=${f.required ? 'true' : 'false'}
-            aria-invalid=${invalid}
-            aria-describedby=${described}
+            ${aria}
             @input=${(e: Event) => set((e.target as HTMLTextAreaElement).value)}
           ></textarea>
           ${description} ${error}
@@ -249,9 +243,7 @@ export class TgManualForm extends LitElement {
                 id=${id}
                 maxlength=${f.maxLength ?? nothing}
                 .value=${common.value}
-                aria-required=${f.required ? 'true' : 'false'}
-                aria-invalid=${invalid}
-                aria-describedby=${described}
+                ${aria}
                 @input=${common.onInput}
               ></textarea>`
             : html`<input
@@ -259,9 +251,7 @@ export class TgManualForm extends LitElement {
                 type=${f.format === 'email' ? 'email' : f.format === 'uri' ? 'url' : 'text'}
                 maxlength=${f.maxLength ?? nothing}
                 .value=${common.value}
-                aria-required=${f.required ? 'true' : 'false'}
-                aria-invalid=${invalid}
-                aria-describedby=${described}
+                ${aria}
                 @input=${common.onInput}
               />`}
           ${description} ${error}

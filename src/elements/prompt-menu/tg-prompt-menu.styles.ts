@@ -1,11 +1,11 @@
 import { css } from 'lit';
-import { controlStyles, inputStyles, themeTokens } from '../shared/theme.styles.js';
+import { controlStyles, pickerStyles, themeTokens } from '../shared/theme.styles.js';
 
 /** The shared theme and controls, then the menu: a bounded list above the message field. */
 export const styles = [
   themeTokens,
   controlStyles,
-  inputStyles,
+  pickerStyles,
   css`
     .menu {
       display: grid;
@@ -20,11 +20,6 @@ export const styles = [
     .head {
       margin: 0;
       font-size: 0.85em;
-    }
-    ul {
-      margin: 0;
-      padding: 0;
-      list-style: none;
     }
     ul:focus-visible {
       outline: 2px solid var(--_accent);
@@ -41,10 +36,6 @@ export const styles = [
       background: var(--_surface);
       outline: 1px solid var(--_accent);
     }
-    .title {
-      font-weight: 600;
-      overflow-wrap: anywhere;
-    }
     .command {
       font-size: 0.85em;
       color: var(--_muted);
@@ -55,21 +46,6 @@ export const styles = [
     }
     .prompt-form p {
       margin: 0;
-    }
-    .field {
-      display: grid;
-      gap: 0.2rem;
-    }
-    .suggestions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.25rem;
-    }
-    .suggestion {
-      padding: 0.1em 0.5em;
-      font-size: 0.85em;
-      background: var(--_surface);
-      color: var(--_fg);
     }
     .actions {
       display: flex;

@@ -1,11 +1,11 @@
 import { css } from 'lit';
-import { controlStyles, inputStyles, themeTokens } from '../shared/theme.styles.js';
+import { controlStyles, pickerStyles, themeTokens } from '../shared/theme.styles.js';
 
 /** The shared theme and controls, then the picker's panel: a bounded, scrolling list. */
 export const styles = [
   themeTokens,
   controlStyles,
-  inputStyles,
+  pickerStyles,
   css`
     .panel {
       display: grid;
@@ -27,9 +27,6 @@ export const styles = [
       font-size: 1em;
     }
     ul {
-      margin: 0;
-      padding: 0;
-      list-style: none;
       display: grid;
       gap: 0.25rem;
     }
@@ -44,10 +41,6 @@ export const styles = [
       background: var(--_surface);
       color: var(--_fg);
     }
-    .title {
-      font-weight: 600;
-      overflow-wrap: anywhere;
-    }
     .uri {
       font-size: 0.85em;
       color: var(--_muted);
@@ -58,21 +51,6 @@ export const styles = [
       gap: 0.4rem;
       padding: 0.5rem;
       border-inline-start: 3px solid var(--_accent);
-    }
-    .field {
-      display: grid;
-      gap: 0.2rem;
-    }
-    .suggestions {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.25rem;
-    }
-    .suggestion {
-      padding: 0.1em 0.5em;
-      font-size: 0.85em;
-      background: var(--_surface);
-      color: var(--_fg);
     }
   `,
 ];

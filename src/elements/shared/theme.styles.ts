@@ -394,8 +394,12 @@ export const controlStyles = css`
   }
 `;
 
-/** Text inputs of the composer's pickers (`<tg-resource-picker>`, `<tg-prompt-menu>`), on the theme's tokens. */
-export const inputStyles = css`
+/**
+ * What the composer's pickers (`<tg-resource-picker>`, `<tg-prompt-menu>`) share: text inputs on the
+ * theme's tokens, a bare list of options with bold titles, and the argument fields with their
+ * completion suggestions (`argumentFields()`).
+ */
+export const pickerStyles = css`
   input {
     font: inherit;
     padding: 0.35em 0.5em;
@@ -404,6 +408,30 @@ export const inputStyles = css`
     background: var(--_bg);
     color: var(--_fg);
     min-width: 0;
+  }
+  ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .title {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  .field {
+    display: grid;
+    gap: 0.2rem;
+  }
+  .suggestions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem;
+  }
+  .suggestion {
+    padding: 0.1em 0.5em;
+    font-size: 0.85em;
+    background: var(--_surface);
+    color: var(--_fg);
   }
 `;
 

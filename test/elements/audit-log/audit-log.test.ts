@@ -181,6 +181,24 @@ describe('<tg-audit-log>', () => {
     expect(status.textContent).to.contain('record 4: edited');
   });
 
+  it('tells a pending tail (format 3, not yet sealed) from a broken chain', async () => {
+    // A format-3 chain whose seal has not come (an export of another page's live log, say).
+    const chain = memoryChain(3).records.map((r) => ({ ...r, v: 3 }) as AuditRecord);
+    let prevHash = GENESIS_HASH;
+    for (const record of chain) {
+      record.prevHash = prevHash;
+      record.hash = recordHash(record);
+      prevHash = record.hash;
+    }
+    const el = await render(new MemoryAuditSource(chain));
+    const status = el.shadowRoot!.querySelector('[part="verify-result"]')!;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="verify-button"]')!.click();
+    await waitUntil(() => status.textContent!.includes('Chain verified'), 'verified');
+    expect(status.classList.contains('broken')).to.equal(false);
+    expect(status.textContent).to.contain('Records 1–3 (3) await their signature');
+    expect(status.textContent).to.contain('not yet vouched for');
+  });
+
   it('exports JSONL that verifies', async () => {
     const log = await scope.open({ dbName: freshDbName('export') });
     for (let i = 1; i <= 12; i++) await log.append(mixed(i));

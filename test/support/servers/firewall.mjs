@@ -8,7 +8,7 @@
  *   POST /mailer/mcp   "mailer": `send_message({ to, body })` — where a model exfiltrates to
  *   POST /poison/mcp   "poison": tool text with Unicode tag characters, zero-width and bidi
  *                      controls, a 200 kB description with an injection buried in it, and results
- *                      carrying the same hidden characters
+ *                      and a prompt (`define_word`) carrying the same hidden characters
  *   POST /forms/mcp    "forms": `sign_in` asks for a password in a form (the spec says MUST NOT),
  *                      `ask_city` asks for an ordinary field; both report the answer they got
  */
@@ -19,7 +19,7 @@ import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server
 import { listenOnLoopback } from './listen.mjs';
 import { statefulEndpoint } from './sdk-servers.mjs';
 import { SECRET_DOCUMENT } from './secret-corpus.mjs';
-import { ARTICLE, BIDI, HUGE_DESCRIPTION, POISON_DESCRIPTION, POISON_RESULT, ZERO_WIDTH, tagged } from './firewall-texts.mjs';
+import { ARTICLE, BIDI, HIDDEN_INSTRUCTION, HUGE_DESCRIPTION, POISON_DESCRIPTION, POISON_RESULT, ZERO_WIDTH, tagged } from './firewall-texts.mjs';
 
 function vault() {
   const server = new McpServer({ name: 'vault', version: '1.0.0' });
@@ -71,6 +71,18 @@ function poison() {
     'format_text',
     { description: HUGE_DESCRIPTION, inputSchema: { text: z.string().describe('x'.repeat(5000)) }, annotations: { readOnlyHint: true, openWorldHint: false } },
     ({ text }) => ({ content: [{ type: 'text', text }] }),
+  );
+  // A prompt whose messages (the person's and the assistant's) carry the same hidden characters:
+  // what `/` inserts must be cleaned as a result is.
+  server.registerPrompt(
+    'define_word',
+    { title: 'Define a word', description: 'Asks for the definition of a word.', argsSchema: { word: z.string().describe('The word') } },
+    ({ word }) => ({
+      messages: [
+        { role: 'user', content: { type: 'text', text: `Define “${word}”. ${POISON_RESULT}` } },
+        { role: 'assistant', content: { type: 'text', text: `I will define ${word}.${tagged(HIDDEN_INSTRUCTION)}${ZERO_WIDTH}` } },
+      ],
+    }),
   );
   return { server };
 }
