@@ -8,6 +8,7 @@ import { puppeteerLauncher } from '@web/test-runner-puppeteer';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { startTestServices } from './test/support/services/index.mjs';
 import { storageQuotaPlugin } from './test/support/commands/storage-quota.mjs';
+import { unavailableModulesPlugin } from './test/support/commands/unavailable-modules.mjs';
 import { frameCommandsPlugin } from './test/support/frame-commands.mjs';
 
 export const chromiumArgs = [
@@ -59,7 +60,7 @@ export default {
   testsStartTimeout: 120_000,
   testsFinishTimeout: 600_000,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin, frameCommandsPlugin, storageQuotaPlugin()],
+  plugins: [nodePathStub, esbuildPlugin({ ts: true, target: 'es2022' }), testServicesPlugin, frameCommandsPlugin, storageQuotaPlugin(), unavailableModulesPlugin()],
   testRunnerHtml: (testFramework) => {
     if (!services) throw new Error('test services not started');
     const env = services.env;
