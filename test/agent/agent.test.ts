@@ -16,6 +16,7 @@ import { AuditLog } from '../../src/audit/audit-log.js';
 import { Gate } from '../../src/gate/gate.js';
 import { ALLOW_ALL_POLICY } from '../../src/gate/policy.js';
 import { deleteToolgateDb } from '../../src/storage/db.js';
+import { waitFor } from '../support/async.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { anthropicTurn, openAiTurn, recordedRequests, registerScript, type RecordedRequest, type Turn } from '../support/llm/scripts.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
@@ -77,16 +78,6 @@ function firstEvent<K extends keyof AgentEventMap>(agent: Agent, type: K, match:
       }
     });
   });
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const kinds = (entries: readonly ConversationEntry[]) => entries.map((e) => e.kind);

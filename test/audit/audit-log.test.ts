@@ -8,13 +8,7 @@ import { callStart, freshDbName, Scope } from './helpers.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 
 describe('AuditLog', () => {
-  let scope: Scope;
-  beforeEach(() => {
-    scope = new Scope();
-  });
-  afterEach(async () => {
-    await scope.cleanup();
-  });
+  const scope = Scope.perTest();
 
   it('appends records with identities, links them into a chain and verifies it', async () => {
     const dbName = freshDbName('append');

@@ -17,13 +17,7 @@ const mutateLine = (text: string, seq: number, fn: (r: Record<string, unknown>) 
     .join('\n');
 
 describe('JSONL export', () => {
-  let scope: Scope;
-  beforeEach(() => {
-    scope = new Scope();
-  });
-  afterEach(async () => {
-    await scope.cleanup();
-  });
+  const scope = Scope.perTest();
 
   it('streams a header and every record in cursor batches, and verifies', async () => {
     const log = await scope.open({ dbName: freshDbName('export') });

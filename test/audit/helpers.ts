@@ -15,6 +15,13 @@ export class Scope {
   readonly raws: IDBPDatabase<ToolgateDB>[] = [];
   readonly names = new Set<string>();
 
+  /** One scope for a `describe`, cleaned up after each of its tests. */
+  static perTest(): Scope {
+    const scope = new Scope();
+    afterEach(() => scope.cleanup());
+    return scope;
+  }
+
   async open(options: AuditLogOptions & { dbName: string }): Promise<AuditLog> {
     this.names.add(options.dbName);
     const log = await AuditLog.open(options);
@@ -29,10 +36,13 @@ export class Scope {
     return db;
   }
 
+  /** Closes and deletes everything opened so far, and forgets it (the scope can be used again). */
   async cleanup(): Promise<void> {
-    for (const log of this.logs) log.close();
-    for (const db of this.raws) db.close();
-    for (const name of this.names) await deleteToolgateDb(name);
+    for (const log of this.logs.splice(0)) log.close();
+    for (const db of this.raws.splice(0)) db.close();
+    const names = [...this.names];
+    this.names.clear();
+    for (const name of names) await deleteToolgateDb(name);
   }
 }
 

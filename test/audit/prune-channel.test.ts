@@ -10,13 +10,7 @@ import { waitFor } from '../support/async.js';
 import { callStart, freshDbName, Scope } from './helpers.js';
 
 describe('AuditLog.prune across tabs', () => {
-  let scope: Scope;
-  beforeEach(() => {
-    scope = new Scope();
-  });
-  afterEach(async () => {
-    await scope.cleanup();
-  });
+  const scope = Scope.perTest();
 
   it("announces its checkpoint: the other tab's log fires a remote append with it", async () => {
     const dbName = freshDbName('prune-channel');

@@ -7,24 +7,19 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
-import { testEnv, uniqueTag } from '../support/env.js';
+import { uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { badUrl, fromBad, textOf } from '../support/connections.js';
 
 type Coded = Error & { code?: string; data?: unknown };
-const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
 
-const open: McpConnection[] = [];
-
-
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
+const open = closedAfterEach<McpConnection>();
 
 /** Opens a connection to the misbehaving server and records the problems it reports. */
 async function connectBad(path: string, options: Partial<ConnectionConfig> = {}) {
   const tag = uniqueTag('bad');
-  const url = new URL(path, badOrigin());
-  url.searchParams.set('tag', tag);
-  const connection = await McpConnection.open({ url: url.href, transport: 'auto', ...options });
+  const connection = await McpConnection.open({ url: badUrl(path, { tag }), transport: 'auto', ...options });
   open.push(connection);
   const problems: Coded[] = [];
   connection.addEventListener('problem', (event) => problems.push(event.detail.error as Coded));
@@ -32,16 +27,8 @@ async function connectBad(path: string, options: Partial<ConnectionConfig> = {})
 }
 
 async function callsOf(tag: string, tool: string): Promise<number> {
-  const url = new URL('/calls', badOrigin());
-  url.searchParams.set('tag', tag);
-  url.searchParams.set('tool', tool);
-  return ((await (await fetch(url)).json()) as { calls: number }).calls;
+  return (await fromBad<{ calls: number }>('/calls', tag, { tool })).calls;
 }
-
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('Bad input over Streamable HTTP', () => {
   const failures = [
@@ -67,25 +54,22 @@ describe('Bad input over Streamable HTTP', () => {
     });
   }
 
-  it('a response whose id matches nothing is dropped and reported; the real answer wins', async () => {
-    const { connection, problems } = await connectBad('/mcp');
-    const result = await connection.callTool('stray_id', {});
-    expect(textOf(result.content)).to.equal('first answer');
-    const problem = await waitFor(() => problems[0], 'a problem event');
-    expect(problem.code).to.equal(ErrorCode.PROTOCOL_ERROR);
-    expect(problem.message).to.match(/unknown request id "nobody-asked"/);
-    expect((await connection.diagnostics()).unknownResponses).to.equal(1);
-  });
-
-  it('a second response for an already answered id is dropped and reported, never taken as the result', async () => {
-    const { connection, problems } = await connectBad('/mcp');
-    const result = await connection.callTool('duplicate', {});
-    expect(textOf(result.content)).to.equal('first answer');
-    const problem = await waitFor(() => problems[0], 'a problem event');
-    expect(problem.code).to.equal(ErrorCode.PROTOCOL_ERROR);
-    expect((await connection.diagnostics()).unknownResponses).to.equal(1);
-    expect(textOf((await connection.callTool('echo', { text: 'ok' })).content)).to.equal('echo: ok');
-  });
+  const strayResponses: { tool: string; title: string; message?: RegExp }[] = [
+    { tool: 'stray_id', title: 'a response whose id matches nothing is dropped and reported; the real answer wins', message: /unknown request id "nobody-asked"/ },
+    { tool: 'duplicate', title: 'a second response for an already answered id is dropped and reported, never taken as the result' },
+  ];
+  for (const { tool, title, message } of strayResponses) {
+    it(title, async () => {
+      const { connection, problems } = await connectBad('/mcp');
+      const result = await connection.callTool(tool, {});
+      expect(textOf(result.content)).to.equal('first answer');
+      const problem = await waitFor(() => problems[0], 'a problem event');
+      expect(problem.code).to.equal(ErrorCode.PROTOCOL_ERROR);
+      if (message) expect(problem.message).to.match(message);
+      expect((await connection.diagnostics()).unknownResponses).to.equal(1);
+      expect(textOf((await connection.callTool('echo', { text: 'ok' })).content)).to.equal('echo: ok');
+    });
+  }
 });
 
 describe('Bad input over HTTP+SSE', () => {

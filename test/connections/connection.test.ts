@@ -6,14 +6,15 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock, Progress } from '../../workers/shared/wire.js';
 import { base64ToBytes } from '../../workers/codecs/base64.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { countToThree, textOf } from '../support/connections.js';
 
 type Coded = Error & { code?: string; data?: unknown; cause?: unknown };
 
-const open: McpConnection[] = [];
+const open = closedAfterEach<McpConnection>();
 async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {}) {
   const { tag = uniqueTag(), ...config } = options;
   const connection = await McpConnection.open({ url: taggedWsUrl(tag), ...config });
@@ -21,17 +22,9 @@ async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {
   return { connection, tag };
 }
 
-
-
 function nextEvent<K extends 'status' | 'problem' | 'tools-changed'>(connection: McpConnection, type: K) {
   return new Promise<CustomEvent>((resolve) => connection.addEventListener(type, (e) => resolve(e as CustomEvent), { once: true }));
 }
-
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 for (const msgpack of [false, true]) {
   const codec = msgpack ? 'msgpack' : 'json';
@@ -89,10 +82,7 @@ for (const msgpack of [false, true]) {
 
 describe('McpConnection limits and failures', () => {
   it('delivers progress to the page in order', async () => {
-    const { connection } = await connect();
-    const seen: Progress[] = [];
-    const result = await connection.callTool('count_slowly', { count: 3, delayMs: 10 }, { onProgress: (p) => seen.push(p) });
-    expect(textOf(result.content)).to.contain('3');
+    const seen = await countToThree((await connect()).connection);
     expect(seen.map((p) => p.progress)).to.deep.equal([1, 2, 3]);
     expect(seen[0]!.total).to.equal(3);
   });

@@ -7,10 +7,9 @@
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
-import { taggedHttpUrl, testEnv, uniqueTag } from '../support/env.js';
+import { taggedHttpUrl, uniqueTag } from '../support/env.js';
 import { rejection } from '../support/async.js';
-
-const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
+import { badOrigin } from '../support/connections.js';
 
 describe('CORS', () => {
   it('a working server without CORS headers gives TG_CORS_BLOCKED naming the headers to allow and expose (Streamable HTTP)', async () => {

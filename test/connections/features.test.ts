@@ -7,23 +7,19 @@ import { expect } from '@esm-bundle/chai';
 import { Completer } from '../../src/connections/completion.js';
 import { McpConnection } from '../../src/connections/connection.js';
 import type { ElicitationHandler } from '../../workers/shared/connection-types.js';
-import type { ElicitationRequest, LogMessage, TaskState, ContentBlock } from '../../workers/shared/wire.js';
+import type { ElicitationRequest, LogMessage, TaskState } from '../../workers/shared/wire.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import { rejection, waitFor } from '../support/async.js';
 import { taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
-const open: McpConnection[] = [];
+const open = closedAfterEach<McpConnection>();
 async function connect(onElicit?: ElicitationHandler, url = taggedWsUrl(uniqueTag())) {
   const connection = await McpConnection.open({ url }, onElicit ? { onElicit } : {});
   open.push(connection);
   return connection;
 }
-
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('Structured output against a real server', () => {
   it('returns structuredContent that matches the tool outputSchema', async () => {

@@ -8,19 +8,8 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import { rejection, waitFor } from '../support/async.js';
-import { testEnv, uniqueTag } from '../support/env.js';
-
-const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
-
-function badUrl(path: string, params: Record<string, string>): string {
-  const url = new URL(path, badOrigin());
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-  return url.href;
-}
-
-async function fromBad<T>(path: string, tag: string): Promise<T> {
-  return (await (await fetch(badUrl(path, { tag }))).json()) as T;
-}
+import { uniqueTag } from '../support/env.js';
+import { badUrl, fromBad } from '../support/connections.js';
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 

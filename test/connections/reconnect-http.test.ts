@@ -6,26 +6,14 @@
 import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
 import { rejection, waitFor } from '../support/async.js';
-import { testEnv, uniqueTag } from '../support/env.js';
-
-const badOrigin = () => (testEnv() as unknown as { badOrigin: string }).badOrigin;
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-
-async function fromBad<T>(path: string, tag: string, extra: Record<string, string> = {}): Promise<T> {
-  const url = new URL(path, badOrigin());
-  url.searchParams.set('tag', tag);
-  for (const [k, v] of Object.entries(extra)) url.searchParams.set(k, v);
-  return (await (await fetch(url)).json()) as T;
-}
+import { uniqueTag } from '../support/env.js';
+import { badUrl, fromBad, textOf } from '../support/connections.js';
 
 describe('Streamable HTTP resumption across repeated disconnects', () => {
   it('keeps Last-Event-ID across a resumption that ends empty, gets the answer, and never re-sends the call', async () => {
     const tag = uniqueTag('resume');
-    const url = new URL('/mcp', badOrigin());
-    url.searchParams.set('tag', tag);
-    const connection = await McpConnection.open({ url: url.href, transport: 'http' });
+    const connection = await McpConnection.open({ url: badUrl('/mcp', { tag }), transport: 'http' });
     try {
       const result = await connection.callTool('resume', {});
       expect(textOf(result.content)).to.equal('resumed');
@@ -44,9 +32,7 @@ describe('Streamable HTTP resumption across repeated disconnects', () => {
 
   it('re-initializes at most once per session expiry: a server that always answers 404 gets one new initialize, shared by concurrent calls, then TG_SESSION_EXPIRED', async () => {
     const tag = uniqueTag('expiring');
-    const url = new URL('/expiring/mcp', badOrigin());
-    url.searchParams.set('tag', tag);
-    const connection = await McpConnection.open({ url: url.href, transport: 'http' });
+    const connection = await McpConnection.open({ url: badUrl('/expiring/mcp', { tag }), transport: 'http' });
     try {
       expect((await fromBad<{ initializes: number }>('/initializes', tag)).initializes).to.equal(1);
       const errors = await Promise.all([1, 2, 3].map((n) => rejection(connection.callTool('echo', { text: String(n) }))));
@@ -66,9 +52,7 @@ describe('Streamable HTTP resumption across repeated disconnects', () => {
 describe('Reconnection over HTTP+SSE', () => {
   it('after a reconnect the tools are listed again and tools-changed fires because the list changed', async () => {
     const tag = uniqueTag('grows');
-    const url = new URL('/sse/grows', badOrigin());
-    url.searchParams.set('tag', tag);
-    const connection = await McpConnection.open({ url: url.href, reconnect: { baseDelayMs: 50, maxDelayMs: 100, maxAttempts: 3 } });
+    const connection = await McpConnection.open({ url: badUrl('/sse/grows', { tag }), reconnect: { baseDelayMs: 50, maxDelayMs: 100, maxAttempts: 3 } });
     try {
       expect(connection.info?.transport).to.equal('sse');
       expect((await connection.listTools()).map((t) => t.name)).to.include('extra_1');

@@ -7,15 +7,16 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
 type StatusDetail = { status: string; error?: Error & { code?: string }; attempt?: number; delayMs?: number };
 
 const FAST = { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 4 };
 
-const open: McpConnection[] = [];
+const open = closedAfterEach<McpConnection>();
 async function connect(config: Partial<ConnectionConfig> = {}) {
   const tag = uniqueTag('reconnect');
   const connection = await McpConnection.open({ url: taggedWsUrl(tag), reconnect: FAST, ...config });
@@ -27,14 +28,9 @@ async function connect(config: Partial<ConnectionConfig> = {}) {
   return { connection, tag, statuses, toolsChanged: () => toolsChanged };
 }
 
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 const calls = (tag: string) => control<Record<string, number>>(`/__test/calls?tag=${tag}`);
 const untilStatus = (connection: McpConnection, status: string, ms = 10_000) =>
   waitFor(() => (connection.status === status ? status : undefined), `status ${status}`, ms);
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('Reconnection over WebSocket', () => {
   it('reconnects after a drop: reconnecting (with attempt and delay) → ready; later calls work; unchanged tools are not re-announced', async () => {

@@ -8,9 +8,10 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
 import { testEnv } from '../support/env.js';
 import { rejection } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 interface ServersEnv {
@@ -21,19 +22,12 @@ interface ServersEnv {
 }
 const env = () => testEnv() as unknown as ServersEnv;
 
-const open: McpConnection[] = [];
+const open = closedAfterEach<McpConnection>();
 async function connect(config: ConnectionConfig): Promise<McpConnection> {
   const connection = await McpConnection.open(config);
   open.push(connection);
   return connection;
 }
-
-
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('Auto-detection against real SDK servers', () => {
   const cases = [

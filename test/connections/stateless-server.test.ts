@@ -9,14 +9,14 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock } from '../../workers/shared/wire.js';
 import { testEnv, uniqueTag } from '../support/env.js';
 import { rejection } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { textOf } from '../support/connections.js';
 
 const statelessUrl = () => (testEnv() as unknown as { statelessUrl: string }).statelessUrl;
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 
-const open: McpConnection[] = [];
+const open = closedAfterEach<McpConnection>();
 async function connect(config: Partial<ConnectionConfig> & { tag?: string } = {}) {
   const { tag = uniqueTag('stateless'), ...rest } = config;
   const url = new URL(statelessUrl());
@@ -34,10 +34,6 @@ interface Seen {
 async function seen(tag: string): Promise<Seen> {
   return (await (await fetch(new URL(`/__seen?tag=${tag}`, statelessUrl()))).json()) as Seen;
 }
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('Auto-detection against a 2026-07-28 stateless server', () => {
   it('declares the MCP Apps extension in every request\'s client capabilities only when the page renders views (apps)', async () => {

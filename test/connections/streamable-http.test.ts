@@ -6,13 +6,14 @@ import { expect } from '@esm-bundle/chai';
 import { McpConnection } from '../../src/connections/connection.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
 import type { ConnectionConfig } from '../../workers/connection-api.js';
-import type { ContentBlock, Progress } from '../../workers/shared/wire.js';
 import { control, taggedHttpUrl, taggedWsUrl, testEnv, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
+import { countToThree, textOf } from '../support/connections.js';
 
 type Coded = Error & { code?: string; data?: unknown };
 
-const open: McpConnection[] = [];
+const open = closedAfterEach<McpConnection>();
 async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {}) {
   const { tag = uniqueTag('http'), ...config } = options;
   const connection = await McpConnection.open({ url: taggedHttpUrl(tag), ...config });
@@ -20,14 +21,7 @@ async function connect(options: Partial<ConnectionConfig> & { tag?: string } = {
   return { connection, tag };
 }
 
-
-
-const textOf = (content: ContentBlock[]) => content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n');
 const sessions = (tag: string) => control<{ open: number }>(`/__test/http-sessions?tag=${tag}`);
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
 
 describe('McpConnection over Streamable HTTP', () => {
   it('initializes a session, lists every tool across pages and calls tools', async () => {
@@ -47,10 +41,7 @@ describe('McpConnection over Streamable HTTP', () => {
   });
 
   it('delivers progress from an SSE response before the result', async () => {
-    const { connection } = await connect();
-    const seen: Progress[] = [];
-    const result = await connection.callTool('count_slowly', { count: 3, delayMs: 10 }, { onProgress: (p) => seen.push(p) });
-    expect(textOf(result.content)).to.contain('3');
+    const seen = await countToThree((await connect()).connection);
     expect(seen.map((p) => p.progress)).to.deep.equal([1, 2, 3]);
   });
 

@@ -10,11 +10,9 @@ import { ErrorCode } from '../../workers/shared/errors.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { rejection, waitFor } from '../support/async.js';
 import { endMortalWorkers, mortalWorker } from '../support/workers/mortal.js';
+import { closedAfterEach } from '../support/cleanup.js';
 
-const open: McpConnection[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
+const open = closedAfterEach<McpConnection>();
 
 async function mortal(options: Parameters<typeof McpConnection.open>[1] = {}) {
   const name = uniqueTag('mortal');

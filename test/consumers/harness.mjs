@@ -87,9 +87,33 @@ export async function installApps(tarball) {
   }
   await rm(FIXTURES, { recursive: true, force: true });
   await cp(join(SUITE, 'fixtures'), FIXTURES, { recursive: true });
+  await writeAppPages();
   for (const old of (await readdir(WORK)).filter((f) => f.endsWith('.tgz') && join(WORK, f) !== tarball)) await rm(join(WORK, old));
   const { stdout, stderr } = await run('npm', ['install', '--no-save', ...NPM_FLAGS, tarball], { cwd: WORK });
   return stdout + stderr;
+}
+
+/**
+ * What differs in the bundled apps' pages; the rest is fixtures/shared/app.html. Vite builds from
+ * the index.html at the app's root, and webpack's build copies it next to dist/main.js.
+ * @type {Record<string, { TITLE: string, BODY: string, SCRIPT: string }>}
+ */
+const APP_PAGES = {
+  'vite-vanilla': { TITLE: 'Toolgate in a Vite app', BODY: '<tg-agent tenant="vite" name="Vite app"></tg-agent>', SCRIPT: '<script type="module" src="/src/main.ts"></script>' },
+  webpack: { TITLE: 'Toolgate in a webpack app', BODY: '<tg-agent tenant="webpack" name="webpack app"></tg-agent>', SCRIPT: '<script defer src="main.js"></script>' },
+  react: { TITLE: 'Toolgate in a React 19 app', BODY: '<div id="root"></div>', SCRIPT: '<script type="module" src="/src/main.tsx"></script>' },
+  vue: { TITLE: 'Toolgate in a Vue 3 app', BODY: '<div id="app"></div>', SCRIPT: '<script type="module" src="/src/main.ts"></script>' },
+  svelte: { TITLE: 'Toolgate in a Svelte 5 app', BODY: '<div id="app"></div>', SCRIPT: '<script type="module" src="/src/main.ts"></script>' },
+};
+
+/** Writes each bundled app's index.html from the one template. */
+async function writeAppPages() {
+  const template = await readFile(join(FIXTURES, 'shared', 'app.html'), 'utf8');
+  for (const [app, values] of Object.entries(APP_PAGES)) {
+    let page = template.replace(/<!--[\s\S]*?-->\n/, '');
+    for (const [name, value] of Object.entries(values)) page = page.replaceAll(`%${name}%`, value);
+    await writeFile(join(FIXTURES, app, 'index.html'), page);
+  }
 }
 
 /**

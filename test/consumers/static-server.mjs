@@ -10,6 +10,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { listenOnLoopback } from '../support/servers/listen.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -61,14 +62,8 @@ export async function startStaticServer({ mounts, cors = false, fallback, overri
     if (fallback) return send(200, TYPES['.html'], createReadStream(fallback));
     send(404, TYPES['.txt'], 'Not found');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return {
-    origin: `http://127.0.0.1:${address.port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { origin, requests, close };
 }
 
 /**

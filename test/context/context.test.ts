@@ -18,6 +18,7 @@ import type { Policy } from '../../src/gate/policy.js';
 import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { deleteToolgateDb } from '../../src/storage/db.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
+import { waitFor } from '../support/async.js';
 import { control, taggedWsUrl, uniqueTag } from '../support/env.js';
 import { openAiTurn, recordedRequests, registerScript } from '../support/llm/scripts.js';
 
@@ -32,14 +33,8 @@ async function demo(tag = uniqueTag('context'), onElicit?: Parameters<typeof Mcp
   return { connection, tag, server: contextServer('demo', 'Demo notes', connection.config.url, connection) };
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** A bounded wait of 10 s: these waits span a worker, a server round trip and an LLM turn. */
+const until = <T>(probe: () => T | undefined | Promise<T | undefined>, what: string) => waitFor(probe, what, 10_000);
 
 describe('URI templates (RFC 6570)', () => {
   it('names the variables and expands levels 1–3', () => {

@@ -14,6 +14,7 @@ import { PageTools, toCallToolResult, type PageToolDefinition } from '../../src/
 import { createRuntime } from '../../src/runtime/runtime.js';
 import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
 import { ErrorCode } from '../../workers/shared/errors.js';
+import { waitFor } from '../support/async.js';
 import { openAiTurn, recordedRequests, registerScript } from '../support/llm/scripts.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -45,14 +46,8 @@ async function records(audit: AuditLog): Promise<AuditRecord[]> {
   return out;
 }
 
-async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** A bounded wait of 10 s: these waits span a server round trip and an LLM turn. */
+const until = <T>(probe: () => T | undefined, what: string) => waitFor(probe, what, 10_000);
 
 /** A cart the page owns, and its two tools. */
 function cartTools() {

@@ -13,6 +13,7 @@ import { OpenAiCompatibleProvider } from '../../src/llm/openai-compatible.js';
 import { findModelContext, publishGatedTools, WebMcpTools } from '../../src/page/webmcp.js';
 import { createRuntime, type RuntimeOptions } from '../../src/runtime/runtime.js';
 import { deleteToolgateDb, toolgateDbName } from '../../src/storage/db.js';
+import { waitFor } from '../support/async.js';
 import { taggedWsUrl, uniqueTag } from '../support/env.js';
 import { openAiTurn, recordedRequests, registerScript } from '../support/llm/scripts.js';
 import { installModelContext, type ModelContextPolyfill } from '../support/webmcp-polyfill.js';
@@ -40,14 +41,8 @@ async function records(audit: AuditLog): Promise<AuditRecord[]> {
   return out;
 }
 
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 400; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+/** A bounded wait of 10 s: these waits span a worker, a server round trip and an LLM turn. */
+const until = <T>(probe: () => T | undefined | Promise<T | undefined>, what: string) => waitFor(probe, what, 10_000);
 
 /** What the page's own script registers on document.modelContext. */
 function registerOrderTool(context: ModelContextPolyfill, name = 'lookup_order') {

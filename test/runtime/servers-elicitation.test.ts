@@ -11,6 +11,7 @@ import type { ElicitationResult } from '../../workers/shared/wire.js';
 import type { PendingElicitation } from '../../src/runtime/pending-elicitation.js';
 import { ServerRegistry, type ConnectionLike } from '../../src/runtime/servers.js';
 import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
+import { closedAfterEach } from '../support/cleanup.js';
 
 class ScriptedConnection extends EventTarget {
   status: ConnectionStatus = 'ready';
@@ -35,10 +36,7 @@ class ScriptedConnection extends EventTarget {
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-const registries: ServerRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
+const registries = closedAfterEach<ServerRegistry>();
 
 async function setup(onElicitation?: (pending: PendingElicitation) => void) {
   const handlers: ElicitationHandler[] = [];

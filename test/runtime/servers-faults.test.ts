@@ -5,28 +5,17 @@
  * storage go behind it again when `retryRefused` says the reason has gone.
  */
 import { expect } from '@esm-bundle/chai';
-import type { ConnectionConfig } from '../../workers/connection-api.js';
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
-import { ServerRegistry } from '../../src/runtime/servers.js';
+import type { ServerRegistry } from '../../src/runtime/servers.js';
 import { isStorageFailure } from '../../src/storage/errors.js';
-import { FakeConnection } from '../support/fake-connection.js';
-import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
+import { fakeRegistry } from '../support/fake-registry.js';
 import { waitFor } from '../support/async.js';
+import { closedAfterEach } from '../support/cleanup.js';
 
-const registries: ServerRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
+const registries = closedAfterEach<ServerRegistry>();
 
 async function setup() {
-  const { gate, audit } = await memoryGate({ policy: TRUST_ALL });
-  const opened: FakeConnection[] = [];
-  const open = async (config: ConnectionConfig) => {
-    const connection = new FakeConnection(config);
-    opened.push(connection);
-    return connection;
-  };
-  const registry = new ServerRegistry({ gate, open });
+  const { registry, gate, audit, opened } = await fakeRegistry();
   registries.push(registry);
   const behindGate = () => gate.tools({ kind: 'person' }).some((t) => t.id === 'a__echo');
   return { registry, gate, audit, opened, behindGate };
@@ -57,9 +46,7 @@ describe('ServerRegistry under faults', function () {
   });
 
   it('answers a call with TG_NOT_CONNECTED, not TG_TOOL_UNKNOWN, when the new worker takes longer than the wait', async () => {
-    const { gate } = await memoryGate({ policy: TRUST_ALL });
-    const opened: FakeConnection[] = [];
-    const registry = new ServerRegistry({ gate, reconnectWaitMs: 50, open: async (config) => opened[opened.push(new FakeConnection(config)) - 1]! });
+    const { registry, gate, opened } = await fakeRegistry({ reconnectWaitMs: 50 });
     registries.push(registry);
     registry.set([{ spec: { url: 'wss://a/', reconnect: { baseDelayMs: 5000, maxDelayMs: 5000 } } }]);
     await waitFor(() => (registry.list[0]?.gate?.state === 'added' ? true : undefined), 'the server behind the gate', 5000);

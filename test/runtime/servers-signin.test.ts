@@ -7,22 +7,16 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { declareServer } from '../../src/runtime/server-spec.js';
 import { ServerRegistry } from '../../src/runtime/servers.js';
-import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, protectedConfig } from '../workers/auth/oidc-support.js';
+import { countingPopup, oidcEnv, protectedConfig, suiteTokenDatabase } from '../workers/auth/oidc-support.js';
 import { TRUST_ALL, memoryGate } from '../support/memory-audit.js';
 
 describe('ServerRegistry: sign-in with the OAuth popup', function () {
   this.timeout(60_000);
-  const database = freshDatabase();
-  let connections: ServerRegistry | undefined;
-
-  after(async () => {
-    await connections?.close();
-    await deleteDatabase(database);
-  });
+  const { database, keep } = suiteTokenDatabase();
 
   it('records who authorized the connection after the popup sign-in and after restoring saved tokens, and forgets it on sign-out', async () => {
     const { gate } = await memoryGate({ policy: TRUST_ALL });
-    connections = new ServerRegistry({ gate });
+    const connections = keep(new ServerRegistry({ gate }));
     const base = protectedConfig();
     const { url, transport, oauth } = { ...base, oauth: { ...base.oauth, database } };
     connections.set([declareServer({ url, transport, oauth })]);
@@ -30,7 +24,7 @@ describe('ServerRegistry: sign-in with the OAuth popup', function () {
     connections.connect();
     const popup = countingPopup();
     connections.connectServer(connections.list[0]!.id, { authorize: popup.onAuthorize });
-    const server = () => connections!.list[0]!;
+    const server = () => connections.list[0]!;
     await waitUntil(() => server().status === 'ready' || server().status === 'failed', 'connected', { timeout: 45_000 });
     expect(server().error).to.equal(undefined);
     expect(popup.urls).to.have.length(1);

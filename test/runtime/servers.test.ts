@@ -12,7 +12,7 @@ import type { Gate } from '../../src/gate/gate.js';
 import { ServerRegistry, type ServerState } from '../../src/runtime/servers.js';
 import { FakeConnection, TOOLS } from '../support/fake-connection.js';
 import { TRUST_ALL, memoryGate, type MemoryAudit } from '../support/memory-audit.js';
-
+import { closedAfterEach } from '../support/cleanup.js';
 
 /** An opener whose opens the test settles by hand. */
 function manualOpener() {
@@ -38,10 +38,7 @@ function manualOpener() {
 /** Lets queued promise callbacks run. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-const registries: ServerRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
+const registries = closedAfterEach<ServerRegistry>();
 
 async function setup(options: { reconnectWaitMs?: number; gate?: { gate: Gate; audit: MemoryAudit } } = {}) {
   const opener = manualOpener();

@@ -48,3 +48,14 @@ export class FakeConnection extends EventTarget {
     this.dispatchEvent(new CustomEvent('status', { detail: { status, ...(error && { error }), ...(attempt !== undefined && { attempt }) } }));
   }
 }
+
+/** A registry's `open` that opens `FakeConnection`s, and the ones it opened, in order. */
+export function fakeOpener(): { open: (config: ConnectionConfig) => Promise<FakeConnection>; opened: FakeConnection[] } {
+  const opened: FakeConnection[] = [];
+  const open = async (config: ConnectionConfig) => {
+    const connection = new FakeConnection(config);
+    opened.push(connection);
+    return connection;
+  };
+  return { open, opened };
+}

@@ -28,9 +28,7 @@ const card = (el: TgAgent, name: string) =>
 
 describe('<tg-agent> as a full host', function () {
   this.timeout(60000);
-  afterEach(async () => {
-    await cleanupAgents();
-  });
+  afterEach(cleanupAgents);
 
   it('a page tool registered before the runtime opens is called by the model, asks, runs and is audited', async () => {
     const script = await registerScript([

@@ -15,6 +15,7 @@ import { TgError } from '../../../workers/shared/errors.js';
 import { toolgateDbName } from '../../../src/storage/db.js';
 import { control, taggedWsUrl, uniqueTag } from '../../support/env.js';
 import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root, chips } from '../../support/agent-fixture.js';
+import { addItems, submitForm, typeInto } from '../../support/manual-form.js';
 
 /** The shadow root of the agent's `<tg-connections>` (server cards, tool panels). */
 const cx = (el: Element) => root(el).querySelector('tg-connections')!.shadowRoot!;
@@ -45,18 +46,6 @@ async function pick(el: TgAgent, toolId: string): Promise<TgManualForm> {
   return f;
 }
 
-async function fill(f: TgManualForm, pointer: string, value: string): Promise<void> {
-  const input = root(f).querySelector<HTMLInputElement>(`[data-field="${pointer}"] input, [data-field="${pointer}"] textarea`)!;
-  input.value = value;
-  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  await f.updateComplete;
-}
-
-async function run(f: TgManualForm): Promise<void> {
-  root(f).querySelector<HTMLButtonElement>('[part~="submit-button"]')!.click();
-  await f.updateComplete;
-}
-
 async function chipSettled(el: TgAgent, count: number): Promise<HTMLElement> {
   await waitUntil(() => chips(el).length === count && !['running', 'waiting'].includes(lastChip(el)?.dataset['status'] ?? ''), `tool call ${count} settled`, WAIT);
   await el.updateComplete;
@@ -80,17 +69,15 @@ async function approvalCard(el: TgAgent): Promise<TgApproval> {
 
 describe('<tg-agent> manual mode with the gate and the audit log', function () {
   this.timeout(60000);
-  afterEach(async () => {
-    await cleanupAgents();
-  });
+  afterEach(cleanupAgents);
 
   it('runs search_notes (trusted, read-only: no card), shows the result, and audits decision and call', async () => {
     const { el } = await agentWithNotes();
     expect(el.agent?.manual).to.equal(true);
     expect(root(el).querySelector('[part~="composer"]'), 'no text box without a model').to.equal(null);
     const f = await pick(el, 'notes__search_notes');
-    await fill(f, '/query', 'lisbon');
-    await run(f);
+    await typeInto(f, '/query', 'lisbon');
+    await submitForm(f);
     const chip = await chipSettled(el, 1);
     expect(chip.dataset['status']).to.equal('ok');
     expect(chip.dataset['tool']).to.equal('notes__search_notes');
@@ -109,8 +96,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
   it('delete_note asks: Deny is refused and audited; again, Allow once runs it', async () => {
     const { el } = await agentWithNotes();
     const f = await pick(el, 'notes__delete_note');
-    await fill(f, '/id', 'note-1');
-    await run(f);
+    await typeInto(f, '/id', 'note-1');
+    await submitForm(f);
 
     let card = await approvalCard(el);
     // Waiting for the person, not running: the chip says so and there is no Stop.
@@ -131,7 +118,7 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
     expect(log.map((r) => r.kind)).to.deep.equal(['tool-request', 'decision']);
     expect((log[1] as Extract<AuditRecord, { kind: 'decision' }>).decision).to.include({ outcome: 'deny', by: 'person' });
 
-    await run(f);
+    await submitForm(f);
     card = await approvalCard(el);
     root(card).querySelector<HTMLButtonElement>('[part~="allow-once-button"]')!.click();
     chip = await chipSettled(el, 2);
@@ -153,8 +140,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
       else event.detail.respond('allow');
     });
     const f = await pick(el, 'notes__delete_note');
-    await fill(f, '/id', 'note-2');
-    await run(f);
+    await typeInto(f, '/id', 'note-2');
+    await submitForm(f);
     let chip = await chipSettled(el, 1);
     expect(seen).to.have.length(1);
     expect(seen[0]!.cancelable && seen[0]!.bubbles && seen[0]!.composed).to.equal(true);
@@ -165,7 +152,7 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
     expect((log.at(-1) as Extract<AuditRecord, { kind: 'decision' }>).decision).to.include({ outcome: 'deny', by: 'host' });
 
     mode = 'allow';
-    await run(f);
+    await submitForm(f);
     chip = await chipSettled(el, 2);
     expect(chip.dataset['status']).to.equal('ok');
     expect(root(el).querySelector('tg-approval')).to.equal(null);
@@ -174,8 +161,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
   it('shows inline TG_FORM_INVALID errors and makes no call', async () => {
     const { el } = await agentWithNotes();
     const f = await pick(el, 'notes__count_slowly');
-    await fill(f, '/count', '2.5');
-    await run(f);
+    await typeInto(f, '/count', '2.5');
+    await submitForm(f);
     const error = root(f).querySelector('[part~="form-error"]');
     expect(error?.getAttribute('data-code')).to.equal('TG_FORM_INVALID');
     expect(root(f).querySelector('[data-field="/count"] [part~="field-error"]')?.textContent).to.contain('whole number');
@@ -186,8 +173,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
   it('Stop cancels a running call (the server sees the cancellation); progress shows meanwhile', async () => {
     const { el, tag } = await agentWithNotes();
     const f = await pick(el, 'notes__count_slowly');
-    await fill(f, '/count', '50');
-    await run(f);
+    await typeInto(f, '/count', '50');
+    await submitForm(f);
     await waitUntil(() => lastChip(el)?.querySelector('progress'), 'progress', WAIT);
     expect(lastChip(el)?.querySelector('progress')?.max).to.equal(50);
     expect(f.busy).to.equal(true);
@@ -236,15 +223,11 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
     el.style.width = '360px';
     await expect(el).to.be.accessible();
     const f = await pick(el, 'notes__add_numbers');
-    const add = root(f).querySelector<HTMLButtonElement>('[data-field="/numbers"] > .actions button')!;
-    add.click();
-    await f.updateComplete;
-    add.click();
-    await f.updateComplete;
-    await fill(f, '/numbers/0', '2');
-    await fill(f, '/numbers/1', '3.5');
+    await addItems(f, '/numbers', 2);
+    await typeInto(f, '/numbers/0', '2');
+    await typeInto(f, '/numbers/1', '3.5');
     await expect(el).to.be.accessible();
-    await run(f);
+    await submitForm(f);
     const chip = await chipSettled(el, 1);
     expect(chip.querySelector('[part~="tool-result"] .text-block')?.textContent).to.equal('5.5');
     await expect(el).to.be.accessible();
@@ -291,8 +274,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
     await el.updateComplete;
     expect(root(el).querySelector('[part~="audit-banner"]')?.textContent).to.contain('TG_STORAGE_FAILED');
     const f = await pick(el, 'notes__search_notes');
-    await fill(f, '/query', 'x');
-    await run(f);
+    await typeInto(f, '/query', 'x');
+    await submitForm(f);
     const chip = await chipSettled(el, 1);
     expect(chip.dataset['status']).to.equal('refused');
     expect(chip.querySelector('[part~="tool-result"] [data-code]')?.getAttribute('data-code')).to.equal('TG_STORAGE_FAILED');
@@ -301,8 +284,8 @@ describe('<tg-agent> manual mode with the gate and the audit log', function () {
   it('removal denies a pending approval and closes the audit log', async () => {
     const { el } = await agentWithNotes();
     const f = await pick(el, 'notes__delete_note');
-    await fill(f, '/id', 'note-4');
-    await run(f);
+    await typeInto(f, '/id', 'note-4');
+    await submitForm(f);
     await approvalCard(el);
     const [gate, log] = [el.gate!, el.auditLog!];
     el.remove();

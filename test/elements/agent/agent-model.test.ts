@@ -18,10 +18,21 @@ import { taggedWsUrl, uniqueTag } from '../../support/env.js';
 import { openAiTurn, recordedRequests, registerScript } from '../../support/llm/scripts.js';
 import { WAIT, TRUST_DEMO, tenant, cleanupAgents, root, chips } from '../../support/agent-fixture.js';
 
-
 async function ready(el: TgAgent): Promise<void> {
   await waitUntil(() => el.agentStatus === 'ready' && (el.gate?.tools({ kind: 'person' }).length ?? 0) > 0, 'agent ready with tools', WAIT);
   await el.updateComplete;
+}
+
+/** A ready `<tg-agent>` trusting the demo server, with an OpenAI-compatible `<tg-provider>` at `baseUrl`. */
+async function openAiAgent(baseUrl: string, model = 'scripted'): Promise<TgAgent> {
+  const el = await fixture<TgAgent>(
+    html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
+      ><tg-provider kind="openai" base-url="${baseUrl}/v1" model=${model}></tg-provider
+      ><tg-server url=${taggedWsUrl(uniqueTag('model'))}></tg-server
+    ></tg-agent>`,
+  );
+  await ready(el);
+  return el;
 }
 
 /** A ready `<tg-agent>` whose scripted model will ask to delete note 1 (the policy asks the person), then answer. */
@@ -49,9 +60,7 @@ function typeAndEnter(el: TgAgent, text: string, shift = false): HTMLTextAreaEle
 
 describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   this.timeout(60000);
-  afterEach(async () => {
-    await cleanupAgents();
-  });
+  afterEach(cleanupAgents);
 
   it('sends on Enter, streams the text, and shows the echo tool chip with its result', async () => {
     const script = await registerScript([
@@ -134,13 +143,7 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
 
   it('Stop ends a hanging stream with TG_STOPPED', async () => {
     const script = await registerScript([openAiTurn({ text: ['Thinking'] }, { omitDone: true, end: 'hang' })]);
-    const el = await fixture<TgAgent>(
-      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
-        ><tg-provider kind="openai" base-url="${script.base}/v1" model="scripted"></tg-provider
-        ><tg-server url=${taggedWsUrl(uniqueTag('model'))}></tg-server
-      ></tg-agent>`,
-    );
-    await ready(el);
+    const el = await openAiAgent(script.base);
     void el.send('Think');
     await waitUntil(() => root(el).querySelector('[part~="assistant-message"]')?.textContent?.includes('Thinking'), 'streamed text', WAIT);
     expect(root(el).querySelector('[role="log"]')?.getAttribute('aria-busy')).to.equal('true');
@@ -150,13 +153,7 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   });
 
   it('the provider property wins over <tg-provider>; removing both goes back to manual mode', async () => {
-    const el = await fixture<TgAgent>(
-      html`<tg-agent tenant=${tenant()} .policy=${TRUST_DEMO}
-        ><tg-provider kind="openai" base-url="http://127.0.0.1:9/v1" model="m"></tg-provider
-        ><tg-server url=${taggedWsUrl(uniqueTag('model'))}></tg-server
-      ></tg-agent>`,
-    );
-    await ready(el);
+    const el = await openAiAgent('http://127.0.0.1:9', 'm');
     expect(el.agent?.provider).to.be.instanceOf(OpenAiCompatibleProvider);
     const host = new ManualProvider();
     el.provider = host;

@@ -84,9 +84,7 @@ async function callsSeen(tag: string): Promise<Record<string, number>> {
 
 describe('<tg-agent>', function () {
   this.timeout(40000);
-  afterEach(async () => {
-    await cleanupAgents();
-  });
+  afterEach(cleanupAgents);
 
   it('connects to a <tg-server msgpack> child, reaches ready and lists every tool', async () => {
     const tag = uniqueTag();

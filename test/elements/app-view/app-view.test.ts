@@ -8,6 +8,7 @@ import { ErrorCode } from '../../../workers/shared/errors.js';
 import type { AuditRecord } from '../../../src/audit/record.js';
 import type { ApprovalRequest } from '../../../src/gate/approvals.js';
 import { appFixture, closeAppFixtures, eventually, inView, type AppFixture } from '../../support/app-fixture.js';
+import { recordingWindowOpen } from '../../support/window-open.js';
 
 const WAIT = { timeout: 20000 };
 
@@ -92,13 +93,7 @@ for (const transport of ['mcp', 'ws'] as const) {
       expect(messages).to.deep.equal(['Hello from the counter view']);
       await eventually(() => text('#call'), (v) => v?.startsWith('ok') === true, 'the view told it was sent');
 
-      const opened: unknown[][] = [];
-      const realOpen = window.open;
-      window.open = (...args: unknown[]) => {
-        opened.push(args);
-        return null;
-      };
-      try {
+      await recordingWindowOpen(async (opened) => {
         await inView('[data-view=counter]', 'click', '#link');
         await waitUntil(() => f.el.shadowRoot!.querySelector('[part="consent"]'), 'the link consent card', WAIT);
         const linkCard = f.el.shadowRoot!.querySelector<HTMLElement>('[part="consent"]')!;
@@ -107,9 +102,7 @@ for (const transport of ['mcp', 'ws'] as const) {
         [...linkCard.querySelectorAll('button')].find((b) => b.textContent!.startsWith('Open'))!.click();
         await waitUntil(() => opened.length === 1, 'the link opened', WAIT);
         expect(opened[0]).to.deep.equal(['https://example.com/docs?from=counter', '_blank', 'noopener,noreferrer']);
-      } finally {
-        window.open = realOpen;
-      }
+      });
       const log = await records(f);
       expect(log.filter((r) => r.kind === 'view-request').map((r) => 'method' in r && `${r.method}:${r.outcome}`)).to.include.members(['ui/message:allowed', 'ui/open-link:allowed']);
     });
@@ -131,7 +124,9 @@ for (const transport of ['mcp', 'ws'] as const) {
   });
 }
 
-describe('<tg-app-view> without a separate sandbox origin', () => {
+describe('<tg-app-view> without a separate sandbox origin', function () {
+  // Two fixtures, each a connection and a worker: mocha's default 10 s is too short under load.
+  this.timeout(60000);
   afterEach(closeAppFixtures);
 
   it('shows a notice and no frame when no sandbox is configured or it is on the page host', async () => {

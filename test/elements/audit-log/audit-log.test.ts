@@ -52,13 +52,7 @@ describe('<tg-audit-log>', () => {
   after(() => {
     window.onerror = previousOnError;
   });
-  let scope: Scope;
-  beforeEach(() => {
-    scope = new Scope();
-  });
-  afterEach(async () => {
-    await scope.cleanup();
-  });
+  const scope = Scope.perTest();
 
   it('renders 100,000 records with only a screenful of rows in the DOM', async function () {
     this.timeout(60000);

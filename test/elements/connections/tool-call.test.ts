@@ -8,29 +8,17 @@ import { Agent } from '../../../src/agent/agent.js';
 import type { Progress } from '../../../workers/shared/wire.js';
 import { ToolCallController, type PanelCaller } from '../../../src/elements/connections/tool-call.controller.js';
 import { TgError } from '../../../workers/shared/errors.js';
-import { ServerRegistry } from '../../../src/runtime/servers.js';
+import type { ServerRegistry } from '../../../src/runtime/servers.js';
 import { waitFor } from '../../support/async.js';
 import { FakeHost } from '../../support/controller-host.js';
-import { FakeConnection, TOOLS } from '../../support/fake-connection.js';
-import { TRUST_ALL, memoryGate } from '../../support/memory-audit.js';
+import { TOOLS } from '../../support/fake-connection.js';
+import { fakeRegistry } from '../../support/fake-registry.js';
+import { closedAfterEach } from '../../support/cleanup.js';
 
-
-const registries: ServerRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
+const registries = closedAfterEach<ServerRegistry>();
 
 async function ready() {
-  const { gate, audit } = await memoryGate({ policy: TRUST_ALL });
-  const connections: FakeConnection[] = [];
-  const registry = new ServerRegistry({
-    gate,
-    open: async (config) => {
-      const connection = new FakeConnection(config);
-      connections.push(connection);
-      return connection;
-    },
-  });
+  const { registry, gate, audit, opened } = await fakeRegistry();
   registries.push(registry);
   const agent = new Agent({ gate });
   registry.set([{ spec: { url: 'wss://a/' } }]);
@@ -41,7 +29,7 @@ async function ready() {
   };
   const host = new FakeHost();
   const calls = new ToolCallController(host, { call: () => caller, server: (id) => registry.get(id) });
-  return { host, calls, registry, agent, audit, connection: connections[0]!, id: 'a' };
+  return { host, calls, registry, agent, audit, connection: opened[0]!, id: 'a' };
 }
 
 describe('ToolCallController', () => {

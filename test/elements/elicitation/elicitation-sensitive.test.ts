@@ -13,12 +13,10 @@ import type { ToolCallOutcome } from '../../../src/gate/tool-gate.js';
 import { ServerRegistry } from '../../../src/runtime/servers.js';
 import { testEnv } from '../../support/env.js';
 import { TRUST_ALL, memoryGate } from '../../support/memory-audit.js';
+import { closedAfterEach } from '../../support/cleanup.js';
 
 const WAIT = { timeout: 15_000 };
-const registries: ServerRegistry[] = [];
-afterEach(async () => {
-  await Promise.all(registries.splice(0).map((r) => r.close()));
-});
+const registries = closedAfterEach<ServerRegistry>();
 
 async function formsServer(sensitiveFields: 'refuse' | 'allow' | undefined) {
   const { gate } = await memoryGate({ policy: { ...TRUST_ALL, ...(sensitiveFields && { elicitation: { sensitiveFields } }) } });

@@ -16,6 +16,7 @@ import { TgElicitationEvent } from '../../../src/events/tg-elicitation.js';
 import type { Policy } from '../../../src/gate/policy.js';
 import { deleteToolgateDb, toolgateDbName } from '../../../src/storage/db.js';
 import { taggedWsUrl, uniqueTag } from '../../support/env.js';
+import { recordingWindowOpen } from '../../support/window-open.js';
 
 const WAIT = { timeout: 15000 };
 const TRUST_DEMO: Policy = { version: 1, servers: [{ url: 'ws://127.0.0.1:*', trusted: true }] };
@@ -156,13 +157,7 @@ describe('<tg-elicitation> alone', () => {
       domain: 'xn--exmple-cua.com',
       punycode: true,
     });
-    const opened: unknown[][] = [];
-    const realOpen = window.open;
-    window.open = (...args: unknown[]) => {
-      opened.push(args);
-      return null;
-    };
-    try {
+    await recordingWindowOpen(async (opened) => {
       const c = await fixture<TgElicitation>(html`<tg-elicitation .pending=${pending}></tg-elicitation>`);
       expect(root(c).querySelector('[part~="punycode-warning"]')?.textContent).to.contain('internationalized characters that can imitate another site');
       expect(root(c).querySelector('[part~="domain"]')?.textContent).to.equal('xn--exmple-cua.com');
@@ -174,9 +169,7 @@ describe('<tg-elicitation> alone', () => {
       expect(opened).to.deep.equal([['https://pay.xn--exmple-cua.com/confirm?x=1', '_blank', 'noopener,noreferrer']]);
       await waitUntil(() => answers.length === 1);
       expect(answers).to.deep.equal([{ action: 'accept' }]);
-    } finally {
-      window.open = realOpen;
-    }
+    });
   });
 
   it('generates fields for every primitive kind, checks them, and sends typed content', async () => {

@@ -10,6 +10,7 @@ import { McpConnection } from '../../../src/connections/connection.js';
 import type { Tool } from '../../../workers/shared/wire.js';
 import type { GatedTool } from '../../../src/gate/tool-gate.js';
 import { testEnv } from '../../support/env.js';
+import { addItems, control, submitForm, typeInto } from '../../support/manual-form.js';
 
 let demoTools: Tool[] = [];
 
@@ -30,8 +31,6 @@ const demo = (name: string) => {
 
 const root = (el: TgManualForm) => el.shadowRoot!;
 const field = (el: TgManualForm, pointer: string) => root(el).querySelector<HTMLElement>(`[data-field="${pointer}"]`);
-const control = (el: TgManualForm, pointer: string) =>
-  root(el).querySelector<HTMLInputElement>(`[data-field="${pointer}"] > input, [data-field="${pointer}"] > textarea, [data-field="${pointer}"] > select`);
 const labelOf = (el: TgManualForm, input: Element) => root(el).querySelector(`label[for="${input.id}"]`)?.textContent?.replace(/\s+/g, ' ').trim();
 
 async function formFor(tools: GatedTool[], pick?: string): Promise<{ el: TgManualForm; submitted: TgManualSubmitEvent[] }> {
@@ -42,18 +41,6 @@ async function formFor(tools: GatedTool[], pick?: string): Promise<{ el: TgManua
     await el.updateComplete;
   }
   return { el, submitted };
-}
-
-async function type(el: TgManualForm, pointer: string, value: string): Promise<void> {
-  const input = control(el, pointer)!;
-  input.value = value;
-  input.dispatchEvent(new InputEvent('input'));
-  await el.updateComplete;
-}
-
-async function submit(el: TgManualForm): Promise<void> {
-  root(el).querySelector<HTMLButtonElement>('[part~="submit-button"]')!.click();
-  await el.updateComplete;
 }
 
 describe('<tg-manual-form>', function () {
@@ -88,8 +75,8 @@ describe('<tg-manual-form>', function () {
     expect(input.getAttribute('aria-required')).to.equal('true');
     const description = root(el).getElementById(input.getAttribute('aria-describedby')!);
     expect(description?.textContent).to.equal('Words to look for');
-    await type(el, '/query', 'lisbon');
-    await submit(el);
+    await typeInto(el, '/query', 'lisbon');
+    await submitForm(el);
     expect(submitted).to.have.length(1);
     expect(submitted[0]!.detail).to.deep.equal({ toolId: 'demo__search_notes', args: { query: 'lisbon' } });
     expect(submitted[0]!.bubbles && submitted[0]!.composed).to.equal(true);
@@ -103,19 +90,15 @@ describe('<tg-manual-form>', function () {
     const tags = field(el, '/tags')!;
     expect(tags.tagName).to.equal('FIELDSET');
     expect(tags.querySelector('legend')?.textContent?.trim()).to.equal('tags');
-    const add = tags.querySelector<HTMLButtonElement>(':scope > .actions button')!;
-    add.click();
-    await el.updateComplete;
-    add.click();
-    await el.updateComplete;
-    await type(el, '/tags/0', 'a');
-    await type(el, '/tags/1', 'b');
+    await addItems(el, '/tags', 2);
+    await typeInto(el, '/tags/0', 'a');
+    await typeInto(el, '/tags/1', 'b');
     expect(labelOf(el, control(el, '/tags/1')!)).to.equal('tags 2*');
     tags.querySelector<HTMLButtonElement>('.item button[aria-label="Remove tags 1"]')!.click();
     await el.updateComplete;
-    await type(el, '/title', 'T');
-    await type(el, '/body', 'B');
-    await submit(el);
+    await typeInto(el, '/title', 'T');
+    await typeInto(el, '/body', 'B');
+    await submitForm(el);
     expect(submitted[0]?.detail.args).to.deep.equal({ title: 'T', body: 'B', tags: ['b'] });
     await expect(el).to.be.accessible();
   });
@@ -126,7 +109,7 @@ describe('<tg-manual-form>', function () {
     expect([count.type, count.step, count.min, count.max]).to.deep.equal(['number', '1', '1', '1000']);
     expect(control(el, '/delayMs')?.value).to.equal('100');
     expect(labelOf(el, control(el, '/delayMs')!)).to.equal('delayMs'); // has a default, so not required
-    await submit(el);
+    await submitForm(el);
     expect(submitted).to.have.length(0);
     expect(root(el).querySelector('[part~="form-error"]')?.getAttribute('data-code')).to.equal('TG_FORM_INVALID');
     expect(field(el, '/count')?.querySelector('[part~="field-error"]')).to.not.equal(null);
@@ -134,11 +117,11 @@ describe('<tg-manual-form>', function () {
     expect(count.getAttribute('aria-describedby')).to.contain(field(el, '/count')!.querySelector('[part~="field-error"]')!.id);
     expect(root(el).activeElement).to.equal(count);
     await expect(el).to.be.accessible();
-    await type(el, '/count', '5000');
-    await submit(el);
+    await typeInto(el, '/count', '5000');
+    await submitForm(el);
     expect(field(el, '/count')?.querySelector('[part~="field-error"]')?.textContent).to.match(/1000/);
-    await type(el, '/count', '3');
-    await submit(el);
+    await typeInto(el, '/count', '3');
+    await submitForm(el);
     expect(submitted[0]?.detail.args).to.deep.equal({ count: 3, delayMs: 100 });
     expect(root(el).querySelector('[part~="form-error"]')).to.equal(null);
   });
@@ -148,20 +131,20 @@ describe('<tg-manual-form>', function () {
     field(el, '/numbers')!.querySelector<HTMLButtonElement>(':scope > .actions button')!.click();
     await el.updateComplete;
     expect(control(el, '/numbers/0')?.type).to.equal('number');
-    await type(el, '/numbers/0', '1.5');
-    await submit(el);
+    await typeInto(el, '/numbers/0', '1.5');
+    await submitForm(el);
     expect(submitted.at(-1)?.detail.args).to.deep.equal({ numbers: [1.5] });
 
     el.selectTool('demo__get_time');
     await el.updateComplete;
     expect(labelOf(el, control(el, '/timeZone')!)).to.equal('timeZone');
-    await submit(el);
+    await submitForm(el);
     expect(submitted.at(-1)?.detail.args).to.deep.equal({});
 
     el.selectTool('demo__list_notes');
     await el.updateComplete;
     expect(root(el).textContent).to.contain('This tool takes no arguments.');
-    await submit(el);
+    await submitForm(el);
     expect(submitted.at(-1)?.detail).to.deep.equal({ toolId: 'demo__list_notes', args: {} });
   });
 
@@ -192,17 +175,17 @@ describe('<tg-manual-form>', function () {
     expect(control(el, '/extra')?.tagName).to.equal('TEXTAREA');
     expect(field(el, '/extra')?.textContent).to.contain('JSON');
 
-    await submit(el);
+    await submitForm(el);
     expect(submitted).to.have.length(0);
     expect(field(el, '/mode')?.querySelector('[part~="field-error"]')).to.not.equal(null);
 
     mode.value = '1';
     mode.dispatchEvent(new Event('change'));
     dry.click();
-    await type(el, '/options/level', '2');
-    await type(el, '/extra', '42');
+    await typeInto(el, '/options/level', '2');
+    await typeInto(el, '/extra', '42');
     await el.updateComplete;
-    await submit(el);
+    await submitForm(el);
     expect(submitted[0]?.detail.args).to.deep.equal({ dryRun: false, mode: 'safe', options: { level: 2 }, extra: 42 });
     await expect(el).to.be.accessible();
   });

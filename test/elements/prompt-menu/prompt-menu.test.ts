@@ -3,42 +3,19 @@
  * options and keyboard, the argument form with the server's completion, the prompt's messages in
  * the composer's context, and axe checks.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { McpConnection } from '../../../src/connections/connection.js';
-import { ComposerContext } from '../../../src/context/composer-context.js';
-import { contextServer, type ContextServer } from '../../../src/context/context-server.js';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../../src/elements/prompt-menu/tg-prompt-menu.js';
 import type { TgPromptMenu } from '../../../src/elements/prompt-menu/tg-prompt-menu.js';
-import type { TgPickerCloseEvent } from '../../../src/events/tg-picker-close.js';
-import { taggedWsUrl, uniqueTag } from '../../support/env.js';
+import { closeDemos, pickerFixture, root, WAIT } from '../../support/picker-fixture.js';
 
-const WAIT = { timeout: 8000 };
-const connections: McpConnection[] = [];
-afterEach(async () => {
-  await Promise.all(connections.splice(0).map((c) => c.close()));
-});
-
-async function demo(): Promise<{ server: ContextServer; tag: string }> {
-  const tag = uniqueTag('picker');
-  const connection = await McpConnection.open({ url: taggedWsUrl(tag) });
-  connections.push(connection);
-  return { server: contextServer('demo', 'Demo notes', connection.config.url, connection), tag };
-}
-
-const root = (el: Element) => el.shadowRoot!;
-const closes = (el: HTMLElement) => {
-  const seen: TgPickerCloseEvent['detail'][] = [];
-  el.addEventListener('tg-picker-close', (e) => seen.push(e.detail));
-  return seen;
-};
+afterEach(closeDemos);
 
 describe('<tg-prompt-menu>', function () {
   this.timeout(30000);
   it('offers the servers’ prompts for what follows /; keyboard moves and chooses; arguments complete; the messages go to the composer', async () => {
-    const { server } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgPromptMenu>(html`<tg-prompt-menu .servers=${[server]} .composer=${composer} query=""></tg-prompt-menu>`);
-    const closed = closes(el);
+    const { el, composer, closed } = await pickerFixture<TgPromptMenu>(
+      (server, composer) => html`<tg-prompt-menu .servers=${[server]} .composer=${composer} query=""></tg-prompt-menu>`,
+    );
     await waitUntil(() => root(el).querySelectorAll('[part="prompt-option"]').length === 2, 'two prompts', WAIT);
     await expect(el).to.be.accessible();
     el.query = 'demo:notes';

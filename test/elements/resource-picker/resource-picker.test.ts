@@ -3,42 +3,20 @@
  * a template filled with the server's completion (debounced: counted at the server), attaching
  * through the composer's context, and axe checks.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { McpConnection } from '../../../src/connections/connection.js';
-import { ComposerContext } from '../../../src/context/composer-context.js';
-import { contextServer, type ContextServer } from '../../../src/context/context-server.js';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../../src/elements/resource-picker/tg-resource-picker.js';
 import type { TgResourcePicker } from '../../../src/elements/resource-picker/tg-resource-picker.js';
-import type { TgPickerCloseEvent } from '../../../src/events/tg-picker-close.js';
-import { control, taggedWsUrl, uniqueTag } from '../../support/env.js';
+import { control } from '../../support/env.js';
+import { closeDemos, pickerFixture, root, WAIT } from '../../support/picker-fixture.js';
 
-const WAIT = { timeout: 8000 };
-const connections: McpConnection[] = [];
-afterEach(async () => {
-  await Promise.all(connections.splice(0).map((c) => c.close()));
-});
+afterEach(closeDemos);
 
-async function demo(): Promise<{ server: ContextServer; tag: string }> {
-  const tag = uniqueTag('picker');
-  const connection = await McpConnection.open({ url: taggedWsUrl(tag) });
-  connections.push(connection);
-  return { server: contextServer('demo', 'Demo notes', connection.config.url, connection), tag };
-}
-
-const root = (el: Element) => el.shadowRoot!;
-const closes = (el: HTMLElement) => {
-  const seen: TgPickerCloseEvent['detail'][] = [];
-  el.addEventListener('tg-picker-close', (e) => seen.push(e.detail));
-  return seen;
-};
+const picker = () => pickerFixture<TgResourcePicker>((server, composer) => html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
 
 describe('<tg-resource-picker>', function () {
   this.timeout(30000);
   it('lists and searches resources; attaching one puts it in the composer, labelled by its server', async () => {
-    const { server } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgResourcePicker>(html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
-    const closed = closes(el);
+    const { el, server, composer, closed } = await picker();
     await waitUntil(() => root(el).querySelectorAll('[part="resource-option"]').length === 2, 'two resources', WAIT);
     expect(root(el).activeElement?.getAttribute('part')).to.equal('search');
     await expect(el).to.be.accessible();
@@ -57,9 +35,7 @@ describe('<tg-resource-picker>', function () {
   });
 
   it('fills a template with the server’s suggestions (one debounced request for a burst of keys) and attaches the expanded URI', async () => {
-    const { server, tag } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgResourcePicker>(html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
+    const { el, tag, composer } = await picker();
     await waitUntil(() => root(el).querySelector('[aria-expanded]'), 'the template', WAIT);
     root(el).querySelector<HTMLButtonElement>('[aria-expanded]')!.click();
     await el.updateComplete;
@@ -90,10 +66,7 @@ describe('<tg-resource-picker>', function () {
   });
 
   it('Escape closes it without attaching', async () => {
-    const { server } = await demo();
-    const composer = new ComposerContext();
-    const el = await fixture<TgResourcePicker>(html`<tg-resource-picker .servers=${[server]} .composer=${composer}></tg-resource-picker>`);
-    const closed = closes(el);
+    const { el, composer, closed } = await picker();
     root(el).querySelector('[part="search"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
     expect(closed).to.deep.equal([{ picker: 'resources', reason: 'dismissed' }]);
     expect(composer.items).to.deep.equal([]);

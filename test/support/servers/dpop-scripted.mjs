@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import * as jose from 'jose';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { listenOnLoopback } from './listen.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -263,15 +264,7 @@ export async function startDPoPServer() {
       else res.destroy();
     }
   });
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = http.address();
-  if (!address || typeof address === 'string') throw new Error('DPoP test server has no port');
-  origin = `http://127.0.0.1:${address.port}`;
-  return {
-    origin,
-    close: async () => {
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(() => resolve(undefined)));
-    },
-  };
+  const listening = await listenOnLoopback(http);
+  origin = listening.origin;
+  return { origin, close: listening.close };
 }

@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+import { listenOnLoopback } from './listen.mjs';
 import { statefulEndpoint } from './sdk-servers.mjs';
 import { SECRET_DOCUMENT } from './secret-corpus.mjs';
 import { ARTICLE, BIDI, HIDDEN_INSTRUCTION, HUGE_DESCRIPTION, POISON_DESCRIPTION, POISON_RESULT, ZERO_WIDTH, tagged } from './firewall-texts.mjs';
@@ -136,16 +137,12 @@ export async function startFirewallServers() {
       else res.destroy();
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('firewall test server has no port');
-  const origin = `http://127.0.0.1:${address.port}`;
+  const { origin, close } = await listenOnLoopback(server);
   return {
     urls: { vault: `${origin}/vault/mcp`, mailer: `${origin}/mailer/mcp`, poison: `${origin}/poison/mcp`, forms: `${origin}/forms/mcp` },
     close: async () => {
       await Promise.allSettled(Object.values(endpoints).map((e) => e.close()));
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await close();
     },
   };
 }

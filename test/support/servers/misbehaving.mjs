@@ -51,6 +51,7 @@
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+import { listenOnLoopback } from './listen.mjs';
 
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
 /** @typedef {{ jsonrpc?: string, id?: string | number | null, method?: string, params?: Record<string, any> }} Message */
@@ -315,15 +316,12 @@ export async function startMisbehavingServer() {
       sendJson(res, err instanceof BodyError ? err.status : 500, { error: String(err) });
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('misbehaving server has no port');
+  const { origin, close } = await listenOnLoopback(server);
   return {
-    origin: `http://127.0.0.1:${address.port}`,
+    origin,
     close: async () => {
       for (const stream of sseSessions.values()) stream.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await close();
     },
   };
 }

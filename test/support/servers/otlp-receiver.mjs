@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * A local OTLP/HTTP logs receiver for tests: it checks every request against the OpenTelemetry
- * proto definitions (the official .proto files in test/support/otlp/proto/, loaded with protobufjs)
- * and OTLP's JSON encoding rules, keeps what arrived, and misbehaves on demand.
+ * proto definitions (the official .proto files, vendored unchanged with their licence in
+ * test/support/otlp/vendor/, loaded with protobufjs) and OTLP's JSON encoding rules, keeps what arrived,
+ * and misbehaves on demand.
  *
  *   POST /t/<tag>/v1/logs      the collector endpoint of one test (state is per tag)
  *   POST /__otlp/<tag>/script  (control port) `{ failFirst?, failStatus?, tooMany?, retryAfter?, rejectNext?, partialNext? }`:
@@ -23,7 +24,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-const PROTO_ROOT = fileURLToPath(new URL('../otlp/proto/', import.meta.url));
+const PROTO_ROOT = fileURLToPath(new URL('../otlp/vendor/', import.meta.url));
 const MAX_BODY = 16 * 1024 * 1024;
 
 /** The `ExportLogsServiceRequest` type, from the official definitions. */

@@ -23,6 +23,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { readRpcBody, rpcError, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+import { listenOnLoopback } from './listen.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -193,10 +194,7 @@ export async function startSdkServers() {
       else res.destroy();
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('SDK test server has no port');
-  const origin = `http://127.0.0.1:${address.port}`;
+  const { origin, close } = await listenOnLoopback(server);
   return {
     origin,
     urls: {
@@ -207,8 +205,7 @@ export async function startSdkServers() {
     },
     close: async () => {
       await Promise.allSettled([json.close(), sse.close(), legacy.close(), everything?.close()]);
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(() => resolve(undefined)));
+      await close();
     },
   };
 }

@@ -26,6 +26,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { BodyError, readJsonBody, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+import { listenOnLoopback } from './listen.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
 /** @typedef {import('node:http').ServerResponse} ServerResponse */
@@ -232,15 +233,12 @@ export async function startStatelessServer() {
       else res.destroy();
     }
   });
-  await new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = http.address();
-  if (!address || typeof address === 'string') throw new Error('stateless server has no port');
+  const { origin, close } = await listenOnLoopback(http);
   return {
-    url: `http://127.0.0.1:${address.port}/mcp`,
+    url: `${origin}/mcp`,
     close: async () => {
       await dispatcher.close();
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(() => resolve(undefined)));
+      await close();
     },
   };
 }

@@ -16,6 +16,7 @@
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { listenOnLoopback } from '../servers/listen.mjs';
 
 /**
  * @typedef {{ event?: string, data: string | object } | { raw: string } | { waitMs: number }} ScriptEvent
@@ -152,17 +153,6 @@ export async function start() {
       else res.destroy();
     }
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('LLM test server has no port');
-  const url = `http://127.0.0.1:${address.port}`;
-  return {
-    url,
-    env: { llmUrl: url },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const { origin: url, close } = await listenOnLoopback(server);
+  return { url, env: { llmUrl: url }, close };
 }

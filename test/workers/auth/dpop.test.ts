@@ -46,20 +46,26 @@ async function connect(tag: string, requestTimeoutMs?: number): Promise<McpConne
   );
 }
 
+/** Connects the tenant, runs `use` on the connection, closes it, and returns what the servers logged. */
+async function session(tag: string, use: (connection: McpConnection) => Promise<void>, requestTimeoutMs?: number): Promise<DPoPLog> {
+  const connection = await connect(tag, requestTimeoutMs);
+  try {
+    await use(connection);
+  } finally {
+    await connection.close();
+  }
+  return log(tag);
+}
+
 describe('auth: DPoP', function () {
   this.timeout(20_000);
 
   it('binds the token at the token endpoint and presents it as DPoP with a fresh proof per request', async () => {
-    const tag = uniqueTag('dpop');
-    const connection = await connect(tag);
-    try {
+    const seen = await session(uniqueTag('dpop'), async (connection) => {
       await connection.listTools();
       const result = await connection.callTool('whoami');
       expect(JSON.stringify(result)).to.contain('hello, key holder');
-    } finally {
-      await connection.close();
-    }
-    const seen = await log(tag);
+    });
     expect(seen.token).to.deep.equal([{ grant: 'authorization_code', proof: 'valid', status: 200 }]);
     const authenticated = seen.mcp.filter((entry) => entry.scheme !== '');
     expect(authenticated.length).to.be.greaterThan(2);
@@ -69,14 +75,7 @@ describe('auth: DPoP', function () {
   });
 
   it('retries once with the nonce when the AS and then the MCP server answer use_dpop_nonce', async () => {
-    const tag = uniqueTag('asnonce-rsnonce');
-    const connection = await connect(tag);
-    try {
-      await connection.callTool('whoami');
-    } finally {
-      await connection.close();
-    }
-    const seen = await log(tag);
+    const seen = await session(uniqueTag('asnonce-rsnonce'), async (connection) => void (await connection.callTool('whoami')));
     expect(seen.token.map((t) => [t.status, t.error ?? null, t.nonce !== undefined])).to.deep.equal([
       [400, 'use_dpop_nonce', false],
       [200, null, true],
@@ -94,13 +93,13 @@ describe('auth: DPoP', function () {
 
   /** Calls `whoami` on the tenant, then checks the one token request had no proof and every MCP request was Bearer. */
   async function expectBearerThroughout(tag: string, requestTimeoutMs?: number): Promise<void> {
-    const connection = await connect(tag, requestTimeoutMs);
-    try {
-      expect(JSON.stringify(await connection.callTool('whoami'))).to.contain('hello, key holder');
-    } finally {
-      await connection.close();
-    }
-    const seen = await log(tag);
+    const seen = await session(
+      tag,
+      async (connection) => {
+        expect(JSON.stringify(await connection.callTool('whoami'))).to.contain('hello, key holder');
+      },
+      requestTimeoutMs,
+    );
     expect(seen.token).to.deep.equal([{ grant: 'authorization_code', proof: 'none', status: 200 }]);
     const authenticated = seen.mcp.filter((entry) => entry.scheme !== '');
     expect(authenticated.length).to.be.greaterThan(0);

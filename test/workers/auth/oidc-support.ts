@@ -96,6 +96,26 @@ export function deleteDatabase(name: string): Promise<void> {
   });
 }
 
+/**
+ * For a `describe` whose tests share one token database: its fresh name, and an `after` hook that
+ * closes everything handed to `keep` (connections, registries) and then deletes the database.
+ */
+export function suiteTokenDatabase(): { database: string; keep: <T extends { close(): Promise<unknown> }>(opened: T) => T } {
+  const database = freshDatabase();
+  const opened: { close(): Promise<unknown> }[] = [];
+  after(async () => {
+    await Promise.all(opened.splice(0).map((c) => c.close()));
+    await deleteDatabase(database);
+  });
+  return {
+    database,
+    keep: (c) => {
+      opened.push(c);
+      return c;
+    },
+  };
+}
+
 /** Everything readable in every IndexedDB database of this origin: values and keys of every store. */
 export async function dumpIndexedDb(): Promise<{ database: string; store: string; values: unknown[] }[]> {
   const out: { database: string; store: string; values: unknown[] }[] = [];

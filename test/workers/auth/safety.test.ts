@@ -9,16 +9,7 @@ import { authorizationRequest, processCallback } from '../../../workers/auth/pkc
 import { Authorizer } from '../../../workers/auth/authorizer.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
 import { authorizeInPopup } from '../../../src/connections/oauth-popup.js';
-
-type Coded = Error & { code?: string };
-async function rejectionOf(promise: Promise<unknown>): Promise<Coded> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Coded;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../../support/async.js';
 
 describe('auth: safeFetch refusals', () => {
   const refused = [
@@ -42,7 +33,7 @@ describe('auth: safeFetch refusals', () => {
     it(`refuses ${url}${development ? ' (even in development)' : ''} without fetching`, async () => {
       let called = 0;
       const safe = createSafeFetch({ development, fetch: async () => (called++, new Response('{}')) });
-      const err = await rejectionOf(safe(url));
+      const err = await rejection(safe(url));
       expect(err.code).to.equal(ErrorCode.AUTH_UNSAFE_URL);
       expect(called).to.equal(0);
     });
@@ -63,18 +54,18 @@ describe('auth: safeFetch refusals', () => {
 
   it('names CORS when the browser blocks an auth request', async () => {
     const safe = createSafeFetch({ fetch: async () => Promise.reject(new TypeError('Failed to fetch')) });
-    const err = await rejectionOf(safe('https://as.example/.well-known/oauth-authorization-server'));
+    const err = await rejection(safe('https://as.example/.well-known/oauth-authorization-server'));
     expect(err.code).to.equal(ErrorCode.AUTH_NETWORK_ERROR);
     expect(err.message).to.match(/CORS/);
     expect(err.message).to.contain('authorization-server metadata');
-    expect((err as Coded & { data?: unknown }).data).to.deep.include({ endpoint: 'authorization-server-metadata', cors: false });
+    expect(err.data).to.deep.include({ endpoint: 'authorization-server-metadata', cors: false });
   });
 
   it('refuses non-https authorization URLs (worker and page)', async () => {
     for (const url of ['javascript:alert(1)', 'data:text/html,x', 'file:///x', 'http://as.example/authorize']) {
       expect(() => checkAuthUrl(url, false, 'authorization URL')).to.throw().with.property('code', ErrorCode.AUTH_UNSAFE_URL);
     }
-    const err = await rejectionOf(authorizeInPopup('javascript:alert(1)'));
+    const err = await rejection(authorizeInPopup('javascript:alert(1)'));
     expect(err.code).to.equal(ErrorCode.AUTH_UNSAFE_URL);
   });
 });
@@ -155,6 +146,13 @@ function mockWorld(options: { prmResource?: string; asIssuer?: string } = {}) {
   return { world, onAuthorize, log, TOKEN };
 }
 
+/** An Authorizer for the mock MCP server (with `onAuthorize` if given) and how its first request fails. */
+async function firstRequestRefused(world: typeof fetch, onAuthorize?: (url: string) => Promise<string>) {
+  const auth = new Authorizer({ serverUrl: 'https://mcp.example/mcp', oauth: { redirectUri: 'https://app.example/cb' }, ...(onAuthorize && { onAuthorize }), fetch: world, authFetch: world });
+  const err = await rejection(auth.fetch('https://mcp.example/mcp', { method: 'POST', body: '{}' }));
+  return { auth, err };
+}
+
 describe('auth: the authorizing fetch', () => {
   it('authorizes on 401 and retries with the Bearer token; the token is not reachable from the object', async () => {
     const { world, onAuthorize, log, TOKEN } = mockWorld();
@@ -182,8 +180,7 @@ describe('auth: the authorizing fetch', () => {
 
   it('fails with TG_AUTH_REQUIRED when the page offers no onAuthorize', async () => {
     const { world, log } = mockWorld();
-    const auth = new Authorizer({ serverUrl: 'https://mcp.example/mcp', oauth: { redirectUri: 'https://app.example/cb' }, fetch: world, authFetch: world });
-    const err = await rejectionOf(auth.fetch('https://mcp.example/mcp', { method: 'POST', body: '{}' }));
+    const { auth, err } = await firstRequestRefused(world);
     expect(err.code).to.equal(ErrorCode.AUTH_REQUIRED);
     expect(log).not.to.include('POST /register');
     expect(auth.authorized).to.equal(false);
@@ -191,8 +188,7 @@ describe('auth: the authorizing fetch', () => {
 
   it('refuses a PRM for another resource before any registration or authorization', async () => {
     const { world, onAuthorize, log } = mockWorld({ prmResource: 'https://evil.example.com/mcp' });
-    const auth = new Authorizer({ serverUrl: 'https://mcp.example/mcp', oauth: { redirectUri: 'https://app.example/cb' }, onAuthorize, fetch: world, authFetch: world });
-    const err = await rejectionOf(auth.fetch('https://mcp.example/mcp', { method: 'POST', body: '{}' }));
+    const { auth, err } = await firstRequestRefused(world, onAuthorize);
     expect(err.code).to.equal(ErrorCode.AUTH_RESOURCE_MISMATCH);
     expect(log.some((l) => l.startsWith('authorize') || l === 'POST /register')).to.equal(false);
     expect(auth.authorized).to.equal(false);
@@ -200,8 +196,7 @@ describe('auth: the authorizing fetch', () => {
 
   it('refuses AS metadata whose issuer differs, storing nothing', async () => {
     const { world, onAuthorize, log } = mockWorld({ asIssuer: 'https://as.example/' });
-    const auth = new Authorizer({ serverUrl: 'https://mcp.example/mcp', oauth: { redirectUri: 'https://app.example/cb' }, onAuthorize, fetch: world, authFetch: world });
-    const err = await rejectionOf(auth.fetch('https://mcp.example/mcp', { method: 'POST', body: '{}' }));
+    const { auth, err } = await firstRequestRefused(world, onAuthorize);
     expect(err.code).to.equal(ErrorCode.AUTH_ISSUER_MISMATCH);
     expect(log.some((l) => l.startsWith('authorize'))).to.equal(false);
     expect(auth.authorized).to.equal(false);
@@ -210,8 +205,7 @@ describe('auth: the authorizing fetch', () => {
   it('an iss mismatch on the callback stores no token', async () => {
     const { world, log } = mockWorld();
     const onAuthorize = async (u: string) => `https://app.example/cb?code=c&state=${new URL(u).searchParams.get('state')}&iss=https%3A%2F%2Fevil.example`;
-    const auth = new Authorizer({ serverUrl: 'https://mcp.example/mcp', oauth: { redirectUri: 'https://app.example/cb' }, onAuthorize, fetch: world, authFetch: world });
-    const err = await rejectionOf(auth.fetch('https://mcp.example/mcp', { method: 'POST', body: '{}' }));
+    const { auth, err } = await firstRequestRefused(world, onAuthorize);
     expect(err.code).to.equal(ErrorCode.AUTH_ISS_MISMATCH);
     expect(log).not.to.include('POST /token');
     expect(auth.authorized).to.equal(false);

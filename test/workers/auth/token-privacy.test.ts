@@ -5,18 +5,11 @@
  * the search looks for the real thing — and the encrypted record is there, so something was stored.
  */
 import { expect } from '@esm-bundle/chai';
-import type { McpConnection } from '../../../src/connections/connection.js';
-import { asControl, containsSecret, countingPopup, deleteDatabase, dumpIndexedDb, freshDatabase, open, protectedConfig } from './oidc-support.js';
+import { asControl, containsSecret, countingPopup, dumpIndexedDb, open, protectedConfig, suiteTokenDatabase } from './oidc-support.js';
 
 describe('auth: the page never sees a token', function () {
   this.timeout(60_000);
-  let connection: McpConnection | undefined;
-  const database = freshDatabase();
-
-  after(async () => {
-    await connection?.close();
-    await deleteDatabase(database);
-  });
+  const { database, keep } = suiteTokenDatabase();
 
   it('finds no access or refresh token in API results, events, IndexedDB, Web Storage or cookies', async () => {
     const issuedBefore = (await asControl.issued()).length;
@@ -24,15 +17,17 @@ describe('auth: the page never sees a token', function () {
     const seen: unknown[] = [];
     const base = protectedConfig();
     const callbackUrls: string[] = [];
-    connection = await open(
-      { ...base, oauth: { ...base.oauth, database } },
-      {
-        onAuthorize: async (url) => {
-          const callback = await popup.onAuthorize(url);
-          callbackUrls.push(callback);
-          return callback;
+    const connection = keep(
+      await open(
+        { ...base, oauth: { ...base.oauth, database } },
+        {
+          onAuthorize: async (url) => {
+            const callback = await popup.onAuthorize(url);
+            callbackUrls.push(callback);
+            return callback;
+          },
         },
-      },
+      ),
     );
     for (const type of ['status', 'tools-changed', 'problem', 'authorized', 'auth-required', 'log']) {
       connection.addEventListener(type, (event) => seen.push((event as CustomEvent).detail));

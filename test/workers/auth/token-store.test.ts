@@ -6,7 +6,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { McpConnection } from '../../../src/connections/connection.js';
 import { openTokenStore } from '../../../workers/auth/token-store.js';
-import { asControl, countingPopup, deleteDatabase, freshDatabase, oidcEnv, open, protectedConfig, rsControl } from './oidc-support.js';
+import { asControl, countingPopup, deleteDatabase, freshDatabase, oidcEnv, open, protectedConfig, rsControl, suiteTokenDatabase } from './oidc-support.js';
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -126,23 +126,15 @@ describe('auth: encrypted token persistence', function () {
 
 describe('auth: two workers sharing stored tokens (two tabs)', function () {
   this.timeout(90_000);
-  const database = freshDatabase();
-  const connections: McpConnection[] = [];
-
-  after(async () => {
-    await Promise.all(connections.map((c) => c.close()));
-    await deleteDatabase(database);
-  });
+  const { database, keep } = suiteTokenDatabase();
 
   it('the second worker takes the first one’s rotated tokens instead of replaying a spent refresh token', async () => {
     const base = protectedConfig();
     const config = { ...base, oauth: { ...base.oauth, database } };
     const popupA = countingPopup();
-    const a = await open(config, { onAuthorize: popupA.onAuthorize });
-    connections.push(a);
+    const a = keep(await open(config, { onAuthorize: popupA.onAuthorize }));
     const popupB = countingPopup();
-    const b = await open(config, { onAuthorize: popupB.onAuthorize });
-    connections.push(b);
+    const b = keep(await open(config, { onAuthorize: popupB.onAuthorize }));
     expect(popupB.urls).to.have.length(0); // loaded from the store
     await rsControl.expireAccepted();
     const refreshesBefore = (await asControl.issued()).filter((t) => t.grantType === 'refresh_token' && t.kind === 'access_token').length;

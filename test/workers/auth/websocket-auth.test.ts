@@ -4,8 +4,7 @@
  * `mcp.ticket.<ticket>`; the protected demo server burns it at the handshake. Real AS, real popup.
  */
 import { expect } from '@esm-bundle/chai';
-import type { McpConnection } from '../../../src/connections/connection.js';
-import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, open, protectedConfig, rsControl } from './oidc-support.js';
+import { countingPopup, oidcEnv, open, protectedConfig, rsControl, suiteTokenDatabase } from './oidc-support.js';
 
 function opens(url: string, protocols: string[]): Promise<boolean> {
   return new Promise((resolve) => {
@@ -20,19 +19,13 @@ function opens(url: string, protocols: string[]): Promise<boolean> {
 
 describe('auth: WebSocket with a single-use ticket', function () {
   this.timeout(60_000);
-  let connection: McpConnection | undefined;
-  const database = freshDatabase();
-
-  after(async () => {
-    await connection?.close();
-    await deleteDatabase(database);
-  });
+  const { database, keep } = suiteTokenDatabase();
 
   it('authorizes through the popup, gets a ticket, and talks MCP over the WebSocket', async () => {
     const before = await rsControl.stats();
     const popup = countingPopup();
     const base = protectedConfig();
-    connection = await open({ ...base, url: oidcEnv().protectedWsUrl, transport: 'websocket', oauth: { ...base.oauth, database } }, { onAuthorize: popup.onAuthorize });
+    const connection = keep(await open({ ...base, url: oidcEnv().protectedWsUrl, transport: 'websocket', oauth: { ...base.oauth, database } }, { onAuthorize: popup.onAuthorize }));
     expect(connection.info?.transport).to.equal('websocket');
     expect(popup.urls).to.have.length(1);
     // The OAuth resource of a WebSocket server is its http(s) form.
