@@ -87,12 +87,12 @@ export class BodyError extends Error {
 }
 
 /**
- * Reads and parses a JSON body; an empty body is `undefined`.
+ * Reads a body, refusing (BodyError 413) one larger than `maxBytes` as soon as it is.
  * @param {IncomingMessage} req
  * @param {number} maxBytes
- * @returns {Promise<unknown>}
+ * @returns {Promise<Buffer>}
  */
-export async function readJsonBody(req, maxBytes) {
+export async function readBody(req, maxBytes) {
   /** @type {Buffer[]} */
   const chunks = [];
   let size = 0;
@@ -101,9 +101,20 @@ export async function readJsonBody(req, maxBytes) {
     if (size > maxBytes) throw new BodyError(413, `Body exceeds ${maxBytes} bytes`);
     chunks.push(chunk);
   }
-  if (size === 0) return undefined;
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads and parses a JSON body; an empty body is `undefined`.
+ * @param {IncomingMessage} req
+ * @param {number} maxBytes
+ * @returns {Promise<unknown>}
+ */
+export async function readJsonBody(req, maxBytes) {
+  const body = await readBody(req, maxBytes);
+  if (body.length === 0) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new BodyError(400, 'Body is not JSON');
   }

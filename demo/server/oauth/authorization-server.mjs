@@ -19,7 +19,11 @@
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider from 'oidc-provider';
+import { readBody } from '../http-util.mjs';
 import { memoryAdapter } from './memory-adapter.mjs';
+
+/** The largest request body this server reads itself (test hooks, the token and revocation requests it inspects). */
+const MAX_BODY = 64 * 1024;
 
 /** The fixed account the test interaction signs in. */
 export const TEST_ACCOUNT = 'tg-test-user';
@@ -64,18 +68,6 @@ function isLoopbackOrigin(origin) {
   }
 }
 
-/** @param {import('node:http').IncomingMessage} req @param {number} max */
-async function readBody(req, max = 64 * 1024) {
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > max) throw new Error('body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 /**
  * @param {AuthorizationServerOptions} [options]
@@ -226,7 +218,7 @@ export async function startAuthorizationServer({ host = '127.0.0.1', port = 0, r
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'content-type');
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    const body = req.method === 'POST' ? JSON.parse((await readBody(req)).toString('utf8') || '{}') : {};
+    const body = req.method === 'POST' ? JSON.parse((await readBody(req, MAX_BODY)).toString('utf8') || '{}') : {};
     switch (url.pathname) {
       case '/__test/issued':
         return json(res, 200, { issued });
@@ -264,7 +256,7 @@ export async function startAuthorizationServer({ host = '127.0.0.1', port = 0, r
         if (req.method === 'OPTIONS') return void res.writeHead(204).end();
       }
       if (url.pathname === '/token' && req.method === 'POST') {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY);
         const chunks = /** @type {Buffer[]} */ ([]);
         const write = res.write.bind(res);
         const end = res.end.bind(res);
@@ -280,7 +272,7 @@ export async function startAuthorizationServer({ host = '127.0.0.1', port = 0, r
         return replay(req, res, body);
       }
       if (url.pathname === '/token/revocation' && req.method === 'POST') {
-        const body = await readBody(req);
+        const body = await readBody(req, MAX_BODY);
         const form = new URLSearchParams(body.toString('utf8'));
         const value = form.get('token');
         revocations.push({ tokenTypeHint: form.get('token_type_hint'), known: issued.find((t) => t.value === value)?.kind });

@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import * as jose from 'jose';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { readBody } from '../../../demo/server/http-util.mjs';
 import { listenOnLoopback } from './listen.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
@@ -62,16 +63,7 @@ function json(res, status, body, headers = {}) {
 }
 
 /** @param {IncomingMessage} req @returns {Promise<string>} */
-async function readBody(req) {
-  let size = 0;
-  const chunks = [];
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new Error('body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+const readText = async (req) => (await readBody(req, MAX_BODY)).toString('utf8');
 
 /**
  * RFC 9449 §4.3 checks of one proof. Returns the JWK thumbprint and the proof's nonce, or an error.
@@ -115,7 +107,7 @@ export async function startDPoPServer() {
 
   /** @param {Tenant} tenant @param {string} tag @param {IncomingMessage} req @param {ServerResponse} res */
   async function token(tenant, tag, req, res) {
-    const params = new URLSearchParams(await readBody(req));
+    const params = new URLSearchParams(await readText(req));
     const grant = params.get('grant_type') ?? '';
     const endpoint = `${origin}/t/${tag}/token`;
     /** @param {number} status @param {Record<string, unknown>} body @param {string} proof @param {string | undefined} nonce @param {Record<string, string>} [headers] */
@@ -192,7 +184,7 @@ export async function startDPoPServer() {
       tenant.log.mcp.push({ scheme: given, proof: proofState, ...(nonce && { nonce }), status: 405 });
       return json(res, 405, { error: 'POST only' });
     }
-    const body = JSON.parse(await readBody(req));
+    const body = JSON.parse(await readText(req));
     tenant.log.mcp.push({ scheme: given, proof: proofState, ...(nonce && { nonce }), status: 200, method: body?.method });
     const server = smallServer();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -23,6 +23,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
+import { readBody } from '../../../demo/server/http-util.mjs';
 
 const PROTO_ROOT = fileURLToPath(new URL('../otlp/vendor/', import.meta.url));
 const MAX_BODY = 16 * 1024 * 1024;
@@ -123,17 +124,7 @@ function cors(res, req) {
 }
 
 /** @param {import('node:http').IncomingMessage} req */
-async function readBody(req) {
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new Error('body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+const readText = async (req) => (await readBody(req, MAX_BODY)).toString('utf8');
 
 /** @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
 function send(res, status, body, headers = {}) {
@@ -166,7 +157,7 @@ export async function startOtlpReceiver(options = {}) {
     };
     let text;
     try {
-      text = await readBody(req);
+      text = await readText(req);
     } catch {
       return answer(413, { message: 'too large' });
     }
@@ -245,7 +236,7 @@ export async function startOtlpReceiver(options = {}) {
     const url = new URL(req.url ?? '/', 'http://x');
     try {
       if (req.method === 'POST' && url.pathname === '/__otlp/down') {
-        const { ms } = JSON.parse((await readBody(req)) || '{}');
+        const { ms } = JSON.parse((await readText(req)) || '{}');
         await goAway(Math.min(Number(ms) || 1000, 30_000));
         return send(res, 200, { downUntil });
       }
@@ -253,7 +244,7 @@ export async function startOtlpReceiver(options = {}) {
       if (!match) return send(res, 404, { message: 'not found' });
       const state = stateOf(decodeURIComponent(match[1] ?? ''));
       if (req.method === 'POST' && match[2]) {
-        Object.assign(state.script, JSON.parse((await readBody(req)) || '{}'));
+        Object.assign(state.script, JSON.parse((await readText(req)) || '{}'));
         return send(res, 200, state.script);
       }
       return send(res, 200, { records: state.records, requests: state.requests, invalid: state.invalid, up: Date.now() >= downUntil });

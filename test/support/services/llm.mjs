@@ -16,6 +16,7 @@
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { readBody } from '../../../demo/server/http-util.mjs';
 import { listenOnLoopback } from '../servers/listen.mjs';
 
 /**
@@ -45,15 +46,7 @@ function cors(res, req) {
 
 /** @param {import('node:http').IncomingMessage} req @returns {Promise<unknown>} */
 async function readJson(req) {
-  /** @type {Buffer[]} */
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += /** @type {Buffer} */ (chunk).length;
-    if (size > MAX_BODY) throw new Error('body too large');
-    chunks.push(/** @type {Buffer} */ (chunk));
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await readBody(req, MAX_BODY)).toString('utf8');
   return text === '' ? undefined : JSON.parse(text);
 }
 
