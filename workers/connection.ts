@@ -31,6 +31,8 @@ export class Connection implements ConnectionApi {
   #reconnectAbort?: AbortController;
   #closing = false;
   readonly #known = new KnownTools();
+  /** The first session's early `tools/list` (session-opener.ts), until the page's first `listTools()` takes it. */
+  #firstTools?: Promise<Tool[]>;
 
   async connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void, onElicit?: ElicitationHandler, onAuthorize?: AuthorizeHandler): Promise<ConnectionInfo> {
     if (this.#events.status) throw new TgError(ErrorCode.INVALID_CONFIG, 'connect() was already called on this connection');
@@ -47,6 +49,7 @@ export class Connection implements ConnectionApi {
       };
       this.#opener = await SessionOpener.create(this.#settings, hooks, onElicit, onAuthorize);
       this.#current = await this.#opener.open();
+      this.#firstTools = this.#current.firstTools;
       await this.#events.setStatus('ready'); // lands on the page before connect() resolves
       return this.#current.info;
     } catch (err) {
@@ -56,7 +59,11 @@ export class Connection implements ConnectionApi {
   }
 
   async listTools(): Promise<Tool[]> {
-    return (this.#known.list = await this.#withSession((session) => session.listTools()));
+    const early = this.#firstTools;
+    this.#firstTools = undefined;
+    // A failed early listing is not the answer: the page's own request says what is wrong.
+    const tools = (await early?.catch(() => undefined)) ?? (await this.#withSession((session) => session.listTools()));
+    return (this.#known.list = tools);
   }
 
   listResources(): Promise<Resource[]> {
@@ -218,6 +225,7 @@ export class Connection implements ConnectionApi {
     }
     if (!outcome.next) return; // close() ended it
     this.#current = outcome.next;
+    this.#firstTools = undefined; // listed on the dropped session: the new one is asked
     this.#link.markUp();
     await this.#events.setStatus('ready');
   }
@@ -230,6 +238,7 @@ export class Connection implements ConnectionApi {
   }
 
   #toolsChanged(tools: Tool[]): void {
+    this.#firstTools = undefined; // superseded: a later listTools() asks again
     this.#known.list = tools;
     void this.#events.emit({ type: 'tools-changed', tools });
   }

@@ -20,7 +20,7 @@ import type { SessionClient } from './protocol/session-client.js';
 import type { Transport } from './transports/transport.js';
 import type { AuthorizeHandler } from './shared/auth.js';
 import type { ConnectionInfo, ElicitationHandler } from './shared/connection-types.js';
-import { Method, SUPPORTED_PROTOCOL_VERSIONS, type DiscoverResult, type InputRequest, type JsonObject, type Tool } from './shared/wire.js';
+import { Method, SUPPORTED_PROTOCOL_VERSIONS, type DiscoverResult, type InputRequest, type JsonObject, type ServerCapabilities, type Tool } from './shared/wire.js';
 // Transports, OAuth, the era probe and the 2026 client load on demand (dynamic imports below): a
 // WebSocket connection never pays for HTTP code, or the other way round, which keeps an idle worker small.
 
@@ -32,6 +32,12 @@ export interface OpenedSession {
   readonly info: ConnectionInfo;
   /** Legacy sessions: `initialize` again on the same transport (after the server forgot the session, 404). */
   readonly renew?: () => Promise<unknown>;
+  /**
+   * The first session's `tools/list`, sent as soon as the server's capabilities name tools (right
+   * after `notifications/initialized`, or `server/discover`), so the page's first `listTools()`
+   * finds it under way or answered instead of paying another round trip. Rejections are observed.
+   */
+  readonly firstTools?: Promise<Tool[]>;
 }
 
 /** What the opened sessions report to the connection. */
@@ -207,12 +213,16 @@ export class SessionOpener {
         ...this.#clientHooks(),
       });
       await transport.start();
+      const handshake = () => whileBusy(() => client.initialize(this.#timeout())); // 503/429 + Retry-After
       const initialize = async () => {
-        const session = await whileBusy(() => client.initialize(this.#timeout())); // 503/429 + Retry-After
+        const session = await handshake();
         await transport.openEventStream?.();
         return session;
       };
-      const session = await initialize();
+      const session = await handshake();
+      // The first listing does not wait for the GET stream (a reconnect re-lists in its own check).
+      const firstTools = reopening ? undefined : this.#listEarly(client, session.capabilities);
+      await transport.openEventStream?.();
       const info: ConnectionInfo = {
         protocolEra: 'legacy',
         protocolVersion: session.protocolVersion,
@@ -222,7 +232,7 @@ export class SessionOpener {
         transport: kind,
         ...(session.instructions !== undefined && { instructions: session.instructions }),
       };
-      return { session: client, info, renew: initialize };
+      return { session: client, info, renew: initialize, ...(firstTools && { firstTools }) };
     });
   }
 
@@ -275,6 +285,7 @@ export class SessionOpener {
       transport.setParamHeaders((request) => client.paramHeadersFor(request));
       await transport.start();
       const discover = discovered ?? (await client.discover(this.#timeout()));
+      const firstTools = this.#listEarly(client, discover.capabilities);
       if (discover.capabilities.tools?.listChanged) client.listenForToolChanges();
       const info: ConnectionInfo = {
         protocolEra: 'modern',
@@ -285,7 +296,7 @@ export class SessionOpener {
         transport: 'http',
         ...(discover.instructions !== undefined && { instructions: discover.instructions }),
       };
-      return { session: client, info };
+      return { session: client, info, ...(firstTools && { firstTools }) };
     });
   }
 
@@ -322,6 +333,14 @@ export class SessionOpener {
       ...(this.#onElicit && { elicitation: ELICITATION_MODES }),
       ...(this.#settings.apps && { extensions: appsExtension() }),
     };
+  }
+
+  /** `tools/list` at once when the server offers tools; its failure is left to the page's own `listTools()`. */
+  #listEarly(client: SessionClient, capabilities: ServerCapabilities): Promise<Tool[]> | undefined {
+    if (!capabilities.tools) return undefined;
+    const listing = client.listTools(this.#timeout());
+    listing.catch(() => {}); // observed here: the page may never ask
+    return listing;
   }
 
   #timeout(): { timeoutMs?: number } {
