@@ -26,10 +26,13 @@ import { browserBundle } from './bundle-options.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PROFILE = process.argv.includes('--profile');
 /**
- * `--only <prefix>[,<prefix>…]`: only the timing workloads whose name starts with one of them (no
- * codec, memory, audit); while working on one, e.g. `--only floor,toolgate.ws-json,toolgate+gate,sdk.http-sse`.
+ * `--only <prefix>[,<prefix>…]`: only the workloads whose name starts with one of them (no codec,
+ * audit); while working on one, e.g. `--only floor,toolgate.ws-json,toolgate+gate,sdk.http-sse`.
+ * `memory` is the family of the idle-heap measurements (`--only memory`, or `--only connect,memory`).
  */
 const ONLY = process.argv.includes('--only') ? (process.argv[process.argv.indexOf('--only') + 1] ?? '').split(',') : undefined;
+/** @param {string} name */
+const wanted = (name) => ONLY === undefined || ONLY.some((prefix) => name.startsWith(prefix));
 const HARD_LIMIT_MS = PROFILE ? 240_000 : 600_000;
 
 // ---------------------------------------------------------------------------------------------
@@ -513,7 +516,7 @@ async function main() {
       const t0 = Date.now();
       const before = loadavg();
       // Rotate the order, so that no workload always runs right after the same one.
-      const chosen = ONLY === undefined ? items : items.filter((item) => ONLY.some((prefix) => item.name.startsWith(prefix)));
+      const chosen = items.filter((item) => wanted(item.name));
       for (let i = 0; i < chosen.length; i++) await chosen[(i + round) % chosen.length]?.go(round);
       const run = { run: round + 1, seconds: (Date.now() - t0) / 1000, loadavg: { before: before.map(round2), after: loadavg().map(round2) } };
       runs.push(run);
@@ -548,7 +551,7 @@ async function main() {
 
     const memory = /** @type {Record<string, any>} */ ({});
     // Memory: a fresh page, so nothing of the workloads above is left in it.
-    if (ONLY === undefined) {
+    if (wanted('memory')) {
       await page.close();
       page = await context.newPage();
       await page.goto(pageServer.url);
@@ -569,6 +572,8 @@ async function main() {
       await run('open 1 bare worker (platform baseline)', 'openBare', undefined);
       await measure('1 bare worker (baseline)');
       await run('close bare worker', 'closeBare', undefined);
+    }
+    if (ONLY === undefined) {
       // Audit (bench/audit-bench-page.ts, also run in Firefox by `npm run bench:audit`): a fresh page.
       await page.close();
       page = await context.newPage();

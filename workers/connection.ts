@@ -182,6 +182,7 @@ export class Connection implements ConnectionApi {
     const current = this.#current;
     if (current?.rpc.closed) throw new TgError(ErrorCode.CONNECTION_CLOSED, 'Connection is closed');
     if (!current) throw new TgError(ErrorCode.NOT_CONNECTED, 'Not connected: call connect() first');
+    if (current.streamOpened) await current.streamOpened;
     try {
       return await operation(current.session);
     } catch (err) {

@@ -38,6 +38,12 @@ export interface OpenedSession {
    * finds it under way or answered instead of paying another round trip. Rejections are observed.
    */
   readonly firstTools?: Promise<Tool[]>;
+  /**
+   * Streamable HTTP: the standalone GET stream being opened (never rejects). Requests wait for it, so
+   * none overtakes a stream still being opened (a notification it causes would be lost); only the
+   * early listing goes first.
+   */
+  readonly streamOpened?: Promise<void>;
 }
 
 /** What the opened sessions report to the connection. */
@@ -136,6 +142,9 @@ export class SessionOpener {
     const eras = pinned || !this.#settings.persistEra ? undefined : await import('./protocol/era-store.js');
     await eras?.hydrateEra(url);
     const remembered = pinned ? undefined : rememberedEra(url);
+    // While the era is unknown, the legacy transport loads beside the probe (most servers are still
+    // legacy), instead of after its answer; a failed load surfaces where it is used.
+    if (!pinned && !remembered) import('./transports/streamable-http.js').catch(() => {});
     if (remembered) {
       const decision: EraDecision =
         remembered.era === 'modern'
@@ -220,9 +229,10 @@ export class SessionOpener {
         return session;
       };
       const session = await handshake();
-      // The first listing does not wait for the GET stream (a reconnect re-lists in its own check).
+      // The first listing does not wait for the GET stream (a reconnect re-lists in its own check),
+      // nor does the session: the connection holds its other requests until the stream is open.
       const firstTools = reopening ? undefined : this.#listEarly(client, session.capabilities);
-      await transport.openEventStream?.();
+      const streamOpened = transport.openEventStream?.();
       const info: ConnectionInfo = {
         protocolEra: 'legacy',
         protocolVersion: session.protocolVersion,
@@ -232,7 +242,7 @@ export class SessionOpener {
         transport: kind,
         ...(session.instructions !== undefined && { instructions: session.instructions }),
       };
-      return { session: client, info, renew: initialize, ...(firstTools && { firstTools }) };
+      return { session: client, info, renew: initialize, ...(firstTools && { firstTools }), ...(streamOpened && { streamOpened }) };
     });
   }
 
