@@ -5,7 +5,7 @@
  * Every refusal is `TG_INVALID_CONFIG` (or a `TypeError` for a value of the wrong type).
  */
 import { ErrorCode, TgError, invalidArgument } from './shared/errors.js';
-import { isLoopback } from './auth/safe-fetch.js';
+import { isLoopback } from './shared/hosts.js';
 import { HTTP_SSE_VERSION, decisionForVersion, type EraDecision } from './protocol/era-decision.js';
 import { reconnectPolicy, type ReconnectPolicy } from './reconnect.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './transports/transport.js';

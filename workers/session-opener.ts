@@ -8,11 +8,10 @@
 import { appsExtension } from './shared/apps.js';
 import { ErrorCode, TgError, errorCode } from './shared/errors.js';
 import { OnDemandAuthorizer, type ConnectionAuth } from './auth/on-demand.js';
-import { httpFormOf, ticketSubprotocol } from './auth/ws-ticket.js';
 import type { Settings, TransportChoice } from './config.js';
 import type { ConnectionEvent } from './connection-api.js';
 import { McpClient } from './protocol/client.js';
-import { elicit, PendingUrlElicitations } from './protocol/elicitation.js';
+import type { PendingUrlElicitations } from './protocol/elicitation.js';
 import { DEFAULT_PROBE_TIMEOUT_MS, HTTP_SSE_VERSION, forgetEra, rememberEra, rememberedEra, type EraDecision } from './protocol/era-decision.js';
 import { whileBusy } from './protocol/busy.js';
 import { RpcEngine } from './protocol/rpc.js';
@@ -21,8 +20,9 @@ import type { Transport } from './transports/transport.js';
 import type { AuthorizeHandler } from './shared/auth.js';
 import type { ConnectionInfo, ElicitationHandler } from './shared/connection-types.js';
 import { Method, SUPPORTED_PROTOCOL_VERSIONS, type DiscoverResult, type InputRequest, type JsonObject, type ServerCapabilities, type Tool } from './shared/wire.js';
-// Transports, OAuth, the era probe and the 2026 client load on demand (dynamic imports below): a
-// WebSocket connection never pays for HTTP code, or the other way round, which keeps an idle worker small.
+// Transports, OAuth (and the WebSocket ticket), elicitation, the era probe and the 2026 client load on
+// demand (dynamic imports below): a WebSocket connection never pays for HTTP code, or the other way
+// round, nor for what its server never asks of it, which keeps an idle worker small and quick to start.
 
 /** One open session: what the connection talks through. */
 export interface OpenedSession {
@@ -71,8 +71,8 @@ export class SessionOpener {
   readonly #settings: Settings;
   readonly #hooks: SessionHooks;
   readonly #onElicit?: ElicitationHandler;
-  /** Accepted URL elicitations awaiting `notifications/elicitation/complete`. */
-  readonly #urlElicitations = new PendingUrlElicitations();
+  /** Accepted URL elicitations awaiting `notifications/elicitation/complete` (from the first elicitation on). */
+  #urlElicitations?: PendingUrlElicitations;
   /**
    * OAuth for this connection (HTTP always; WebSocket when `config.oauth` is set: the ticket binding).
    * HTTP without `config.oauth` loads the Authorizer only when a server first asks for authorization.
@@ -97,7 +97,7 @@ export class SessionOpener {
       const { Authorizer } = await import('./auth/authorizer.js');
       return new Authorizer({
         // A WebSocket server's OAuth resource is its http(s) form (auth/ws-ticket.ts).
-        serverUrl: transport === 'websocket' ? httpFormOf(settings.url) : settings.url,
+        serverUrl: transport === 'websocket' ? (await import('./auth/ws-ticket.js')).httpFormOf(settings.url) : settings.url,
         oauth: options,
         ...(onAuthorize && { onAuthorize }),
         onAuthorized: (detail) => hooks.emit({ type: 'authorized', ...detail }),
@@ -255,7 +255,7 @@ export class SessionOpener {
         url,
         msgpack: this.#settings.msgpack,
         maxFrameBytes,
-        ...(auth && { authProtocols: async () => [await ticketSubprotocol(auth.fetch, url)] }),
+        ...(auth && { authProtocols: async () => [await (await import('./auth/ws-ticket.js')).ticketSubprotocol(auth.fetch, url)] }),
       });
     }
     if (kind === 'sse') {
@@ -368,7 +368,8 @@ export class SessionOpener {
   /** One elicitation: checked request → the page → checked answer. A refused one is also reported as a problem. */
   async #elicit(params: JsonObject | undefined, onElicit: ElicitationHandler): Promise<JsonObject> {
     try {
-      return await elicit(params, onElicit, this.#urlElicitations);
+      const { elicit, PendingUrlElicitations } = await import('./protocol/elicitation.js');
+      return await elicit(params, onElicit, (this.#urlElicitations ??= new PendingUrlElicitations()));
     } catch (err) {
       const code = errorCode(err);
       if (code === ErrorCode.ELICITATION_INVALID || code === ErrorCode.ELICITATION_UNSAFE_URL) this.#hooks.problem(err as TgError);
@@ -377,7 +378,7 @@ export class SessionOpener {
   }
 
   #elicitationComplete(params: JsonObject | undefined): void {
-    const elicitationId = this.#urlElicitations.complete(params);
+    const elicitationId = this.#urlElicitations?.complete(params); // none accepted yet: none pending
     if (elicitationId !== undefined) this.#hooks.emit({ type: 'elicitation-complete', elicitationId });
   }
 }

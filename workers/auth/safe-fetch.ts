@@ -6,6 +6,7 @@
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
 import { reachable } from '../transports/fetch-failure.js';
+import { ipv4, isLoopback } from '../shared/hosts.js';
 
 /** Which auth endpoint a request went to, as `data.endpoint` of a `TG_AUTH_NETWORK_ERROR`. */
 export type AuthEndpoint =
@@ -45,18 +46,6 @@ function metadataEndpoint(url: URL): AuthEndpoint | undefined {
     return 'authorization-server-metadata';
   }
   return undefined;
-}
-
-function ipv4(host: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  return parts.every((n) => n <= 255) ? parts : undefined;
-}
-
-export function isLoopback(hostname: string): boolean {
-  const v4 = ipv4(hostname);
-  return hostname === 'localhost' || hostname === '[::1]' || (v4 !== undefined && v4[0] === 127);
 }
 
 /** Literal addresses that reach the local network: RFC 1918, CGNAT, link-local, unspecified, IPv6 ULA/link-local. */

@@ -5,13 +5,12 @@
  * and `logging/setLevel`. Transport-agnostic: WebSocket, Streamable HTTP and HTTP+SSE carry it.
  */
 import { ErrorCode, TgError } from '../shared/errors.js';
-import { urlElicitationRequired } from './elicitation.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
 import type { CallToolOptions } from './session.js';
 import { SessionClient, type SessionClientOptions } from './session-client.js';
 import type { TaskWatch } from './tasks.js';
 import { parseInitializeResult } from './validate.js';
-import { Method, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult, type Implementation, type InitializeResult, type JsonObject, type LogLevel, type ResourceUpdate, type Tool } from '../shared/wire.js';
+import { Method, RpcErrorCode, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult, type Implementation, type InitializeResult, type JsonObject, type LogLevel, type ResourceUpdate, type Tool } from '../shared/wire.js';
 
 /** Task support loads with the first task-augmented call: most servers never start one. */
 let tasks: typeof import('./tasks.js') | undefined;
@@ -148,7 +147,9 @@ export class McpClient extends SessionClient {
         ? await this.#callAsTask(name, args, rpcOptions, onTaskStatus)
         : await this.rpc.request(Method.TOOLS_CALL, { name, arguments: args }, rpcOptions);
     } catch (err) {
-      throw urlElicitationRequired(err); // -32042 → TG_URL_ELICITATION_REQUIRED with the checked URLs
+      // -32042 → TG_URL_ELICITATION_REQUIRED with the checked URLs (elicitation code loads only then).
+      if ((err as { rpcCode?: unknown } | null)?.rpcCode !== RpcErrorCode.URL_ELICITATION_REQUIRED) throw err;
+      throw (await import('./elicitation.js')).urlElicitationRequired(err);
     }
     return this.toolResult(name, raw);
   }
