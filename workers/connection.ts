@@ -13,7 +13,7 @@ import { checkConfig, type Settings } from './config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RpcEngine } from './protocol/rpc.js';
 import type { SessionClient } from './protocol/session-client.js';
 import { LinkGate, reconnect, type ReconnectPolicy } from './reconnect.js';
-import { SessionOpener, type OpenedSession } from './session-opener.js';
+import { SessionOpener, type EarlyListing, type OpenedSession } from './session-opener.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from './connection-api.js';
 import type { AuthorizeHandler } from './shared/auth.js';
 import type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, WorkerCallOptions } from './shared/connection-types.js';
@@ -32,7 +32,7 @@ export class Connection implements ConnectionApi {
   #closing = false;
   readonly #known = new KnownTools();
   /** The first session's early `tools/list` (session-opener.ts), until the page's first `listTools()` takes it. */
-  #firstTools?: Promise<Tool[]>;
+  #firstTools?: EarlyListing;
 
   async connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void, onElicit?: ElicitationHandler, onAuthorize?: AuthorizeHandler): Promise<ConnectionInfo> {
     if (this.#events.status) throw new TgError(ErrorCode.INVALID_CONFIG, 'connect() was already called on this connection');
@@ -62,8 +62,12 @@ export class Connection implements ConnectionApi {
     const early = this.#firstTools;
     this.#firstTools = undefined;
     // A failed early listing is not the answer: the page's own request says what is wrong.
-    const tools = (await early?.catch(() => undefined)) ?? (await this.#withSession((session) => session.listTools()));
-    return (this.#known.list = tools);
+    const listed = await early?.tools.catch(() => undefined);
+    if (early && listed) {
+      for (const problem of early.problems) this.#events.problem(problem);
+      return (this.#known.list = listed);
+    }
+    return (this.#known.list = await this.#withSession((session) => session.listTools()));
   }
 
   listResources(): Promise<Resource[]> {

@@ -32,18 +32,26 @@ export interface OpenedSession {
   readonly info: ConnectionInfo;
   /** Legacy sessions: `initialize` again on the same transport (after the server forgot the session, 404). */
   readonly renew?: () => Promise<unknown>;
-  /**
-   * The first session's `tools/list`, sent as soon as the server's capabilities name tools (right
-   * after `notifications/initialized`, or `server/discover`), so the page's first `listTools()`
-   * finds it under way or answered instead of paying another round trip. Rejections are observed.
-   */
-  readonly firstTools?: Promise<Tool[]>;
+  /** The first session's `tools/list`, sent before anyone asked (see `EarlyListing`). */
+  readonly firstTools?: EarlyListing;
   /**
    * Streamable HTTP: the standalone GET stream being opened (never rejects). Requests wait for it, so
    * none overtakes a stream still being opened (a notification it causes would be lost); only the
    * early listing goes first.
    */
   readonly streamOpened?: Promise<void>;
+}
+
+/**
+ * A `tools/list` sent as soon as the server's capabilities name tools (right after
+ * `notifications/initialized`, or `server/discover`), so the page's first `listTools()` finds it under
+ * way or answered instead of paying another round trip. Its dropped entries are held in `problems`
+ * and reported when the page takes the listing, as if its own request had found them (before, the
+ * page had no listener yet). A rejection is observed here.
+ */
+export interface EarlyListing {
+  readonly tools: Promise<Tool[]>;
+  readonly problems: readonly TgError[];
 }
 
 /** What the opened sessions report to the connection. */
@@ -346,11 +354,12 @@ export class SessionOpener {
   }
 
   /** `tools/list` at once when the server offers tools; its failure is left to the page's own `listTools()`. */
-  #listEarly(client: SessionClient, capabilities: ServerCapabilities): Promise<Tool[]> | undefined {
+  #listEarly(client: SessionClient, capabilities: ServerCapabilities): EarlyListing | undefined {
     if (!capabilities.tools) return undefined;
-    const listing = client.listTools(this.#timeout());
-    listing.catch(() => {}); // observed here: the page may never ask
-    return listing;
+    const problems: TgError[] = [];
+    const tools = client.listTools(this.#timeout(), (error) => problems.push(error));
+    tools.catch(() => {}); // observed here: the page may never ask
+    return { tools, problems };
   }
 
   #timeout(): { timeoutMs?: number } {

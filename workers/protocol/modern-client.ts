@@ -11,7 +11,7 @@ import { paramHeaders, toolHeaderSpec, type ParamHeader } from './headers.js';
 import { classifyResult, fulfilInputRequests, MAX_INPUT_ROUNDS, retryParams, type InputHandler } from './mrtr.js';
 import type { RequestOptions, RpcEngine } from './rpc.js';
 import type { CallToolOptions } from './session.js';
-import { SessionClient, type SessionClientOptions } from './session-client.js';
+import { SessionClient, type ProblemSink, type SessionClientOptions } from './session-client.js';
 import { parseDiscoverResult } from './validate.js';
 import { MetaKey, Method, MODERN_PROTOCOL_VERSIONS, RpcErrorCode, type CallToolResult, type DiscoverResult, type Implementation, type JsonObject, type JsonRpcRequest, type LogLevel, type Tool } from '../shared/wire.js';
 
@@ -86,7 +86,7 @@ export class ModernClient extends SessionClient {
   }
 
   /** Header specs are rebuilt from each full listing; a tool with an invalid one is dropped (server/tools.mdx). */
-  protected adoptTools(tools: Tool[]): Tool[] {
+  protected adoptTools(tools: Tool[], report?: ProblemSink): Tool[] {
     this.#toolHeaders.clear();
     this.#rejected.clear();
     const usable: Tool[] = [];
@@ -94,7 +94,7 @@ export class ModernClient extends SessionClient {
       const spec = toolHeaderSpec(tool);
       if (!spec.ok) {
         this.#rejected.set(tool.name, spec.reason);
-        this.problem(`Dropped tool ${tool.name}: ${spec.reason}`);
+        this.problem(`Dropped tool ${tool.name}: ${spec.reason}`, report);
         continue;
       }
       if (spec.params.length > 0) this.#toolHeaders.set(tool.name, spec.params);

@@ -26,6 +26,9 @@ import {
 } from './validate.js';
 import { Method, type CallToolResult, type Completion, type CompletionArgument, type CompletionContext, type CompletionRef, type GetPromptResult, type JsonObject, type LogLevel, type LogMessage, type Prompt, type ProtocolEra, type ReadResourceResult, type Resource, type ResourceTemplate, type Tool } from '../shared/wire.js';
 
+/** Where a non-fatal problem goes. */
+export type ProblemSink = (error: TgError) => void;
+
 export interface SessionClientOptions {
   /** The full, re-listed tool set after a change notification. */
   onToolsChanged?: (tools: Tool[]) => void;
@@ -53,8 +56,8 @@ export abstract class SessionClient implements McpSession {
   /** Sends one request of this session and resolves with its (complete) result. */
   protected abstract send(method: string, params: JsonObject | undefined, options: RequestOptions): Promise<JsonObject>;
 
-  /** Takes in a full tool listing: what the era must remember of it, and which tools are usable. */
-  protected abstract adoptTools(tools: Tool[]): Tool[];
+  /** Takes in a full tool listing: what the era must remember of it, and which tools are usable (drops go to `report`). */
+  protected abstract adoptTools(tools: Tool[], report?: ProblemSink): Tool[];
 
   /**
    * Told that the tool list is stale (a change notification); false when re-listing makes no sense
@@ -67,8 +70,11 @@ export abstract class SessionClient implements McpSession {
   abstract unsubscribeResource(uri: string, options?: RequestOptions): Promise<void>;
   abstract setLogLevel(level: LogLevel, options?: RequestOptions): Promise<void>;
 
-  /** Every tool, following `nextCursor` until the last page. Cursors are opaque (`""` is valid). */
-  async listTools(options: RequestOptions = {}): Promise<Tool[]> {
+  /**
+   * Every tool, following `nextCursor` until the last page. Cursors are opaque (`""` is valid).
+   * Dropped entries are reported to `report` (default: `onproblem`).
+   */
+  async listTools(options: RequestOptions = {}, report?: ProblemSink): Promise<Tool[]> {
     const tools = this.adoptTools(
       await this.#list(
         Method.TOOLS_LIST,
@@ -78,7 +84,9 @@ export abstract class SessionClient implements McpSession {
           return { items: page.tools, dropped: page.dropped, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
         },
         (tool: Tool) => tool.name,
+        report,
       ),
+      report,
     );
     this.#outputs.update(tools);
     return tools;
@@ -124,16 +132,16 @@ export abstract class SessionClient implements McpSession {
     return result;
   }
 
-  protected problem(message: string): void {
-    this.#options.onproblem?.(new TgError(ErrorCode.PROTOCOL_ERROR, message));
+  protected problem(message: string, report: ProblemSink | undefined = this.#options.onproblem): void {
+    report?.(new TgError(ErrorCode.PROTOCOL_ERROR, message));
   }
 
-  #list<T>(method: string, options: RequestOptions, parse: (result: JsonObject) => Page<T>, keyOf: (item: T) => string): Promise<T[]> {
+  #list<T>(method: string, options: RequestOptions, parse: (result: JsonObject) => Page<T>, keyOf: (item: T) => string, report?: ProblemSink): Promise<T[]> {
     return collectPages(
       method,
       async (cursor) => parse(await this.send(method, cursor === undefined ? undefined : { cursor }, options)),
       keyOf,
-      (reason) => this.problem(`Dropped a ${method} entry: ${reason}`),
+      (reason) => this.problem(`Dropped a ${method} entry: ${reason}`, report),
     );
   }
 

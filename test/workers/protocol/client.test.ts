@@ -92,6 +92,16 @@ describe('McpClient', () => {
     expect(problems).to.have.length(3);
   });
 
+  it('reports the dropped entries of a listing to the sink it was given, not to onproblem (the early listing holds them)', async () => {
+    const { client, peer, problems } = setup();
+    peer.on('tools/list', () => ({ tools: [tool('ok'), { name: 'no-schema' }, tool('ok')] }));
+    await client.initialize();
+    const held: TgError[] = [];
+    expect((await client.listTools({}, (p) => held.push(p))).map((t) => t.name)).to.deep.equal(['ok']);
+    expect(held.map((p) => p.code)).to.deep.equal([ErrorCode.PROTOCOL_ERROR, ErrorCode.PROTOCOL_ERROR]);
+    expect(problems).to.have.length(0);
+  });
+
   it('calls a tool and validates the result shape', async () => {
     const { client, peer } = setup();
     peer.on('tools/call', (params) =>
