@@ -11,6 +11,8 @@ export interface OidcEnv {
   protectedHttpUrl: string;
   protectedWsUrl: string;
   protectedOrigin: string;
+  /** The SDK's HTTP+SSE (2024-11-05) server, protected by the same AS. */
+  protectedLegacySseUrl: string;
 }
 
 /** This browser's own AS + protected server pair (the browsers run at once; see services/oidc.mjs). */
@@ -22,7 +24,7 @@ export function oidcEnv(): OidcEnv {
     if (!value) throw new Error(`OIDC test services missing ${key}${suffix} (test/support/services/oidc.mjs)`);
     return value;
   };
-  return { oidcIssuer: pick('oidcIssuer'), protectedHttpUrl: pick('protectedHttpUrl'), protectedWsUrl: pick('protectedWsUrl'), protectedOrigin: pick('protectedOrigin') };
+  return { oidcIssuer: pick('oidcIssuer'), protectedHttpUrl: pick('protectedHttpUrl'), protectedWsUrl: pick('protectedWsUrl'), protectedOrigin: pick('protectedOrigin'), protectedLegacySseUrl: pick('protectedLegacySseUrl') };
 }
 
 export const redirectUri = (): string => new URL('/public/oauth-callback.html', location.origin).href;
