@@ -97,8 +97,8 @@ import { styles } from './tg-agent.styles.js';
  * @csspart audit - The audit section.
  * @csspart toolbar - The model picker and the audit log's toggle.
  * @csspart audit-toggle - The button that shows or hides the audit log.
- * @csspart context-chip - Something attached to the next message (a resource, a prompt's message); in a sent turn, `data-withheld`.
- * @csspart withheld-reason - Why an item of a sent turn did not reach the model (data-flow policy, or parts for the person only).
+ * @csspart context-chip - Something attached to the next message (a resource, a prompt's message); `data-withheld` when its content will not (waiting) or did not (sent) reach the model.
+ * @csspart withheld-reason - Why an attached item will not or did not reach the model (data-flow policy, or parts for the person only).
  * @csspart attach-button - Opens the resource picker.
  * @csspart audit-log - The `<tg-audit-log>`.
  *
