@@ -17,6 +17,7 @@ import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
 import { LazyElements } from '../shared/lazy-elements.js';
 import { listConverter } from '../shared/list-attribute.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 import { AgentController, elementSettings, type AgentStatus } from './agent.controller.js';
 import { AppViewsController } from './app-views.controller.js';
 import { renderAuditBanners } from './audit-banners.template.js';
@@ -125,10 +126,7 @@ export class TgAgent extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    servers: { attribute: false },
-    provider: { attribute: false },
-    policy: { attribute: false },
-    otlp: { attribute: false },
+    ...dataProperties('servers', 'provider', 'policy', 'otlp'),
     roles: { converter: listConverter },
     tenant: { type: String },
     name: { type: String },
@@ -142,7 +140,7 @@ export class TgAgent extends LitElement {
     appsSandboxOrigin: { attribute: 'apps-sandbox-origin' },
     toolForms: { type: Boolean, attribute: 'tool-forms' },
     webmcp: { converter: listConverter },
-    _auditOpen: { state: true, attribute: false },
+    ...stateProperties('_auditOpen'),
   };
 
   /** The servers; wins over `<tg-server>` children while set. Assign a new array to change it. */
