@@ -5,8 +5,7 @@
  * config names `sse` or the worker falls back to HTTP+SSE from Streamable HTTP.
  */
 import { expect } from '@esm-bundle/chai';
-import type { McpConnection } from '../../../src/connections/connection.js';
-import { countingPopup, deleteDatabase, freshDatabase, oidcEnv, open, protectedConfig, type GuardStats } from './oidc-support.js';
+import { countingPopup, oidcEnv, open, perTestTokenDatabase, protectedConfig, type GuardStats } from './oidc-support.js';
 
 /** What the legacy server's resource guard counted (its `/__test/auth/stats`). */
 async function guardStats(): Promise<GuardStats> {
@@ -16,29 +15,18 @@ async function guardStats(): Promise<GuardStats> {
 
 describe('auth: OAuth for an HTTP+SSE (2024-11-05) server', function () {
   this.timeout(60_000);
-  let connection: McpConnection | undefined;
-  let database: string;
-
-  beforeEach(() => {
-    database = freshDatabase();
-  });
-
-  afterEach(async () => {
-    await connection?.close();
-    connection = undefined;
-    await deleteDatabase(database);
-  });
+  const tokens = perTestTokenDatabase();
 
   const config = (transport: 'sse' | 'auto') => {
     const base = protectedConfig({ url: oidcEnv().protectedLegacySseUrl, transport });
-    return { ...base, oauth: { ...base.oauth, database } };
+    return { ...base, oauth: { ...base.oauth, database: tokens.database() } };
   };
 
   for (const transport of ['sse', 'auto'] as const) {
     it(`authorizes for the SSE URL and calls a tool over the stream (transport: ${transport})`, async () => {
       const before = await guardStats();
       const popup = countingPopup();
-      connection = await open(config(transport), { onAuthorize: popup.onAuthorize });
+      const connection = tokens.keep(await open(config(transport), { onAuthorize: popup.onAuthorize }));
       expect(popup.urls, 'one authorization').to.have.length(1);
       // The resource indicator is the server's own URL: the token is for this server only.
       expect(new URL(popup.urls[0]!).searchParams.get('resource')).to.equal(oidcEnv().protectedLegacySseUrl);

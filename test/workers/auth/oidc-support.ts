@@ -118,6 +118,27 @@ export function suiteTokenDatabase(): { database: string; keep: <T extends { clo
   };
 }
 
+/**
+ * For tests that each need a token database of their own: the current test's name (fresh before each
+ * test), and an `afterEach` hook that closes everything handed to `keep` and then deletes it.
+ */
+export function perTestTokenDatabase(): { database: () => string; keep: <T extends { close(): Promise<unknown> }>(opened: T) => T } {
+  let database = '';
+  const opened: { close(): Promise<unknown> }[] = [];
+  beforeEach(() => void (database = freshDatabase()));
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((c) => c.close()));
+    await deleteDatabase(database);
+  });
+  return {
+    database: () => database,
+    keep: (c) => {
+      opened.push(c);
+      return c;
+    },
+  };
+}
+
 /** Everything readable in every IndexedDB database of this origin: values and keys of every store. */
 export async function dumpIndexedDb(): Promise<{ database: string; store: string; values: unknown[] }[]> {
   const out: { database: string; store: string; values: unknown[] }[] = [];
