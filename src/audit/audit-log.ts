@@ -54,6 +54,8 @@ import {
   type OutcomeUnknownReason,
   type UserIdentity,
 } from './record.js';
+import { addRecords, countRecords, deleteRecordsThrough, edgeRecord, readRecord, readRecords, type RecordStores } from './chunks.js';
+import { readInflight, writeInflight, type StoredInflightCall } from './inflight.js';
 import type { RedactOptions } from './redact.js';
 import { redactAuditInput } from './redact-record.js';
 import { loadSecretRules } from './secrets.js';
@@ -337,6 +339,8 @@ export class AuditLog extends EventTarget {
   readonly #tab = tabId();
   /** Calls this instance started and has not ended (committed records). */
   readonly #own = new Set<string>();
+  /** Calls in flight known to be in an `inflightChunks` row, and its key (see inflight.ts). */
+  readonly #chunkOf = new Map<string, number>();
   /** Ends of own calls refused while storage failed: those calls get `outcome-unknown` on recovery. */
   readonly #refusedEnds = new Set<string>();
   /** Held while `#own` is not empty (and a little after): `release` lets go. */
@@ -730,8 +734,8 @@ export class AuditLog extends EventTarget {
    * `deleteThrough`, for retention) and resolve `true`; otherwise abort and resolve the real head.
    */
   async #addIfHead(expected: Head | null, records: AuditRecord[], deleteThrough?: number, check = true): Promise<true | Head | null> {
-    const tx = this.#db.transaction(['audit', 'inflight', 'seals'], 'readwrite');
-    const audit = tx.objectStore('audit');
+    const tx = this.#db.transaction(['audit', 'auditChunks', 'inflight', 'inflightChunks', 'seals'], 'readwrite');
+    const stores: RecordStores<'readwrite'> = { audit: tx.objectStore('audit'), chunks: tx.objectStore('auditChunks') };
     const inflight = tx.objectStore('inflight');
     const seals = tx.objectStore('seals');
     // A seal signed meanwhile rides along (no transaction of its own; see the header).
@@ -739,8 +743,8 @@ export class AuditLog extends EventTarget {
     const done = tx.done;
     done.catch(() => undefined);
     if (check) {
-      const cursor = await audit.openCursor(null, 'prev');
-      const actual: Head | null = cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
+      const last = await edgeRecord(stores, 'prev');
+      const actual: Head | null = last ? { seq: last.seq, hash: last.hash } : null;
       if (actual?.seq !== expected?.seq || actual?.hash !== expected?.hash) {
         tx.abort();
         return actual;
@@ -748,17 +752,13 @@ export class AuditLog extends EventTarget {
     }
     const requests: Promise<unknown>[] = [];
     if (deleteThrough !== undefined) {
-      requests.push(audit.delete(IDBKeyRange.upperBound(deleteThrough)));
+      requests.push(deleteRecordsThrough(stores, deleteThrough));
       requests.push(seals.delete(IDBKeyRange.upperBound(deleteThrough)));
     }
     if (seal) requests.push(seals.put(seal));
-    for (const record of records) {
-      // `add`, not `put`: a seq that exists already fails the transaction instead of overwriting.
-      requests.push(audit.add(record));
-      // The calls without an end, kept with the records that start and end them.
-      if (record.kind === 'call-start') requests.push(inflight.put(this.#inflightEntry(record)));
-      else if (record.callId !== undefined && ENDS.has(record.kind)) requests.push(inflight.delete(record.callId));
-    }
+    requests.push(...addRecords(stores, records));
+    // The calls without an end, kept with the records that start and end them.
+    requests.push(...writeInflight({ inflight, chunks: tx.objectStore('inflightChunks') }, records, (start) => this.#inflightEntry(start), this.#chunkOf));
     try {
       await Promise.all([...requests, done]);
     } catch (err) {
@@ -781,15 +781,21 @@ export class AuditLog extends EventTarget {
   }
 
   async #readHead(): Promise<Head | null> {
-    const cursor = await this.#db.transaction('audit').store.openCursor(null, 'prev');
-    return cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
+    const last = await edgeRecord(this.#recordStores(), 'prev');
+    return last ? { seq: last.seq, hash: last.hash } : null;
+  }
+
+  /** The two stores records live in (see chunks.ts) and their seals, in a new read-only transaction. */
+  #recordStores() {
+    const tx = this.#db.transaction(['audit', 'auditChunks', 'seals']);
+    return { audit: tx.objectStore('audit'), chunks: tx.objectStore('auditChunks'), seals: tx.objectStore('seals') };
   }
 
   async #onRemoteAppend({ from, to }: { from: number; to: number }): Promise<void> {
     if (this.#health.state !== 'ok') return;
     // No need to touch `#head`: the next session checks it inside its first transaction.
     try {
-      const records = await this.#db.getAll('audit', IDBKeyRange.bound(from, to));
+      const records = await readRecords(this.#recordStores(), from, to);
       if (records.length > 0) this.dispatchEvent(new AuditAppendEvent(records, true));
     } catch {
       // Reading for live updates only; a real failure shows up on the next append.
@@ -810,20 +816,27 @@ export class AuditLog extends EventTarget {
         for (;;) {
           const head = await this.#readHead();
           if (!head) return 0;
-          const firstCursor = await this.#db.transaction('audit').store.openCursor();
-          const firstSeq = firstCursor?.value.seq ?? head.seq;
+          const firstSeq = (await edgeRecord(this.#recordStores(), 'next'))?.seq ?? head.seq;
           let through = 0;
           if (policy.maxRecords !== undefined) through = Math.max(through, head.seq - Math.max(1, policy.maxRecords));
           if (policy.maxAgeMs !== undefined) {
             const cutoff = Date.now() - policy.maxAgeMs;
-            let cursor = await this.#db.transaction('audit').store.openCursor();
-            while (cursor && cursor.value.ts < cutoff && cursor.value.seq <= head.seq) {
-              through = Math.max(through, cursor.value.seq);
-              cursor = await cursor.continue();
+            // Oldest first, a page at a time, until a record is young enough.
+            for (let next = firstSeq, old = true; old && next <= head.seq; ) {
+              const page = await readRecords(this.#recordStores(), next, head.seq, 1000);
+              if (page.length === 0) break;
+              for (const record of page) {
+                if (record.ts >= cutoff) {
+                  old = false;
+                  break;
+                }
+                through = Math.max(through, record.seq);
+              }
+              next = page[page.length - 1]!.seq + 1;
             }
           }
           if (through < firstSeq) return 0;
-          const anchor = await this.#db.get('audit', through);
+          const anchor = await readRecord(this.#recordStores(), through);
           if (!anchor) return 0;
           const body: Omit<CheckpointBody, 'kind'> = {
             prunedThrough: through,
@@ -866,7 +879,7 @@ export class AuditLog extends EventTarget {
 
   /** Number of stored records. */
   async count(): Promise<number> {
-    return this.#read('count', () => this.#db.count('audit'));
+    return this.#read('count', () => countRecords(this.#recordStores()));
   }
 
   /** One record by seq (with its seal as `sig`). */
@@ -876,13 +889,12 @@ export class AuditLog extends EventTarget {
 
   /**
    * Records with `from ≤ seq ≤ to`, ascending, each with its seal as `sig` when it has one: one
-   * read-only transaction, a `getAll` on each store.
+   * read-only transaction over the record stores (see chunks.ts) and the seals.
    */
   async range(from: number, to: number, limit?: number): Promise<AuditRecord[]> {
     return this.#read('read', async () => {
-      const keys = IDBKeyRange.bound(from, to);
-      const tx = this.#db.transaction(['audit', 'seals']);
-      const [records, seals] = await Promise.all([tx.objectStore('audit').getAll(keys, limit), tx.objectStore('seals').getAll(keys)]);
+      const stores = this.#recordStores();
+      const [records, seals] = await Promise.all([readRecords(stores, from, to, limit), stores.seals.getAll(IDBKeyRange.bound(from, to))]);
       return withSeals(records, seals);
     });
   }
@@ -1021,7 +1033,7 @@ export class AuditLog extends EventTarget {
       const inputs: AuditInput[] = [
         { kind: 'storage-unavailable', from, to: Date.now(), error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' } },
       ];
-      const stranded = (await this.#db.getAll('inflight')).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
+      const stranded = (await readInflight(this.#db, this.#chunkOf)).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
       for (const call of stranded) inputs.push(await this.#unknownInput(call, 'storage-failed'));
       const pending = inputs.map((input): Pending => ({ body: this.#body(input), deferred: false, resolve: () => {}, reject: () => {} }));
       const built = await withLock(this.#lockName, async () => {
@@ -1125,9 +1137,9 @@ export class AuditLog extends EventTarget {
    * (in the background) on the pages still alive. On open, and after storage recovered.
    */
   async #reconcile(context: 'open' | 'recovered'): Promise<void> {
-    let calls: InflightCall[];
+    let calls: StoredInflightCall[];
     try {
-      calls = await this.#db.getAll('inflight');
+      calls = await readInflight(this.#db, this.#chunkOf);
     } catch {
       return; // a real storage failure shows on the next append
     }
@@ -1169,9 +1181,9 @@ export class AuditLog extends EventTarget {
    */
   async #reconcileInstance(instance: string, context: 'open' | 'recovered' | 'watch'): Promise<void> {
     if (!this.writable) return; // recovery reconciles later
-    let calls: InflightCall[];
+    let calls: StoredInflightCall[];
     try {
-      calls = await this.#db.getAllFromIndex('inflight', 'instance', instance);
+      calls = await readInflight(this.#db, this.#chunkOf, instance);
     } catch {
       return;
     }
@@ -1186,7 +1198,7 @@ export class AuditLog extends EventTarget {
 
   /** The `outcome-unknown` record of a call, in the name of the call's own user and agent (from its call-start, unless retention removed it). */
   async #unknownInput(call: InflightCall, reason: OutcomeUnknownReason): Promise<AuditInput> {
-    const start = await this.#db.get('audit', call.startSeq).catch(() => undefined);
+    const start = await readRecord(this.#recordStores(), call.startSeq).catch(() => undefined);
     const owner = start?.callId === call.callId ? { user: start.user, agent: start.agent } : {};
     return { kind: 'outcome-unknown', callId: call.callId, server: call.server, tool: call.tool, reason, startSeq: call.startSeq, ...owner };
   }
