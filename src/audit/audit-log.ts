@@ -55,7 +55,7 @@ import {
   type UserIdentity,
 } from './record.js';
 import { addRecords, countRecords, deleteRecordsThrough, edgeRecord, readRecord, readRecords, type RecordStores } from './chunks.js';
-import { readInflight, writeInflight, type StoredInflightCall } from './inflight.js';
+import { readInflight, writeInflight, type EntryPlaces, type StoredInflightCall } from './inflight.js';
 import type { RedactOptions } from './redact.js';
 import { redactAuditInput } from './redact-record.js';
 import { loadSecretRules } from './secrets.js';
@@ -339,8 +339,8 @@ export class AuditLog extends EventTarget {
   readonly #tab = tabId();
   /** Calls this instance started and has not ended (committed records). */
   readonly #own = new Set<string>();
-  /** Calls in flight known to be in an `inflightChunks` row, and its key (see inflight.ts). */
-  readonly #chunkOf = new Map<string, number>();
+  /** Where the entries of the calls this log started or read are (see inflight.ts). */
+  readonly #entryPlaces: EntryPlaces = new Map();
   /** Ends of own calls refused while storage failed: those calls get `outcome-unknown` on recovery. */
   readonly #refusedEnds = new Set<string>();
   /** Held while `#own` is not empty (and a little after): `release` lets go. */
@@ -758,7 +758,7 @@ export class AuditLog extends EventTarget {
     if (seal) requests.push(seals.put(seal));
     requests.push(...addRecords(stores, records));
     // The calls without an end, kept with the records that start and end them.
-    requests.push(...writeInflight({ inflight, chunks: tx.objectStore('inflightChunks') }, records, (start) => this.#inflightEntry(start), this.#chunkOf));
+    requests.push(...writeInflight({ inflight, chunks: tx.objectStore('inflightChunks') }, records, (start) => this.#inflightEntry(start), this.#entryPlaces));
     try {
       await Promise.all([...requests, done]);
     } catch (err) {
@@ -1033,7 +1033,7 @@ export class AuditLog extends EventTarget {
       const inputs: AuditInput[] = [
         { kind: 'storage-unavailable', from, to: Date.now(), error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' } },
       ];
-      const stranded = (await readInflight(this.#db, this.#chunkOf)).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
+      const stranded = (await readInflight(this.#db, this.#entryPlaces)).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
       for (const call of stranded) inputs.push(await this.#unknownInput(call, 'storage-failed'));
       const pending = inputs.map((input): Pending => ({ body: this.#body(input), deferred: false, resolve: () => {}, reject: () => {} }));
       const built = await withLock(this.#lockName, async () => {
@@ -1139,7 +1139,7 @@ export class AuditLog extends EventTarget {
   async #reconcile(context: 'open' | 'recovered'): Promise<void> {
     let calls: StoredInflightCall[];
     try {
-      calls = await readInflight(this.#db, this.#chunkOf);
+      calls = await readInflight(this.#db, this.#entryPlaces);
     } catch {
       return; // a real storage failure shows on the next append
     }
@@ -1183,7 +1183,7 @@ export class AuditLog extends EventTarget {
     if (!this.writable) return; // recovery reconciles later
     let calls: StoredInflightCall[];
     try {
-      calls = await readInflight(this.#db, this.#chunkOf, instance);
+      calls = await readInflight(this.#db, this.#entryPlaces, instance);
     } catch {
       return;
     }

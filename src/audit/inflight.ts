@@ -7,6 +7,11 @@
  * 4), as the burst's records are (chunks.ts): IndexedDB's cost is per row. An end then rewrites its
  * chunk row without the call (a read and a put inside the transaction), and the last end deletes
  * the row. A call started and ended in the same commit needs no entry at all.
+ *
+ * The log knows where every entry it may have to remove is (`EntryPlaces`): the calls it started
+ * (it wrote their entries) and the calls it read (reconciliation and recovery, the only paths that
+ * end another page's calls). An end of a call it knows nothing of has no entry to remove, so it
+ * costs no request (a `call-end` whose `call-start` never reached the log).
  */
 import type { IDBPObjectStore, StoreNames } from 'idb';
 import type { InflightCall, ToolgateDB, ToolgateDb } from '../storage/db.js';
@@ -20,18 +25,21 @@ export interface StoredInflightCall extends InflightCall {
   chunk?: number;
 }
 
+/** Where a call's entry is: `'row'` (store `inflight`) or the key of its `inflightChunks` row. */
+export type EntryPlaces = Map<string, 'row' | number>;
+
 const ENDS = new Set(['call-end', 'outcome-unknown']);
 
 /**
  * The requests that keep the entries in step with `records` (one commit, ascending). `entry`
- * builds a call-start's entry; `chunkOf` says which chunk row holds a call, and learns the calls
- * this commit puts in chunk rows.
+ * builds a call-start's entry; `places` says where the entries to remove are, and learns where
+ * this commit puts its calls' entries.
  */
 export function writeInflight(
   stores: { inflight: Store<'inflight'>; chunks: Store<'inflightChunks'> },
   records: readonly AuditRecord[],
   entry: (start: Extract<AuditRecord, { kind: 'call-start' }>) => InflightCall,
-  chunkOf: Map<string, number>,
+  places: EntryPlaces,
 ): Promise<unknown>[] {
   const ended = new Set<string>();
   for (const record of records) if (record.callId !== undefined && ENDS.has(record.kind)) ended.add(record.callId);
@@ -47,22 +55,27 @@ export function writeInflight(
   const rewrites = new Map<number, Set<string>>();
   for (const callId of ended) {
     if (startedHere.has(callId)) continue;
-    const chunk = chunkOf.get(callId);
-    if (chunk === undefined) requests.push(stores.inflight.delete(callId));
-    else {
-      chunkOf.delete(callId);
+    const place = places.get(callId);
+    places.delete(callId);
+    if (place === 'row') requests.push(stores.inflight.delete(callId));
+    else if (place !== undefined) {
+      const chunk = place;
       let calls = rewrites.get(chunk);
       if (!calls) rewrites.set(chunk, (calls = new Set()));
       calls.add(callId);
     }
   }
   for (const [key, calls] of rewrites) requests.push(removeFromChunk(stores.chunks, key, calls));
-  if (starts.length < CHUNK_MIN) for (const call of starts) requests.push(stores.inflight.put(call));
-  else {
+  if (starts.length < CHUNK_MIN) {
+    for (const call of starts) {
+      places.set(call.callId, 'row');
+      requests.push(stores.inflight.put(call));
+    }
+  } else {
     for (let at = 0; at < starts.length; at += CHUNK_RECORDS) {
       const calls = starts.slice(at, at + CHUNK_RECORDS);
       const key = calls[0]!.startSeq;
-      for (const call of calls) chunkOf.set(call.callId, key);
+      for (const call of calls) places.set(call.callId, key);
       requests.push(stores.chunks.put({ key, instance: calls[0]!.instance, calls }));
     }
   }
@@ -76,8 +89,8 @@ async function removeFromChunk(store: Store<'inflightChunks'>, key: number, ende
   await (calls.length === 0 ? store.delete(key) : store.put({ ...row, calls }));
 }
 
-/** Every call in flight (of `instance`, when given), from both stores; `chunkOf` learns where the chunked ones are. */
-export async function readInflight(db: ToolgateDb, chunkOf: Map<string, number>, instance?: string): Promise<StoredInflightCall[]> {
+/** Every call in flight (of `instance`, when given), from both stores; `places` learns where their entries are. */
+export async function readInflight(db: ToolgateDb, places: EntryPlaces, instance?: string): Promise<StoredInflightCall[]> {
   const tx = db.transaction(['inflight', 'inflightChunks']);
   const [rows, chunks] = await Promise.all(
     instance === undefined
@@ -85,9 +98,10 @@ export async function readInflight(db: ToolgateDb, chunkOf: Map<string, number>,
       : [tx.objectStore('inflight').index('instance').getAll(instance), tx.objectStore('inflightChunks').index('instance').getAll(instance)],
   );
   const calls: StoredInflightCall[] = [...rows];
+  for (const call of rows) places.set(call.callId, 'row');
   for (const chunk of chunks) {
     for (const call of chunk.calls) {
-      chunkOf.set(call.callId, chunk.key);
+      places.set(call.callId, chunk.key);
       calls.push({ ...call, chunk: chunk.key });
     }
   }
