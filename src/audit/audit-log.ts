@@ -11,6 +11,8 @@
  *   it over at once when another page asks on the BroadcastChannel. The first transaction after
  *   taking the lock re-reads the head inside it; while the lock is held the head is known, so
  *   later batches are one transaction of `add`s and nothing else. Records interleave into ONE chain.
+ * - A burst (a commit of `CHUNK_MIN` records or more) is stored as chunk rows, not a row per
+ *   record (see chunks.ts): IndexedDB's cost is per row.
  * - Reads through the log (`range`, `records`, `count`, `head`, `verify`, …) first wait for the
  *   appends made before them: a page reads its own writes.
  * - Failure is loud: a storage failure rejects the append with `TG_STORAGE_FAILED` or
@@ -22,7 +24,7 @@
  *   `storage-unavailable` record (from … to …). That commit is the proof it can write again; only
  *   then is `health` `ok` and are calls allowed (the write-ahead rule holds throughout).
  * - Nothing is left "sent": every committed `call-start` has an `inflight` entry (same
- *   transaction) until its `call-end`. A page holds a Web Lock of its own while it has calls in
+ *   transaction; a burst's are chunk rows, see inflight.ts) until its `call-end`. A page holds a Web Lock of its own while it has calls in
  *   flight; when that lock is free but entries remain, their page is gone, and whichever page
  *   notices — on open, or waiting on that lock while the other page lives — writes an
  *   `outcome-unknown` record for each (why: reload, tab closed, log closed, …).
