@@ -13,7 +13,7 @@ import { checkConfig, type Settings } from './config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RpcEngine } from './protocol/rpc.js';
 import type { SessionClient } from './protocol/session-client.js';
 import { AttemptBudget, LinkGate, reconnect, type ReconnectPolicy } from './reconnect.js';
-import { SessionOpener, type EarlyListing, type OpenedSession } from './session-opener.js';
+import { SessionOpener, type OpenedSession } from './session-opener.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from './connection-api.js';
 import type { AuthorizeHandler } from './shared/auth.js';
 import type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, WorkerCallOptions } from './shared/connection-types.js';
@@ -33,8 +33,6 @@ export class Connection implements ConnectionApi {
   #reconnectAbort?: AbortController;
   #closing = false;
   readonly #known = new KnownTools();
-  /** The first session's early `tools/list` (session-opener.ts), until the page's first `listTools()` takes it. */
-  #firstTools?: EarlyListing;
 
   async connect(config: ConnectionConfig, onEvent: (event: ConnectionEvent) => void, onElicit?: ElicitationHandler, onAuthorize?: AuthorizeHandler): Promise<ConnectionInfo> {
     if (this.#events.status) throw new TgError(ErrorCode.INVALID_CONFIG, 'connect() was already called on this connection');
@@ -51,7 +49,7 @@ export class Connection implements ConnectionApi {
       };
       this.#opener = await SessionOpener.create(this.#settings, hooks, onElicit, onAuthorize);
       this.#current = await this.#opener.open();
-      this.#firstTools = this.#current.firstTools;
+      this.#known.early = this.#current.firstTools;
       await this.#events.setStatus('ready'); // lands on the page before connect() resolves
       return this.#current.info;
     } catch (err) {
@@ -60,16 +58,8 @@ export class Connection implements ConnectionApi {
     }
   }
 
-  async listTools(): Promise<Tool[]> {
-    const early = this.#firstTools;
-    this.#firstTools = undefined;
-    // A failed early listing is not the answer: the page's own request says what is wrong.
-    const listed = await early?.tools.catch(() => undefined);
-    if (early && listed) {
-      for (const problem of early.problems) this.#events.problem(problem);
-      return (this.#known.list = listed);
-    }
-    return (this.#known.list = await this.#withSession((session) => session.listTools()));
+  listTools(): Promise<Tool[]> {
+    return this.#known.take(() => this.#withSession((session) => session.listTools()), (error) => this.#events.problem(error));
   }
 
   listResources(): Promise<Resource[]> {
@@ -212,18 +202,14 @@ export class Connection implements ConnectionApi {
   async #reconnect(cause: TgError, policy: ReconnectPolicy): Promise<void> {
     const abort = (this.#reconnectAbort = new AbortController());
     const [opener, dropped] = [this.#opener!, this.#current!];
-    const budget = (this.#budget ??= new AttemptBudget(policy));
     this.#link.markDown();
     const outcome = await reconnect({
       policy,
       signal: abort.signal,
       cause,
-      spent: budget.spentAtLoss(),
+      budget: (this.#budget ??= new AttemptBudget(policy)),
       origin: new URL(this.#settings!.url).origin,
-      onAttempt: (attempt, delayMs, last) => {
-        budget.spend(attempt);
-        return this.#events.setStatus('reconnecting', last, { attempt, delayMs });
-      },
+      onAttempt: (attempt, delayMs, last) => this.#events.setStatus('reconnecting', last, { attempt, delayMs }),
       attempt: () => opener.reopen(dropped, abort.signal, async (next) => {
         const tools = await this.#known.relist(next, (error) => this.#events.problem(error));
         if (tools) this.#toolsChanged(tools);
@@ -237,8 +223,7 @@ export class Connection implements ConnectionApi {
     }
     if (!outcome.next) return; // close() ended it
     this.#current = outcome.next;
-    this.#firstTools = undefined; // listed on the dropped session: the new one is asked
-    budget.up();
+    this.#known.early = undefined; // listed on the dropped session: the new one is asked
     this.#link.markUp();
     await this.#events.setStatus('ready');
   }
@@ -251,7 +236,7 @@ export class Connection implements ConnectionApi {
   }
 
   #toolsChanged(tools: Tool[]): void {
-    this.#firstTools = undefined; // superseded: a later listTools() asks again
+    this.#known.early = undefined; // superseded: a later listTools() asks again
     this.#known.list = tools;
     void this.#events.emit({ type: 'tools-changed', tools });
   }

@@ -7,7 +7,7 @@
  */
 import { ErrorCode, TgError } from './shared/errors.js';
 
-import { fullJitterDelay, type ReconnectPolicy } from './shared/backoff.js';
+import { fullJitterDelay, type AttemptBudget, type ReconnectPolicy } from './shared/backoff.js';
 
 export { AttemptBudget, DEFAULT_RECONNECT, fullJitterDelay, reconnectPolicy, type ReconnectPolicy } from './shared/backoff.js';
 
@@ -89,19 +89,20 @@ export interface ReconnectRun<T> {
   discard(made: T): Promise<void>;
   /** Names the server in the final error. */
   origin: string;
-  /** The attempts earlier runs already spent on this link (a flapping server: see `AttemptBudget`). */
-  spent?: number;
+  /** What earlier runs on this link spent (a flapping server: see `AttemptBudget`); kept up to date by the run. */
+  budget?: AttemptBudget;
 }
 
 /**
  * Attempts until one succeeds (resolves with it), the signal aborts (resolves undefined), or every
  * attempt failed: rejects with `TG_RECONNECT_FAILED` (`cause`: the last failure, `data.attempts`).
- * Numbering continues after `run.spent`.
+ * Numbering continues where `run.budget` says earlier runs left off.
  */
 export async function reconnect<T>(run: ReconnectRun<T>): Promise<T | undefined> {
   const { policy, signal } = run;
   let last = run.cause;
-  for (let attempt = (run.spent ?? 0) + 1; attempt <= policy.maxAttempts; attempt++) {
+  for (let attempt = (run.budget?.spentAtLoss() ?? 0) + 1; attempt <= policy.maxAttempts; attempt++) {
+    run.budget?.spend(attempt);
     const delayMs = fullJitterDelay(attempt, policy);
     await run.onAttempt(attempt, delayMs, last);
     if (!(await sleep(delayMs, signal))) return undefined;
@@ -113,7 +114,10 @@ export async function reconnect<T>(run: ReconnectRun<T>): Promise<T | undefined>
       last = err;
       continue;
     }
-    if (!signal.aborted) return made;
+    if (!signal.aborted) {
+      run.budget?.up();
+      return made;
+    }
     await run.discard(made);
     return undefined;
   }
