@@ -46,7 +46,8 @@ export {
   type ToolRule,
 } from './gate/policy.js';
 export { ANNOTATION_DEFAULTS, decide, effectiveAnnotations, isVisible, type DecideInput, type DecideResult, type EffectiveAnnotations, type GateDecision } from './gate/decide.js';
-export { definitionDiff, definitionHash, escapeName, inspectTool, revealHidden, type DiffLine, type PinRecord, type ToolFlag, type ToolFlagKind } from './gate/pins.js';
+export { definitionDiff } from './gate/definition-diff.js';
+export { definitionHash, escapeName, inspectTool, revealHidden, type DiffLine, type PinRecord, type ToolFlag, type ToolFlagKind } from './gate/pins.js';
 export { RateLimiter, TokenBucket, type Clock, type RateVerdict } from './gate/rate-limit.js';
 export { AUDIENCE_NOTICE, REVIEW_NOTICE, WITHHELD_NOTICE, labelAllowed, viewForModel, type ModelView } from './gate/data-flow.js';
 export { TOOL_ID_PATTERN, ToolNamespace, baseToolId } from './gate/namespace.js';
