@@ -9,6 +9,14 @@
  * `createRuntime()` from `toolgate`, which does that for every server.
  */
 
+// The element classes `toolgate` defines on first use (src/elements/autoload.ts), to subclass or
+// test `instanceof`: importing these does not define them (the class is the same once defined)
+export { TgConnections } from './elements/connections/tg-connections.component.js';
+export { TgApproval } from './elements/approval/tg-approval.component.js';
+export { TgElicitation } from './elements/elicitation/tg-elicitation.component.js';
+export { TgManualForm } from './elements/manual-form/tg-manual-form.component.js';
+export { TgAuditLog } from './elements/audit-log/tg-audit-log.component.js';
+
 // Connections (one worker per server): the raw connection, which bypasses the gate
 export { McpConnection, createConnectionWorker, type CallOptions, type ConnectionEventMap, type OpenOptions, type WorkerFactory } from './connections/connection.js';
 export type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, ReconnectOptions, TransportKind } from '../workers/shared/connection-types.js';

@@ -1,6 +1,7 @@
 /**
  * What `<tg-agent>` defines on first use, so its first paint loads none of it: the approval and
- * elicitation cards (with the first request that needs one) and the manual form (in manual mode).
+ * elicitation cards (with the first request that needs one), the manual form (in manual mode) and
+ * the connections panel (`<tg-connections>`, rendered once its module is in).
  * A card whose module fails to load never leaves anyone waiting: its requests are refused — the
  * call with `TG_UI_LOAD_FAILED` (audited as the rule `approval-unavailable`), an elicitation
  * answered `cancel` — and the coded error shows where the cards go.
@@ -10,7 +11,7 @@ import { LazyElements } from '../shared/lazy-elements.js';
 import type { AgentController } from './agent.controller.js';
 import type { ConversationView } from './conversation.template.js';
 
-type Cards = Pick<ConversationView, 'approvals' | 'elicitations' | 'loadErrors'>;
+type Cards = Pick<ConversationView, 'approvals' | 'elicitations' | 'loadErrors'> & { connections: boolean };
 
 export class LazyCards {
   readonly #lazy: LazyElements;
@@ -26,16 +27,17 @@ export class LazyCards {
     const lazy = this.#lazy;
     const agent = this.#agent;
     if (conversation.manual) lazy.defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
+    const connections = lazy.defined('tg-connections', () => import('../connections/tg-connections.js'));
     const approvals = lazy.shown(conversation.approvals, 'tg-approval', () => import('../approval/tg-approval.js'), () => {
       for (const request of agent.approvals) agent.gate?.approvals.unavailable(request.id);
     });
     const elicitations = lazy.shown(conversation.elicitations, 'tg-elicitation', () => import('../elicitation/tg-elicitation.js'), () => {
       for (const pending of agent.conversation.elicitations) pending.refused ? pending.dismiss() : pending.respond({ action: 'cancel' });
     });
-    const loadErrors = ['tg-approval', 'tg-elicitation', ...(conversation.manual ? ['tg-manual-form'] : [])]
+    const loadErrors = ['tg-connections', 'tg-approval', 'tg-elicitation', ...(conversation.manual ? ['tg-manual-form'] : [])]
       .map((tag) => lazy.failure(tag))
       .filter((error): error is CodedError => error !== undefined);
-    return { approvals, elicitations, loadErrors };
+    return { approvals, elicitations, loadErrors, connections };
   }
 
   /** Settles once every module asked for has loaded (or failed); undefined when none is loading. */

@@ -11,8 +11,7 @@ import type { CodedError } from '../../runtime/coded-error.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/runtime.js';
 import type { ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
-import '../connections/tg-connections.js';
-import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
+import { CONNECTIONS_PARTS } from '../connections/connections-parts.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
 import { listConverter } from '../shared/list-attribute.js';
@@ -262,6 +261,7 @@ export class TgAgent extends LitElement {
   protected override render(): TemplateResult {
     const agent = this.#agent;
     const conversation = agent.conversation;
+    const cards = this.#cards.render(conversation);
     return html`<div part="base" class="base">
       ${renderTop({
         errors: [...(agent.error ? [agent.error] : []), ...(this.provider ? [] : this.#providers.configErrors)],
@@ -274,7 +274,7 @@ export class TgAgent extends LitElement {
       })}
       ${renderConversation({
         ...conversation,
-        ...this.#cards.render(conversation),
+        ...cards,
         markdown: this.#markdown,
         appView: (entry) => this.#apps.render(entry),
         viewNotes: this.#apps.renderNotes(),
@@ -284,16 +284,20 @@ export class TgAgent extends LitElement {
         runTool: (toolId, args) => void agent.runTool(toolId, args),
         stop: () => this.stop(),
       })}
-      <tg-connections
-        part="connections"
-        exportparts=${CONNECTIONS_PARTS}
-        .servers=${agent.servers}
-        .tools=${agent.personTools}
-        .pins=${agent.pins}
-        .policy=${agent.gate?.policy}
-        .call=${agent.call}
-        @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
-      ></tg-connections>
+      ${cards.connections ? this.#renderConnections(agent) : nothing}
     </div>`;
+  }
+
+  #renderConnections(agent: AgentController): TemplateResult {
+    return html`<tg-connections
+      part="connections"
+      exportparts=${CONNECTIONS_PARTS}
+      .servers=${agent.servers}
+      .tools=${agent.personTools}
+      .pins=${agent.pins}
+      .policy=${agent.gate?.policy}
+      .call=${agent.call}
+      @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
+    ></tg-connections>`;
   }
 }

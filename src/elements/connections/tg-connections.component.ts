@@ -14,13 +14,7 @@ import { ToolCallController, type PanelCaller, type ToolCallState } from './tool
 import { styles } from './tg-connections.styles.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
 
-/** This element's parts, for a host element that re-exports them (`exportparts`), as `<tg-agent>` does. */
-export const CONNECTIONS_PARTS = [
-  'empty', 'progress', 'call-error', 'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
-  'status-badge', 'trust-badge', 'error', 'gate-error', 'rebound', 'rebind-button', 'connect-button', 'disconnect-button', 'sign-in-button',
-  'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
-  'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result', 'tool-search', 'expand-button',
-].join(', ');
+export { CONNECTIONS_PARTS } from './connections-parts.js';
 
 /**
  * The connections manager of `<tg-agent>`: add a server (URL checked as typed: `wss:`/`https:`,
