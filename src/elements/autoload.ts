@@ -8,7 +8,8 @@
  *
  * A module that cannot load (a deploy that lost the chunk, a network error) is reported as a coded
  * error, `TG_UI_LOAD_FAILED` (a `TgError` through `reportError`, so the window's `error` event
- * carries it), and the element stays undefined; the tag's next appearance tries again.
+ * carries it), and the element stays undefined. The tag's next appearance asks again (browsers may
+ * keep a failed module for the rest of the document's life; a reload fetches it anew).
  */
 import { ErrorCode, TgError } from '../../workers/shared/errors.js';
 

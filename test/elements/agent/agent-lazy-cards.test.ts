@@ -2,12 +2,14 @@
  * The cards `<tg-agent>` loads on first use, when their module cannot load (the dev server answers
  * 503 for it, as a deploy that lost a chunk would): nothing waits on a card that will never come.
  * The call that needed an approval is refused with `TG_UI_LOAD_FAILED` (audited as such), the server
- * asking something is answered `cancel`, and the coded error shows where the cards go.
- * This file never imports the cards, and it runs in a browser of its own (its group in
- * web-test-runner.config.mjs), so no page of that browser has loaded them before.
+ * asking something is answered `cancel`, and the coded error shows where the cards go; an element
+ * the page writes itself (the main entry's autoloader) is reported with the same code.
+ * This file never imports the cards or the audit viewer, and it runs in a browser of its own (its
+ * group in web-test-runner.config.mjs), so no page of that browser has loaded them before.
  */
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../../src/elements/agent/tg-agent.js';
+import '../../../src/elements/autoload.js';
 import type { TgAgent } from '../../../src/elements/agent/tg-agent.js';
 import type { TgManualForm } from '../../../src/elements/manual-form/tg-manual-form.js';
 import { ManualProvider } from '../../../src/llm/manual-provider.js';
@@ -82,5 +84,27 @@ describe('<tg-agent> when a card cannot be loaded', function () {
     expect(cardError(el)!.dataset['code']).to.equal('TG_UI_LOAD_FAILED');
     expect(root(el).querySelector('tg-elicitation'), 'no card').to.equal(null);
     expect(el.runtime!.servers.elicitations, 'nothing waits').to.have.length(0);
+  });
+
+  it('an element the page writes whose module cannot load is reported as TG_UI_LOAD_FAILED and stays undefined', async () => {
+    unavailable(['src/elements/audit-log/tg-audit-log']);
+    // The autoloader reports through reportError(): the window's error event, which mocha's
+    // window.onerror would count as this test failing; caught here instead, and put back.
+    const reported: unknown[] = [];
+    const previous = window.onerror;
+    window.onerror = (_message, _source, _line, _column, error) => {
+      reported.push(error);
+      return true;
+    };
+    try {
+      await fixture(html`<div><tg-audit-log></tg-audit-log></div>`);
+      await waitUntil(() => reported.length > 0, 'the load failure is reported', WAIT);
+    } finally {
+      window.onerror = previous;
+    }
+    const error = reported[0] as { code?: unknown; message?: unknown };
+    expect(error.code).to.equal('TG_UI_LOAD_FAILED');
+    expect(String(error.message)).to.contain('<tg-audit-log>');
+    expect(customElements.get('tg-audit-log') === undefined, 'still undefined').to.equal(true);
   });
 });
