@@ -96,6 +96,10 @@ if (llm) {
   const attributes = { kind: params.get('kind') ?? 'openai', 'base-url': llm.baseUrl, model: llm.model, 'api-key': llm.apiKey, label: params.get('label'), media: params.get('media') };
   for (const [name, value] of Object.entries(attributes)) if (value) provider.setAttribute(name, value);
   agent.prepend(provider);
+  // The intro says what this page is now: a model proposes, the person still picks tools by hand too.
+  const mode = document.querySelector('#demo-mode');
+  const host = URL.canParse(llm.baseUrl) ? new URL(llm.baseUrl).host : llm.baseUrl;
+  if (mode) mode.textContent = `with a model (${llm.model} at ${host}): it proposes tool calls, or you pick a tool and fill in its form, and every call passes`;
 }
 
 // The scenes of the page (index.html): quarantine, role-hidden tools, data-flow withholding.

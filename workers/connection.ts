@@ -12,7 +12,7 @@ import { PageEvents } from './page-events.js';
 import { checkConfig, type Settings } from './config.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, type RpcEngine } from './protocol/rpc.js';
 import type { SessionClient } from './protocol/session-client.js';
-import { LinkGate, reconnect, type ReconnectPolicy } from './reconnect.js';
+import { AttemptBudget, LinkGate, reconnect, type ReconnectPolicy } from './reconnect.js';
 import { SessionOpener, type OpenedSession } from './session-opener.js';
 import type { ConnectionApi, ConnectionConfig, ConnectionEvent } from './connection-api.js';
 import type { AuthorizeHandler } from './shared/auth.js';
@@ -28,6 +28,8 @@ export class Connection implements ConnectionApi {
   readonly #events = new PageEvents();
   readonly #calls = new Map<string, AbortController>();
   readonly #link = new LinkGate();
+  /** What the reconnect runs of this link have spent: a link that flaps keeps one budget. */
+  #budget?: AttemptBudget;
   #reconnectAbort?: AbortController;
   #closing = false;
   readonly #known = new KnownTools();
@@ -198,13 +200,18 @@ export class Connection implements ConnectionApi {
   async #reconnect(cause: TgError, policy: ReconnectPolicy): Promise<void> {
     const abort = (this.#reconnectAbort = new AbortController());
     const [opener, dropped] = [this.#opener!, this.#current!];
+    const budget = (this.#budget ??= new AttemptBudget(policy));
     this.#link.markDown();
     const outcome = await reconnect({
       policy,
       signal: abort.signal,
       cause,
+      spent: budget.spentAtLoss(),
       origin: new URL(this.#settings!.url).origin,
-      onAttempt: (attempt, delayMs, last) => this.#events.setStatus('reconnecting', last, { attempt, delayMs }),
+      onAttempt: (attempt, delayMs, last) => {
+        budget.spend(attempt);
+        return this.#events.setStatus('reconnecting', last, { attempt, delayMs });
+      },
       attempt: () => opener.reopen(dropped, abort.signal, async (next) => {
         const tools = await this.#known.relist(next, (error) => this.#events.problem(error));
         if (tools) this.#toolsChanged(tools);
@@ -218,6 +225,7 @@ export class Connection implements ConnectionApi {
     }
     if (!outcome.next) return; // close() ended it
     this.#current = outcome.next;
+    budget.up();
     this.#link.markUp();
     await this.#events.setStatus('ready');
   }

@@ -9,7 +9,7 @@ import { ErrorCode, TgError } from './shared/errors.js';
 
 import { fullJitterDelay, type ReconnectPolicy } from './shared/backoff.js';
 
-export { DEFAULT_RECONNECT, fullJitterDelay, reconnectPolicy, type ReconnectPolicy } from './shared/backoff.js';
+export { AttemptBudget, DEFAULT_RECONNECT, fullJitterDelay, reconnectPolicy, type ReconnectPolicy } from './shared/backoff.js';
 
 /** Sleeps `ms`, or less if `signal` aborts (then resolves false). */
 export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -89,16 +89,19 @@ export interface ReconnectRun<T> {
   discard(made: T): Promise<void>;
   /** Names the server in the final error. */
   origin: string;
+  /** The attempts earlier runs already spent on this link (a flapping server: see `AttemptBudget`). */
+  spent?: number;
 }
 
 /**
  * Attempts until one succeeds (resolves with it), the signal aborts (resolves undefined), or every
  * attempt failed: rejects with `TG_RECONNECT_FAILED` (`cause`: the last failure, `data.attempts`).
+ * Numbering continues after `run.spent`.
  */
 export async function reconnect<T>(run: ReconnectRun<T>): Promise<T | undefined> {
   const { policy, signal } = run;
   let last = run.cause;
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+  for (let attempt = (run.spent ?? 0) + 1; attempt <= policy.maxAttempts; attempt++) {
     const delayMs = fullJitterDelay(attempt, policy);
     await run.onAttempt(attempt, delayMs, last);
     if (!(await sleep(delayMs, signal))) return undefined;

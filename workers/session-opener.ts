@@ -62,7 +62,7 @@ export class SessionOpener {
   /** Accepted URL elicitations awaiting `notifications/elicitation/complete`. */
   readonly #urlElicitations = new PendingUrlElicitations();
   /**
-   * OAuth for this connection (HTTP always; WebSocket when `config.oauth` is set: the ticket binding).
+   * OAuth for this connection (HTTP and HTTP+SSE always; WebSocket when `config.oauth` is set: the ticket binding).
    * HTTP without `config.oauth` loads the Authorizer only when a server first asks for authorization.
    */
   readonly auth?: ConnectionAuth;
@@ -76,7 +76,8 @@ export class SessionOpener {
 
   static async create(settings: Settings, hooks: SessionHooks, onElicit?: ElicitationHandler, onAuthorize?: AuthorizeHandler): Promise<SessionOpener> {
     const { transport, oauth } = settings;
-    if (transport !== 'http' && !(transport === 'websocket' && oauth)) return new SessionOpener(settings, hooks, onElicit);
+    // HTTP+SSE servers (2024-11-05 transport) can be protected resources too: same fetch, same OAuth.
+    if (transport === 'websocket' && !oauth) return new SessionOpener(settings, hooks, onElicit);
     const options = oauth ?? {};
     const persist = oauth !== undefined && options.persist !== false && options.grant !== 'client_credentials';
     // Loaded on demand: an idle WebSocket worker without OAuth never holds oauth4webapi, nor does an
@@ -241,7 +242,7 @@ export class SessionOpener {
     if (kind === 'sse') {
       const { LegacySseTransport } = await import('./transports/legacy-sse.js');
       const endpointTimeoutMs = Math.min(requestTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS, DEFAULT_PROBE_TIMEOUT_MS);
-      return new LegacySseTransport({ url, maxMessageBytes: maxFrameBytes, endpointTimeoutMs });
+      return new LegacySseTransport({ url, maxMessageBytes: maxFrameBytes, endpointTimeoutMs, ...(auth && { fetch: auth.fetch }) });
     }
     const { StreamableHttpTransport } = await import('./transports/streamable-http.js');
     return new StreamableHttpTransport({ url, maxMessageBytes: maxFrameBytes, ...(auth && { fetch: auth.fetch }) });

@@ -149,6 +149,11 @@ export class Agent {
     return this.#gate.tools(this.#proposer());
   }
 
+  /** Whether a server's attached content would reach the current model at all (the composer says so before sending). */
+  contentReachesModel(serverId: string): boolean {
+    return this.#gate.contentReaches(serverId, this.#proposer());
+  }
+
   on<K extends keyof AgentEventMap>(type: K, listener: (detail: AgentEventMap[K]) => void): () => void {
     return this.#events.on(type, listener);
   }

@@ -11,6 +11,8 @@
  *   it over at once when another page asks on the BroadcastChannel. The first transaction after
  *   taking the lock re-reads the head inside it; while the lock is held the head is known, so
  *   later batches are one transaction of `add`s and nothing else. Records interleave into ONE chain.
+ * - A burst (a commit of `CHUNK_MIN` records or more) is stored as chunk rows, not a row per
+ *   record (see chunks.ts): IndexedDB's cost is per row.
  * - Reads through the log (`range`, `records`, `count`, `head`, `verify`, …) first wait for the
  *   appends made before them: a page reads its own writes.
  * - Failure is loud: a storage failure rejects the append with `TG_STORAGE_FAILED` or
@@ -22,7 +24,7 @@
  *   `storage-unavailable` record (from … to …). That commit is the proof it can write again; only
  *   then is `health` `ok` and are calls allowed (the write-ahead rule holds throughout).
  * - Nothing is left "sent": every committed `call-start` has an `inflight` entry (same
- *   transaction) until its `call-end`. A page holds a Web Lock of its own while it has calls in
+ *   transaction; a burst's are chunk rows, see inflight.ts) until its `call-end`. A page holds a Web Lock of its own while it has calls in
  *   flight; when that lock is free but entries remain, their page is gone, and whichever page
  *   notices — on open, or waiting on that lock while the other page lives — writes an
  *   `outcome-unknown` record for each (why: reload, tab closed, log closed, …).
@@ -54,6 +56,8 @@ import {
   type OutcomeUnknownReason,
   type UserIdentity,
 } from './record.js';
+import { addRecords, countRecords, deleteRecordsThrough, edgeRecord, readRecord, readRecords, type RecordStores } from './chunks.js';
+import { readInflight, writeInflight, type EntryPlaces, type StoredInflightCall } from './inflight.js';
 import type { RedactOptions } from './redact.js';
 import { redactAuditInput } from './redact-record.js';
 import { loadSecretRules } from './secrets.js';
@@ -337,6 +341,8 @@ export class AuditLog extends EventTarget {
   readonly #tab = tabId();
   /** Calls this instance started and has not ended (committed records). */
   readonly #own = new Set<string>();
+  /** Where the entries of the calls this log started or read are (see inflight.ts). */
+  readonly #entryPlaces: EntryPlaces = new Map();
   /** Ends of own calls refused while storage failed: those calls get `outcome-unknown` on recovery. */
   readonly #refusedEnds = new Set<string>();
   /** Held while `#own` is not empty (and a little after): `release` lets go. */
@@ -730,8 +736,8 @@ export class AuditLog extends EventTarget {
    * `deleteThrough`, for retention) and resolve `true`; otherwise abort and resolve the real head.
    */
   async #addIfHead(expected: Head | null, records: AuditRecord[], deleteThrough?: number, check = true): Promise<true | Head | null> {
-    const tx = this.#db.transaction(['audit', 'inflight', 'seals'], 'readwrite');
-    const audit = tx.objectStore('audit');
+    const tx = this.#db.transaction(['audit', 'auditChunks', 'inflight', 'inflightChunks', 'seals'], 'readwrite');
+    const stores: RecordStores<'readwrite'> = { audit: tx.objectStore('audit'), chunks: tx.objectStore('auditChunks') };
     const inflight = tx.objectStore('inflight');
     const seals = tx.objectStore('seals');
     // A seal signed meanwhile rides along (no transaction of its own; see the header).
@@ -739,8 +745,8 @@ export class AuditLog extends EventTarget {
     const done = tx.done;
     done.catch(() => undefined);
     if (check) {
-      const cursor = await audit.openCursor(null, 'prev');
-      const actual: Head | null = cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
+      const last = await edgeRecord(stores, 'prev');
+      const actual: Head | null = last ? { seq: last.seq, hash: last.hash } : null;
       if (actual?.seq !== expected?.seq || actual?.hash !== expected?.hash) {
         tx.abort();
         return actual;
@@ -748,17 +754,13 @@ export class AuditLog extends EventTarget {
     }
     const requests: Promise<unknown>[] = [];
     if (deleteThrough !== undefined) {
-      requests.push(audit.delete(IDBKeyRange.upperBound(deleteThrough)));
+      requests.push(deleteRecordsThrough(stores, deleteThrough));
       requests.push(seals.delete(IDBKeyRange.upperBound(deleteThrough)));
     }
     if (seal) requests.push(seals.put(seal));
-    for (const record of records) {
-      // `add`, not `put`: a seq that exists already fails the transaction instead of overwriting.
-      requests.push(audit.add(record));
-      // The calls without an end, kept with the records that start and end them.
-      if (record.kind === 'call-start') requests.push(inflight.put(this.#inflightEntry(record)));
-      else if (record.callId !== undefined && ENDS.has(record.kind)) requests.push(inflight.delete(record.callId));
-    }
+    requests.push(...addRecords(stores, records));
+    // The calls without an end, kept with the records that start and end them.
+    requests.push(...writeInflight({ inflight, chunks: tx.objectStore('inflightChunks') }, records, (start) => this.#inflightEntry(start), this.#entryPlaces));
     try {
       await Promise.all([...requests, done]);
     } catch (err) {
@@ -781,15 +783,21 @@ export class AuditLog extends EventTarget {
   }
 
   async #readHead(): Promise<Head | null> {
-    const cursor = await this.#db.transaction('audit').store.openCursor(null, 'prev');
-    return cursor ? { seq: cursor.value.seq, hash: cursor.value.hash } : null;
+    const last = await edgeRecord(this.#recordStores(), 'prev');
+    return last ? { seq: last.seq, hash: last.hash } : null;
+  }
+
+  /** The two stores records live in (see chunks.ts) and their seals, in a new read-only transaction. */
+  #recordStores() {
+    const tx = this.#db.transaction(['audit', 'auditChunks', 'seals']);
+    return { audit: tx.objectStore('audit'), chunks: tx.objectStore('auditChunks'), seals: tx.objectStore('seals') };
   }
 
   async #onRemoteAppend({ from, to }: { from: number; to: number }): Promise<void> {
     if (this.#health.state !== 'ok') return;
     // No need to touch `#head`: the next session checks it inside its first transaction.
     try {
-      const records = await this.#db.getAll('audit', IDBKeyRange.bound(from, to));
+      const records = await readRecords(this.#recordStores(), from, to);
       if (records.length > 0) this.dispatchEvent(new AuditAppendEvent(records, true));
     } catch {
       // Reading for live updates only; a real failure shows up on the next append.
@@ -810,20 +818,27 @@ export class AuditLog extends EventTarget {
         for (;;) {
           const head = await this.#readHead();
           if (!head) return 0;
-          const firstCursor = await this.#db.transaction('audit').store.openCursor();
-          const firstSeq = firstCursor?.value.seq ?? head.seq;
+          const firstSeq = (await edgeRecord(this.#recordStores(), 'next'))?.seq ?? head.seq;
           let through = 0;
           if (policy.maxRecords !== undefined) through = Math.max(through, head.seq - Math.max(1, policy.maxRecords));
           if (policy.maxAgeMs !== undefined) {
             const cutoff = Date.now() - policy.maxAgeMs;
-            let cursor = await this.#db.transaction('audit').store.openCursor();
-            while (cursor && cursor.value.ts < cutoff && cursor.value.seq <= head.seq) {
-              through = Math.max(through, cursor.value.seq);
-              cursor = await cursor.continue();
+            // Oldest first, a page at a time, until a record is young enough.
+            for (let next = firstSeq, old = true; old && next <= head.seq; ) {
+              const page = await readRecords(this.#recordStores(), next, head.seq, 1000);
+              if (page.length === 0) break;
+              for (const record of page) {
+                if (record.ts >= cutoff) {
+                  old = false;
+                  break;
+                }
+                through = Math.max(through, record.seq);
+              }
+              next = page[page.length - 1]!.seq + 1;
             }
           }
           if (through < firstSeq) return 0;
-          const anchor = await this.#db.get('audit', through);
+          const anchor = await readRecord(this.#recordStores(), through);
           if (!anchor) return 0;
           const body: Omit<CheckpointBody, 'kind'> = {
             prunedThrough: through,
@@ -866,7 +881,7 @@ export class AuditLog extends EventTarget {
 
   /** Number of stored records. */
   async count(): Promise<number> {
-    return this.#read('count', () => this.#db.count('audit'));
+    return this.#read('count', () => countRecords(this.#recordStores()));
   }
 
   /** One record by seq (with its seal as `sig`). */
@@ -876,13 +891,12 @@ export class AuditLog extends EventTarget {
 
   /**
    * Records with `from ≤ seq ≤ to`, ascending, each with its seal as `sig` when it has one: one
-   * read-only transaction, a `getAll` on each store.
+   * read-only transaction over the record stores (see chunks.ts) and the seals.
    */
   async range(from: number, to: number, limit?: number): Promise<AuditRecord[]> {
     return this.#read('read', async () => {
-      const keys = IDBKeyRange.bound(from, to);
-      const tx = this.#db.transaction(['audit', 'seals']);
-      const [records, seals] = await Promise.all([tx.objectStore('audit').getAll(keys, limit), tx.objectStore('seals').getAll(keys)]);
+      const stores = this.#recordStores();
+      const [records, seals] = await Promise.all([readRecords(stores, from, to, limit), stores.seals.getAll(IDBKeyRange.bound(from, to))]);
       return withSeals(records, seals);
     });
   }
@@ -1021,7 +1035,7 @@ export class AuditLog extends EventTarget {
       const inputs: AuditInput[] = [
         { kind: 'storage-unavailable', from, to: Date.now(), error: { code: failure?.code ?? ErrorCode.STORAGE_FAILED, message: failure?.message ?? 'unknown' } },
       ];
-      const stranded = (await this.#db.getAll('inflight')).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
+      const stranded = (await readInflight(this.#db, this.#entryPlaces)).filter((call) => call.instance === this.#instance && this.#refusedEnds.has(call.callId));
       for (const call of stranded) inputs.push(await this.#unknownInput(call, 'storage-failed'));
       const pending = inputs.map((input): Pending => ({ body: this.#body(input), deferred: false, resolve: () => {}, reject: () => {} }));
       const built = await withLock(this.#lockName, async () => {
@@ -1125,9 +1139,9 @@ export class AuditLog extends EventTarget {
    * (in the background) on the pages still alive. On open, and after storage recovered.
    */
   async #reconcile(context: 'open' | 'recovered'): Promise<void> {
-    let calls: InflightCall[];
+    let calls: StoredInflightCall[];
     try {
-      calls = await this.#db.getAll('inflight');
+      calls = await readInflight(this.#db, this.#entryPlaces);
     } catch {
       return; // a real storage failure shows on the next append
     }
@@ -1169,9 +1183,9 @@ export class AuditLog extends EventTarget {
    */
   async #reconcileInstance(instance: string, context: 'open' | 'recovered' | 'watch'): Promise<void> {
     if (!this.writable) return; // recovery reconciles later
-    let calls: InflightCall[];
+    let calls: StoredInflightCall[];
     try {
-      calls = await this.#db.getAllFromIndex('inflight', 'instance', instance);
+      calls = await readInflight(this.#db, this.#entryPlaces, instance);
     } catch {
       return;
     }
@@ -1186,7 +1200,7 @@ export class AuditLog extends EventTarget {
 
   /** The `outcome-unknown` record of a call, in the name of the call's own user and agent (from its call-start, unless retention removed it). */
   async #unknownInput(call: InflightCall, reason: OutcomeUnknownReason): Promise<AuditInput> {
-    const start = await this.#db.get('audit', call.startSeq).catch(() => undefined);
+    const start = await readRecord(this.#recordStores(), call.startSeq).catch(() => undefined);
     const owner = start?.callId === call.callId ? { user: start.user, agent: start.agent } : {};
     return { kind: 'outcome-unknown', callId: call.callId, server: call.server, tool: call.tool, reason, startSeq: call.startSeq, ...owner };
   }

@@ -22,7 +22,7 @@
  *   the last signature are a *pending* tail — reported as a range, not as a break; unsigned
  *   version 1/2 records at the end still are a break (`unsigned-tail`).
  */
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import { TgError, ErrorCode } from '../../workers/shared/errors.js';
 import { sha256Hex } from './sha256.js';
 
@@ -225,7 +225,7 @@ export type AuditRecord = Distribute<AuditInput> | (CheckpointBody & RecordEnvel
 /** The JSON that `hash` is computed over: the record without `hash` and `sig`. */
 export function hashableJson(record: Omit<AuditRecord, 'hash' | 'sig'> | AuditRecord): string {
   const { hash: _hash, sig: _sig, ...rest } = record as AuditRecord;
-  const json = canonicalize(rest);
+  const json = canonicalJson(rest);
   if (json === undefined) throw new TgError(ErrorCode.AUDIT_INVALID_RECORD, 'The record is not JSON');
   return json;
 }

@@ -11,7 +11,7 @@
  * - `redactions: { count, kinds }` says what was replaced. With `'raw'` (the policy's
  *   `audit.storeRawValues`) nothing is replaced and the record says `redactions: { raw: true, … }`.
  */
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import { redactValue, type RedactOptions, type RedactionSummary } from './redact.js';
 import type { AuditInput, JsonValue, RedactionInfo, ResultInfo } from './record.js';
 import { sha256Hex } from './sha256.js';
@@ -89,7 +89,7 @@ export function auditResult(
   redaction: AuditRedaction,
 ): { info: ResultInfo; redactions: RedactionInfo } {
   const redacted = redactWith(result, redaction);
-  const json = canonicalize(redacted.value) ?? 'null';
+  const json = canonicalJson(redacted.value) ?? 'null';
   const bytes = new TextEncoder().encode(json);
   const info: ResultInfo = { sha256: sha256Hex(bytes), size: bytes.length };
   if (result.isError !== undefined) info.isError = result.isError === true;
@@ -98,7 +98,7 @@ export function auditResult(
   info.content = content.filter((b) => typeof b === 'object' && b !== null).map((b) => previewBlock(b, budget));
   const structured = redacted.value.structuredContent;
   if (structured !== undefined) {
-    const text = canonicalize(structured);
+    const text = canonicalJson(structured);
     if (text !== undefined && text.length <= STRUCTURED_PREVIEW_CHARS) info.structuredContent = JSON.parse(text) as JsonValue;
     else budget.truncated = true;
   }

@@ -7,7 +7,7 @@
  * DOM-free and host-agnostic: whoever owns a server's connections (the runtime's ServerRegistry,
  * src/runtime/servers.ts) keeps one per server and asks it after every loss.
  */
-import { fullJitterDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from '../../workers/shared/backoff.js';
+import { AttemptBudget, fullJitterDelay, reconnectPolicy, type ReconnectOptions, type ReconnectPolicy } from '../../workers/shared/backoff.js';
 import { ErrorCode, errorCode } from '../../workers/shared/errors.js';
 
 /** Whether a failure is the loss of the worker itself (and so worth a new worker). */
@@ -17,10 +17,9 @@ export function isWorkerLoss(error: unknown): boolean {
 
 export class WorkerRestarts {
   readonly #policy: ReconnectPolicy | undefined;
-  #attempts = 0;
+  /** A worker that dies right after every restart uses up its attempts; one that ran a while starts afresh. */
+  readonly #budget: AttemptBudget | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the last restarted connection became ready: a loss long after that starts a fresh count. */
-  #readyAt: number | undefined;
 
   /** `reconnect` is the connection config's option; an invalid one means no restarts (the open reports it). */
   constructor(reconnect: boolean | ReconnectOptions | undefined) {
@@ -31,6 +30,7 @@ export class WorkerRestarts {
       policy = undefined;
     }
     this.#policy = policy;
+    if (policy) this.#budget = new AttemptBudget(policy);
   }
 
   /** True while a restart is scheduled. */
@@ -43,15 +43,12 @@ export class WorkerRestarts {
    * delay, or returns undefined when restarts are off or used up (the connection stays failed).
    */
   schedule(restart: () => void): { attempt: number; delayMs: number } | undefined {
-    const policy = this.#policy;
-    if (!policy) return undefined;
+    const [policy, budget] = [this.#policy, this.#budget];
+    if (!policy || !budget) return undefined;
     this.cancel();
-    // A worker that ran fine for a while and was then lost starts again from the first attempt;
-    // one that dies right after every restart uses up its attempts.
-    if (this.#readyAt !== undefined && performance.now() - this.#readyAt > policy.maxDelayMs) this.#attempts = 0;
-    this.#readyAt = undefined;
-    if (this.#attempts >= policy.maxAttempts) return undefined;
-    const attempt = ++this.#attempts;
+    const attempt = budget.spentAtLoss() + 1;
+    if (attempt > policy.maxAttempts) return undefined;
+    budget.spend(attempt);
     const delayMs = fullJitterDelay(attempt, policy);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -62,7 +59,7 @@ export class WorkerRestarts {
 
   /** The connection is ready (again). */
   ready(): void {
-    this.#readyAt = performance.now();
+    this.#budget?.up();
   }
 
   /** Drops a scheduled restart (the server was closed, removed, or opened by other means). */

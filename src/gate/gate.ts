@@ -546,6 +546,13 @@ export class Gate extends EventTarget implements ToolGate {
     });
   }
 
+  /** Whether anything of a server's content may reach this proposer's model (its data-flow standing). */
+  contentReaches(serverId: string, proposer: Proposer): boolean {
+    const server = this.#servers.get(serverId);
+    const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
+    return standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
+  }
+
   /**
    * What a proposer's model may see of a server's content that is not a tool result (an attached
    * resource, a prompt's messages): the server's data-flow labels, the audience annotations and
@@ -553,8 +560,7 @@ export class Gate extends EventTarget implements ToolGate {
    */
   contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options: ContentForModelOptions = {}): ContentView {
     const server = this.#servers.get(serverId);
-    const standing = server && serverStanding(this.#policy, server.url, server.connection.host);
-    const allowed = standing !== undefined && (standing.listed || server!.consented) && outputAllowed(proposer, standing.entry);
+    const allowed = this.contentReaches(serverId, proposer);
     const view = viewForModel({ content: [...content] }, { allowed, redaction: redactionOptions(this.#policy), notice: CONTENT_WITHHELD_NOTICE });
     if (allowed && server) {
       // Like a result: data the model read here and copies into a call to another server is found.

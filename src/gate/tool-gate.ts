@@ -133,4 +133,6 @@ export interface ToolGate {
    * `options.conversationId`, under `options.source` (e.g. `resource notes://index`).
    */
   contentForModel(serverId: string, content: readonly ContentBlock[], proposer: Proposer, options?: ContentForModelOptions): ContentView;
+  /** Whether anything of a server's content may reach this proposer's model: false means `contentForModel` withholds it all. */
+  contentReaches(serverId: string, proposer: Proposer): boolean;
 }

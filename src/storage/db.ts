@@ -16,8 +16,11 @@ import type { AuditRecord, ServerRef, ToolRef } from '../audit/record.js';
  * 1: audit, keys, policy, pins. 2: inflight (calls without an end), otlp (collector cursors).
  * 3: seals (signatures over the chain head, audit format 3); the audit store's five indexes
  * dropped (no reader used them, and every `add` paid for all five).
+ * 4: auditChunks and inflightChunks (a burst of records committed together, and the calls it starts,
+ * are stored as a few rows, not one row each: IndexedDB's cost is per row, see src/audit/chunks.ts
+ * and src/audit/inflight.ts). Nothing moves: older rows stay where they are and are read as before.
  */
-export const TOOLGATE_DB_VERSION = 3;
+export const TOOLGATE_DB_VERSION = 4;
 
 /** The indexes the audit store had in versions 1 and 2 (`kind` is still read while upgrading from 1). */
 const V1_AUDIT_INDEXES = ['ts', 'kind', 'server', 'tool', 'callId'] as const;
@@ -62,6 +65,27 @@ export interface Seal {
   sig: string;
 }
 
+/**
+ * Consecutive audit records committed in one transaction, kept as one row (version 4): records
+ * `from`…`to`, ascending, each exactly as a row of `audit` would hold it. Keyed `[to, from]`, so a
+ * range read finds the chunks that reach into it and `count` needs the keys only.
+ */
+export interface AuditChunk {
+  from: number;
+  to: number;
+  records: AuditRecord[];
+}
+
+/**
+ * (Version 4) The calls a burst started, as one row per up to `CHUNK_RECORDS` calls, keyed by the
+ * first call's `startSeq`; an end rewrites the row without its call, the last one deletes it.
+ */
+export interface InflightChunk {
+  key: number;
+  instance: string;
+  calls: InflightCall[];
+}
+
 /** How far an OpenTelemetry collector has acknowledged the chain (src/audit/otlp-shipper.ts). */
 export interface OtlpCursor {
   /** The collector's key (its URL unless the host names it). */
@@ -75,6 +99,8 @@ export interface OtlpCursor {
 export interface ToolgateDB extends DBSchema {
   /** The audit chain, keyed by `seq`. (Versions 1–2 also had indexes ts, kind, server, tool, callId.) */
   audit: { key: number; value: AuditRecord };
+  /** (Version 4) Bursts of the audit chain, a row per up to `CHUNK_RECORDS` records (see src/audit/chunks.ts). */
+  auditChunks: { key: [number, number]; value: AuditChunk };
   /** Seals over the audit chain head, keyed by the sealed record's `seq` (version 3). */
   seals: { key: number; value: Seal };
   /** Device key pair and the public keys that signed records. */
@@ -85,6 +111,8 @@ export interface ToolgateDB extends DBSchema {
   pins: { key: string; value: unknown };
   /** Calls started and not ended, by `callId` (maintained by the audit log with its records). */
   inflight: { key: string; value: InflightCall; indexes: { instance: string } };
+  /** (Version 4) Calls in flight started by a burst, a row per up to `CHUNK_RECORDS` calls (see src/audit/inflight.ts). */
+  inflightChunks: { key: number; value: InflightChunk; indexes: { instance: string } };
   /** Collector cursors, by collector id. */
   otlp: { key: string; value: OtlpCursor };
 }
@@ -128,6 +156,10 @@ export async function openToolgateDb(name: string, options: OpenDbOptions = {}):
         database.createObjectStore('seals', { keyPath: 'seq' });
         const audit = transaction.objectStore('audit');
         for (const index of V1_AUDIT_INDEXES) if ((audit.indexNames as DOMStringList).contains(index)) audit.deleteIndex(index as never);
+      }
+      if (oldVersion < 4) {
+        database.createObjectStore('auditChunks', { keyPath: ['to', 'from'] });
+        database.createObjectStore('inflightChunks', { keyPath: 'key' }).createIndex('instance', 'instance');
       }
     },
     blocking() {

@@ -94,6 +94,23 @@ describe('Reconnection over WebSocket', () => {
     expect(statuses.map((s) => s.status)).to.include.members(['reconnecting', 'ready']);
   });
 
+  it('a server that drops the link again as soon as it is back keeps one attempt budget: failed with TG_RECONNECT_FAILED, never a loop', async () => {
+    // A link counts as stable once it stayed up longer than maxDelayMs (5 s here; delays stay ≤ 80 ms).
+    const { connection, tag, statuses } = await connect({ reconnect: { baseDelayMs: 20, maxDelayMs: 5000, maxAttempts: 3 } });
+    await connection.listTools();
+    // Each drop comes right after the link is back.
+    for (let drop = 1; drop <= 4 && connection.status !== 'failed'; drop++) {
+      await control(`/__test/drop?tag=${tag}`, { method: 'POST' });
+      await waitFor(() => (statuses.filter((s) => s.status === 'ready' || s.status === 'failed').length === drop ? true : undefined), `settled after drop ${drop}`);
+    }
+    const last = statuses.at(-1);
+    expect(last?.status).to.equal('failed');
+    expect(last?.error?.code).to.equal(ErrorCode.RECONNECT_FAILED);
+    // Attempts are numbered across the runs, and the backoff grows with them.
+    expect(statuses.filter((s) => s.status === 'reconnecting').map((s) => s.attempt)).to.deep.equal([1, 2, 3]);
+    expect(statuses.map((s) => s.status)).to.deep.equal(['reconnecting', 'ready', 'reconnecting', 'ready', 'reconnecting', 'ready', 'failed']);
+  });
+
   it('gives up after the configured attempts when the server is gone: failed with TG_RECONNECT_FAILED; waiting requests reject', async () => {
     const { connection, tag, statuses } = await connect({ reconnect: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 3 } });
     const failed = new Promise<StatusDetail>((resolve) =>

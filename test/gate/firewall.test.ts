@@ -59,7 +59,7 @@ async function setup(policy: Policy = ALLOW_ALL_POLICY, servers: (keyof Firewall
   return { audit, gate, dbName };
 }
 
-/** Every record, read straight from the IndexedDB store (not through the log). */
+/** Every record, read straight from the IndexedDB stores that hold them (not through the log). */
 async function storeContents(dbName: string): Promise<string> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const open = indexedDB.open(dbName);
@@ -67,11 +67,17 @@ async function storeContents(dbName: string): Promise<string> {
     open.onerror = () => reject(open.error);
   });
   try {
-    const all = await new Promise<unknown[]>((resolve, reject) => {
-      const request = db.transaction('audit').objectStore('audit').getAll();
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
+    const tx = db.transaction(['audit', 'auditChunks']);
+    const all = await Promise.all(
+      ['audit', 'auditChunks'].map(
+        (store) =>
+          new Promise<unknown[]>((resolve, reject) => {
+            const request = tx.objectStore(store).getAll();
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          }),
+      ),
+    );
     return JSON.stringify(all);
   } finally {
     db.close();

@@ -48,3 +48,36 @@ export function fullJitterDelay(attempt: number, policy: Pick<ReconnectPolicy, '
   return Math.floor(random() * ceiling);
 }
 
+
+/**
+ * The attempts a link (or a worker) has spent across its losses. A peer that accepts every retry and
+ * fails again at once would otherwise get a fresh budget each time, an endless loop; so a loss soon
+ * after coming back continues the count, and only a link that stayed up longer than the policy's
+ * longest delay earns a fresh one.
+ */
+export class AttemptBudget {
+  readonly #policy: Pick<ReconnectPolicy, 'maxDelayMs'>;
+  #spent = 0;
+  #upSince: number | undefined;
+
+  constructor(policy: Pick<ReconnectPolicy, 'maxDelayMs'>) {
+    this.#policy = policy;
+  }
+
+  /** At a loss: the attempts already spent (0 again after a long enough time up). */
+  spentAtLoss(): number {
+    if (this.#upSince !== undefined && performance.now() - this.#upSince > this.#policy.maxDelayMs) this.#spent = 0;
+    this.#upSince = undefined;
+    return this.#spent;
+  }
+
+  /** Attempt `attempt` was made (counted whether or not it succeeds). */
+  spend(attempt: number): void {
+    this.#spent = attempt;
+  }
+
+  /** The link (or worker) is up again. */
+  up(): void {
+    this.#upSince = performance.now();
+  }
+}

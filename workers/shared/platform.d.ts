@@ -20,3 +20,6 @@ declare class URL {
   readonly username: string;
   readonly password: string;
 }
+
+/** High Resolution Time (backoff.ts): a monotonic clock, unlike `Date.now()`. */
+declare const performance: { now(): number };

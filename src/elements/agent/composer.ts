@@ -10,6 +10,7 @@ import type { ContextServer } from '../../context/context-server.js';
 import type { TgPickerCloseEvent } from '../../events/tg-picker-close.js';
 import type { Runtime } from '../../runtime/runtime.js';
 import type { TgPromptMenu } from '../prompt-menu/tg-prompt-menu.component.js';
+import { WITHHELD_WHY } from './conversation.template.js';
 
 export interface ComposerState {
   busy: boolean;
@@ -44,6 +45,8 @@ export class ComposerController implements ReactiveController {
     const prompts = servers.some((s) => s.offers.prompts);
     const items = composer?.items ?? [];
     const waiting = items.some((i) => i.state !== 'ready');
+    // Said before sending, not only on the sent turn: the person can remove it or pick another model.
+    const withheld = (serverId: string) => runtime !== undefined && !runtime.agent.contentReachesModel(serverId);
     const input = () => this.#host.shadowRoot?.querySelector<HTMLTextAreaElement>('[part~="input"]');
     const menu = () => this.#host.shadowRoot?.querySelector<TgPromptMenu>('tg-prompt-menu');
     const send = (form: HTMLFormElement) => {
@@ -93,9 +96,12 @@ export class ComposerController implements ReactiveController {
       ${items.length > 0
         ? html`<ul part="context-chips" class="context-chips" aria-label="Attached to your next message">
             ${items.map(
-              (item) => html`<li part="context-chip" class="context-chip" data-state=${item.state} data-kind=${item.kind}>
+              (item) => html`<li part="context-chip" class="context-chip" data-state=${item.state} data-kind=${item.kind} data-withheld=${withheld(item.server.id) ? 'true' : 'false'}>
                 <span class="muted">${item.kind === 'prompt' ? '/' : ''}${item.server.label}</span>
                 <span>${item.title ?? item.name}</span>
+                ${withheld(item.server.id)
+                  ? html`<span class="badge">will be withheld from the model</span><span part="withheld-reason" class="muted">${WITHHELD_WHY['data-flow']}</span>`
+                  : nothing}
                 ${item.state === 'loading' ? html`<span class="muted" role="status">reading…</span>` : nothing}
                 ${item.updated ? html`<span class="badge">updated</span>` : nothing}
                 ${item.error ? html`<span class="error" data-code=${item.error.code ?? ''}>${item.error.message}</span>` : nothing}

@@ -142,7 +142,7 @@ function proposedBy(p: ToolCallEntry['proposer']): string {
 }
 
 /** Why part of the person's context did not reach the model, in their words. */
-const WITHHELD_WHY: Record<NonNullable<ContextItem['withheldBy']>, string> = {
+export const WITHHELD_WHY: Record<NonNullable<ContextItem['withheldBy']>, string> = {
   'data-flow': 'The data-flow policy does not let this server’s content reach this model.',
   audience: 'The parts addressed to you only were not sent to the model.',
 };

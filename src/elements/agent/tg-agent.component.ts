@@ -15,6 +15,7 @@ import { CONNECTIONS_PARTS } from '../connections/connections-parts.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
 import { listConverter } from '../shared/list-attribute.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 import { AgentController, elementSettings, type AgentStatus } from './agent.controller.js';
 import { AppViewsController } from './app-views.controller.js';
 import { renderAuditBanners } from './audit-banners.template.js';
@@ -97,8 +98,8 @@ import { styles } from './tg-agent.styles.js';
  * @csspart audit - The audit section.
  * @csspart toolbar - The model picker and the audit log's toggle.
  * @csspart audit-toggle - The button that shows or hides the audit log.
- * @csspart context-chip - Something attached to the next message (a resource, a prompt's message); in a sent turn, `data-withheld`.
- * @csspart withheld-reason - Why an item of a sent turn did not reach the model (data-flow policy, or parts for the person only).
+ * @csspart context-chip - Something attached to the next message (a resource, a prompt's message); `data-withheld` when its content will not (waiting) or did not (sent) reach the model.
+ * @csspart withheld-reason - Why an attached item will not or did not reach the model (data-flow policy, or parts for the person only).
  * @csspart attach-button - Opens the resource picker.
  * @csspart audit-log - The `<tg-audit-log>`.
  *
@@ -125,10 +126,7 @@ export class TgAgent extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    servers: { attribute: false },
-    provider: { attribute: false },
-    policy: { attribute: false },
-    otlp: { attribute: false },
+    ...dataProperties('servers', 'provider', 'policy', 'otlp'),
     roles: { converter: listConverter },
     tenant: { type: String },
     name: { type: String },
@@ -142,7 +140,7 @@ export class TgAgent extends LitElement {
     appsSandboxOrigin: { attribute: 'apps-sandbox-origin' },
     toolForms: { type: Boolean, attribute: 'tool-forms' },
     webmcp: { converter: listConverter },
-    _auditOpen: { state: true, attribute: false },
+    ...stateProperties('_auditOpen'),
   };
 
   /** The servers; wins over `<tg-server>` children while set. Assign a new array to change it. */

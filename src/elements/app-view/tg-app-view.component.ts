@@ -13,6 +13,7 @@ import { TgAppContextEvent } from '../../events/tg-app-context.js';
 import { TgAppMessageEvent } from '../../events/tg-app-message.js';
 import { TgAppTeardownEvent } from '../../events/tg-app-teardown.js';
 import { styles } from './tg-app-view.styles.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 /** What `<tg-app-view>` needs: where the sandbox is, whose view, and the host's pieces. */
 export interface AppViewSource extends PrepareInput {
@@ -51,16 +52,9 @@ export class TgAppView extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    source: { attribute: false },
-    input: { attribute: false },
-    result: { attribute: false },
-    cancelled: { attribute: false },
+    ...dataProperties('source', 'input', 'result', 'cancelled'),
     maxHeight: { type: Number, attribute: 'max-height' },
-    _prepared: { state: true },
-    _height: { state: true },
-    _mode: { state: true },
-    _pending: { state: true },
-    _closed: { state: true },
+    ...stateProperties('_prepared', '_height', '_mode', '_pending', '_closed'),
   };
 
   /** Where and what to show (set by `<tg-agent>`; a host with its own UI builds one). */

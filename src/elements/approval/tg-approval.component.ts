@@ -3,6 +3,7 @@ import type { ApprovalAnswer, ApprovalQueue, ApprovalRequest } from '../../gate/
 import { escapeName, revealHidden } from '../../gate/pins.js';
 import type { TaintFinding } from '../../gate/taint.js';
 import { styles } from './tg-approval.styles.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 /** Strings longer than this are collapsible (a click shows every character). */
 const LONG = 160;
@@ -130,10 +131,8 @@ export class TgApproval extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    request: { attribute: false },
-    queue: { attribute: false },
-    _answered: { state: true },
-    _showDescription: { state: true },
+    ...dataProperties('request', 'queue'),
+    ...stateProperties('_answered', '_showDescription'),
   };
 
   /** The approval to show (from `gate.approvals.pending`). Untrusted strings inside; rendered as text. */

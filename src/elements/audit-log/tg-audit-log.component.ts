@@ -10,6 +10,7 @@ import { AuditRecordsController } from './audit-records.controller.js';
 import { TgAuditExportEvent } from '../../events/tg-audit-export.js';
 import { TgAuditVerifyEvent } from '../../events/tg-audit-verify.js';
 import { styles } from './tg-audit-log.styles.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 /** `YYYY-MM-DD HH:MM:SS` in UTC: sortable, unambiguous, the same for every reviewer. */
 const formatTime = (ts: number) => new Date(ts).toISOString().replace('T', ' ').slice(0, 19);
@@ -121,13 +122,8 @@ export class TgAuditLog extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    log: { attribute: false },
-    _selected: { state: true },
-    _active: { state: true },
-    _verifying: { state: true },
-    _verifyResult: { state: true },
-    _exporting: { state: true },
-    _actionError: { state: true },
+    ...dataProperties('log'),
+    ...stateProperties('_selected', '_active', '_verifying', '_verifyResult', '_exporting', '_actionError'),
   };
 
   /** The log to show: an `AuditLog`, or a `MemoryAuditSource` (e.g. an export opened for review). */

@@ -13,6 +13,7 @@ import { checkServerUrl, isWebSocketUrl } from './server-url.js';
 import { ToolCallController, type PanelCaller, type ToolCallState } from './tool-call.controller.js';
 import { styles } from './tg-connections.styles.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 export { CONNECTIONS_PARTS } from './connections-parts.js';
 
@@ -81,19 +82,8 @@ export class TgConnections extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    servers: { attribute: false },
-    tools: { attribute: false },
-    pins: { attribute: false },
-    policy: { attribute: false },
-    call: { attribute: false },
-    // `attribute: false` also keeps internal state out of the manifest's attributes.
-    _urlError: { state: true, attribute: false },
-    _transport: { state: true, attribute: false },
-    _urlIsWs: { state: true, attribute: false },
-    _consent: { state: true, attribute: false },
-    _reviewing: { state: true, attribute: false },
-    _expanded: { state: true, attribute: false },
-    _query: { state: true, attribute: false },
+    ...dataProperties('servers', 'tools', 'pins', 'policy', 'call'),
+    ...stateProperties('_urlError', '_transport', '_urlIsWs', '_consent', '_reviewing', '_expanded', '_query'),
   };
 
   /** The servers, in order (each a snapshot: replace the array when anything changes). */

@@ -3,6 +3,7 @@ import { checkField, fieldsOf, type Field } from './elicitation-form.js';
 import type { PendingElicitation } from '../../runtime/pending-elicitation.js';
 import type { ElicitationResult, JsonObject } from '../../../workers/shared/wire.js';
 import { styles } from './tg-elicitation.styles.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 /** How a sensitive field is named to the person. */
 const REASON_TEXT: Record<string, string> = {
@@ -49,9 +50,8 @@ export class TgElicitation extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    pending: { attribute: false },
-    error: { attribute: false },
-    _errors: { state: true },
+    ...dataProperties('pending', 'error'),
+    ...stateProperties('_errors'),
   };
 
   /** The elicitation to show (from `<tg-agent>`'s connections, or your own `onElicit`). */

@@ -7,6 +7,7 @@ import { TgPickerCloseEvent } from '../../events/tg-picker-close.js';
 import { argumentFields, listingErrors } from '../shared/picker.template.js';
 import { PickerController } from '../shared/picker.controller.js';
 import { styles } from './tg-prompt-menu.styles.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 /**
  * The `/` command: while the person's message starts with `/`, the connected servers' prompts
@@ -29,10 +30,9 @@ export class TgPromptMenu extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    servers: { attribute: false },
-    composer: { attribute: false },
+    ...dataProperties('servers', 'composer'),
     query: {},
-    _active: { state: true },
+    ...stateProperties('_active'),
   };
 
   declare servers: readonly ContextServer[];

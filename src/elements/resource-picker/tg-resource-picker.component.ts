@@ -8,6 +8,7 @@ import { TgPickerCloseEvent } from '../../events/tg-picker-close.js';
 import { PickerController } from '../shared/picker.controller.js';
 import { argumentFields, listingErrors } from '../shared/picker.template.js';
 import { styles } from './tg-resource-picker.styles.js';
+import { dataProperties, stateProperties } from '../shared/properties.js';
 
 type TemplateEntry = Extract<ResourceEntry, { kind: 'template' }>;
 
@@ -34,9 +35,8 @@ export class TgResourcePicker extends LitElement {
   static override styles = styles;
 
   static override properties = {
-    servers: { attribute: false },
-    composer: { attribute: false },
-    _query: { state: true },
+    ...dataProperties('servers', 'composer'),
+    ...stateProperties('_query'),
   };
 
   /** The servers whose resources are offered. */

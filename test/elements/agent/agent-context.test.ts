@@ -77,6 +77,7 @@ describe('<tg-agent>: a prompt run with /, a withheld attachment', function () {
     expect(root(el).querySelector('tg-prompt-menu'), 'the menu closed').to.equal(null);
     expect(input(el).value, 'the / command is gone from the field').to.equal('');
     expect(composerChips(el)[0]!.dataset['kind']).to.equal('prompt');
+    expect(composerChips(el)[0]!.dataset['withheld'], 'this model may see it').to.equal('false');
     expect(composerChips(el)[0]!.textContent).to.contain('/Word server').and.contain('Define a word');
     await expect(el).to.be.accessible();
 
@@ -97,7 +98,7 @@ describe('<tg-agent>: a prompt run with /, a withheld attachment', function () {
     expect(el.runtime!.composer.items, 'taken by the turn').to.deep.equal([]);
   });
 
-  it('an attached resource is withheld when the data-flow policy keeps the server’s content from this model; the person sees why', async () => {
+  it('an attached resource is withheld when the data-flow policy keeps the server’s content from this model; the person sees why, before and after sending', async () => {
     // The server's output may go only to a provider labelled vendor:elsewhere; the scripted model is `local`.
     const { el, script } = await agentWith(
       html`<tg-server name="Notes" url=${taggedWsUrl(uniqueTag('withheld'))}></tg-server>`,
@@ -109,6 +110,11 @@ describe('<tg-agent>: a prompt run with /, a withheld attachment', function () {
     const picker = root(el).querySelector<TgResourcePicker>('tg-resource-picker')!;
     [...picker.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="resource-option"]')].find((o) => o.textContent?.includes('Notes index'))!.click();
     await waitUntil(() => composerChips(el)[0]?.dataset['state'] === 'ready', 'the index attached', WAIT);
+    // Said before sending, on the chip that waits in the composer.
+    const [pending] = composerChips(el);
+    expect(pending!.dataset['withheld']).to.equal('true');
+    expect(pending!.textContent).to.contain('will be withheld from the model');
+    expect(pending!.querySelector('[part~="withheld-reason"]')?.textContent).to.match(/data-flow policy/);
 
     await sendFromKeyboard(el, 'What is in my notes?');
     const [request] = await recordedRequests(script.id);

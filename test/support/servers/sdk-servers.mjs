@@ -23,6 +23,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { readRpcBody, rpcError, sendJson, setCors } from '../../../demo/server/http-util.mjs';
+import { createResourceGuard } from '../../../demo/server/oauth/resource-guard.mjs';
 import { listenOnLoopback } from './listen.mjs';
 
 /** @typedef {import('node:http').IncomingMessage} IncomingMessage */
@@ -208,4 +209,43 @@ export async function startSdkServers() {
       await close();
     },
   };
+}
+
+/**
+ * The SDK's HTTP+SSE server (2024-11-05) as an OAuth protected resource of `issuer`: the same two
+ * paths as in `startSdkServers`, both answering 401 without a valid token for `<origin>/legacy/sse`
+ * (the demo's resource guard: JWT, audience, DPoP, scopes), its protected-resource metadata, and the
+ * guard's counters at `/__test/auth/stats` (as the demo server's test hooks).
+ * Servers that predate Streamable HTTP but added authorization look like this.
+ * @param {{ issuer: string }} options
+ * @returns {Promise<{ url: string, close: () => Promise<void> }>}
+ */
+export async function startProtectedLegacySse({ issuer }) {
+  const legacy = legacySseEndpoint();
+  /** Set once listening (the resource URL names the port). @type {import('../../../demo/server/oauth/resource-guard.mjs').ResourceGuard | undefined} */
+  let guard;
+  const server = createServer(async (req, res) => {
+    setCors(res, req);
+    res.setHeader('access-control-allow-headers', `${res.getHeader('access-control-allow-headers')}, dpop`);
+    res.setHeader('access-control-expose-headers', `${res.getHeader('access-control-expose-headers')}, dpop-nonce`);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    try {
+      if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+      if (!guard) return sendJson(res, 503, { error: 'starting' });
+      if (url.pathname === guard.metadataPath) return sendJson(res, 200, guard.metadata());
+      if (url.pathname === '/__test/auth/stats') return sendJson(res, 200, guard.stats);
+      const verdict = await guard.verify(req);
+      if (!verdict.ok) return void res.writeHead(verdict.status, { 'content-type': 'application/json', ...verdict.headers }).end(JSON.stringify(verdict.body));
+      if (url.pathname === '/legacy/sse' && req.method === 'GET') return await legacy.open(res);
+      if (url.pathname === '/legacy/messages' && req.method === 'POST') return await legacy.post(req, res, url);
+      return sendJson(res, 404, { error: 'not found' });
+    } catch (err) {
+      if (!res.headersSent) sendJson(res, 500, rpcError(-32603, err instanceof Error ? err.message : String(err)));
+      else res.destroy();
+    }
+  });
+  const { origin, close } = await listenOnLoopback(server);
+  const url = `${origin}/legacy/sse`;
+  guard = createResourceGuard({ issuer, resource: url });
+  return { url, close: async () => void (await Promise.allSettled([legacy.close(), close()])) };
 }

@@ -11,6 +11,8 @@ export interface OidcEnv {
   protectedHttpUrl: string;
   protectedWsUrl: string;
   protectedOrigin: string;
+  /** The SDK's HTTP+SSE (2024-11-05) server, protected by the same AS. */
+  protectedLegacySseUrl: string;
 }
 
 /** This browser's own AS + protected server pair (the browsers run at once; see services/oidc.mjs). */
@@ -22,7 +24,7 @@ export function oidcEnv(): OidcEnv {
     if (!value) throw new Error(`OIDC test services missing ${key}${suffix} (test/support/services/oidc.mjs)`);
     return value;
   };
-  return { oidcIssuer: pick('oidcIssuer'), protectedHttpUrl: pick('protectedHttpUrl'), protectedWsUrl: pick('protectedWsUrl'), protectedOrigin: pick('protectedOrigin') };
+  return { oidcIssuer: pick('oidcIssuer'), protectedHttpUrl: pick('protectedHttpUrl'), protectedWsUrl: pick('protectedWsUrl'), protectedOrigin: pick('protectedOrigin'), protectedLegacySseUrl: pick('protectedLegacySseUrl') };
 }
 
 export const redirectUri = (): string => new URL('/public/oauth-callback.html', location.origin).href;
@@ -109,6 +111,27 @@ export function suiteTokenDatabase(): { database: string; keep: <T extends { clo
   });
   return {
     database,
+    keep: (c) => {
+      opened.push(c);
+      return c;
+    },
+  };
+}
+
+/**
+ * For tests that each need a token database of their own: the current test's name (fresh before each
+ * test), and an `afterEach` hook that closes everything handed to `keep` and then deletes it.
+ */
+export function perTestTokenDatabase(): { database: () => string; keep: <T extends { close(): Promise<unknown> }>(opened: T) => T } {
+  let database = '';
+  const opened: { close(): Promise<unknown> }[] = [];
+  beforeEach(() => void (database = freshDatabase()));
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((c) => c.close()));
+    await deleteDatabase(database);
+  });
+  return {
+    database: () => database,
     keep: (c) => {
       opened.push(c);
       return c;
