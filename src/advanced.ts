@@ -9,6 +9,14 @@
  * `createRuntime()` from `toolgate`, which does that for every server.
  */
 
+// The element classes `toolgate` defines on first use (src/elements/autoload.ts), to subclass or
+// test `instanceof`: importing these does not define them (the class is the same once defined)
+export { TgConnections } from './elements/connections/tg-connections.component.js';
+export { TgApproval } from './elements/approval/tg-approval.component.js';
+export { TgElicitation } from './elements/elicitation/tg-elicitation.component.js';
+export { TgManualForm } from './elements/manual-form/tg-manual-form.component.js';
+export { TgAuditLog } from './elements/audit-log/tg-audit-log.component.js';
+
 // Connections (one worker per server): the raw connection, which bypasses the gate
 export { McpConnection, createConnectionWorker, type CallOptions, type ConnectionEventMap, type OpenOptions, type WorkerFactory } from './connections/connection.js';
 export type { ConnectionDiagnostics, ConnectionInfo, ElicitationHandler, ReconnectOptions, TransportKind } from '../workers/shared/connection-types.js';
@@ -46,7 +54,8 @@ export {
   type ToolRule,
 } from './gate/policy.js';
 export { ANNOTATION_DEFAULTS, decide, effectiveAnnotations, isVisible, type DecideInput, type DecideResult, type EffectiveAnnotations, type GateDecision } from './gate/decide.js';
-export { definitionDiff, definitionHash, escapeName, inspectTool, revealHidden, type DiffLine, type PinRecord, type ToolFlag, type ToolFlagKind } from './gate/pins.js';
+export { definitionDiff } from './gate/definition-diff.js';
+export { definitionHash, escapeName, inspectTool, revealHidden, type DiffLine, type PinRecord, type ToolFlag, type ToolFlagKind } from './gate/pins.js';
 export { RateLimiter, TokenBucket, type Clock, type RateVerdict } from './gate/rate-limit.js';
 export { AUDIENCE_NOTICE, REVIEW_NOTICE, WITHHELD_NOTICE, labelAllowed, viewForModel, type ModelView } from './gate/data-flow.js';
 export { TOOL_ID_PATTERN, ToolNamespace, baseToolId } from './gate/namespace.js';

@@ -1,5 +1,6 @@
 /**
- * Toolgate's public API: the elements (importing this defines them), the runtime for hosts that
+ * Toolgate's public API: the elements (importing this defines them: `<tg-agent>`, `<tg-server>` and
+ * `<tg-provider>` at once, the others when their tag first appears), the runtime for hosts that
  * build their own UI, the public types and the error codes. Every tool call made through it
  * passes the gate. Helpers, the core classes and the raw connection (which bypasses the gate) are
  * in `toolgate/advanced` (src/advanced.ts). test/docs/public-surface.test.mjs keeps this to at
@@ -10,11 +11,14 @@
 export { TgAgent } from './elements/agent/tg-agent.js';
 export { TgServer } from './elements/server/tg-server.js';
 export { TgProvider } from './elements/provider/tg-provider.js';
-export { TgConnections } from './elements/connections/tg-connections.js';
-export { TgApproval } from './elements/approval/tg-approval.js';
-export { TgElicitation } from './elements/elicitation/tg-elicitation.js';
-export { TgManualForm } from './elements/manual-form/tg-manual-form.js';
-export { TgAuditLog } from './elements/audit-log/tg-audit-log.js';
+// Defined on first use, when the tag first appears (./elements/autoload.ts): their classes are
+// values in `toolgate/advanced`, types here (with their tag names in HTMLElementTagNameMap).
+import './elements/autoload.js';
+export type { TgConnections } from './elements/connections/tg-connections.js';
+export type { TgApproval } from './elements/approval/tg-approval.js';
+export type { TgElicitation } from './elements/elicitation/tg-elicitation.js';
+export type { TgManualForm } from './elements/manual-form/tg-manual-form.js';
+export type { TgAuditLog } from './elements/audit-log/tg-audit-log.js';
 // Framework typings (React JSX, Vue GlobalComponents, Svelte svelteHTML); importing the types applies them
 export type {
   ToolgateElementProps,

@@ -1,25 +1,48 @@
 /**
- * The package's main entry: it defines and exports the elements, the runtime, the error codes and
+ * The package's main entry: it defines the elements (three at once, five when their tag first
+ * appears, with their classes in `toolgate/advanced`), exports the runtime, the error codes and
  * the event classes — and no way to call a tool past the gate (the raw connection and the helpers
  * are in `toolgate/advanced`, see test/docs/advanced-entry.test.ts; the names are counted in
  * test/docs/public-surface.test.mjs).
  */
 import { expect } from '@esm-bundle/chai';
+import { fixture, html, waitUntil } from '@open-wc/testing';
 import * as toolgate from '../src/index.js';
+import * as advanced from '../src/advanced.js';
 
 describe('src/index.ts', () => {
-  it('defines and exports the elements', () => {
+  // Booleans, not the classes: a failing chai assertion whose actual value is a Lit class crashes the page.
+  it('defines and exports the elements a page needs first', () => {
     for (const [tag, element] of [
       ['tg-agent', toolgate.TgAgent],
       ['tg-server', toolgate.TgServer],
       ['tg-provider', toolgate.TgProvider],
-      ['tg-connections', toolgate.TgConnections],
-      ['tg-approval', toolgate.TgApproval],
-      ['tg-elicitation', toolgate.TgElicitation],
     ] as const) {
-      expect(customElements.get(tag), tag).to.equal(element);
+      expect(customElements.get(tag) === element, tag).to.equal(true);
     }
     expect(document.createElement('tg-agent')).to.be.instanceOf(toolgate.TgAgent);
+  });
+
+  it('defines the other elements when their tag first appears in the page, as the classes of toolgate/advanced', async () => {
+    const lazy = [
+      ['tg-connections', advanced.TgConnections],
+      ['tg-approval', advanced.TgApproval],
+      ['tg-elicitation', advanced.TgElicitation],
+      ['tg-manual-form', advanced.TgManualForm],
+      ['tg-audit-log', advanced.TgAuditLog],
+    ] as const;
+    const names = lazy.map(([tag]) => tag);
+    expect(names.filter((tag) => 'Tg' + tag.slice(3) in toolgate), 'no lazy class is a value of the main entry').to.deep.equal([]);
+    // A property set before the class arrives is kept (Lit takes it over on upgrade).
+    const el = await fixture<HTMLElement>(html`<div><tg-audit-log></tg-audit-log><section><tg-manual-form></tg-manual-form></section></div>`);
+    const log = el.querySelector('tg-audit-log')!;
+    const source = new advanced.MemoryAuditSource([]);
+    (log as unknown as { log: unknown }).log = source;
+    for (const tag of ['tg-connections', 'tg-approval', 'tg-elicitation']) el.append(document.createElement(tag));
+    await waitUntil(() => names.every((tag) => customElements.get(tag) !== undefined), 'the five are defined', { timeout: 10000 });
+    expect(lazy.filter(([tag, element]) => customElements.get(tag) !== element).map(([tag]) => tag), 'defined as the advanced classes').to.deep.equal([]);
+    expect(log instanceof advanced.TgAuditLog, 'the parsed element is upgraded').to.equal(true);
+    expect((log as advanced.TgAuditLog).log === source, 'the property set before the upgrade').to.equal(true);
   });
 
   it('exports the runtime, the error codes and the event classes', () => {

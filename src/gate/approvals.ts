@@ -61,7 +61,8 @@ export interface ApprovalVerdict {
   outcome: 'allow' | 'deny';
   /** `always`: the person chose to always allow this definition. */
   always: boolean;
-  by: 'person' | 'host' | 'timeout' | 'cancelled';
+  /** `unavailable`: the card could not be shown (its module failed to load). */
+  by: 'person' | 'host' | 'timeout' | 'cancelled' | 'unavailable';
 }
 
 /** See the module doc. Returning `'deny'` denies at once. */
@@ -165,6 +166,14 @@ export class ApprovalQueue extends EventTarget {
     if (!entry || !this.#shown.includes(id)) return false;
     const always = answer === 'always' && entry.request.kind === 'call';
     entry.settle({ outcome: answer === 'deny' ? 'deny' : 'allow', always, by: 'person' });
+    return true;
+  }
+
+  /** A shown request whose card cannot be shown (its module failed to load): denied, never left waiting. */
+  unavailable(id: string): boolean {
+    const entry = this.#entries.get(id);
+    if (!entry || !this.#shown.includes(id)) return false;
+    entry.settle({ outcome: 'deny', always: false, by: 'unavailable' });
     return true;
   }
 

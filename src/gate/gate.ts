@@ -39,7 +39,7 @@ import { ApprovalQueue, type ApprovalRequest, type HostHook } from './approvals.
 import { CONTENT_WITHHELD_NOTICE, REVIEW_NOTICE, askingFindings, dataFlowInfo, matchDataFlowRule, outputAllowed, viewForModel } from './data-flow.js';
 import { decide, isVisible, type DecideResult } from './decide.js';
 import { ToolNamespace } from './namespace.js';
-import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionDiff, definitionHash, escapeName, inspectTool, pinKey, pinState, type PinRecord, type ToolFlag } from './pins.js';
+import { DEFAULT_MAX_DESCRIPTION_LENGTH, definitionHash, loadDefinitionDiff, escapeName, inspectTool, pinKey, pinState, type DiffLine, type PinRecord, type ToolFlag } from './pins.js';
 import { toolForModel, type ModelTool } from './model-text.js';
 import { DEFAULT_POLICY, redactionOptions, serverStanding, validatePolicy, type HostProvided, type Policy } from './policy.js';
 import { callableBy } from '../apps/visibility.js';
@@ -661,11 +661,18 @@ export class Gate extends EventTarget implements ToolGate {
     if (verdict.decision === 'ask') {
       const record = this.#pins.get(pinKey(entry.server.url, entry.tool.name));
       const quarantined = record !== undefined && record.known.hash !== entry.hash;
+      // The diff module loads with the first quarantined call; if it cannot, the card still says the definition changed.
+      const diff = quarantined
+        ? await loadDefinitionDiff().then(
+            (definitionDiff) => definitionDiff(record.known.definition, entry.tool),
+            (): DiffLine[] => [{ kind: 'same', text: `(${ErrorCode.UI_LOAD_FAILED}: the change could not be loaded)` }],
+          )
+        : undefined;
       const answer = await this.approvals.request(
         {
           ...this.#approvalBase(callId, entry, args, verdict, proposer),
           kind: 'call',
-          ...(quarantined && { diff: definitionDiff(record.known.definition, entry.tool) }),
+          ...(diff && { diff }),
           ...(tainted.length > 0 && { dataFlow: tainted }),
         },
         signal ? { signal } : {},
@@ -674,14 +681,16 @@ export class Gate extends EventTarget implements ToolGate {
         await decided({ outcome: 'deny', by: 'person', ...(this.#person && { person: this.#person }), reason: 'withdrawn: the call was cancelled' });
         return this.#cancelledBeforeStart('The call was cancelled while it waited for approval.');
       }
-      const by: DecisionInfo['by'] = answer.by === 'host' ? 'host' : answer.by === 'timeout' ? 'rule' : 'person';
+      const byRule = answer.by === 'timeout' || answer.by === 'unavailable';
+      const by: DecisionInfo['by'] = answer.by === 'host' ? 'host' : byRule ? 'rule' : 'person';
       const info: DecisionInfo = { outcome: answer.outcome, by, reason: verdict.reason, ...(dataFlow && { dataFlow }) };
       if (by === 'person' && this.#person) info.person = this.#person;
-      if (answer.by === 'timeout') info.rule = 'approval-timeout';
+      if (byRule) info.rule = `approval-${answer.by}`;
       else if (answer.always) info.reason = `always allowed (${verdict.reason})`;
       if (answer.outcome === 'deny') {
         await decided(info);
         if (answer.by === 'timeout') return refused(ErrorCode.APPROVAL_TIMEOUT, 'Nobody approved the call in time; it was denied.');
+        if (answer.by === 'unavailable') return refused(ErrorCode.UI_LOAD_FAILED, 'The approval card could not be loaded, so nobody could approve the call; it was refused.');
         return refused(ErrorCode.APPROVAL_DENIED, answer.by === 'host' ? 'The host application denied the call.' : 'The person denied the call.');
       }
       await decided(info);

@@ -9,7 +9,6 @@
  * escaping that keeps a look-alike name from passing for a known tool. Pure, no DOM.
  */
 import canonicalize from 'canonicalize';
-import { diffLines } from 'diff';
 import { sha256Hex } from '../audit/sha256.js';
 import type { Tool } from '../../workers/shared/wire.js';
 import { BIDI_CHARS, DEFAULT_MAX_DESCRIPTION_LENGTH, MAX_SCHEMA_TEXT_LENGTH, TAG_CHARS, revealHidden, stripHidden } from './model-text.js';
@@ -167,12 +166,5 @@ export function definitionText(tool: Tool): string {
   return revealHidden(JSON.stringify(JSON.parse(canonical), null, 2));
 }
 
-/** Line diff between two definitions (for the approval card). */
-export function definitionDiff(before: Tool, after: Tool): DiffLine[] {
-  const out: DiffLine[] = [];
-  for (const part of diffLines(definitionText(before), definitionText(after))) {
-    const kind = part.added ? 'added' : part.removed ? 'removed' : 'same';
-    for (const line of part.value.replace(/\n$/, '').split('\n')) out.push({ kind, text: line });
-  }
-  return out;
-}
+/** `definitionDiff` (definition-diff.ts), loaded when a quarantined tool is first reviewed: the diff library is not in the first paint. */
+export const loadDefinitionDiff = (): Promise<typeof import('./definition-diff.js').definitionDiff> => import('./definition-diff.js').then((m) => m.definitionDiff);

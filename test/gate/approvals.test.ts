@@ -35,6 +35,17 @@ describe('ApprovalQueue', () => {
     expect(queue.answer('nope', 'deny')).to.equal(false);
   });
 
+  it('denies a shown request whose card cannot be shown (by: unavailable), once', async () => {
+    const queue = new ApprovalQueue();
+    const verdict = queue.request(input());
+    const id = queue.pending[0]!.id;
+    expect(queue.unavailable(id)).to.equal(true);
+    expect(await verdict).to.deep.equal({ outcome: 'deny', always: false, by: 'unavailable' });
+    expect(queue.pending).to.have.length(0);
+    expect(queue.unavailable(id), 'no longer pending').to.equal(false);
+    expect(queue.answer(id, 'allow-once'), 'the person cannot answer it after').to.equal(false);
+  });
+
   it('lets the host deny first (no card)', async () => {
     const queue = new ApprovalQueue({ hostHook: () => 'deny' });
     const verdict = queue.request(input());

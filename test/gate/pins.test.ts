@@ -1,7 +1,8 @@
 /** Definition hashes, pin state, hidden-instruction flags, escaped names and the definition diff. */
 import { expect } from '@esm-bundle/chai';
 import canonicalize from 'canonicalize';
-import { definitionDiff, definitionHash, escapeName, inspectTool, pinState, revealHidden, type PinRecord } from '../../src/gate/pins.js';
+import { definitionDiff } from '../../src/gate/definition-diff.js';
+import { definitionHash, escapeName, inspectTool, pinState, revealHidden, type PinRecord } from '../../src/gate/pins.js';
 import type { Tool } from '../../workers/shared/wire.js';
 
 const tool: Tool = {

@@ -225,6 +225,8 @@ export const ErrorCode = {
   // ── Element: what the elements themselves refuse ──────────────────────────
   /** The tool-argument text is not a JSON object; nothing was sent to the server. */
   INVALID_ARGUMENTS: 'TG_INVALID_ARGUMENTS',
+  /** A part of the interface that loads on first use (the approval or elicitation card, …) could not be loaded; what waited for it is refused, never left waiting. */
+  UI_LOAD_FAILED: 'TG_UI_LOAD_FAILED',
 
   // ── MCP Apps: views (src/apps/); a refused view request gets a JSON-RPC error with `data.code` ──
   /** No sandbox origin on another host is configured: views are not rendered (their text is shown). */

@@ -6,8 +6,6 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import '../approval/tg-approval.js';
-import '../elicitation/tg-elicitation.js';
 import type { AssistantEntry, ContextItem, ConversationEntry, ToolCallEntry } from '../../agent/conversation.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { TgManualSubmitEvent } from '../../events/tg-manual-submit.js';
@@ -27,6 +25,8 @@ export interface ConversationView {
   approvals: readonly ApprovalRequest[];
   queue: ApprovalQueue | undefined;
   elicitations: readonly PendingElicitation[];
+  /** Cards that could not be loaded (`TG_UI_LOAD_FAILED`): what waited for them was refused. */
+  loadErrors: readonly CodedError[];
   /** A turn runs. */
   busy: boolean;
   /** The runtime is open. */
@@ -71,6 +71,7 @@ export function renderConversation(view: ConversationView): TemplateResult {
           ${repeat(view.elicitations, (p) => p.id, (p) => html`<tg-elicitation part="elicitation" .pending=${p}></tg-elicitation>`)}
         </div>`
       : nothing}
+    ${view.loadErrors.map((error) => html`<div role="alert">${renderError(error, 'card-error')}</div>`)}
     ${view.busy && asked.size === 0
       ? html`<div class="actions">
           <button part="stop-button" class="secondary" type="button" @click=${() => view.stop()}>Stop</button>

@@ -6,7 +6,6 @@
  * runtime's WebMCP bridge is switched on (`offer`, `publish`). No rendering.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { watchToolForms } from '../../page/form-tools.js';
 import { nameTaken, toolFromDefinition, type PageToolDefinition, type RegisterToolOptions } from '../../page/page-tools.js';
 import type { Runtime } from '../../runtime/runtime.js';
 
@@ -67,7 +66,7 @@ export class PageToolsController implements ReactiveController {
   apply(): void {
     const config = this.#config();
     const forms = config.toolForms && typeof document === 'object';
-    if (forms && !this.#stopForms) this.#stopForms = watchToolForms(document, this);
+    if (forms && !this.#stopForms) this.#stopForms = this.#watchForms();
     if (!forms) this.#stop('forms');
     const runtime = this.#runtime;
     const key = [...config.webmcp].sort().join(' ');
@@ -84,6 +83,20 @@ export class PageToolsController implements ReactiveController {
     for (const registration of this.#registered.values()) registration.dispose = undefined;
     this.#stop('forms');
     this.#stop('bridge');
+  }
+
+  /** Follows the `<form toolname>` elements once their module has loaded (it is not in the first paint); stopping before that cancels it. */
+  #watchForms(): () => void {
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    import('../../page/form-tools.js').then(
+      ({ watchToolForms }) => void (stopped || (stop = watchToolForms(document, this))),
+      (err: unknown) => console.warn('Toolgate: the page’s tool forms could not be followed:', err instanceof Error ? err.message : err),
+    );
+    return () => {
+      stopped = true;
+      stop?.();
+    };
   }
 
   #register(runtime: Runtime, registration: Registration): void {

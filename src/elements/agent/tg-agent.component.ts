@@ -11,11 +11,9 @@ import type { CodedError } from '../../runtime/coded-error.js';
 import type { Runtime, RuntimeOptions } from '../../runtime/runtime.js';
 import type { ServerSpec } from '../../runtime/server-spec.js';
 import type { ServerState } from '../../runtime/servers.js';
-import '../connections/tg-connections.js';
-import { CONNECTIONS_PARTS } from '../connections/tg-connections.component.js';
+import { CONNECTIONS_PARTS } from '../connections/connections-parts.js';
 import { PROVIDER_ATTRIBUTES } from '../provider/provider-config.js';
 import { declaredServers, SERVER_ATTRIBUTES } from '../server/server-config.js';
-import { LazyElements } from '../shared/lazy-elements.js';
 import { listConverter } from '../shared/list-attribute.js';
 import { dataProperties, stateProperties } from '../shared/properties.js';
 import { AgentController, elementSettings, type AgentStatus } from './agent.controller.js';
@@ -25,6 +23,7 @@ import type { JsonObject } from '../../../workers/shared/wire.js';
 import { renderConversation, renderTop } from './conversation.template.js';
 import { MarkdownView } from './markdown-view.js';
 import { ComposerController } from './composer.js';
+import { LazyCards } from './lazy-cards.js';
 import { PageToolsController } from './page-tools.controller.js';
 import { ProvidersController, renderProviderPicker } from './providers.controller.js';
 import { SavedServersController } from './saved-servers.controller.js';
@@ -90,6 +89,7 @@ import { styles } from './tg-agent.styles.js';
  * @csspart approval - One `<tg-approval>` card.
  * @csspart elicitations - The pending elicitation cards (a server asking the person something).
  * @csspart elicitation - One `<tg-elicitation>` card.
+ * @csspart card-error - A card that could not be loaded (`TG_UI_LOAD_FAILED`); what waited for it was refused.
  * @csspart stop-button - Stop, while a turn runs.
  * @csspart manual-form - The `<tg-manual-form>` (manual mode).
  * @csspart composer - The message form (with a model).
@@ -193,7 +193,7 @@ export class TgAgent extends LitElement {
   /** Children are read from attributes, so markup and (reflected) property changes both show up here. */
   readonly #syncServers = (): void => this.#agent.setServers(declaredServers(this, this.servers));
   readonly #observer = new MutationObserver(() => (this.#syncServers(), this.#providers.sync()));
-  readonly #lazy = new LazyElements(this);
+  readonly #cards = new LazyCards(this, this.#agent);
 
   constructor() {
     super();
@@ -231,11 +231,12 @@ export class TgAgent extends LitElement {
   registerTool(definition: PageToolDefinition, options?: RegisterToolOptions): () => void { return this.#pageTools.registerTool(definition, options); }
   /** Stops the running turn: the model stream and every call in flight (the servers are told). */
   stop(): void { this.#agent.stop(); }
-  /** `updateComplete` also waits for `<tg-manual-form>` to be defined (and so upgraded) once it is shown. */
+  /** `updateComplete` also waits for the cards and the form shown so far to be defined (and so upgraded). */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    // The form renders in the update its module's arrival requests: wait for that too.
-    return this.#lazy.asked ? this.#lazy.settled().then(() => super.getUpdateComplete()) : done;
+    // An element whose module was loading renders in the update its arrival requests: wait for that too.
+    const loading = this.#cards.settled();
+    return loading ? loading.then(() => super.getUpdateComplete()) : done;
   }
 
   override connectedCallback(): void {
@@ -257,8 +258,8 @@ export class TgAgent extends LitElement {
 
   protected override render(): TemplateResult {
     const agent = this.#agent;
-    // Defined on first use, so a page with a model never loads the form and its schema validator.
-    if (agent.manual) this.#lazy.defined('tg-manual-form', () => import('../manual-form/tg-manual-form.js'));
+    const conversation = agent.conversation;
+    const cards = this.#cards.render(conversation);
     return html`<div part="base" class="base">
       ${renderTop({
         errors: [...(agent.error ? [agent.error] : []), ...(this.provider ? [] : this.#providers.configErrors)],
@@ -270,7 +271,8 @@ export class TgAgent extends LitElement {
         toggleAudit: () => (this._auditOpen = !this._auditOpen),
       })}
       ${renderConversation({
-        ...agent.conversation,
+        ...conversation,
+        ...cards,
         markdown: this.#markdown,
         appView: (entry) => this.#apps.render(entry),
         viewNotes: this.#apps.renderNotes(),
@@ -280,16 +282,20 @@ export class TgAgent extends LitElement {
         runTool: (toolId, args) => void agent.runTool(toolId, args),
         stop: () => this.stop(),
       })}
-      <tg-connections
-        part="connections"
-        exportparts=${CONNECTIONS_PARTS}
-        .servers=${agent.servers}
-        .tools=${agent.personTools}
-        .pins=${agent.pins}
-        .policy=${agent.gate?.policy}
-        .call=${agent.call}
-        @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
-      ></tg-connections>
+      ${cards.connections ? this.#renderConnections(agent) : nothing}
     </div>`;
+  }
+
+  #renderConnections(agent: AgentController): TemplateResult {
+    return html`<tg-connections
+      part="connections"
+      exportparts=${CONNECTIONS_PARTS}
+      .servers=${agent.servers}
+      .tools=${agent.personTools}
+      .pins=${agent.pins}
+      .policy=${agent.gate?.policy}
+      .call=${agent.call}
+      @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
+    ></tg-connections>`;
   }
 }

@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { TgServerActionEvent, type TgServerActionDetail } from '../../events/tg-server-action.js';
-import { definitionDiff, pinKey, type DiffLine, type PinRecord } from '../../gate/pins.js';
+import { loadDefinitionDiff, pinKey, type DiffLine, type PinRecord } from '../../gate/pins.js';
 import { serverStanding, type Policy } from '../../gate/policy.js';
 import type { GatedTool } from '../../gate/tool-gate.js';
 import { serverLabel } from '../../runtime/server-spec.js';
@@ -15,13 +15,7 @@ import { styles } from './tg-connections.styles.js';
 import { ErrorCode } from '../../../workers/shared/errors.js';
 import { dataProperties, stateProperties } from '../shared/properties.js';
 
-/** This element's parts, for a host element that re-exports them (`exportparts`), as `<tg-agent>` does. */
-export const CONNECTIONS_PARTS = [
-  'empty', 'progress', 'call-error', 'add-form', 'url-input', 'url-error', 'transport-select', 'msgpack-toggle', 'add-button', 'consent', 'server-card',
-  'status-badge', 'trust-badge', 'error', 'gate-error', 'rebound', 'rebind-button', 'connect-button', 'disconnect-button', 'sign-in-button',
-  'sign-out-button', 'allow-button', 'remove-button', 'tool-list', 'tool', 'tool-button', 'pin-badge', 'claim-badge',
-  'review-button', 'diff', 'reapprove-button', 'call-form', 'arguments', 'call-button', 'cancel-button', 'result', 'tool-search', 'expand-button',
-].join(', ');
+export { CONNECTIONS_PARTS } from './connections-parts.js';
 
 /**
  * The connections manager of `<tg-agent>`: add a server (URL checked as typed: `wss:`/`https:`,
@@ -113,6 +107,10 @@ export class TgConnections extends LitElement {
   declare _expanded: ReadonlySet<string>;
   /** What the tool search holds (lower case, trimmed). */
   declare _query: string;
+
+  /** The diff of a quarantined tool's change, loaded with the first "Review change" (or why it could not be). */
+  #definitionDiff: Awaited<ReturnType<typeof loadDefinitionDiff>> | Error | undefined;
+  #diffLoading: Promise<void> | undefined;
 
   readonly #panels = new ToolCallController(this, {
     call: () => this.call,
@@ -427,6 +425,7 @@ export class TgConnections extends LitElement {
               const gatedTool = gated.get(tool.name);
               const pin = pins.get(pinKey(server.spec.url, tool.name));
               const reviewKey = `${server.id}\n${tool.name}`;
+              if (gatedTool?.quarantined) void this.#loadDiff();
               return html`<li part="tool" class="tool" data-tool=${tool.name}>
                 <div class="tool-head">
                   <button
@@ -449,7 +448,7 @@ export class TgConnections extends LitElement {
                         type="button"
                         aria-expanded=${this._reviewing === reviewKey ? 'true' : 'false'}
                         aria-controls="${id}-review-${toolIndex}"
-                        @click=${() => (this._reviewing = this._reviewing === reviewKey ? undefined : reviewKey)}
+                        @click=${() => this.#review(reviewKey)}
                       >
                         Review change
                       </button>`
@@ -457,7 +456,7 @@ export class TgConnections extends LitElement {
                 </div>
                 ${tool.description ? html`<p class="tool-description">${tool.description}</p>` : nothing}
                 ${gatedTool?.quarantined && pin && this._reviewing === reviewKey
-                  ? this.#renderReview(gatedTool, definitionDiff(pin.known.definition, gatedTool.tool), `${id}-review-${toolIndex}`)
+                  ? this.#renderReview(gatedTool, pin, `${id}-review-${toolIndex}`)
                   : nothing}
                 ${showPanel && selected ? this.#renderCall(server, selected, `${id}-tool-${toolIndex}`) : nothing}
               </li>`;
@@ -465,7 +464,30 @@ export class TgConnections extends LitElement {
           </ul>`}`;
   }
 
-  #renderReview(tool: GatedTool, diff: DiffLine[], id: string): TemplateResult {
+  #review(key: string): void {
+    this._reviewing = this._reviewing === key ? undefined : key;
+    void this.#loadDiff();
+  }
+
+  /** Loads the diff once: in the background as soon as a quarantined tool is shown, so "Review change" opens at once. */
+  #loadDiff(): Promise<void> {
+    return (this.#diffLoading ??= loadDefinitionDiff()
+      .then(
+        (diff) => void (this.#definitionDiff = diff),
+        (err: unknown) => void (this.#definitionDiff = err instanceof Error ? err : new Error(String(err))),
+      )
+      .then(() => this.requestUpdate()));
+  }
+
+  /** `updateComplete` also waits for the diff, once asked for, to have loaded and rendered. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    return this.#diffLoading ? this.#diffLoading.then(() => super.getUpdateComplete()) : done;
+  }
+
+  #renderReview(tool: GatedTool, pin: PinRecord, id: string): TemplateResult {
+    const definitionDiff = this.#definitionDiff;
+    const diff: DiffLine[] | undefined = typeof definitionDiff === 'function' ? definitionDiff(pin.known.definition, tool.tool) : undefined;
     return html`<div
       id=${id}
       class="review"
@@ -477,9 +499,13 @@ export class TgConnections extends LitElement {
       }}
     >
       <p>The server changed this tool's definition since it was accepted. Calls are held until you re-approve it.</p>
-      <pre part="diff" class="diff" role="region" tabindex="0" aria-label="Definition change">${diff.map(
-        (line) => html`<span class=${line.kind}>${line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}${line.text}</span>\n`,
-      )}</pre>
+      ${definitionDiff === undefined
+        ? html`<p class="muted" role="status">Loading the change…</p>`
+        : diff
+        ? html`<pre part="diff" class="diff" role="region" tabindex="0" aria-label="Definition change">${diff.map(
+            (line) => html`<span class=${line.kind}>${line.kind === 'added' ? '+ ' : line.kind === 'removed' ? '- ' : '  '}${line.text}</span>\n`,
+          )}</pre>`
+        : renderError({ code: ErrorCode.UI_LOAD_FAILED, message: `The change could not be loaded: ${(definitionDiff as Error | undefined)?.message ?? ''}` }, 'diff')}
       <div class="actions">
         <button
           part="reapprove-button"

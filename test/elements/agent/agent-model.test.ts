@@ -62,6 +62,23 @@ describe('<tg-agent> with an OpenAI-compatible <tg-provider>', function () {
   this.timeout(60000);
   afterEach(cleanupAgents);
 
+  // First in this file: no earlier test has loaded the cards.
+  it('loads the approval card with the first call that needs it, and renders it upgraded', async () => {
+    const { el } = await agentAskedToDelete('lazy');
+    // First paint: the card's module is not part of it (this file never imports it).
+    expect(customElements.get('tg-approval'), 'tg-approval before any call').to.equal(undefined);
+    expect(customElements.get('tg-elicitation'), 'tg-elicitation before any request').to.equal(undefined);
+    void el.send('Delete note 1');
+    await waitUntil(() => root(el).querySelector('tg-approval'), 'approval card', WAIT);
+    // Never in the page before it is defined: the card found is already an upgraded element.
+    const card = root(el).querySelector<TgApproval>('tg-approval')!;
+    expect(customElements.get('tg-approval')).to.not.equal(undefined);
+    expect(card.shadowRoot, 'upgraded card').to.not.equal(null);
+    await card.updateComplete;
+    root(card).querySelector<HTMLButtonElement>('[part~="deny-button"]')!.click();
+    await waitUntil(() => !el.agent?.busy, 'turn over', WAIT);
+  });
+
   it('sends on Enter, streams the text, and shows the echo tool chip with its result', async () => {
     const script = await registerScript([
       openAiTurn({ text: ['Let me ', 'echo that.'], toolCalls: [{ id: 'call_1', name: 'notes__echo', args: { text: 'ping <b>' } }] }),

@@ -5,7 +5,8 @@ import '../../../src/elements/approval/tg-approval.js';
 import type { TgApproval } from '../../../src/elements/approval/tg-approval.js';
 import { ApprovalQueue, type ApprovalRequest, type ApprovalVerdict } from '../../../src/gate/approvals.js';
 import { effectiveAnnotations } from '../../../src/gate/decide.js';
-import { definitionDiff, escapeName } from '../../../src/gate/pins.js';
+import { definitionDiff } from '../../../src/gate/definition-diff.js';
+import { escapeName } from '../../../src/gate/pins.js';
 import type { Tool } from '../../../workers/shared/wire.js';
 
 const XSS = '<img src=x onerror="window.__pwned = true">';
