@@ -282,20 +282,18 @@ export class TgAgent extends LitElement {
         runTool: (toolId, args) => void agent.runTool(toolId, args),
         stop: () => this.stop(),
       })}
-      ${cards.connections ? this.#renderConnections(agent) : nothing}
+      ${cards.connections
+        ? html`<tg-connections
+            part="connections"
+            exportparts=${CONNECTIONS_PARTS}
+            .servers=${agent.servers}
+            .tools=${agent.personTools}
+            .pins=${agent.pins}
+            .policy=${agent.gate?.policy}
+            .call=${agent.call}
+            @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
+          ></tg-connections>`
+        : nothing}
     </div>`;
-  }
-
-  #renderConnections(agent: AgentController): TemplateResult {
-    return html`<tg-connections
-      part="connections"
-      exportparts=${CONNECTIONS_PARTS}
-      .servers=${agent.servers}
-      .tools=${agent.personTools}
-      .pins=${agent.pins}
-      .policy=${agent.gate?.policy}
-      .call=${agent.call}
-      @tg-server-action=${(event: TgServerActionEvent) => this.#agent.act(event.detail)}
-    ></tg-connections>`;
   }
 }
